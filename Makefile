@@ -1,0 +1,62 @@
+# Thin wrapper over CMake.  The two commands of the README:
+#
+#	make demo	build, create a demo case repository, show a list and a case
+#	make test	build and run every test (plain, then ASan+UBSan), via ctest
+#
+# Run as root on a fresh Debian machine, both first install what is missing.
+
+DEPS = build-essential cmake pkg-config libyaml-dev libgit2-dev libcsv-dev \
+	check libxlsxwriter-dev gettext git valgrind mandoc
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+DEMO ?= $(BUILD)/demo
+
+.PHONY: all deps build demo test test-plain test-asan test-valgrind install clean
+
+all: build
+
+deps:
+	@missing=""; for p in $(DEPS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "installing:$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+		else \
+			echo "missing packages:$$missing (run 'make deps' as root)"; exit 1; \
+		fi; \
+	fi
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	sh examples/demo.sh $(BUILD)/bin $(DEMO)
+
+test: test-plain test-asan
+
+test-plain: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-asan: deps
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DFQ_SANITIZE=ON -DFQ_WERROR=ON
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		ctest --output-on-failure -j $(JOBS)
+
+test-valgrind: deps
+	cmake -S . -B build-valgrind -DCMAKE_BUILD_TYPE=Debug -DFQ_VALGRIND=ON
+	cmake --build build-valgrind -j $(JOBS)
+	cd build-valgrind && ctest --output-on-failure -j $(JOBS) -R valgrind
+
+install: build
+	cmake --install $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) build-valgrind

@@ -1,0 +1,149 @@
+/*
+ * cli.h: what every fq-VERB program shares — the common options, finding
+ * the repository and the schemas, the exit codes of DESIGN.md §5, and
+ * messages in the form "fq-VERB: message" on stderr.
+ *
+ * A program's main() looks like:
+ *
+ *	struct fq_cli cli;
+ *	fq_cli_init(&cli, "fq-note", argv[0]);
+ *	while ((c = getopt_long(argc, argv, "C:h", opts, NULL)) != -1) {
+ *		switch (c) {
+ *		...program options...
+ *		default:
+ *			fq_cli_common_opt(&cli, c, optarg, usage);
+ *		}
+ *	}
+ *	if ((ret = fq_cli_open(&cli)))
+ *		goto out;
+ *	...
+ * out:
+ *	return fq_cli_finish(&cli, ret);
+ *
+ * Helpers return the exit code rather than exiting; only usage errors
+ * (fq_cli_usage) and --help/--version exit directly.
+ */
+#ifndef FQ_CLI_H
+#define FQ_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "fq/buf.h"
+#include "fq/case.h"
+#include "fq/date.h"
+#include "fq/deadline.h"
+#include "fq/error.h"
+#include "fq/node.h"
+#include "fq/schema.h"
+#include "fq/store.h"
+#include "fq/text.h"
+
+/* Messages are marked for translation (issue: gettext catalog). */
+#define _(s) (s)
+#define N_(s) (s)
+
+enum {
+	FQ_EXIT_OK = 0,
+	FQ_EXIT_FAIL = 1,
+	FQ_EXIT_USAGE = 2,
+	FQ_EXIT_DATA = 65,
+	FQ_EXIT_BUSY = 75
+};
+
+/* Long options every command takes; programs append theirs after. */
+enum {
+	FQ_OPT_HELP = 'h',
+	FQ_OPT_VERSION = 0x100,
+	FQ_OPT_SHOW_PII,
+	FQ_OPT_FIRST_PROGRAM_OPTION = 0x200
+};
+
+#define FQ_CLI_COMMON_OPTIONS \
+	{ "help", no_argument, NULL, FQ_OPT_HELP }, \
+	{ "version", no_argument, NULL, FQ_OPT_VERSION }
+
+struct fq_cli {
+	const char *prog;	/* "fq-note" */
+	const char *argv0;
+	const char *dir;	/* -C, else $FQ_DIR, else NULL: discover */
+	const char *const *usage;
+	bool show_pii;
+	bool tty_in, tty_out;
+	fq_store *store;
+	fq_schema *schema;
+	fq_calendar *cal;	/* holidays; see fq_cli_calendar */
+	char today[11];		/* YYYY-MM-DD, FQ_TODAY or the clock */
+	char now[40];		/* ISO 8601 with offset */
+	char *user, *email;	/* the clerk: FQ_USER/FQ_EMAIL or git's */
+	bool locked;
+};
+
+void fq_cli_init(struct fq_cli *cli, const char *prog, const char *argv0,
+	const char *const *usage);
+
+/* Handle -C, --help, --version and '?'; anything else is a usage error. */
+void fq_cli_common_opt(struct fq_cli *cli, int c, const char *arg);
+
+/* Print usage to stdout and exit 0, or to stderr and exit 2. */
+void fq_cli_usage(const struct fq_cli *cli, bool error)
+	__attribute__((noreturn));
+
+/* Complain about a bad command line and exit 2. */
+void fq_cli_usage_error(const struct fq_cli *cli, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
+
+/* Load the schemas (FQ_SCHEMA_DIR, else ../share/fq/schemas beside the
+ * executable).  Returns an exit code. */
+int fq_cli_schema(struct fq_cli *cli);
+/* Load the holiday calendar from the schema directory's holidays/
+ * (a missing year falls back to weekends, with a warning).  Returns an
+ * exit code. */
+int fq_cli_calendar(struct fq_cli *cli);
+/* Actor of events: FQ_USER, else git's user.name, else "fq". */
+const char *fq_cli_actor(const struct fq_cli *cli);
+/* Open the repository and the schemas.  Returns an exit code. */
+int fq_cli_open(struct fq_cli *cli);
+/* Take the writer lock (FQ_LOCK_TIMEOUT seconds, default 10).  Returns an
+ * exit code: 75 if busy. */
+int fq_cli_lock(struct fq_cli *cli);
+
+/* Print "prog: message" (with file:line:column when set) and return the
+ * exit code for err->code. */
+int fq_cli_error(const struct fq_cli *cli, const struct fq_error *err);
+/* Print "prog: message" and return code. */
+int fq_cli_fail(const struct fq_cli *cli, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void fq_cli_warn(const struct fq_cli *cli, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int fq_cli_exit_code(enum fq_code code);
+
+/* Flush stdout (an error writing it is a failure), free everything, and
+ * return ret. */
+int fq_cli_finish(struct fq_cli *cli, int ret);
+
+/* Resolve a code, label, alias or pinyin of enumeration enum_name, or
+ * exit 2 naming the option and listing the choices. */
+const char *fq_cli_enum(const struct fq_cli *cli, const char *enum_name,
+	const char *option, const char *input);
+
+/* Load a case by ID (validated).  Returns an exit code. */
+int fq_cli_load_case(struct fq_cli *cli, const char *id, struct fq_node **out,
+	struct fq_buf *relpath);
+
+/* Copy of c, with personal data masked unless --show-pii. */
+struct fq_node *fq_cli_display_copy(const struct fq_cli *cli,
+	const struct fq_node *c);
+
+/* Is colour allowed on stdout (a terminal, NO_COLOR unset)? */
+bool fq_cli_color(const struct fq_cli *cli);
+
+/* Read one line from the terminal after printing prompt on stderr; NULL
+ * at end of input.  The result is malloc'd. */
+char *fq_cli_prompt(const char *prompt, const char *def);
+
+/* Run $VISUAL, $EDITOR or vi on path; returns an exit code. */
+int fq_cli_run_editor(const struct fq_cli *cli, const char *path);
+
+#endif

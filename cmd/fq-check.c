@@ -1,0 +1,320 @@
+/*
+ * fq-check: validate every case file and the repository itself.
+ *
+ * Checks: fq.yaml against the schema; every case file in HEAD and in the
+ * working tree parses, matches the schema, sits at cases/YYYY/MM/ID.yaml
+ * with its own ID and the ID's year, and no two files claim one ID; no
+ * symbolic links under cases/; the working tree equals HEAD (a command
+ * killed between writing a file and committing it leaves a stray
+ * change).  --repair commits stray changes that are valid, and removes
+ * lock files that a killed git operation left behind.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char *const usage[] = {
+	"fq-check [-C DIR] [--repair] [--quiet]",
+	NULL
+};
+
+enum { OPT_REPAIR = FQ_OPT_FIRST_PROGRAM_OPTION, OPT_QUIET };
+
+struct seen {
+	char *id;
+	char *path;
+};
+
+struct ctx {
+	struct fq_cli *cli;
+	struct fq_diags d;
+	struct seen *ids;
+	size_t nids, aids;
+	size_t files;
+};
+
+static int
+cmp_seen(const void *a, const void *b)
+{
+	const struct seen *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+
+	return c ? c : strcmp(x->path, y->path);
+}
+
+/* Check one case file of the working tree at relpath. */
+static void
+check_file(struct ctx *x, const char *relpath)
+{
+	struct fq_buf abs = FQ_BUF_INIT, data = FQ_BUF_INIT;
+	struct fq_error err = FQ_ERROR_INIT;
+	struct fq_node *c = NULL;
+	struct stat st;
+	const char *base, *id;
+	char want[FQ_ID_MAX + 8];
+
+	x->files++;
+	fq_buf_addf(&abs, "%s/%s", fq_store_root(x->cli->store), relpath);
+	if (lstat(abs.buf, &st) < 0) {
+		fq_diags_add(&x->d, relpath, 0, 0, "in HEAD but missing from "
+			"the working tree");
+		goto out;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		fq_diags_add(&x->d, relpath, 0, 0, "is a symbolic link; case "
+			"files must be regular files");
+		goto out;
+	}
+	if (fq_buf_read_file(&data, abs.buf, FQ_NODE_MAX_FILE) < 0) {
+		fq_diags_add(&x->d, relpath, 0, 0, "cannot read: %s",
+			errno == EFBIG ? "file too large" : strerror(errno));
+		goto out;
+	}
+	fq_case_parse(&c, x->cli->schema, data.buf, data.len, relpath, &x->d,
+		&err);
+	if (!c || c->kind != FQ_NODE_MAP)
+		goto out;
+	base = strrchr(relpath, '/');
+	base = base ? base + 1 : relpath;
+	id = fq_map_str(c, "id");
+	if (id && fq_id_valid(id)) {
+		snprintf(want, sizeof(want), "%s.yaml", id);
+		if (strcmp(base, want))
+			fq_diags_add(&x->d, relpath, fq_map_get(c, "id")->line,
+				fq_map_get(c, "id")->column, "id '%s' does not "
+				"match the file name", id);
+		else if (strncmp(relpath + 6, id + strlen(id) - 11, 4))
+			fq_diags_add(&x->d, relpath, 0, 0, "file is under the "
+				"wrong year for %s", id);
+		if (x->nids == x->aids) {
+			x->aids = x->aids ? x->aids * 2 : 64;
+			x->ids = realloc(x->ids, x->aids * sizeof(*x->ids));
+			if (!x->ids)
+				abort();
+		}
+		x->ids[x->nids].id = strdup(id);
+		x->ids[x->nids].path = strdup(relpath);
+		x->nids++;
+	}
+	{
+		/* cases/YYYY/MM/NAME.yaml */
+		const char *p = relpath;
+
+		if (strlen(p) < 20 || strncmp(p, "cases/", 6) ||
+		    p[10] != '/' || p[13] != '/' || p[11] < '0' ||
+		    p[11] > '1' || p[12] < '0' || p[12] > '9')
+			fq_diags_add(&x->d, relpath, 0, 0, "case files belong "
+				"at cases/YYYY/MM/ID.yaml");
+	}
+out:
+	fq_node_free(c);
+	fq_buf_release(&abs);
+	fq_buf_release(&data);
+}
+
+static int
+each(const char *relpath, const char *oid, void *data)
+{
+	(void)oid;
+	check_file(data, relpath);
+	return 0;
+}
+
+static const char *const git_locks[] = {
+	"index.lock", "HEAD.lock", "refs/heads/main.lock",
+	"refs/heads/master.lock", "config.lock", "packed-refs.lock", NULL
+};
+
+static size_t
+stale_git_locks(struct fq_cli *cli, bool repair)
+{
+	struct fq_buf p = FQ_BUF_INIT;
+	size_t n = 0, i;
+
+	for (i = 0; git_locks[i]; i++) {
+		fq_buf_reset(&p);
+		fq_buf_addf(&p, "%s/.git/%s", fq_store_root(cli->store),
+			git_locks[i]);
+		if (access(p.buf, F_OK) < 0)
+			continue;
+		if (repair && unlink(p.buf) == 0) {
+			fprintf(stderr, "%s: removed stale lock .git/%s\n",
+				cli->prog, git_locks[i]);
+			continue;
+		}
+		printf(".git/%s: stale lock left by an interrupted write "
+			"(fq check --repair removes it)\n", git_locks[i]);
+		n++;
+	}
+	fq_buf_release(&p);
+	return n;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		FQ_CLI_COMMON_OPTIONS,
+		{ "quiet", no_argument, NULL, OPT_QUIET },
+		{ "repair", no_argument, NULL, OPT_REPAIR },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct fq_cli cli;
+	struct ctx x = { 0 };
+	struct fq_error err = FQ_ERROR_INIT;
+	struct fq_buf stray = FQ_BUF_INIT;
+	bool repair = false, quiet = false;
+	size_t nstray = 0, problems = 0, i;
+	int ch, ret = 0;
+
+	fq_cli_init(&cli, "fq-check", argv[0], usage);
+	while ((ch = getopt_long(argc, argv, "C:hq", opts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_REPAIR: repair = true; break;
+		case 'q':
+		case OPT_QUIET: quiet = true; break;
+		default: fq_cli_common_opt(&cli, ch, optarg);
+		}
+	}
+	if (optind < argc)
+		fq_cli_usage_error(&cli, "unexpected argument '%s'",
+			argv[optind]);
+	if ((ret = fq_cli_open(&cli)))
+		goto out;
+	x.cli = &cli;
+	if (repair && (ret = fq_cli_lock(&cli)))
+		goto out;
+
+	fq_schema_validate(cli.schema, "config", fq_store_config(cli.store),
+		"fq.yaml", &x.d);
+	if (fq_store_foreach(cli.store, each, &x, &err)) {
+		ret = fq_cli_error(&cli, &err);
+		goto out;
+	}
+	if (fq_store_stray(cli.store, &stray, &nstray, &err)) {
+		ret = fq_cli_error(&cli, &err);
+		goto out;
+	}
+
+	/* Stray files: check the ones not in HEAD too, then repair. */
+	{
+		const char *p = stray.buf;
+		struct fq_change *ch_list = calloc(nstray + 1, sizeof(*ch_list));
+		struct fq_buf *bufs = calloc(nstray + 1, sizeof(*bufs));
+		size_t nch = 0, before = x.d.n;
+		bool bad_stray = false;
+
+		for (i = 0; i < nstray; i++, p += strlen(p) + 1) {
+			struct fq_buf abs = FQ_BUF_INIT;
+			struct stat st;
+			bool exists;
+
+			fq_buf_init(&bufs[i]);
+			fq_buf_addf(&abs, "%s/%s", fq_store_root(cli.store), p);
+			exists = lstat(abs.buf, &st) == 0;
+			if (exists && strncmp(p, "cases/", 6) == 0 &&
+			    strlen(p) > 5 && !strcmp(p + strlen(p) - 5,
+			    ".yaml")) {
+				size_t had = x.d.n;
+				struct fq_error e2 = FQ_ERROR_INIT;
+
+				(void)e2;
+				/* HEAD files were checked above; new ones now */
+				if (fq_store_read_head(cli.store, p, &bufs[i],
+				    &e2) != 0)
+					check_file(&x, p);
+				fq_buf_reset(&bufs[i]);
+				if (x.d.n > had)
+					bad_stray = true;
+			}
+			if (!repair) {
+				printf("%s: uncommitted change (a command was "
+					"interrupted? 'fq check --repair' "
+					"commits it)\n", p);
+				problems++;
+			} else if (exists && S_ISREG(st.st_mode)) {
+				if (fq_buf_read_file(&bufs[i], abs.buf,
+				    FQ_NODE_MAX_FILE) == 0) {
+					ch_list[nch].path = p;
+					ch_list[nch].data = bufs[i].buf;
+					ch_list[nch].len = bufs[i].len;
+					nch++;
+				}
+			} else if (!exists) {
+				ch_list[nch].path = p;
+				ch_list[nch].data = NULL;
+				nch++;
+			}
+			fq_buf_release(&abs);
+		}
+		(void)before;
+		if (repair && nch && bad_stray) {
+			printf("not repaired: fix the problems below first "
+				"(fq edit), then run fq check --repair\n");
+			problems += nch;
+		} else if (repair && nch) {
+			struct fq_buf msg = FQ_BUF_INIT;
+			bool committed = false;
+
+			fq_buf_addf(&msg, "fq-check: repair %zu file%s", nch,
+				nch == 1 ? "" : "s");
+			if (fq_store_commit(cli.store, ch_list, nch, msg.buf,
+			    &committed, &err)) {
+				ret = fq_cli_error(&cli, &err);
+			} else {
+				fprintf(stderr, "%s: committed %zu stray "
+					"change%s\n", cli.prog, nch,
+					nch == 1 ? "" : "s");
+			}
+			fq_buf_release(&msg);
+		}
+		for (i = 0; i < nstray; i++)
+			fq_buf_release(&bufs[i]);
+		free(bufs);
+		free(ch_list);
+		if (ret)
+			goto out;
+	}
+
+	problems += stale_git_locks(&cli, repair);
+
+	/* Duplicate IDs. */
+	if (x.nids > 1) {
+		qsort(x.ids, x.nids, sizeof(*x.ids), cmp_seen);
+		for (i = 1; i < x.nids; i++)
+			if (!strcmp(x.ids[i].id, x.ids[i - 1].id) &&
+			    strcmp(x.ids[i].path, x.ids[i - 1].path))
+				fq_diags_add(&x.d, x.ids[i].path, 0, 0,
+					"duplicate ID %s (also in %s)",
+					x.ids[i].id, x.ids[i - 1].path);
+	}
+	for (i = 0; i < x.d.n; i++) {
+		if (x.d.v[i].line)
+			printf("%s:%u:%u: %s\n", x.d.v[i].file, x.d.v[i].line,
+				x.d.v[i].column, x.d.v[i].msg);
+		else
+			printf("%s: %s\n", x.d.v[i].file, x.d.v[i].msg);
+	}
+	problems += x.d.n;
+	if (!quiet)
+		fprintf(stderr, "%s: %zu case file%s checked, %zu problem%s\n",
+			cli.prog, x.files, x.files == 1 ? "" : "s", problems,
+			problems == 1 ? "" : "s");
+	if (problems)
+		ret = FQ_EXIT_FAIL;
+out:
+	for (i = 0; i < x.nids; i++) {
+		free(x.ids[i].id);
+		free(x.ids[i].path);
+	}
+	free(x.ids);
+	fq_diags_release(&x.d);
+	fq_buf_release(&stray);
+	return fq_cli_finish(&cli, ret);
+}

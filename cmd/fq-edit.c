@@ -1,0 +1,221 @@
+/*
+ * fq-edit: edit a case in $EDITOR; validated before it is committed.
+ *
+ * The clerk edits a copy in .git/fq/edit/.  A valid result is committed
+ * with a `correction` event naming the fields that changed.  An invalid
+ * one is never lost: it stays where it was edited, every problem is
+ * listed, and `fq edit ID --from FILE` takes it up again.  The event log
+ * is append-only: earlier events may not be changed or removed, and the
+ * ID may not change.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char *const usage[] = {
+	"fq-edit [-C DIR] [--from FILE] ID",
+	NULL
+};
+
+enum { OPT_FROM = FQ_OPT_FIRST_PROGRAM_OPTION };
+
+/* Top-level keys whose values differ; "" if none. */
+static void
+changed_keys(struct fq_buf *out, const struct fq_node *a,
+	const struct fq_node *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->len; i++) {
+		const char *k = b->keys[i]->str;
+
+		if (!strcmp(k, "updated_at") || !strcmp(k, "events"))
+			continue;
+		if (!fq_node_equal(fq_map_get(a, k), b->vals[i]))
+			fq_buf_addf(out, "%s%s", out->len ? ", " : "", k);
+	}
+	for (i = 0; a && i < a->len; i++) {
+		const char *k = a->keys[i]->str;
+
+		if (!fq_map_get(b, k))
+			fq_buf_addf(out, "%s%s", out->len ? ", " : "", k);
+	}
+}
+
+/* Earlier events must be kept as they were. */
+static bool
+events_kept(const struct fq_node *old, const struct fq_node *new)
+{
+	const struct fq_node *a = fq_map_get(old, "events");
+	const struct fq_node *b = fq_map_get(new, "events");
+	size_t i;
+
+	if (!a || a->kind != FQ_NODE_SEQ)
+		return true;
+	if (!b || b->kind != FQ_NODE_SEQ || b->len < a->len)
+		return false;
+	for (i = 0; i < a->len; i++)
+		if (!fq_node_equal(a->vals[i], b->vals[i]))
+			return false;
+	return true;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		FQ_CLI_COMMON_OPTIONS,
+		{ "from", required_argument, NULL, OPT_FROM },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct fq_cli cli;
+	struct fq_buf rel = FQ_BUF_INIT, abs = FQ_BUF_INIT, work = FQ_BUF_INIT;
+	struct fq_buf text = FQ_BUF_INIT, old_text = FQ_BUF_INIT;
+	struct fq_buf changes = FQ_BUF_INIT;
+	struct fq_error err = FQ_ERROR_INIT;
+	struct fq_diags d = FQ_DIAGS_INIT;
+	struct fq_node *old = NULL, *new = NULL;
+	const char *from = NULL, *id;
+	int ch, ret = 0;
+	size_t i;
+
+	fq_cli_init(&cli, "fq-edit", argv[0], usage);
+	while ((ch = getopt_long(argc, argv, "C:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_FROM: from = optarg; break;
+		default: fq_cli_common_opt(&cli, ch, optarg);
+		}
+	}
+	if (argc - optind != 1)
+		fq_cli_usage_error(&cli, "give one case ID");
+	id = argv[optind];
+	if (!fq_id_valid(id))
+		fq_cli_usage_error(&cli, "not a case ID: '%s' (expected "
+			"UNIT-YYYY-NNNNNN)", id);
+	if ((ret = fq_cli_open(&cli)))
+		goto out;
+	if (fq_store_find(cli.store, id, &rel, &err)) {
+		ret = fq_cli_error(&cli, &err);
+		goto out;
+	}
+	fq_buf_addf(&abs, "%s/%s", fq_store_root(cli.store), rel.buf);
+	if (fq_buf_read_file(&old_text, abs.buf, FQ_NODE_MAX_FILE) < 0) {
+		ret = fq_cli_fail(&cli, FQ_EXIT_FAIL, "cannot read %s: %s",
+			rel.buf, strerror(errno));
+		goto out;
+	}
+	/* The old version may itself be broken: that is what edit fixes. */
+	if (fq_yaml_parse(&old, old_text.buf, old_text.len, rel.buf, &err))
+		old = NULL;
+
+	if (from) {
+		if (fq_buf_read_file(&text, from, FQ_NODE_MAX_FILE) < 0) {
+			ret = fq_cli_fail(&cli, FQ_EXIT_FAIL, "cannot read "
+				"%s: %s", from, strerror(errno));
+			goto out;
+		}
+		fq_buf_adds(&work, from);
+	} else {
+		FILE *f;
+
+		fq_buf_addf(&work, "%s/edit", fq_store_private_dir(cli.store));
+		mkdir(work.buf, 0700);
+		fq_buf_addf(&work, "/%s.yaml", id);
+		if (access(work.buf, F_OK) == 0) {
+			ret = fq_cli_fail(&cli, FQ_EXIT_FAIL, "an unfinished "
+				"edit of %s is kept in %s; take it up with "
+				"'fq edit %s --from %s' or delete it", id,
+				work.buf, id, work.buf);
+			goto out;
+		}
+		if (!(f = fopen(work.buf, "wx")) ||
+		    fwrite(old_text.buf, 1, old_text.len, f) != old_text.len ||
+		    fclose(f)) {
+			ret = fq_cli_fail(&cli, FQ_EXIT_FAIL, "cannot write "
+				"%s: %s", work.buf, strerror(errno));
+			goto out;
+		}
+		chmod(work.buf, 0600);
+		if (!cli.tty_in)
+			fq_cli_warn(&cli, "standard input is not a terminal; "
+				"running the editor anyway");
+		if ((ret = fq_cli_run_editor(&cli, work.buf)))
+			goto out;
+		if (fq_buf_read_file(&text, work.buf, FQ_NODE_MAX_FILE) < 0) {
+			ret = fq_cli_fail(&cli, FQ_EXIT_FAIL, "cannot read "
+				"%s: %s", work.buf, strerror(errno));
+			goto out;
+		}
+	}
+
+	if (fq_case_parse(&new, cli.schema, text.buf, text.len, work.buf, &d,
+	    &err) == FQ_OK) {
+		const char *nid = fq_map_str(new, "id");
+
+		if (!nid || strcmp(nid, id)) {
+			struct fq_node *n = fq_map_get(new, "id");
+
+			fq_diags_add(&d, work.buf, n ? n->line : 1,
+				n ? n->column : 1, "the ID cannot be changed "
+				"(was %s)", id);
+		}
+		if (old && !events_kept(old, new))
+			fq_diags_add(&d, work.buf, 1, 1, "earlier events were "
+				"changed or removed: the log is append-only "
+				"(add a correction event instead)");
+	}
+	if (d.n) {
+		for (i = 0; i < d.n; i++)
+			fprintf(stderr, "%s: %s:%u:%u: %s\n", cli.prog,
+				d.v[i].file, d.v[i].line, d.v[i].column,
+				d.v[i].msg);
+		fprintf(stderr, "%s: nothing was changed; your edit is kept "
+			"in %s\n%s: fix it and run 'fq edit %s --from %s'\n",
+			cli.prog, work.buf, cli.prog, id, work.buf);
+		ret = FQ_EXIT_DATA;
+		goto out;
+	}
+	changed_keys(&changes, old, new);
+	if (!changes.len && old && fq_node_equal(fq_map_get(old, "events"),
+	    fq_map_get(new, "events"))) {
+		fprintf(stderr, "%s: no changes\n", cli.prog);
+		if (!from)
+			unlink(work.buf);
+		goto out;
+	}
+	if ((ret = fq_cli_lock(&cli)))
+		goto out;
+	if (changes.len) {
+		struct fq_buf note = FQ_BUF_INIT;
+
+		fq_buf_addf(&note, "edited: %s", changes.buf);
+		fq_case_add_event(new, cli.now, "correction",
+			fq_cli_actor(&cli), note.buf);
+		fq_buf_release(&note);
+	}
+	if (fq_case_save(cli.store, cli.schema, new, rel.buf, "fq-edit",
+	    cli.now, &err)) {
+		ret = fq_cli_error(&cli, &err);
+		fprintf(stderr, "%s: your edit is kept in %s\n", cli.prog,
+			work.buf);
+		goto out;
+	}
+	if (!from)
+		unlink(work.buf);
+out:
+	fq_node_free(old);
+	fq_node_free(new);
+	fq_diags_release(&d);
+	fq_buf_release(&rel);
+	fq_buf_release(&abs);
+	fq_buf_release(&work);
+	fq_buf_release(&text);
+	fq_buf_release(&old_text);
+	fq_buf_release(&changes);
+	return fq_cli_finish(&cli, ret);
+}

@@ -1,0 +1,447 @@
+/*
+ * fq-new: register a case (T2 accepted, or T1 reported with --reported).
+ *
+ * With every required field given as an option it never prompts and
+ * prints only the new ID on stdout, so scripts can use it.  On a terminal
+ * it asks for what is missing; --edit opens $EDITOR on a template.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char *const usage[] = {
+	"fq-new [-C DIR] --title T --category C --summary S "
+	"--party NAME[:ROLE[:PHONE]]... [--source S] [--accepted DATE] "
+	"[--risk COLOR] [--mediator NAME] [--village V] [--grid G] "
+	"[--town T] [--plan P] [--lead NAME] [--reported [--reported-on DATE]] "
+	"[--edit]",
+	NULL
+};
+
+enum {
+	OPT_TITLE = FQ_OPT_FIRST_PROGRAM_OPTION, OPT_CATEGORY, OPT_SUMMARY,
+	OPT_PARTY, OPT_SOURCE, OPT_ACCEPTED, OPT_RISK, OPT_MEDIATOR,
+	OPT_VILLAGE, OPT_GRID, OPT_TOWN, OPT_PLAN, OPT_LEAD, OPT_REPORTED,
+	OPT_REPORTED_ON, OPT_EDIT
+};
+
+struct opts {
+	const char *title, *category, *summary, *source, *accepted, *risk;
+	const char *village, *grid, *town, *plan, *lead, *reported_on;
+	const char **parties, **mediators;
+	size_t nparties, nmediators;
+	bool reported, edit;
+	char *owned[64];	/* strings read from the terminal */
+	size_t nowned;
+};
+
+static bool
+valid_phone(const char *p)
+{
+	size_t digits = 0;
+
+	for (; *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			digits++;
+		else if (*p != '-' && *p != '*')
+			return false;
+	}
+	return digits >= 5 && digits <= 20;
+}
+
+/* Split NAME[:ROLE[:PHONE]] (':' or '：') into a party mapping. */
+static struct fq_node *
+parse_party(struct fq_cli *cli, const char *spec, size_t index)
+{
+	char *copy = strdup(spec), *fields[3] = { copy, NULL, NULL };
+	char *p = copy;
+	struct fq_node *party = fq_node_new(FQ_NODE_MAP);
+	const char *role;
+	int k = 1;
+
+	while (*p && k < 3) {
+		if (*p == ':') {
+			*p = '\0';
+			fields[k++] = p + 1;
+		} else if (!strncmp(p, "\xEF\xBC\x9A", 3)) {	/* ： */
+			*p = '\0';
+			fields[k++] = p + 3;
+			p += 2;
+		}
+		p++;
+	}
+	if (!*fields[0])
+		fq_cli_usage_error(cli, "--party '%s': the name is empty", spec);
+	if (fields[1] && *fields[1])
+		role = fq_cli_enum(cli, "party_roles", "--party", fields[1]);
+	else
+		role = index == 0 ? "applicant" : index == 1 ? "respondent" :
+			"party";
+	fq_map_set_str(party, "role", role);
+	fq_map_set_str(party, "kind", "person");
+	fq_map_set_str(party, "name", fields[0]);
+	if (fields[2] && *fields[2]) {
+		struct fq_node *phones = fq_node_new(FQ_NODE_SEQ);
+
+		if (!valid_phone(fields[2]))
+			fq_cli_usage_error(cli, "--party '%s': '%s' is not a "
+				"phone number", spec, fields[2]);
+		fq_seq_push(phones, fq_node_text(fields[2]));
+		fq_map_set(party, "phones", phones);
+	}
+	free(copy);
+	return party;
+}
+
+static const char *
+ask(struct opts *o, const char *prompt, const char *def)
+{
+	char *v;
+
+	for (;;) {
+		v = fq_cli_prompt(prompt, def);
+		if (!v) {
+			fputc('\n', stderr);
+			exit(FQ_EXIT_USAGE);
+		}
+		if (*v)
+			break;
+		free(v);
+	}
+	if (o->nowned < (sizeof(o->owned) / sizeof(o->owned[0])))
+		o->owned[o->nowned++] = v;
+	return v;
+}
+
+/* Title for a case registered without one: the start of the summary. */
+static void
+title_from_summary(struct fq_buf *out, const char *summary)
+{
+	fq_buf_add_cols(out, summary, 40, false);
+}
+
+static struct fq_node *
+build_case(struct fq_cli *cli, struct opts *o)
+{
+	struct fq_node *c = fq_node_new(FQ_NODE_MAP), *ev, *seq;
+	const struct fq_node *cfg = fq_store_config(cli->store);
+	size_t i;
+
+	char placeholder[FQ_ID_MAX];
+
+	/* A well-formed ID until the real one is allocated under the lock. */
+	snprintf(placeholder, sizeof(placeholder), "%s-%.4s-000000",
+		fq_store_unit(cli->store), o->reported ? o->reported_on :
+		o->accepted);
+	fq_map_set_str(c, "id", placeholder);
+	fq_map_set_str(c, "title", o->title);
+	fq_map_set_str(c, "status", o->reported ? "reported" : "accepted");
+	fq_map_set_str(c, "category", o->category);
+	fq_map_set_str(c, "source", o->source);
+	fq_map_set_str(c, "level", fq_map_str(cfg, "level"));
+	fq_map_set_str(c, "town", o->town ? o->town : fq_map_str(cfg, "town"));
+	fq_map_set_str(c, "village", o->village);
+	fq_map_set_str(c, "grid", o->grid);
+	if (o->reported)
+		fq_map_set(c, "reported_on", fq_node_scalar(o->reported_on));
+	else
+		fq_map_set(c, "accepted_on", fq_node_scalar(o->accepted));
+	fq_map_set_str(c, "summary", o->summary);
+	seq = fq_node_new(FQ_NODE_SEQ);
+	for (i = 0; i < o->nparties; i++)
+		fq_seq_push(seq, parse_party(cli, o->parties[i], i));
+	fq_map_set(c, "parties", seq);
+	seq = fq_node_new(FQ_NODE_SEQ);
+	for (i = 0; i < o->nmediators; i++)
+		fq_seq_push(seq, fq_node_text(o->mediators[i]));
+	fq_map_set(c, "mediators", seq);
+	fq_map_set_str(c, "lead_official", o->lead);
+	fq_map_set_str(c, "risk_color", o->risk);
+	fq_map_set_str(c, "plan", o->plan);
+	fq_map_set(c, "created_at", fq_node_scalar(cli->now));
+	fq_map_set(c, "updated_at", fq_node_scalar(cli->now));
+	ev = fq_case_add_event(c, cli->now, "intake", fq_cli_actor(cli),
+		o->reported ? _("registered from screening") :
+		_("registered and accepted"));
+	fq_map_set_str(ev, "state_to", o->reported ? "reported" : "accepted");
+	return c;
+}
+
+static const char template_head[] =
+	"# 新案件登记 — fill in the fields, save and quit to register the case.\n"
+	"# 保存退出即登记；清空文件则放弃。Lines starting with # are ignored.\n"
+	"# title 纠纷名称; category 纠纷类别 (code or see schemas/enums);\n"
+	"# summary 纠纷简要情况; parties 当事人 (role: applicant 申请人,\n"
+	"# respondent 被申请人); risk_color 风险等级 red/yellow/blue.\n";
+
+/*
+ * --edit: open the editor on the case as it stands; read it back.  An
+ * empty file gives up; an invalid one is kept in .git/fq/edit/ and named.
+ */
+static int
+edit_case(struct fq_cli *cli, struct fq_node **c)
+{
+	struct fq_buf path = FQ_BUF_INIT, text = FQ_BUF_INIT;
+	struct fq_error err = FQ_ERROR_INIT;
+	struct fq_diags d = FQ_DIAGS_INIT;
+	struct fq_node *edited = NULL;
+	FILE *f;
+	int ret = 0, fd;
+	size_t i;
+
+	fq_buf_addf(&path, "%s/new-XXXXXX.yaml",
+		fq_store_private_dir(cli->store));
+	fd = mkstemps(path.buf, 5);
+	if (fd < 0 || !(f = fdopen(fd, "w"))) {
+		ret = fq_cli_fail(cli, FQ_EXIT_FAIL, "cannot create %s",
+			path.buf);
+		goto out;
+	}
+	fq_buf_adds(&text, template_head);
+	fq_yaml_emit(&text, *c, &err);
+	fwrite(text.buf, 1, text.len, f);
+	if (fclose(f)) {
+		ret = fq_cli_fail(cli, FQ_EXIT_FAIL, "cannot write %s",
+			path.buf);
+		goto out;
+	}
+	if ((ret = fq_cli_run_editor(cli, path.buf)))
+		goto out;
+	fq_buf_reset(&text);
+	if (fq_buf_read_file(&text, path.buf, FQ_NODE_MAX_FILE) < 0) {
+		ret = fq_cli_fail(cli, FQ_EXIT_FAIL, "cannot read %s",
+			path.buf);
+		goto out;
+	}
+	if (fq_yaml_parse(&edited, text.buf, text.len, path.buf, &err) == 0 &&
+	    edited->kind == FQ_NODE_NULL) {
+		unlink(path.buf);
+		ret = fq_cli_fail(cli, FQ_EXIT_FAIL, "empty file: nothing "
+			"registered");
+		goto out;
+	}
+	fq_node_free(edited);
+	edited = NULL;
+	if (fq_case_parse(&edited, cli->schema, text.buf, text.len, path.buf,
+	    &d, &err)) {
+		for (i = 0; i < d.n; i++)
+			fprintf(stderr, "%s: %s:%u:%u: %s\n", cli->prog,
+				d.v[i].file, d.v[i].line, d.v[i].column,
+				d.v[i].msg);
+		fprintf(stderr, "%s: nothing registered; your text is kept "
+			"in %s\n", cli->prog, path.buf);
+		ret = FQ_EXIT_DATA;
+		goto out;
+	}
+	unlink(path.buf);
+	fq_node_free(*c);
+	*c = edited;
+	edited = NULL;
+out:
+	fq_node_free(edited);
+	fq_diags_release(&d);
+	fq_buf_release(&path);
+	fq_buf_release(&text);
+	return ret;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		FQ_CLI_COMMON_OPTIONS,
+		{ "accepted", required_argument, NULL, OPT_ACCEPTED },
+		{ "category", required_argument, NULL, OPT_CATEGORY },
+		{ "edit", no_argument, NULL, OPT_EDIT },
+		{ "grid", required_argument, NULL, OPT_GRID },
+		{ "lead", required_argument, NULL, OPT_LEAD },
+		{ "mediator", required_argument, NULL, OPT_MEDIATOR },
+		{ "party", required_argument, NULL, OPT_PARTY },
+		{ "plan", required_argument, NULL, OPT_PLAN },
+		{ "reported", no_argument, NULL, OPT_REPORTED },
+		{ "reported-on", required_argument, NULL, OPT_REPORTED_ON },
+		{ "risk", required_argument, NULL, OPT_RISK },
+		{ "source", required_argument, NULL, OPT_SOURCE },
+		{ "summary", required_argument, NULL, OPT_SUMMARY },
+		{ "title", required_argument, NULL, OPT_TITLE },
+		{ "town", required_argument, NULL, OPT_TOWN },
+		{ "village", required_argument, NULL, OPT_VILLAGE },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct fq_cli cli;
+	struct opts o = { 0 };
+	struct fq_error err = FQ_ERROR_INIT;
+	struct fq_node *c = NULL;
+	struct fq_buf path = FQ_BUF_INIT, title = FQ_BUF_INIT;
+	char id[FQ_ID_MAX];
+	const char *intake;
+	bool interactive;
+	int ch, ret = 0;
+	size_t i;
+
+	fq_cli_init(&cli, "fq-new", argv[0], usage);
+	o.parties = calloc((size_t)argc, sizeof(*o.parties));
+	o.mediators = calloc((size_t)argc, sizeof(*o.mediators));
+	while ((ch = getopt_long(argc, argv, "C:h", lopts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_TITLE: o.title = optarg; break;
+		case OPT_CATEGORY: o.category = optarg; break;
+		case OPT_SUMMARY: o.summary = optarg; break;
+		case OPT_PARTY: o.parties[o.nparties++] = optarg; break;
+		case OPT_SOURCE: o.source = optarg; break;
+		case OPT_ACCEPTED: o.accepted = optarg; break;
+		case OPT_RISK: o.risk = optarg; break;
+		case OPT_MEDIATOR: o.mediators[o.nmediators++] = optarg; break;
+		case OPT_VILLAGE: o.village = optarg; break;
+		case OPT_GRID: o.grid = optarg; break;
+		case OPT_TOWN: o.town = optarg; break;
+		case OPT_PLAN: o.plan = optarg; break;
+		case OPT_LEAD: o.lead = optarg; break;
+		case OPT_REPORTED: o.reported = true; break;
+		case OPT_REPORTED_ON: o.reported_on = optarg; break;
+		case OPT_EDIT: o.edit = true; break;
+		default: fq_cli_common_opt(&cli, ch, optarg);
+		}
+	}
+	if (optind < argc)
+		fq_cli_usage_error(&cli, "unexpected argument '%s'",
+			argv[optind]);
+	if ((ret = fq_cli_open(&cli)))
+		goto out;
+
+	/* Check what was given before asking for anything. */
+	if (o.category)
+		o.category = fq_cli_enum(&cli, "categories", "--category",
+			o.category);
+	if (o.source)
+		o.source = fq_cli_enum(&cli, "sources", "--source", o.source);
+	if (o.risk)
+		o.risk = fq_cli_enum(&cli, "colors", "--risk", o.risk);
+	if (o.accepted && !fq_valid_date(o.accepted))
+		fq_cli_usage_error(&cli, "--accepted '%s' is not a date "
+			"(YYYY-MM-DD)", o.accepted);
+	if (o.reported_on && !fq_valid_date(o.reported_on))
+		fq_cli_usage_error(&cli, "--reported-on '%s' is not a date "
+			"(YYYY-MM-DD)", o.reported_on);
+	if (o.accepted && o.reported)
+		fq_cli_usage_error(&cli, "--accepted and --reported do not go "
+			"together: a reported case is accepted later with "
+			"'fq accept'");
+	if (o.accepted && strcmp(o.accepted, cli.today) > 0)
+		fq_cli_usage_error(&cli, "--accepted %s is in the future "
+			"(today is %s)", o.accepted, cli.today);
+	if (o.reported_on && strcmp(o.reported_on, cli.today) > 0)
+		fq_cli_usage_error(&cli, "--reported-on %s is in the future "
+			"(today is %s)", o.reported_on, cli.today);
+	for (i = 0; i < o.nparties; i++)
+		fq_node_free(parse_party(&cli, o.parties[i], i));
+
+	interactive = cli.tty_in && isatty(STDERR_FILENO) && !o.edit;
+	if (interactive) {
+		if (!o.category)
+			o.category = fq_cli_enum(&cli, "categories",
+				_("category"), ask(&o, _("Category (code, "
+				"label or pinyin initials)"), NULL));
+		if (!o.summary)
+			o.summary = ask(&o, _("Summary of the dispute"), NULL);
+		if (!o.title) {
+			title_from_summary(&title, o.summary);
+			o.title = ask(&o, _("Title"), title.buf);
+		}
+		if (!o.nparties && !o.reported) {
+			o.parties[o.nparties++] = ask(&o, _("Party "
+				"(NAME[:ROLE[:PHONE]])"), NULL);
+		}
+	} else if (!o.edit) {
+		const char *missing[4];
+		size_t n = 0;
+
+		if (!o.category)
+			missing[n++] = "--category";
+		if (!o.summary)
+			missing[n++] = "--summary";
+		if (!o.title && !o.reported)
+			missing[n++] = "--title";
+		if (!o.nparties && !o.reported)
+			missing[n++] = "--party";
+		if (n)
+			fq_cli_usage_error(&cli, "missing %s%s%s%s%s%s%s",
+				missing[0], n > 1 ? ", " : "",
+				n > 1 ? missing[1] : "", n > 2 ? ", " : "",
+				n > 2 ? missing[2] : "", n > 3 ? ", " : "",
+				n > 3 ? missing[3] : "");
+	}
+	if (!o.title && o.summary) {
+		title_from_summary(&title, o.summary);
+		o.title = title.buf;
+	}
+	if (!o.source)
+		o.source = o.reported ? "screening" : "application";
+	if (!o.risk)
+		o.risk = "blue";
+	if (!o.accepted)
+		o.accepted = cli.today;
+	if (!o.reported_on)
+		o.reported_on = cli.today;
+	if (o.reported && strcmp(o.source, "screening") &&
+	    strcmp(o.source, "grid_report") && strcmp(o.source, "hotline"))
+		fq_cli_usage_error(&cli, "--reported: the source must be "
+			"screening, grid_report or hotline, not '%s'", o.source);
+
+	c = build_case(&cli, &o);
+	if (o.edit && (ret = edit_case(&cli, &c)))
+		goto out;
+	if ((ret = fq_cli_calendar(&cli)))
+		goto out;
+	if (fq_case_update_due(c, cli.cal, fq_store_config(cli.store), &err)) {
+		ret = fq_cli_error(&cli, &err);
+		goto out;
+	}
+	if ((!strcmp(o.risk, "red") || !strcmp(o.risk, "yellow")) &&
+	    (!o.plan || !o.lead))
+		fq_cli_warn(&cli, "a %s case needs a plan (--plan) and a lead "
+			"official (--lead); add them with 'fq risk'", o.risk);
+
+	/* Validate before taking the lock, then allocate the ID under it. */
+	{
+		struct fq_buf probe = FQ_BUF_INIT;
+
+		if (fq_case_render(&probe, cli.schema, c, &err)) {
+			fq_buf_release(&probe);
+			ret = fq_cli_error(&cli, &err);
+			goto out;
+		}
+		fq_buf_release(&probe);
+	}
+	if ((ret = fq_cli_lock(&cli)))
+		goto out;
+	intake = fq_map_str(c, "accepted_on");
+	if (!intake || !strcmp(fq_map_str(c, "status"), "reported"))
+		intake = fq_map_str(c, "reported_on");
+	if (!intake || !fq_valid_date(intake))
+		intake = cli.today;
+	if (fq_store_next_id(cli.store, atoi(intake), id, &err)) {
+		ret = fq_cli_error(&cli, &err);
+		goto out;
+	}
+	fq_map_set_str(c, "id", id);
+	fq_store_case_path(&path, id, intake);
+	if (fq_case_save(cli.store, cli.schema, c, path.buf, "fq-new",
+	    cli.now, &err)) {
+		ret = fq_cli_error(&cli, &err);
+		goto out;
+	}
+	printf("%s\n", id);
+out:
+	fq_node_free(c);
+	fq_buf_release(&path);
+	fq_buf_release(&title);
+	for (i = 0; i < o.nowned; i++)
+		free(o.owned[i]);
+	free(o.parties);
+	free(o.mediators);
+	return fq_cli_finish(&cli, ret);
+}

@@ -1,0 +1,211 @@
+/*
+ * fq-show: one case, with its timeline.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char *const usage[] = {
+	"fq-show [-C DIR] [--format text|yaml|json] [--show-pii] ID",
+	NULL
+};
+
+enum { OPT_FORMAT = FQ_OPT_FIRST_PROGRAM_OPTION };
+
+static const char *
+label(struct fq_cli *cli, const char *en, const char *code)
+{
+	return code ? fq_schema_label(cli->schema, en, code) : "";
+}
+
+static void
+line(struct fq_cli *cli, const struct fq_node *c, const char *key)
+{
+	const struct fq_field *f = fq_record_field(
+		fq_schema_record(cli->schema, "case"), key);
+	const struct fq_node *v = fq_map_get(c, key);
+	struct fq_buf b = FQ_BUF_INIT;
+	size_t i;
+
+	if (!f || !v || fq_node_is_empty(v))
+		return;
+	if (v->kind == FQ_NODE_SCALAR) {
+		fq_buf_adds(&b, f->type == FQ_T_ENUM ?
+			fq_enum_label(f->en, v->str) : v->str);
+	} else if (v->kind == FQ_NODE_SEQ) {
+		for (i = 0; i < v->len; i++) {
+			const char *s = v->vals[i]->kind == FQ_NODE_SCALAR ?
+				v->vals[i]->str : "";
+
+			if (i)
+				fq_buf_adds(&b, "、");
+			fq_buf_adds(&b, f->item_type == FQ_T_ENUM ?
+				fq_enum_label(f->en, s) : s);
+		}
+	} else {
+		fq_buf_release(&b);
+		return;
+	}
+	fputs("  ", stdout);
+	{
+		struct fq_buf k = FQ_BUF_INIT;
+
+		fq_buf_add_cols(&k, f->label ? f->label : key, 14, true);
+		fputs(k.buf, stdout);
+		fq_buf_release(&k);
+	}
+	/* indent continuation lines of multi-line text */
+	for (i = 0; i < b.len; i++) {
+		putchar(b.buf[i]);
+		if (b.buf[i] == '\n' && i + 1 < b.len)
+			fputs("                ", stdout);
+	}
+	putchar('\n');
+	fq_buf_release(&b);
+}
+
+static void
+show_text(struct fq_cli *cli, const struct fq_node *c)
+{
+	static const char *const head[] = {
+		"status", "outcome", "category", "source", "risk_color",
+		"town", "village", "grid", "reported_on", "accepted_on",
+		"due_on", "extended_until", "closed_on", "mediators",
+		"lead_official", "responsible_unit", "plan",
+		"people_involved", "households_involved",
+		"amount_in_dispute", "failure_routes_advised", "merged_into",
+		"docket_no", "imported_from", "flags", "summary", NULL
+	};
+	const struct fq_node *parties = fq_map_get(c, "parties");
+	const struct fq_node *events = fq_map_get(c, "events");
+	const struct fq_node *refs = fq_map_get(c, "referrals");
+	size_t i, j;
+
+	printf("%s  %s\n", fq_map_str(c, "id"), fq_map_str(c, "title"));
+	for (i = 0; head[i]; i++)
+		line(cli, c, head[i]);
+	if (parties && parties->len) {
+		printf("\n%s\n", _("Parties 当事人"));
+		for (i = 0; i < parties->len; i++) {
+			const struct fq_node *p = parties->vals[i];
+			const struct fq_node *ph = fq_map_get(p, "phones");
+
+			printf("  %-6s %s", label(cli, "party_roles",
+				fq_map_str(p, "role")), fq_map_str(p, "name") ?
+				fq_map_str(p, "name") : "");
+			for (j = 0; ph && ph->kind == FQ_NODE_SEQ &&
+			    j < ph->len; j++)
+				printf("%s%s", j ? ", " : "  ",
+					ph->vals[j]->str ? ph->vals[j]->str :
+					"");
+			if (fq_map_str(p, "id_number"))
+				printf("  %s", fq_map_str(p, "id_number"));
+			if (fq_map_str(p, "address"))
+				printf("  %s", fq_map_str(p, "address"));
+			if (fq_map_str(p, "note"))
+				printf("  (%s)", fq_map_str(p, "note"));
+			putchar('\n');
+		}
+	}
+	if (refs && refs->kind == FQ_NODE_SEQ && refs->len) {
+		printf("\n%s\n", _("Referrals 移交对接"));
+		for (i = 0; i < refs->len; i++) {
+			const struct fq_node *r = refs->vals[i];
+
+			printf("  #%s %s %s → %s  %s  %s%s%s\n",
+				fq_map_str(r, "n") ? fq_map_str(r, "n") : "?",
+				label(cli, "referral_kinds",
+				fq_map_str(r, "kind")),
+				fq_map_str(r, "from_org") ?
+				fq_map_str(r, "from_org") : "",
+				fq_map_str(r, "to_org") ?
+				fq_map_str(r, "to_org") : "",
+				label(cli, "channels", fq_map_str(r, "channel")),
+				label(cli, "referral_states",
+				fq_map_str(r, "state")),
+				fq_map_str(r, "due_result") ? "  反馈时限 " : "",
+				fq_map_str(r, "due_result") ?
+				fq_map_str(r, "due_result") : "");
+		}
+	}
+	if (events && events->kind == FQ_NODE_SEQ && events->len) {
+		printf("\n%s\n", _("Timeline 办理记录"));
+		for (i = 0; i < events->len; i++) {
+			const struct fq_node *e = events->vals[i];
+			const char *at = fq_map_str(e, "at");
+			const char *note = fq_map_str(e, "note");
+
+			printf("  %.10s %.5s  %-8s", at ? at : "",
+				at && strlen(at) > 11 ? at + 11 : "",
+				label(cli, "event_kinds", fq_map_str(e, "kind")));
+			if (fq_map_str(e, "actor"))
+				printf("  %s", fq_map_str(e, "actor"));
+			if (fq_map_str(e, "state_to"))
+				printf("  [%s%s%s]", fq_map_str(e, "state_from") ?
+					label(cli, "states",
+					fq_map_str(e, "state_from")) : "",
+					fq_map_str(e, "state_from") ? " → " : "",
+					label(cli, "states",
+					fq_map_str(e, "state_to")));
+			if (note)
+				printf("  %s", note);
+			putchar('\n');
+		}
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		FQ_CLI_COMMON_OPTIONS,
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "show-pii", no_argument, NULL, FQ_OPT_SHOW_PII },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct fq_cli cli;
+	struct fq_node *c = NULL, *d = NULL;
+	struct fq_buf out = FQ_BUF_INIT;
+	struct fq_error err = FQ_ERROR_INIT;
+	const char *format = "text";
+	int ch, ret = 0;
+
+	fq_cli_init(&cli, "fq-show", argv[0], usage);
+	while ((ch = getopt_long(argc, argv, "C:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_FORMAT: format = optarg; break;
+		default: fq_cli_common_opt(&cli, ch, optarg);
+		}
+	}
+	if (strcmp(format, "text") && strcmp(format, "yaml") &&
+	    strcmp(format, "json"))
+		fq_cli_usage_error(&cli, "--format '%s': use text, yaml or "
+			"json", format);
+	if (argc - optind != 1)
+		fq_cli_usage_error(&cli, argc == optind ? "which case? give "
+			"an ID" : "one ID at a time");
+	if ((ret = fq_cli_open(&cli)))
+		goto out;
+	if ((ret = fq_cli_load_case(&cli, argv[optind], &c, NULL)))
+		goto out;
+	d = fq_cli_display_copy(&cli, c);
+	if (!strcmp(format, "yaml")) {
+		if (fq_yaml_emit(&out, d, &err)) {
+			ret = fq_cli_error(&cli, &err);
+			goto out;
+		}
+		fputs(out.buf, stdout);
+	} else if (!strcmp(format, "json")) {
+		fq_json_node(&out, cli.schema, "case", d, 2);
+		puts(out.buf);
+	} else {
+		show_text(&cli, d);
+	}
+out:
+	fq_node_free(c);
+	fq_node_free(d);
+	fq_buf_release(&out);
+	return fq_cli_finish(&cli, ret);
+}

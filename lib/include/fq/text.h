@@ -1,0 +1,41 @@
+/*
+ * text.h: display width, masking of personal data, and JSON output.
+ */
+#ifndef FQ_TEXT_H
+#define FQ_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "fq/buf.h"
+#include "fq/node.h"
+#include "fq/schema.h"
+
+/* Columns a UTF-8 string takes on a terminal: CJK and other East Asian
+ * wide characters count 2, combining marks 0, everything else 1. */
+size_t fq_display_width(const char *s);
+
+/* Append s to out, cut to at most width columns (with "…" when cut) and
+ * padded with spaces to exactly width columns when pad is true. */
+void fq_buf_add_cols(struct fq_buf *out, const char *s, size_t width,
+	bool pad);
+
+/* Masked forms: phones keep the first 3 and last 4 digits
+ * (138****5678), landlines keep the area code and last 4 digits
+ * (0394-***0001), ID numbers the first 4 and last 4 characters
+ * (4116**********1234).  Short values are masked whole. */
+void fq_mask_phone(struct fq_buf *out, const char *phone);
+void fq_mask_id_number(struct fq_buf *out, const char *id);
+
+/* Mask, in place, every field the schema marks pii in a tree that is an
+ * instance of record.  Returns the number of values masked. */
+size_t fq_mask_tree(const fq_schema *s, const char *record, struct fq_node *n);
+
+/* Append s as a JSON string literal. */
+void fq_json_str(struct fq_buf *out, const char *s);
+
+/* Append n as JSON, typed by the schema: ints and money as numbers, bools
+ * as true/false, everything else as strings.  indent < 0 for one line. */
+void fq_json_node(struct fq_buf *out, const fq_schema *s, const char *record,
+	const struct fq_node *n, int indent);
+
+#endif

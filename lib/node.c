@@ -1,0 +1,582 @@
+/*
+ * node.c: YAML documents as struct fq_node trees (see fq/node.h).
+ *
+ * This is the only file that includes <yaml.h>.  Reading walks libyaml's
+ * event stream with an explicit stack, refusing anything a case file does
+ * not need (aliases, anchors, tags, several documents, deep nesting).
+ * Writing feeds libyaml's emitter, which knows YAML's quoting rules better
+ * than we would; we only choose the style: literal blocks for multi-line
+ * text, double quotes for text that would otherwise read as another type.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <yaml.h>
+
+#include "fq/node.h"
+#include "internal.h"
+
+struct fq_node *
+fq_node_new(enum fq_node_kind kind)
+{
+	struct fq_node *n = fq_xcalloc(1, sizeof(*n));
+
+	n->kind = kind;
+	return n;
+}
+
+struct fq_node *
+fq_node_scalar(const char *s)
+{
+	struct fq_node *n = fq_node_new(FQ_NODE_SCALAR);
+
+	n->str = fq_xstrdup(s ? s : "");
+	return n;
+}
+
+struct fq_node *
+fq_node_text(const char *s)
+{
+	struct fq_node *n = fq_node_scalar(s);
+
+	n->quoted = true;
+	return n;
+}
+
+void
+fq_node_free(struct fq_node *n)
+{
+	size_t i;
+
+	if (!n)
+		return;
+	for (i = 0; i < n->len; i++) {
+		if (n->keys)
+			fq_node_free(n->keys[i]);
+		fq_node_free(n->vals[i]);
+	}
+	free(n->keys);
+	free(n->vals);
+	free(n->str);
+	free(n);
+}
+
+struct fq_node *
+fq_node_dup(const struct fq_node *n)
+{
+	struct fq_node *c;
+	size_t i;
+
+	if (!n)
+		return NULL;
+	c = fq_node_new(n->kind);
+	c->line = n->line;
+	c->column = n->column;
+	c->quoted = n->quoted;
+	if (n->str)
+		c->str = fq_xstrdup(n->str);
+	for (i = 0; i < n->len; i++) {
+		if (n->kind == FQ_NODE_MAP)
+			fq_map_set(c, n->keys[i]->str, fq_node_dup(n->vals[i]));
+		else
+			fq_seq_push(c, fq_node_dup(n->vals[i]));
+	}
+	return c;
+}
+
+long
+fq_map_index(const struct fq_node *map, const char *key)
+{
+	size_t i;
+
+	if (!map || map->kind != FQ_NODE_MAP)
+		return -1;
+	for (i = 0; i < map->len; i++)
+		if (!strcmp(map->keys[i]->str, key))
+			return (long)i;
+	return -1;
+}
+
+struct fq_node *
+fq_map_get(const struct fq_node *map, const char *key)
+{
+	long i = fq_map_index(map, key);
+
+	return i < 0 ? NULL : map->vals[i];
+}
+
+const char *
+fq_map_str(const struct fq_node *map, const char *key)
+{
+	const struct fq_node *n = fq_map_get(map, key);
+
+	if (!n || n->kind != FQ_NODE_SCALAR)
+		return NULL;
+	return n->str;
+}
+
+static void
+push(struct fq_node *n, struct fq_node *key, struct fq_node *val)
+{
+	FQ_ALLOC_GROW(n->vals, n->len + 1, n->alloc);
+	if (n->kind == FQ_NODE_MAP) {
+		n->keys = fq_xrealloc(n->keys, n->alloc * sizeof(*n->keys));
+		n->keys[n->len] = key;
+	}
+	n->vals[n->len++] = val;
+}
+
+void
+fq_map_set(struct fq_node *map, const char *key, struct fq_node *val)
+{
+	long i = fq_map_index(map, key);
+
+	if (i >= 0) {
+		fq_node_free(map->vals[i]);
+		map->vals[i] = val;
+		return;
+	}
+	push(map, fq_node_text(key), val);
+}
+
+void
+fq_map_set_str(struct fq_node *map, const char *key, const char *s)
+{
+	if (!s) {
+		fq_map_del(map, key);
+		return;
+	}
+	fq_map_set(map, key, fq_node_text(s));
+}
+
+bool
+fq_map_del(struct fq_node *map, const char *key)
+{
+	long i = fq_map_index(map, key);
+
+	if (i < 0)
+		return false;
+	fq_node_free(map->keys[i]);
+	fq_node_free(map->vals[i]);
+	memmove(map->keys + i, map->keys + i + 1,
+		(map->len - (size_t)i - 1) * sizeof(*map->keys));
+	memmove(map->vals + i, map->vals + i + 1,
+		(map->len - (size_t)i - 1) * sizeof(*map->vals));
+	map->len--;
+	return true;
+}
+
+void
+fq_seq_push(struct fq_node *seq, struct fq_node *item)
+{
+	push(seq, NULL, item);
+}
+
+bool
+fq_node_is_empty(const struct fq_node *n)
+{
+	if (!n || n->kind == FQ_NODE_NULL)
+		return true;
+	if (n->kind == FQ_NODE_SCALAR)
+		return !n->str[0];
+	return n->len == 0;
+}
+
+bool
+fq_node_equal(const struct fq_node *a, const struct fq_node *b)
+{
+	size_t i;
+
+	if (!a || !b)
+		return a == b;
+	if (a->kind != b->kind || a->len != b->len)
+		return false;
+	if (a->kind == FQ_NODE_SCALAR)
+		return !strcmp(a->str, b->str);
+	for (i = 0; i < a->len; i++) {
+		if (a->kind == FQ_NODE_MAP &&
+		    strcmp(a->keys[i]->str, b->keys[i]->str))
+			return false;
+		if (!fq_node_equal(a->vals[i], b->vals[i]))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Reading.
+ */
+
+struct frame {
+	struct fq_node *node;
+	struct fq_node *key;	/* MAP: key waiting for its value */
+};
+
+static bool
+is_null_plain(const char *s)
+{
+	return !*s || !strcmp(s, "~") || !strcmp(s, "null") ||
+		!strcmp(s, "Null") || !strcmp(s, "NULL");
+}
+
+static int
+parse_fail(struct fq_error *err, const char *name, const yaml_mark_t *m,
+	const char *what)
+{
+	return fq_error_setpos(err, FQ_EPARSE, name, (unsigned)m->line + 1,
+		(unsigned)m->column + 1, "%s", what);
+}
+
+int
+fq_yaml_parse(struct fq_node **out, const char *buf, size_t len,
+	const char *name, struct fq_error *err)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	struct frame stack[FQ_NODE_MAX_DEPTH + 1];
+	int depth = 0, docs = 0, ret = FQ_OK;
+	struct fq_node *root = NULL;
+	bool done = false;
+
+	*out = NULL;
+	if (len > FQ_NODE_MAX_FILE)
+		return fq_error_setpos(err, FQ_EPARSE, name, 0, 0,
+			"file is larger than %d bytes", FQ_NODE_MAX_FILE);
+	if (memchr(buf, '\0', len))
+		return fq_error_setpos(err, FQ_EPARSE, name, 0, 0,
+			"file contains a NUL byte");
+	if (!yaml_parser_initialize(&parser))
+		return fq_error_set(err, FQ_ERROR, "out of memory");
+	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
+
+	while (!done) {
+		struct fq_node *n = NULL;
+		const char *anchor = NULL, *tag = NULL;
+
+		if (!yaml_parser_parse(&parser, &ev)) {
+			yaml_mark_t m = parser.problem_mark;
+			char msg[256];
+
+			if (parser.context)
+				snprintf(msg, sizeof(msg), "%s %s",
+					parser.problem ? parser.problem :
+					"syntax error", parser.context);
+			else
+				snprintf(msg, sizeof(msg), "%s",
+					parser.problem ? parser.problem :
+					"syntax error");
+			ret = parse_fail(err, name, &m, msg);
+			goto out;
+		}
+		switch (ev.type) {
+		case YAML_STREAM_START_EVENT:
+		case YAML_DOCUMENT_END_EVENT:
+			break;
+		case YAML_STREAM_END_EVENT:
+			done = true;
+			break;
+		case YAML_DOCUMENT_START_EVENT:
+			if (++docs > 1) {
+				ret = parse_fail(err, name, &ev.start_mark,
+					"more than one document");
+				goto out_ev;
+			}
+			break;
+		case YAML_ALIAS_EVENT:
+			ret = parse_fail(err, name, &ev.start_mark,
+				"aliases are not allowed");
+			goto out_ev;
+		case YAML_SCALAR_EVENT:
+			anchor = (const char *)ev.data.scalar.anchor;
+			tag = (const char *)ev.data.scalar.tag;
+			if (ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+			    is_null_plain((const char *)ev.data.scalar.value)) {
+				n = fq_node_new(FQ_NODE_NULL);
+			} else {
+				n = fq_node_new(FQ_NODE_SCALAR);
+				n->str = fq_xstrndup(
+					(const char *)ev.data.scalar.value,
+					ev.data.scalar.length);
+				if (strlen(n->str) != ev.data.scalar.length) {
+					fq_node_free(n);
+					ret = parse_fail(err, name,
+						&ev.start_mark,
+						"NUL character in a value");
+					goto out_ev;
+				}
+				n->quoted = ev.data.scalar.style !=
+					YAML_PLAIN_SCALAR_STYLE;
+			}
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+			anchor = (const char *)ev.data.sequence_start.anchor;
+			tag = (const char *)ev.data.sequence_start.tag;
+			n = fq_node_new(FQ_NODE_SEQ);
+			break;
+		case YAML_MAPPING_START_EVENT:
+			anchor = (const char *)ev.data.mapping_start.anchor;
+			tag = (const char *)ev.data.mapping_start.tag;
+			n = fq_node_new(FQ_NODE_MAP);
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			depth--;
+			if (depth == 0)
+				root = stack[0].node;
+			break;
+		default:
+			break;
+		}
+		if (anchor || tag) {
+			fq_node_free(n);
+			ret = parse_fail(err, name, &ev.start_mark, anchor ?
+				"anchors are not allowed" :
+				"tags are not allowed");
+			goto out_ev;
+		}
+		if (n) {
+			n->line = (unsigned)ev.start_mark.line + 1;
+			n->column = (unsigned)ev.start_mark.column + 1;
+			if (depth == 0) {
+				if (root) {
+					fq_node_free(n);
+					ret = parse_fail(err, name,
+						&ev.start_mark,
+						"more than one document");
+					goto out_ev;
+				}
+				if (n->kind == FQ_NODE_MAP ||
+				    n->kind == FQ_NODE_SEQ) {
+					stack[depth].node = n;
+					stack[depth].key = NULL;
+					depth++;
+					root = NULL;
+					/* root stays owned by the stack */
+				} else {
+					root = n;
+				}
+			} else {
+				struct frame *f = &stack[depth - 1];
+
+				if (f->node->kind == FQ_NODE_MAP && !f->key) {
+					if (n->kind != FQ_NODE_SCALAR) {
+						ret = parse_fail(err, name,
+							&ev.start_mark,
+							n->kind == FQ_NODE_NULL ?
+							"empty key" :
+							"keys must be plain text");
+						fq_node_free(n);
+						goto out_ev;
+					}
+					if (fq_map_index(f->node, n->str) >= 0) {
+						char msg[300];
+
+						snprintf(msg, sizeof(msg),
+							"duplicate key '%.200s'",
+							n->str);
+						fq_node_free(n);
+						ret = parse_fail(err, name,
+							&ev.start_mark, msg);
+						goto out_ev;
+					}
+					f->key = n;
+				} else {
+					push(f->node, f->key, n);
+					f->key = NULL;
+				}
+				if (n->kind == FQ_NODE_MAP ||
+				    n->kind == FQ_NODE_SEQ) {
+					if (depth >= FQ_NODE_MAX_DEPTH) {
+						ret = parse_fail(err, name,
+							&ev.start_mark,
+							"nesting is too deep");
+						goto out_ev;
+					}
+					stack[depth].node = n;
+					stack[depth].key = NULL;
+					depth++;
+				}
+			}
+		}
+		yaml_event_delete(&ev);
+	}
+	if (!root)
+		root = fq_node_new(FQ_NODE_NULL);
+	*out = root;
+	root = NULL;
+	goto out;
+out_ev:
+	yaml_event_delete(&ev);
+out:
+	if (ret != FQ_OK) {
+		/* Free what was built: the bottom of the stack owns it all,
+		 * except a key that was read but not yet attached. */
+		int i;
+
+		for (i = 0; i < depth; i++)
+			fq_node_free(stack[i].key);
+		if (depth > 0)
+			fq_node_free(stack[0].node);
+		else
+			fq_node_free(root);
+	}
+	yaml_parser_delete(&parser);
+	return ret;
+}
+
+int
+fq_yaml_load(struct fq_node **out, const char *path, struct fq_error *err)
+{
+	struct fq_buf b = FQ_BUF_INIT;
+	int ret;
+
+	*out = NULL;
+	if (fq_buf_read_file(&b, path, FQ_NODE_MAX_FILE) < 0) {
+		int e = errno;
+
+		fq_buf_release(&b);
+		if (e == EFBIG)
+			return fq_error_setpos(err, FQ_EPARSE, path, 0, 0,
+				"file is larger than %d bytes",
+				FQ_NODE_MAX_FILE);
+		if (e == ELOOP)
+			return fq_error_setpos(err, FQ_EINVALID, path, 0, 0,
+				"is a symbolic link");
+		return fq_error_setpos(err, e == ENOENT ? FQ_ENOTFOUND :
+			FQ_ERROR, path, 0, 0, "cannot read: %s", strerror(e));
+	}
+	ret = fq_yaml_parse(out, b.buf, b.len, path, err);
+	fq_buf_release(&b);
+	return ret;
+}
+
+/*
+ * Writing.
+ */
+
+/* Would a YAML 1.1 reader take this plain text for something else? */
+static bool
+looks_typed(const char *s)
+{
+	static const char *const words[] = {
+		"null", "~", "true", "false", "yes", "no", "on", "off",
+		"y", "n", ".inf", "-.inf", "+.inf", ".nan"
+	};
+	size_t i;
+	const char *p;
+
+	if (!*s)
+		return true;
+	for (i = 0; i < FQ_ARRAY_SIZE(words); i++)
+		if (!strcasecmp(s, words[i]))
+			return true;
+	p = s;
+	if (*p == '+' || *p == '-' || *p == '.')
+		p++;
+	if (!isdigit((unsigned char)*p))
+		return false;
+	for (; *p; p++)
+		if (!isxdigit((unsigned char)*p) && !strchr("xXoO_.:+-", *p))
+			return false;
+	return true;
+}
+
+static int
+write_handler(void *data, unsigned char *buffer, size_t size)
+{
+	fq_buf_add(data, buffer, size);
+	return 1;
+}
+
+static int
+emit_node(yaml_emitter_t *e, const struct fq_node *n)
+{
+	yaml_event_t ev;
+	size_t i;
+
+	switch (n->kind) {
+	case FQ_NODE_NULL:
+		yaml_scalar_event_initialize(&ev, NULL, NULL,
+			(yaml_char_t *)"null", 4, 1, 1,
+			YAML_PLAIN_SCALAR_STYLE);
+		return yaml_emitter_emit(e, &ev);
+	case FQ_NODE_SCALAR: {
+		yaml_scalar_style_t style = YAML_ANY_SCALAR_STYLE;
+
+		if (strchr(n->str, '\n'))
+			style = YAML_LITERAL_SCALAR_STYLE;
+		else if (n->quoted && looks_typed(n->str))
+			style = YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+		yaml_scalar_event_initialize(&ev, NULL, NULL,
+			(yaml_char_t *)n->str, (int)strlen(n->str), 1, 1, style);
+		return yaml_emitter_emit(e, &ev);
+	}
+	case FQ_NODE_SEQ:
+		yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
+			YAML_BLOCK_SEQUENCE_STYLE);
+		if (!yaml_emitter_emit(e, &ev))
+			return 0;
+		for (i = 0; i < n->len; i++)
+			if (!emit_node(e, n->vals[i]))
+				return 0;
+		yaml_sequence_end_event_initialize(&ev);
+		return yaml_emitter_emit(e, &ev);
+	case FQ_NODE_MAP:
+		yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
+			YAML_BLOCK_MAPPING_STYLE);
+		if (!yaml_emitter_emit(e, &ev))
+			return 0;
+		for (i = 0; i < n->len; i++) {
+			if (!emit_node(e, n->keys[i]) ||
+			    !emit_node(e, n->vals[i]))
+				return 0;
+		}
+		yaml_mapping_end_event_initialize(&ev);
+		return yaml_emitter_emit(e, &ev);
+	}
+	return 0;
+}
+
+int
+fq_yaml_emit(struct fq_buf *out, const struct fq_node *root,
+	struct fq_error *err)
+{
+	yaml_emitter_t e;
+	yaml_event_t ev;
+	int ok;
+
+	if (!yaml_emitter_initialize(&e))
+		return fq_error_set(err, FQ_ERROR, "out of memory");
+	yaml_emitter_set_output(&e, write_handler, out);
+	yaml_emitter_set_unicode(&e, 1);
+	yaml_emitter_set_width(&e, -1);
+	yaml_emitter_set_indent(&e, 2);
+	yaml_emitter_set_break(&e, YAML_LN_BREAK);
+
+	yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
+	ok = yaml_emitter_emit(&e, &ev);
+	if (ok) {
+		yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1);
+		ok = yaml_emitter_emit(&e, &ev);
+	}
+	if (ok)
+		ok = emit_node(&e, root);
+	if (ok) {
+		yaml_document_end_event_initialize(&ev, 1);
+		ok = yaml_emitter_emit(&e, &ev);
+	}
+	if (ok) {
+		yaml_stream_end_event_initialize(&ev);
+		ok = yaml_emitter_emit(&e, &ev);
+	}
+	if (ok)
+		ok = yaml_emitter_flush(&e);
+	if (!ok) {
+		int r = fq_error_set(err, FQ_ERROR, "cannot write YAML: %s",
+			e.problem ? e.problem : "emitter error");
+		yaml_emitter_delete(&e);
+		return r;
+	}
+	yaml_emitter_delete(&e);
+	return FQ_OK;
+}

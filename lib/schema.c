@@ -1,0 +1,901 @@
+/*
+ * schema.c: load schemas/ and validate and canonicalize YAML trees
+ * against it (see fq/schema.h).
+ *
+ * Loading reads case.yaml, repository.yaml and every enums/NAME.yaml into
+ * plain arrays; a record field naming another record or an enumeration is
+ * resolved to a pointer once, so validation never looks names up again.
+ * Validation walks a tree and the record together and reports every
+ * problem, never just the first: a clerk fixing a file by hand wants the
+ * whole list.
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <strings.h>
+
+#include "fq/schema.h"
+#include "fq/buf.h"
+#include "fq/store.h"
+#include "internal.h"
+
+struct fq_schema {
+	char *dir;
+	struct fq_record *recs;
+	size_t nrecs, arecs;
+	struct fq_enum *enums;
+	size_t nenums, aenums;
+	struct fq_node **docs;	/* enum definitions point into these */
+	size_t ndocs, adocs;
+};
+
+static const struct {
+	const char *name;
+	enum fq_type type;
+} type_names[] = {
+	{ "string", FQ_T_STRING }, { "text", FQ_T_TEXT }, { "id", FQ_T_ID },
+	{ "date", FQ_T_DATE }, { "datetime", FQ_T_DATETIME },
+	{ "int", FQ_T_INT }, { "money", FQ_T_MONEY }, { "bool", FQ_T_BOOL },
+	{ "enum", FQ_T_ENUM }, { "list", FQ_T_LIST },
+};
+
+/* Field type names that are records are resolved after all are read. */
+struct pending {
+	struct fq_field *f;
+	char *recname;
+	char *enumname;
+	const char *file;
+};
+
+static int
+type_of(const char *name, enum fq_type *out)
+{
+	size_t i;
+
+	for (i = 0; i < FQ_ARRAY_SIZE(type_names); i++)
+		if (!strcmp(type_names[i].name, name)) {
+			*out = type_names[i].type;
+			return 0;
+		}
+	return -1;
+}
+
+static void
+keep_doc(fq_schema *s, struct fq_node *doc)
+{
+	FQ_ALLOC_GROW(s->docs, s->ndocs + 1, s->adocs);
+	s->docs[s->ndocs++] = doc;
+}
+
+static int
+load_records(fq_schema *s, const char *path, struct pending **pend,
+	size_t *npend, size_t *apend, bool must_exist, struct fq_error *err)
+{
+	struct fq_node *doc = NULL, *recs;
+	size_t i, j;
+	int ret;
+
+	ret = fq_yaml_load(&doc, path, err);
+	if (ret == FQ_ENOTFOUND && !must_exist) {
+		fq_error_clear(err);
+		return FQ_OK;
+	}
+	if (ret)
+		return ret;
+	keep_doc(s, doc);
+	recs = fq_map_get(doc, "records");
+	if (!recs || recs->kind != FQ_NODE_MAP)
+		return fq_error_setpos(err, FQ_EINVALID, path, doc->line,
+			doc->column, "schema has no 'records' mapping");
+	for (i = 0; i < recs->len; i++) {
+		struct fq_node *fields = recs->vals[i];
+		struct fq_record *r;
+
+		if (fields->kind != FQ_NODE_MAP)
+			return fq_error_setpos(err, FQ_EINVALID, path,
+				fields->line, fields->column,
+				"record '%s' is not a mapping", recs->keys[i]->str);
+		FQ_ALLOC_GROW(s->recs, s->nrecs + 1, s->arecs);
+		r = &s->recs[s->nrecs++];
+		r->name = fq_xstrdup(recs->keys[i]->str);
+		r->n = fields->len;
+		r->fields = fq_xcalloc(fields->len, sizeof(*r->fields));
+		for (j = 0; j < fields->len; j++) {
+			struct fq_field *f = &r->fields[j];
+			struct fq_node *def = fields->vals[j];
+			const char *t, *v;
+
+			f->name = fq_xstrdup(fields->keys[j]->str);
+			f->line = def->line;
+			if (def->kind != FQ_NODE_MAP ||
+			    !(t = fq_map_str(def, "type")))
+				return fq_error_setpos(err, FQ_EINVALID, path,
+					def->line, def->column,
+					"field '%s' has no type", f->name);
+			if ((v = fq_map_str(def, "label")))
+				f->label = fq_xstrdup(v);
+			if ((v = fq_map_str(def, "required")))
+				f->required = !strcmp(v, "true");
+			if ((v = fq_map_str(def, "max")))
+				f->max = atoi(v);
+			if ((v = fq_map_str(def, "pii")))
+				f->pii = fq_xstrdup(v);
+			FQ_ALLOC_GROW(*pend, *npend + 1, *apend);
+			(*pend)[*npend].f = f;
+			(*pend)[*npend].file = path;
+			(*pend)[*npend].recname = NULL;
+			(*pend)[*npend].enumname = NULL;
+			if (type_of(t, &f->type) < 0) {
+				f->type = FQ_T_RECORD;
+				(*pend)[*npend].recname = fq_xstrdup(t);
+			}
+			if (f->type == FQ_T_LIST) {
+				const char *it = fq_map_str(def, "items");
+
+				if (!it)
+					return fq_error_setpos(err, FQ_EINVALID,
+						path, def->line, def->column,
+						"list field '%s' has no items",
+						f->name);
+				if (type_of(it, &f->item_type) < 0) {
+					f->item_type = FQ_T_RECORD;
+					(*pend)[*npend].recname = fq_xstrdup(it);
+				}
+			}
+			if ((v = fq_map_str(def, "enum")))
+				(*pend)[*npend].enumname = fq_xstrdup(v);
+			else if (f->type == FQ_T_ENUM ||
+			    (f->type == FQ_T_LIST && f->item_type == FQ_T_ENUM))
+				return fq_error_setpos(err, FQ_EINVALID, path,
+					def->line, def->column,
+					"enum field '%s' names no enumeration",
+					f->name);
+			(*npend)++;
+		}
+	}
+	return FQ_OK;
+}
+
+static char **
+string_list(const struct fq_node *n, size_t *count)
+{
+	char **v;
+	size_t i, k = 0;
+
+	*count = 0;
+	if (!n)
+		return NULL;
+	if (n->kind == FQ_NODE_SCALAR) {
+		v = fq_xmalloc(sizeof(*v));
+		v[0] = fq_xstrdup(n->str);
+		*count = 1;
+		return v;
+	}
+	if (n->kind != FQ_NODE_SEQ || !n->len)
+		return NULL;
+	v = fq_xcalloc(n->len, sizeof(*v));
+	for (i = 0; i < n->len; i++)
+		if (n->vals[i]->kind == FQ_NODE_SCALAR)
+			v[k++] = fq_xstrdup(n->vals[i]->str);
+	*count = k;
+	return v;
+}
+
+static int
+load_enum(fq_schema *s, const char *path, struct fq_error *err)
+{
+	struct fq_node *doc = NULL, *vals;
+	struct fq_enum *e;
+	const char *name;
+	size_t i, j;
+	int ret;
+
+	if ((ret = fq_yaml_load(&doc, path, err)))
+		return ret;
+	keep_doc(s, doc);
+	name = fq_map_str(doc, "enum");
+	vals = fq_map_get(doc, "values");
+	if (!name || !vals || vals->kind != FQ_NODE_SEQ)
+		return fq_error_setpos(err, FQ_EINVALID, path, doc->line,
+			doc->column, "an enumeration needs 'enum' and a "
+			"'values' list");
+	if (fq_schema_enum(s, name))
+		return fq_error_setpos(err, FQ_EINVALID, path, doc->line,
+			doc->column, "enumeration '%s' is defined twice", name);
+	FQ_ALLOC_GROW(s->enums, s->nenums + 1, s->aenums);
+	e = &s->enums[s->nenums++];
+	memset(e, 0, sizeof(*e));
+	e->name = fq_xstrdup(name);
+	e->label = fq_xstrdup(fq_map_str(doc, "label") ?
+		fq_map_str(doc, "label") : name);
+	e->v = fq_xcalloc(vals->len ? vals->len : 1, sizeof(*e->v));
+	for (i = 0; i < vals->len; i++) {
+		struct fq_node *d = vals->vals[i];
+		struct fq_enum_value *v = &e->v[e->n];
+		const char *code = fq_map_str(d, "code");
+		const char *label = fq_map_str(d, "label");
+
+		if (!code || !label)
+			return fq_error_setpos(err, FQ_EINVALID, path, d->line,
+				d->column, "a value needs 'code' and 'label'");
+		for (j = 0; j < e->n; j++)
+			if (!strcmp(e->v[j].code, code))
+				return fq_error_setpos(err, FQ_EINVALID, path,
+					d->line, d->column,
+					"code '%s' appears twice", code);
+		e->n++;
+		v->code = fq_xstrdup(code);
+		v->label = fq_xstrdup(label);
+		if (fq_map_str(d, "pinyin"))
+			v->pinyin = fq_xstrdup(fq_map_str(d, "pinyin"));
+		v->aliases = string_list(fq_map_get(d, "aliases"),
+			&v->naliases);
+		v->def = d;
+	}
+	return FQ_OK;
+}
+
+static int
+cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+fq_schema_load(fq_schema **out, const char *dir, struct fq_error *err)
+{
+	fq_schema *s = fq_xcalloc(1, sizeof(*s));
+	struct pending *pend = NULL;
+	size_t npend = 0, apend = 0, i, nnames = 0, anames = 0;
+	char **names = NULL;
+	struct fq_buf path = FQ_BUF_INIT;
+	DIR *d = NULL;
+	struct dirent *de;
+	int ret;
+
+	*out = NULL;
+	s->dir = fq_xstrdup(dir);
+	fq_buf_addf(&path, "%s/case.yaml", dir);
+	if ((ret = load_records(s, path.buf, &pend, &npend, &apend, true, err)))
+		goto out;
+	fq_buf_reset(&path);
+	fq_buf_addf(&path, "%s/repository.yaml", dir);
+	if ((ret = load_records(s, path.buf, &pend, &npend, &apend, false,
+	    err)))
+		goto out;
+
+	fq_buf_reset(&path);
+	fq_buf_addf(&path, "%s/enums", dir);
+	if (!(d = opendir(path.buf))) {
+		ret = fq_error_setpos(err, FQ_ENOTFOUND, path.buf, 0, 0,
+			"cannot read the enumerations: %s", strerror(errno));
+		goto out;
+	}
+	while ((de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+
+		if (de->d_name[0] == '.' || l < 6 ||
+		    strcmp(de->d_name + l - 5, ".yaml"))
+			continue;
+		FQ_ALLOC_GROW(names, nnames + 1, anames);
+		names[nnames++] = fq_xstrdup(de->d_name);
+	}
+	if (nnames)
+		qsort(names, nnames, sizeof(*names), cmpstr);
+	for (i = 0; i < nnames; i++) {
+		fq_buf_reset(&path);
+		fq_buf_addf(&path, "%s/enums/%s", dir, names[i]);
+		if ((ret = load_enum(s, path.buf, err)))
+			goto out;
+	}
+
+	for (i = 0; i < npend; i++) {
+		struct pending *p = &pend[i];
+
+		if (p->recname) {
+			p->f->rec = fq_schema_record(s, p->recname);
+			if (!p->f->rec) {
+				ret = fq_error_setpos(err, FQ_EINVALID, p->file,
+					p->f->line, 0, "field '%s': unknown "
+					"type '%s'", p->f->name, p->recname);
+				goto out;
+			}
+		}
+		if (p->enumname) {
+			p->f->en = fq_schema_enum(s, p->enumname);
+			if (!p->f->en) {
+				ret = fq_error_setpos(err, FQ_EINVALID, p->file,
+					p->f->line, 0, "field '%s': unknown "
+					"enumeration '%s'", p->f->name,
+					p->enumname);
+				goto out;
+			}
+		}
+	}
+	if (!fq_schema_record(s, "case")) {
+		ret = fq_error_set(err, FQ_EINVALID,
+			"%s/case.yaml defines no 'case' record", dir);
+		goto out;
+	}
+	*out = s;
+	s = NULL;
+	ret = FQ_OK;
+out:
+	for (i = 0; i < npend; i++) {
+		free(pend[i].recname);
+		free(pend[i].enumname);
+	}
+	free(pend);
+	for (i = 0; i < nnames; i++)
+		free(names[i]);
+	free(names);
+	if (d)
+		closedir(d);
+	fq_buf_release(&path);
+	fq_schema_free(s);
+	return ret;
+}
+
+void
+fq_schema_free(fq_schema *s)
+{
+	size_t i, j, k;
+
+	if (!s)
+		return;
+	for (i = 0; i < s->nrecs; i++) {
+		for (j = 0; j < s->recs[i].n; j++) {
+			free(s->recs[i].fields[j].name);
+			free(s->recs[i].fields[j].label);
+			free(s->recs[i].fields[j].pii);
+		}
+		free(s->recs[i].fields);
+		free(s->recs[i].name);
+	}
+	free(s->recs);
+	for (i = 0; i < s->nenums; i++) {
+		struct fq_enum *e = &s->enums[i];
+
+		for (j = 0; j < e->n; j++) {
+			free(e->v[j].code);
+			free(e->v[j].label);
+			free(e->v[j].pinyin);
+			for (k = 0; k < e->v[j].naliases; k++)
+				free(e->v[j].aliases[k]);
+			free(e->v[j].aliases);
+		}
+		free(e->v);
+		free(e->name);
+		free(e->label);
+	}
+	free(s->enums);
+	for (i = 0; i < s->ndocs; i++)
+		fq_node_free(s->docs[i]);
+	free(s->docs);
+	free(s->dir);
+	free(s);
+}
+
+const char *
+fq_schema_dir(const fq_schema *s)
+{
+	return s->dir;
+}
+
+const struct fq_record *
+fq_schema_record(const fq_schema *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->nrecs; i++)
+		if (!strcmp(s->recs[i].name, name))
+			return &s->recs[i];
+	return NULL;
+}
+
+const struct fq_field *
+fq_record_field(const struct fq_record *r, const char *name)
+{
+	size_t i;
+
+	if (!r)
+		return NULL;
+	for (i = 0; i < r->n; i++)
+		if (!strcmp(r->fields[i].name, name))
+			return &r->fields[i];
+	return NULL;
+}
+
+const struct fq_enum *
+fq_schema_enum(const fq_schema *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->nenums; i++)
+		if (!strcmp(s->enums[i].name, name))
+			return &s->enums[i];
+	return NULL;
+}
+
+const struct fq_enum_value *
+fq_enum_code(const struct fq_enum *e, const char *code)
+{
+	size_t i;
+
+	if (!e || !code)
+		return NULL;
+	for (i = 0; i < e->n; i++)
+		if (!strcmp(e->v[i].code, code))
+			return &e->v[i];
+	return NULL;
+}
+
+const struct fq_enum_value *
+fq_enum_find(const struct fq_enum *e, const char *input)
+{
+	size_t i, j;
+	const struct fq_enum_value *v;
+
+	if (!e || !input || !*input)
+		return NULL;
+	if ((v = fq_enum_code(e, input)))
+		return v;
+	for (i = 0; i < e->n; i++)
+		if (!strcmp(e->v[i].label, input) ||
+		    !strcasecmp(e->v[i].code, input))
+			return &e->v[i];
+	for (i = 0; i < e->n; i++)
+		for (j = 0; j < e->v[i].naliases; j++)
+			if (!strcmp(e->v[i].aliases[j], input))
+				return &e->v[i];
+	for (i = 0; i < e->n; i++)
+		if (e->v[i].pinyin && !strcasecmp(e->v[i].pinyin, input))
+			return &e->v[i];
+	return NULL;
+}
+
+const char *
+fq_enum_label(const struct fq_enum *e, const char *code)
+{
+	const struct fq_enum_value *v = fq_enum_code(e, code);
+
+	return v ? v->label : code;
+}
+
+const char *
+fq_enum_extra(const struct fq_enum_value *v, const char *key)
+{
+	return v ? fq_map_str(v->def, key) : NULL;
+}
+
+const char *
+fq_schema_label(const fq_schema *s, const char *enum_name, const char *code)
+{
+	return fq_enum_label(fq_schema_enum(s, enum_name), code);
+}
+
+/*
+ * Scalar checks.
+ */
+
+static int
+ndigits(const char *s, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+static int
+days_in(int y, int m)
+{
+	static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return d[m - 1];
+}
+
+bool
+fq_valid_date(const char *s)
+{
+	int y, m, d;
+
+	if (strlen(s) != 10 || !ndigits(s, 4) || s[4] != '-' ||
+	    !ndigits(s + 5, 2) || s[7] != '-' || !ndigits(s + 8, 2))
+		return false;
+	y = atoi(s);
+	m = atoi(s + 5);
+	d = atoi(s + 8);
+	return y >= 1900 && m >= 1 && m <= 12 && d >= 1 && d <= days_in(y, m);
+}
+
+bool
+fq_valid_datetime(const char *s)
+{
+	char date[11];
+	const char *t;
+
+	if (strlen(s) < 20)
+		return false;
+	memcpy(date, s, 10);
+	date[10] = '\0';
+	if (!fq_valid_date(date) || s[10] != 'T')
+		return false;
+	t = s + 11;
+	if (!ndigits(t, 2) || t[2] != ':' || !ndigits(t + 3, 2) ||
+	    t[5] != ':' || !ndigits(t + 6, 2))
+		return false;
+	if (atoi(t) > 23 || atoi(t + 3) > 59 || atoi(t + 6) > 60)
+		return false;
+	t += 8;
+	if (*t == '.') {
+		t++;
+		if (!isdigit((unsigned char)*t))
+			return false;
+		while (isdigit((unsigned char)*t))
+			t++;
+	}
+	if (!strcmp(t, "Z"))
+		return true;
+	return (t[0] == '+' || t[0] == '-') && ndigits(t + 1, 2) &&
+		t[3] == ':' && ndigits(t + 4, 2) && t[6] == '\0';
+}
+
+bool
+fq_valid_int(const char *s)
+{
+	if (*s == '-')
+		s++;
+	if (!*s || strlen(s) > 9)
+		return false;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return false;
+	return true;
+}
+
+bool
+fq_valid_money(const char *s)
+{
+	const char *dot;
+	size_t i;
+
+	if (!*s || strlen(s) > 15)
+		return false;
+	for (i = 0; s[i] && s[i] != '.'; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return false;
+	if (!i)
+		return false;
+	dot = strchr(s, '.');
+	if (!dot)
+		return true;
+	return (strlen(dot + 1) == 1 || strlen(dot + 1) == 2) &&
+		ndigits(dot + 1, (int)strlen(dot + 1));
+}
+
+bool
+fq_utf8_valid(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		int n;
+		unsigned cp;
+
+		if (*p < 0x80) {
+			p++;
+			continue;
+		} else if ((*p & 0xE0) == 0xC0) {
+			n = 1;
+			cp = *p & 0x1F;
+		} else if ((*p & 0xF0) == 0xE0) {
+			n = 2;
+			cp = *p & 0x0F;
+		} else if ((*p & 0xF8) == 0xF0) {
+			n = 3;
+			cp = *p & 0x07;
+		} else {
+			return false;
+		}
+		p++;
+		while (n--) {
+			if ((*p & 0xC0) != 0x80)
+				return false;
+			cp = (cp << 6) | (*p++ & 0x3F);
+		}
+		if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			return false;
+	}
+	return true;
+}
+
+size_t
+fq_utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+/*
+ * Validation.
+ */
+
+static const char *
+type_word(enum fq_type t)
+{
+	switch (t) {
+	case FQ_T_STRING: return "a line of text";
+	case FQ_T_TEXT: return "text";
+	case FQ_T_ID: return "a case ID (UNIT-YYYY-NNNNNN)";
+	case FQ_T_DATE: return "a date (YYYY-MM-DD)";
+	case FQ_T_DATETIME: return "a time (YYYY-MM-DDTHH:MM:SS+08:00)";
+	case FQ_T_INT: return "a whole number";
+	case FQ_T_MONEY: return "an amount in yuan (like 8000 or 8000.50)";
+	case FQ_T_BOOL: return "true or false";
+	case FQ_T_ENUM: return "a code";
+	case FQ_T_LIST: return "a list";
+	case FQ_T_RECORD: return "a mapping";
+	}
+	return "a value";
+}
+
+static size_t validate_record(const fq_schema *s, const struct fq_record *r,
+	const struct fq_node *n, const char *file, const char *where,
+	struct fq_diags *d);
+
+static size_t
+validate_value(const fq_schema *s, const struct fq_field *f, enum fq_type t,
+	const struct fq_node *v, const char *file, const char *where,
+	struct fq_diags *d)
+{
+	size_t bad = 0, i;
+
+	if (t == FQ_T_RECORD) {
+		return validate_record(s, f->rec, v, file, where, d);
+	}
+	if (t == FQ_T_LIST) {
+		if (v->kind != FQ_NODE_SEQ) {
+			fq_diags_add(d, file, v->line, v->column,
+				"%s: expected a list", where);
+			return 1;
+		}
+		for (i = 0; i < v->len; i++) {
+			char w[256];
+
+			snprintf(w, sizeof(w), "%s[%zu]", where, i + 1);
+			bad += validate_value(s, f, f->item_type, v->vals[i],
+				file, w, d);
+		}
+		return bad;
+	}
+	if (v->kind != FQ_NODE_SCALAR) {
+		fq_diags_add(d, file, v->line, v->column, "%s: expected %s",
+			where, type_word(t));
+		return 1;
+	}
+	if (!fq_utf8_valid(v->str)) {
+		fq_diags_add(d, file, v->line, v->column,
+			"%s: not valid UTF-8", where);
+		return 1;
+	}
+	switch (t) {
+	case FQ_T_STRING:
+		if (strchr(v->str, '\n')) {
+			fq_diags_add(d, file, v->line, v->column,
+				"%s: must be one line", where);
+			return 1;
+		}
+		/* fall through */
+	case FQ_T_TEXT:
+		if (f->max && fq_utf8_chars(v->str) > (size_t)f->max) {
+			fq_diags_add(d, file, v->line, v->column,
+				"%s: longer than %d characters", where, f->max);
+			return 1;
+		}
+		return 0;
+	case FQ_T_ID:
+		if (!fq_id_valid(v->str))
+			goto badtype;
+		return 0;
+	case FQ_T_DATE:
+		if (!fq_valid_date(v->str))
+			goto badtype;
+		return 0;
+	case FQ_T_DATETIME:
+		if (!fq_valid_datetime(v->str))
+			goto badtype;
+		return 0;
+	case FQ_T_INT:
+		if (!fq_valid_int(v->str))
+			goto badtype;
+		return 0;
+	case FQ_T_MONEY:
+		if (!fq_valid_money(v->str))
+			goto badtype;
+		return 0;
+	case FQ_T_BOOL:
+		if (strcmp(v->str, "true") && strcmp(v->str, "false"))
+			goto badtype;
+		return 0;
+	case FQ_T_ENUM:
+		if (!fq_enum_code(f->en, v->str)) {
+			const struct fq_enum_value *hint = fq_enum_find(f->en,
+				v->str);
+
+			if (hint)
+				fq_diags_add(d, file, v->line, v->column,
+					"%s: unknown %s '%s' (write the code "
+					"'%s')", where, f->en->name, v->str,
+					hint->code);
+			else
+				fq_diags_add(d, file, v->line, v->column,
+					"%s: unknown %s '%s'", where,
+					f->en->name, v->str);
+			return 1;
+		}
+		return 0;
+	default:
+		return 0;
+	}
+badtype:
+	fq_diags_add(d, file, v->line, v->column, "%s: '%s' is not %s",
+		where, v->str, type_word(t));
+	return 1;
+}
+
+static size_t
+validate_record(const fq_schema *s, const struct fq_record *r,
+	const struct fq_node *n, const char *file, const char *where,
+	struct fq_diags *d)
+{
+	size_t bad = 0, i;
+	char w[256];
+
+	if (n->kind != FQ_NODE_MAP) {
+		fq_diags_add(d, file, n->line, n->column,
+			"%s: expected a mapping", where);
+		return 1;
+	}
+	for (i = 0; i < n->len; i++) {
+		const struct fq_field *f = fq_record_field(r, n->keys[i]->str);
+
+		if (!f) {
+			fq_diags_add(d, file, n->keys[i]->line,
+				n->keys[i]->column, "%s%sunknown field '%s'",
+				where, *where ? ": " : "", n->keys[i]->str);
+			bad++;
+			continue;
+		}
+		if (n->vals[i]->kind == FQ_NODE_NULL)
+			continue;
+		snprintf(w, sizeof(w), "%s%s%s", where, *where ? "." : "",
+			f->name);
+		bad += validate_value(s, f, f->type, n->vals[i], file, w, d);
+	}
+	for (i = 0; i < r->n; i++) {
+		const struct fq_field *f = &r->fields[i];
+		const struct fq_node *v;
+
+		if (!f->required)
+			continue;
+		v = fq_map_get(n, f->name);
+		if (!v || v->kind == FQ_NODE_NULL ||
+		    (v->kind == FQ_NODE_SCALAR && !v->str[0] &&
+		     f->type != FQ_T_TEXT)) {
+			fq_diags_add(d, file, n->line, n->column,
+				"%s%smissing required field '%s'", where,
+				*where ? ": " : "", f->name);
+			bad++;
+		}
+	}
+	return bad;
+}
+
+size_t
+fq_schema_validate(const fq_schema *s, const char *record,
+	const struct fq_node *n, const char *file, struct fq_diags *diags)
+{
+	const struct fq_record *r = fq_schema_record(s, record);
+
+	if (!r) {
+		fq_diags_add(diags, file, 0, 0, "no record '%s' in the schema",
+			record);
+		return 1;
+	}
+	return validate_record(s, r, n, file, "", diags);
+}
+
+/*
+ * Canonical form.
+ */
+
+static void canon_record(const struct fq_record *r, struct fq_node *n);
+
+static bool
+is_textual(enum fq_type t)
+{
+	return t == FQ_T_STRING || t == FQ_T_TEXT || t == FQ_T_ID ||
+		t == FQ_T_ENUM;
+}
+
+static void
+canon_value(const struct fq_field *f, enum fq_type t, struct fq_node *v)
+{
+	size_t i;
+
+	if (t == FQ_T_RECORD) {
+		canon_record(f->rec, v);
+	} else if (t == FQ_T_LIST && v->kind == FQ_NODE_SEQ) {
+		for (i = 0; i < v->len; i++)
+			canon_value(f, f->item_type, v->vals[i]);
+	} else if (v->kind == FQ_NODE_SCALAR) {
+		v->quoted = is_textual(t);
+	}
+}
+
+static void
+canon_record(const struct fq_record *r, struct fq_node *n)
+{
+	size_t i, k = 0, j;
+	struct fq_node **keys, **vals;
+	bool *used;
+
+	if (!r || n->kind != FQ_NODE_MAP)
+		return;
+	/* Drop empty optional values. */
+	for (i = 0; i < n->len;) {
+		const struct fq_field *f = fq_record_field(r, n->keys[i]->str);
+		struct fq_node *v = n->vals[i];
+
+		if (v->kind == FQ_NODE_NULL ||
+		    (f && !f->required && fq_node_is_empty(v))) {
+			fq_map_del(n, n->keys[i]->str);
+			continue;
+		}
+		i++;
+	}
+	keys = fq_xcalloc(n->len ? n->len : 1, sizeof(*keys));
+	vals = fq_xcalloc(n->len ? n->len : 1, sizeof(*vals));
+	used = fq_xcalloc(n->len ? n->len : 1, sizeof(*used));
+	for (j = 0; j < r->n; j++) {
+		long at = fq_map_index(n, r->fields[j].name);
+
+		if (at < 0)
+			continue;
+		keys[k] = n->keys[at];
+		vals[k] = n->vals[at];
+		used[at] = true;
+		canon_value(&r->fields[j], r->fields[j].type, vals[k]);
+		k++;
+	}
+	for (i = 0; i < n->len; i++)
+		if (!used[i]) {
+			keys[k] = n->keys[i];
+			vals[k] = n->vals[i];
+			k++;
+		}
+	for (i = 0; i < n->len; i++)
+		keys[i]->quoted = true;
+	memcpy(n->keys, keys, n->len * sizeof(*keys));
+	memcpy(n->vals, vals, n->len * sizeof(*vals));
+	free(keys);
+	free(vals);
+	free(used);
+}
+
+void
+fq_schema_canonicalize(const fq_schema *s, const char *record,
+	struct fq_node *n)
+{
+	canon_record(fq_schema_record(s, record), n);
+}

@@ -1,0 +1,1524 @@
+/*
+ * store.c: the case repository (see fq/store.h).
+ *
+ * This is the only file that includes <git2.h>.  Everything fq writes goes
+ * through store_commit(), in this order:
+ *
+ *	1. blobs		the new contents go into git's object store
+ *	2. working files	each written to "<name>.tmpXXXXXX" beside the
+ *				target, fsynced and renamed over it
+ *	3. tree			HEAD's tree plus the changed entries only
+ *				(git_tree_create_updated; nothing is rescanned)
+ *	4. commit		the branch HEAD names moves to it
+ *	5. index		the entries of the changed paths are refreshed
+ *				from the files, so `git status` is clean
+ *
+ * A crash between 2 and 4 leaves working files that differ from HEAD;
+ * fq_store_stray() finds them.  Steps 1 to 4 never touch the index, so a
+ * crash before 5 costs at most a stale stat cache.
+ *
+ * Paths from callers are checked before any file is touched (relative, no
+ * empty, ".", ".." or ".git" components), and working files are reached
+ * with openat(O_NOFOLLOW) one component at a time: a symbolic link planted
+ * in the working tree is never followed, and one at the target itself is
+ * replaced by the rename, not written through.
+ *
+ * Privacy: the repository holds personal data.  fq_store_init() and
+ * store_commit() set the umask to 077 while they run (libgit2 creates
+ * objects, refs and the index with the process umask), and working files
+ * are fchmod'ed to 0600.  The umask is process-wide; libfq is meant for
+ * single-threaded commands.
+ *
+ * The writer lock is flock(2) on .git/fq/lock: the kernel drops it when the
+ * holder exits, however it exits.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <git2.h>
+
+#include "fq/store.h"
+#include "internal.h"
+
+#define LOCK_POLL_MS 25
+
+struct fq_store {
+	git_repository *repo;
+	char *root;		/* absolute, no trailing slash */
+	char *private_dir;	/* <gitdir>/fq */
+	struct fq_node *config;	/* fq.yaml */
+	const char *unit;	/* borrowed from config */
+	char *author_name, *author_email;
+	int lock_fd;		/* -1 when the lock is not held */
+};
+
+/*
+ * libgit2 setup: once per process.  The library is never shut down: the
+ * few bytes it keeps are reachable until exit.
+ */
+static pthread_once_t git_once = PTHREAD_ONCE_INIT;
+static int git_init_result;
+
+static void
+git_init_once(void)
+{
+	git_init_result = git_libgit2_init();
+}
+
+static int
+git_setup(struct fq_error *err)
+{
+	pthread_once(&git_once, git_init_once);
+	if (git_init_result < 0)
+		return fq_error_set(err, FQ_ERROR, "cannot initialize libgit2");
+	return FQ_OK;
+}
+
+/* FQ_ERROR with context and libgit2's message. */
+static int
+git_fail(struct fq_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int
+git_fail(struct fq_error *err, const char *fmt, ...)
+{
+	const git_error *e = git_error_last();
+	char what[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	return fq_error_set(err, FQ_ERROR, "%s: %s", what,
+		e && e->message ? e->message : "unknown libgit2 error");
+}
+
+/* Copy s into out for a one-line message, control bytes as '?'. */
+static const char *
+printable(char *out, size_t size, const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] && i + 1 < size; i++)
+		out[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ?
+			'?' : s[i];
+	out[i] = '\0';
+	return out;
+}
+
+/*
+ * IDs.
+ */
+static bool
+is_unit_char(int c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+static bool
+is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+bool
+fq_unit_valid(const char *unit)
+{
+	size_t n;
+
+	if (!unit)
+		return false;
+	for (n = 0; unit[n]; n++)
+		if (n >= FQ_UNIT_MAX || !is_unit_char(unit[n]))
+			return false;
+	return n >= 2;
+}
+
+bool
+fq_id_valid(const char *id)
+{
+	const char *p = id;
+	size_t n = 0;
+	int i, year = 0;
+
+	if (!id)
+		return false;
+	while (is_unit_char(*p)) {
+		if (++n > FQ_UNIT_MAX)
+			return false;
+		p++;
+	}
+	if (n < 2 || *p++ != '-')
+		return false;
+	for (i = 0; i < 4; i++, p++) {
+		if (!is_digit(*p))
+			return false;
+		year = year * 10 + (*p - '0');
+	}
+	if (*p++ != '-')
+		return false;
+	for (i = 0; i < 6; i++, p++)
+		if (!is_digit(*p))
+			return false;
+	return *p == '\0' && year >= 1900 && year <= 2999;
+}
+
+int
+fq_id_year(const char *id)
+{
+	const char *p = strchr(id, '-');
+	int i, year = 0;
+
+	if (!p)
+		return -1;
+	for (i = 1; i <= 4; i++) {
+		if (!is_digit(p[i]))
+			return -1;
+		year = year * 10 + (p[i] - '0');
+	}
+	return year;
+}
+
+void
+fq_store_case_path(struct fq_buf *out, const char *id, const char *iso_date)
+{
+	char year[5] = "0000", month[3] = "00";
+	int y = fq_id_year(id);
+
+	/*
+	 * Only digits go into the path.  A date that is not YYYY-MM... is
+	 * the caller's bug; the year then comes from the ID.
+	 */
+	if (iso_date && is_digit(iso_date[0]) && is_digit(iso_date[1]) &&
+	    is_digit(iso_date[2]) && is_digit(iso_date[3]) &&
+	    iso_date[4] == '-' && is_digit(iso_date[5]) &&
+	    is_digit(iso_date[6])) {
+		memcpy(year, iso_date, 4);
+		memcpy(month, iso_date + 5, 2);
+	} else if (y >= 0) {
+		snprintf(year, sizeof(year), "%04d", y);
+	}
+	fq_buf_reset(out);
+	fq_buf_addf(out, "cases/%s/%s/%s.yaml", year, month, id);
+}
+
+/*
+ * Small file-system helpers.
+ */
+
+/* mkdir -p; directories it creates get mode (minus the umask). */
+static int
+mkdir_p(const char *path, mode_t mode, struct fq_error *err)
+{
+	char *p = fq_xstrdup(path), *s;
+	struct stat st;
+	int ret = FQ_OK;
+
+	for (s = p + 1; ; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		if (s[-1] != '/') {
+			char c = *s;
+
+			*s = '\0';
+			if (mkdir(p, mode) < 0 && errno != EEXIST) {
+				ret = fq_error_set(err, FQ_ERROR,
+					"cannot create directory '%s': %s", p,
+					strerror(errno));
+				goto out;
+			}
+			*s = c;
+		}
+		if (!*s)
+			break;
+	}
+	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
+		ret = fq_error_set(err, FQ_ERROR, "not a directory: '%s'",
+			path);
+out:
+	free(p);
+	return ret;
+}
+
+static bool
+exists(const char *dir, const char *name)
+{
+	struct fq_buf b = FQ_BUF_INIT;
+	struct stat st;
+	int r;
+
+	fq_buf_addf(&b, "%s/%s", dir, name);
+	r = lstat(b.buf, &st);
+	fq_buf_release(&b);
+	return r == 0 || errno != ENOENT;
+}
+
+static bool
+is_repo_dir(const char *dir)
+{
+	return exists(dir, "fq.yaml") && exists(dir, ".git");
+}
+
+/*
+ * Opening and creating.
+ */
+static fq_store *
+store_alloc(git_repository *repo, const char *root)
+{
+	fq_store *s = fq_xcalloc(1, sizeof(*s));
+	struct fq_buf b = FQ_BUF_INIT;
+	const char *gitdir = git_repository_path(repo);
+	size_t n = strlen(gitdir);
+
+	s->repo = repo;
+	s->root = fq_xstrdup(root);
+	while (n > 1 && gitdir[n - 1] == '/')
+		n--;
+	fq_buf_add(&b, gitdir, n);
+	fq_buf_adds(&b, "/fq");
+	s->private_dir = fq_buf_detach(&b, NULL);
+	s->lock_fd = -1;
+	return s;
+}
+
+void
+fq_store_free(fq_store *s)
+{
+	if (!s)
+		return;
+	fq_store_unlock(s);
+	git_repository_free(s->repo);
+	fq_node_free(s->config);
+	free(s->root);
+	free(s->private_dir);
+	free(s->author_name);
+	free(s->author_email);
+	free(s);
+}
+
+/* Check fq.yaml's shape and pick up the unit. */
+static int
+load_config(fq_store *s, struct fq_error *err)
+{
+	struct fq_buf path = FQ_BUF_INIT;
+	const struct fq_node *unit;
+	int ret;
+
+	fq_buf_addf(&path, "%s/fq.yaml", s->root);
+	ret = fq_yaml_load(&s->config, path.buf, err);
+	if (ret < 0)
+		goto out;
+	if (s->config->kind != FQ_NODE_MAP) {
+		ret = fq_error_setpos(err, FQ_EINVALID, path.buf,
+			s->config->line, s->config->column,
+			"fq.yaml must be a mapping of settings");
+		goto out;
+	}
+	unit = fq_map_get(s->config, "unit");
+	if (!unit || unit->kind != FQ_NODE_SCALAR ||
+	    !fq_unit_valid(unit->str)) {
+		const struct fq_node *at = unit ? unit : s->config;
+
+		ret = fq_error_setpos(err, FQ_EINVALID, path.buf, at->line,
+			at->column, unit ?
+			"unit must be 2 to 12 of A-Z and 0-9" :
+			"no unit code (unit: ...)");
+		goto out;
+	}
+	s->unit = unit->str;
+out:
+	fq_buf_release(&path);
+	return ret;
+}
+
+int
+fq_store_open(fq_store **out, const char *dir, struct fq_error *err)
+{
+	char *root = NULL, *cwd = NULL;
+	git_repository *repo = NULL;
+	fq_store *s = NULL;
+	char shown[256];
+	int ret;
+
+	*out = NULL;
+	if ((ret = git_setup(err)) < 0)
+		return ret;
+
+	if (dir) {
+		root = realpath(dir, NULL);
+		if (!root || !is_repo_dir(root)) {
+			ret = fq_error_set(err, FQ_ENOTFOUND,
+				"not an fq repository: %s",
+				printable(shown, sizeof(shown), dir));
+			goto out;
+		}
+	} else {
+		char *p;
+
+		cwd = getcwd(NULL, 0);
+		if (!cwd) {
+			ret = fq_error_set(err, FQ_ERROR,
+				"cannot get the current directory: %s",
+				strerror(errno));
+			goto out;
+		}
+		root = fq_xstrdup(cwd);
+		while (!is_repo_dir(root)) {
+			p = strrchr(root, '/');
+			if (!p || !strcmp(root, "/")) {
+				ret = fq_error_set(err, FQ_ENOTFOUND,
+					"not an fq repository (or any of the "
+					"parent directories): %s",
+					printable(shown, sizeof(shown), cwd));
+				goto out;
+			}
+			if (p == root)
+				p[1] = '\0';
+			else
+				*p = '\0';
+		}
+		p = realpath(root, NULL);
+		if (!p) {
+			ret = fq_error_set(err, FQ_ERROR, "cannot resolve '%s': %s",
+				root, strerror(errno));
+			goto out;
+		}
+		free(root);
+		root = p;
+	}
+
+	if (git_repository_open_ext(&repo, root, GIT_REPOSITORY_OPEN_NO_SEARCH,
+	    NULL) < 0) {
+		ret = git_fail(err, "cannot open the git repository in %s",
+			root);
+		goto out;
+	}
+	s = store_alloc(repo, root);
+	repo = NULL;
+	if ((ret = load_config(s, err)) < 0)
+		goto out;
+	*out = s;
+	s = NULL;
+	ret = FQ_OK;
+out:
+	fq_store_free(s);
+	git_repository_free(repo);
+	free(root);
+	free(cwd);
+	return ret;
+}
+
+static int store_commit(fq_store *s, const struct fq_change *changes,
+	size_t n, const char *message, bool *committed, struct fq_error *err);
+
+int
+fq_store_init(const char *dir, const struct fq_store_init_opts *opts,
+	struct fq_error *err)
+{
+	git_repository_init_options io = GIT_REPOSITORY_INIT_OPTIONS_INIT;
+	git_repository *repo = NULL;
+	struct fq_node *conf = NULL;
+	struct fq_buf yaml = FQ_BUF_INIT, msg = FQ_BUF_INIT;
+	struct fq_change ch[2];
+	fq_store *s = NULL;
+	char *root = NULL;
+	char shown[64];
+	mode_t old_umask;
+	int ret;
+
+	if ((ret = git_setup(err)) < 0)
+		return ret;
+	if (!opts || !fq_unit_valid(opts->unit))
+		return fq_error_set(err, FQ_EUSAGE,
+			"not a unit code: '%s' (2 to 12 of A-Z and 0-9)",
+			opts && opts->unit ?
+			printable(shown, sizeof(shown), opts->unit) : "");
+	if (!opts->name || !*opts->name)
+		return fq_error_set(err, FQ_EUSAGE,
+			"a repository needs a name (the office's name)");
+	if (!dir || !*dir)
+		return fq_error_set(err, FQ_EUSAGE, "no directory given");
+
+	old_umask = umask(077);
+	if ((ret = mkdir_p(dir, 0700, err)) < 0)
+		goto out;
+	root = realpath(dir, NULL);
+	if (!root) {
+		ret = fq_error_set(err, FQ_ERROR, "cannot resolve '%s': %s",
+			dir, strerror(errno));
+		goto out;
+	}
+	if (exists(root, "fq.yaml")) {
+		ret = fq_error_set(err, FQ_EEXISTS,
+			"already an fq repository: %s", root);
+		goto out;
+	}
+	if (exists(root, ".git")) {
+		ret = fq_error_set(err, FQ_EEXISTS,
+			"already a git repository: %s", root);
+		goto out;
+	}
+	if (chmod(root, 0700) < 0) {
+		ret = fq_error_set(err, FQ_ERROR, "cannot chmod '%s': %s",
+			root, strerror(errno));
+		goto out;
+	}
+
+	io.flags = GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_NO_REINIT;
+	io.mode = GIT_REPOSITORY_INIT_SHARED_UMASK;
+	io.initial_head = "main";
+	if (git_repository_init_ext(&repo, root, &io) < 0) {
+		ret = git_fail(err, "cannot create a git repository in %s",
+			root);
+		goto out;
+	}
+
+	conf = fq_node_new(FQ_NODE_MAP);
+	fq_map_set_str(conf, "unit", opts->unit);
+	fq_map_set_str(conf, "name", opts->name);
+	if (opts->town && *opts->town)
+		fq_map_set_str(conf, "town", opts->town);
+	if (opts->level && *opts->level)
+		fq_map_set_str(conf, "level", opts->level);
+	if ((ret = fq_yaml_emit(&yaml, conf, err)) < 0)
+		goto out;
+
+	s = store_alloc(repo, root);
+	repo = NULL;
+	s->config = conf;
+	conf = NULL;
+	s->unit = fq_map_str(s->config, "unit");
+	fq_store_set_author(s, opts->author_name, opts->author_email);
+	if ((ret = fq_store_lock(s, 0, err)) < 0)
+		goto out;
+
+	ch[0].path = "fq.yaml";
+	ch[0].data = yaml.buf;
+	ch[0].len = yaml.len;
+	ch[1].path = "cases/.keep";
+	ch[1].data = "";
+	ch[1].len = 0;
+	fq_buf_addf(&msg, "fq-init: %s %s", opts->unit, opts->name);
+	ret = store_commit(s, ch, 2, msg.buf, NULL, err);
+out:
+	umask(old_umask);
+	fq_store_free(s);
+	git_repository_free(repo);
+	fq_node_free(conf);
+	fq_buf_release(&yaml);
+	fq_buf_release(&msg);
+	free(root);
+	return ret;
+}
+
+/*
+ * Accessors.
+ */
+const char *
+fq_store_root(const fq_store *s)
+{
+	return s->root;
+}
+
+const struct fq_node *
+fq_store_config(const fq_store *s)
+{
+	return s->config;
+}
+
+const char *
+fq_store_unit(const fq_store *s)
+{
+	return s->unit;
+}
+
+const char *
+fq_store_private_dir(fq_store *s)
+{
+	/* A failure shows up when the caller uses the directory. */
+	if (mkdir(s->private_dir, 0700) == 0)
+		chmod(s->private_dir, 0700);
+	return s->private_dir;
+}
+
+void
+fq_store_set_author(fq_store *s, const char *name, const char *email)
+{
+	free(s->author_name);
+	free(s->author_email);
+	s->author_name = name && *name ? fq_xstrdup(name) : NULL;
+	s->author_email = email && *email ? fq_xstrdup(email) : NULL;
+}
+
+/* The author: as set, else git's user.name/user.email, else fq. */
+static int
+make_signature(fq_store *s, git_signature **out, struct fq_error *err)
+{
+	git_config *cfg = NULL;
+	const char *name = s->author_name, *email = s->author_email;
+	int ret = FQ_OK;
+
+	if ((!name || !email) &&
+	    git_repository_config_snapshot(&cfg, s->repo) == 0) {
+		if (!name && git_config_get_string(&name, cfg, "user.name") < 0)
+			name = NULL;
+		if (!email &&
+		    git_config_get_string(&email, cfg, "user.email") < 0)
+			email = NULL;
+	}
+	git_error_clear();
+	if (!name || !*name)
+		name = "fq";
+	if (!email || !*email)
+		email = "fq@localhost";
+	if (git_signature_now(out, name, email) < 0)
+		ret = git_fail(err, "bad author '%s <%s>'", name, email);
+	git_config_free(cfg);
+	return ret;
+}
+
+/*
+ * The writer lock.
+ */
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+sleep_ms(long long ms)
+{
+	struct timespec ts;
+
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000;
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+int
+fq_store_lock(fq_store *s, int timeout_ms, struct fq_error *err)
+{
+	struct fq_buf path = FQ_BUF_INIT;
+	long long start, left;
+	int fd = -1, ret = FQ_OK;
+
+	if (s->lock_fd >= 0)
+		return fq_error_set(err, FQ_ERROR,
+			"the repository lock is already held by this store");
+	fq_buf_addf(&path, "%s/lock", fq_store_private_dir(s));
+	fd = open(path.buf, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		ret = fq_error_set(err, FQ_ERROR, "cannot open '%s': %s",
+			path.buf, strerror(errno));
+		goto out;
+	}
+	start = now_ms();
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EINTR)
+			continue;
+		if (errno != EWOULDBLOCK) {
+			ret = fq_error_set(err, FQ_ERROR, "cannot lock '%s': %s",
+				path.buf, strerror(errno));
+			goto out;
+		}
+		left = (long long)timeout_ms - (now_ms() - start);
+		if (left <= 0) {
+			ret = fq_error_set(err, FQ_ELOCKED,
+				"repository is busy: another fq command is "
+				"writing (waited %g s)",
+				(timeout_ms > 0 ? timeout_ms : 0) / 1000.0);
+			goto out;
+		}
+		sleep_ms(left < LOCK_POLL_MS ? left : LOCK_POLL_MS);
+	}
+	s->lock_fd = fd;
+	fd = -1;
+out:
+	if (fd >= 0)
+		close(fd);
+	fq_buf_release(&path);
+	return ret;
+}
+
+void
+fq_store_unlock(fq_store *s)
+{
+	if (!s || s->lock_fd < 0)
+		return;
+	close(s->lock_fd);	/* closing the only descriptor drops the flock */
+	s->lock_fd = -1;
+}
+
+/*
+ * Reading HEAD.
+ */
+
+/* HEAD's commit and tree; both NULL when HEAD is unborn. */
+static int
+head_tree(fq_store *s, git_commit **commit, git_tree **tree,
+	struct fq_error *err)
+{
+	git_oid oid;
+	git_commit *c = NULL;
+	int e;
+
+	*tree = NULL;
+	if (commit)
+		*commit = NULL;
+	e = git_reference_name_to_id(&oid, s->repo, "HEAD");
+	if (e == GIT_ENOTFOUND || e == GIT_EUNBORNBRANCH) {
+		git_error_clear();
+		return FQ_OK;
+	}
+	if (e < 0)
+		return git_fail(err, "cannot resolve HEAD");
+	if (git_commit_lookup(&c, s->repo, &oid) < 0)
+		return git_fail(err, "cannot read HEAD");
+	if (git_commit_tree(tree, c) < 0) {
+		git_commit_free(c);
+		return git_fail(err, "cannot read HEAD's tree");
+	}
+	if (commit)
+		*commit = c;
+	else
+		git_commit_free(c);
+	return FQ_OK;
+}
+
+/* The subtree at path in root, or NULL if there is none. */
+static int
+subtree(fq_store *s, git_tree **out, const git_tree *root, const char *path,
+	struct fq_error *err)
+{
+	git_tree_entry *e = NULL;
+	int r;
+
+	*out = NULL;
+	if (!root)
+		return FQ_OK;
+	r = git_tree_entry_bypath(&e, root, path);
+	if (r == GIT_ENOTFOUND) {
+		git_error_clear();
+		return FQ_OK;
+	}
+	if (r < 0)
+		return git_fail(err, "cannot read '%s' in HEAD", path);
+	if (git_tree_entry_type(e) == GIT_OBJECT_TREE &&
+	    git_tree_lookup(out, s->repo, git_tree_entry_id(e)) < 0) {
+		git_tree_entry_free(e);
+		return git_fail(err, "cannot read '%s' in HEAD", path);
+	}
+	git_tree_entry_free(e);
+	return FQ_OK;
+}
+
+/* Sequence number of "UNIT-YYYY-NNNNNN.yaml", or -1. */
+static long
+case_number(const char *name, const char *prefix, size_t plen)
+{
+	long n = 0;
+	int i;
+
+	if (strncmp(name, prefix, plen))
+		return -1;
+	name += plen;
+	for (i = 0; i < 6; i++) {
+		if (!is_digit(name[i]))
+			return -1;
+		n = n * 10 + (name[i] - '0');
+	}
+	return strcmp(name + 6, ".yaml") ? -1 : n;
+}
+
+int
+fq_store_next_id(fq_store *s, int year, char out[FQ_ID_MAX],
+	struct fq_error *err)
+{
+	git_tree *head = NULL, *ytree = NULL, *mtree = NULL;
+	char prefix[FQ_ID_MAX], ydir[16];
+	size_t plen, i, j;
+	long max = 0, n;
+	int ret;
+
+	out[0] = '\0';
+	if (s->lock_fd < 0)
+		return fq_error_set(err, FQ_ERROR,
+			"a new case ID needs the repository lock");
+	if (year < 1900 || year > 2999)
+		return fq_error_set(err, FQ_EUSAGE,
+			"year out of range: %d (1900 to 2999)", year);
+	snprintf(prefix, sizeof(prefix), "%s-%04d-", s->unit, year);
+	plen = strlen(prefix);
+	snprintf(ydir, sizeof(ydir), "cases/%04d", year);
+
+	if ((ret = head_tree(s, NULL, &head, err)) < 0)
+		goto out;
+	if ((ret = subtree(s, &ytree, head, ydir, err)) < 0)
+		goto out;
+	for (i = 0; ytree && i < git_tree_entrycount(ytree); i++) {
+		const git_tree_entry *me = git_tree_entry_byindex(ytree, i);
+
+		if (git_tree_entry_type(me) != GIT_OBJECT_TREE)
+			continue;
+		if (git_tree_lookup(&mtree, s->repo,
+		    git_tree_entry_id(me)) < 0) {
+			ret = git_fail(err, "cannot read '%s/%s' in HEAD",
+				ydir, git_tree_entry_name(me));
+			goto out;
+		}
+		for (j = 0; j < git_tree_entrycount(mtree); j++) {
+			const git_tree_entry *e =
+				git_tree_entry_byindex(mtree, j);
+
+			n = case_number(git_tree_entry_name(e), prefix, plen);
+			if (n > max)
+				max = n;
+		}
+		git_tree_free(mtree);
+		mtree = NULL;
+	}
+	if (max >= 999999) {
+		ret = fq_error_set(err, FQ_ERROR,
+			"no case numbers left for %s in %d", s->unit, year);
+		goto out;
+	}
+	snprintf(out, FQ_ID_MAX, "%s%06ld", prefix, max + 1);
+	ret = FQ_OK;
+out:
+	git_tree_free(mtree);
+	git_tree_free(ytree);
+	git_tree_free(head);
+	return ret;
+}
+
+int
+fq_store_find(fq_store *s, const char *id, struct fq_buf *relpath,
+	struct fq_error *err)
+{
+	git_tree *head = NULL, *ytree = NULL, *mtree = NULL;
+	char ydir[16], name[FQ_ID_MAX + 8], shown[64];
+	size_t i;
+	int ret;
+
+	fq_buf_reset(relpath);
+	if (!fq_id_valid(id))
+		return fq_error_set(err, FQ_EUSAGE, "not a case ID: '%s'",
+			id ? printable(shown, sizeof(shown), id) : "");
+	snprintf(ydir, sizeof(ydir), "cases/%04d", fq_id_year(id));
+	snprintf(name, sizeof(name), "%s.yaml", id);
+
+	if ((ret = head_tree(s, NULL, &head, err)) < 0)
+		goto out;
+	if ((ret = subtree(s, &ytree, head, ydir, err)) < 0)
+		goto out;
+	for (i = 0; ytree && i < git_tree_entrycount(ytree); i++) {
+		const git_tree_entry *me = git_tree_entry_byindex(ytree, i);
+		const git_tree_entry *e;
+
+		if (git_tree_entry_type(me) != GIT_OBJECT_TREE)
+			continue;
+		if (git_tree_lookup(&mtree, s->repo,
+		    git_tree_entry_id(me)) < 0) {
+			ret = git_fail(err, "cannot read '%s/%s' in HEAD",
+				ydir, git_tree_entry_name(me));
+			goto out;
+		}
+		e = git_tree_entry_byname(mtree, name);
+		if (e && git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
+			fq_buf_addf(relpath, "%s/%s/%s", ydir,
+				git_tree_entry_name(me), name);
+			ret = FQ_OK;
+			goto out;
+		}
+		git_tree_free(mtree);
+		mtree = NULL;
+	}
+	ret = fq_error_set(err, FQ_ENOTFOUND, "no such case: %s", id);
+out:
+	git_tree_free(mtree);
+	git_tree_free(ytree);
+	git_tree_free(head);
+	return ret;
+}
+
+/*
+ * Writing.
+ */
+
+/* Relative, no empty, ".", ".." or ".git" components. */
+static bool
+path_ok(const char *path)
+{
+	const char *p = path, *end;
+	size_t n;
+
+	if (!*path || strlen(path) >= PATH_MAX)
+		return false;
+	for (;;) {
+		end = strchr(p, '/');
+		n = end ? (size_t)(end - p) : strlen(p);
+		if (n == 0 || (n == 1 && p[0] == '.') ||
+		    (n == 2 && !strncmp(p, "..", 2)) ||
+		    (n == 4 && !strncasecmp(p, ".git", 4)))
+			return false;
+		if (!end)
+			return true;
+		p = end + 1;
+	}
+}
+
+static int
+cmp_change(const void *a, const void *b)
+{
+	const struct fq_change *const *x = a, *const *y = b;
+
+	return strcmp((*x)->path, (*y)->path);
+}
+
+static int
+check_changes(const struct fq_change *ch, size_t n, struct fq_error *err)
+{
+	const struct fq_change **v;
+	char shown[256];
+	size_t i;
+	int ret = FQ_OK;
+
+	for (i = 0; i < n; i++)
+		if (!ch[i].path || !path_ok(ch[i].path))
+			return fq_error_set(err, FQ_EUSAGE,
+				"refusing to write outside the repository: "
+				"'%s'", ch[i].path ? printable(shown,
+				sizeof(shown), ch[i].path) : "");
+	if (n < 2)
+		return FQ_OK;
+	v = fq_xmalloc(n * sizeof(*v));
+	for (i = 0; i < n; i++)
+		v[i] = &ch[i];
+	qsort(v, n, sizeof(*v), cmp_change);
+	for (i = 1; i < n; i++) {
+		if (!strcmp(v[i - 1]->path, v[i]->path)) {
+			ret = fq_error_set(err, FQ_EUSAGE,
+				"'%s' given twice in one commit",
+				printable(shown, sizeof(shown), v[i]->path));
+			break;
+		}
+	}
+	free(v);
+	return ret;
+}
+
+/*
+ * Open the directory that holds path (relative to the top), one
+ * component at a time without following symbolic links, creating
+ * missing directories when create is set.  *dfd is -1 (and FQ_OK is
+ * returned) when a directory is missing and create is not set.
+ */
+static int
+open_parent(fq_store *s, const char *path, bool create, int *dfd,
+	struct fq_error *err)
+{
+	char *p = fq_xstrdup(path), *comp, *slash;
+	int fd, nfd, ret = FQ_OK;
+
+	*dfd = -1;
+	fd = open(s->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		ret = fq_error_set(err, FQ_ERROR, "cannot open '%s': %s",
+			s->root, strerror(errno));
+		goto out;
+	}
+	for (comp = p; (slash = strchr(comp, '/')) != NULL; comp = slash + 1) {
+		*slash = '\0';
+		if (create && mkdirat(fd, comp, 0700) < 0 && errno != EEXIST) {
+			ret = fq_error_set(err, FQ_ERROR,
+				"cannot create directory '%s': %s", p,
+				strerror(errno));
+			goto out;
+		}
+		nfd = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+			O_CLOEXEC);
+		if (nfd < 0) {
+			if (errno == ENOENT && !create)
+				goto out;
+			ret = fq_error_set(err, FQ_ERROR,
+				errno == ELOOP || errno == ENOTDIR ?
+				"'%s' is not a directory%s" : "cannot open '%s'%s",
+				p, errno == ELOOP ? " (a symbolic link)" : "");
+			goto out;
+		}
+		close(fd);
+		fd = nfd;
+		*slash = '/';
+	}
+	*dfd = fd;
+	fd = -1;
+out:
+	if (fd >= 0)
+		close(fd);
+	free(p);
+	return ret;
+}
+
+static const char *
+basename_of(const char *path)
+{
+	const char *p = strrchr(path, '/');
+
+	return p ? p + 1 : path;
+}
+
+/* Six characters for a temporary name: not secret, only distinct. */
+static void
+tmp_suffix(char out[7])
+{
+	static const char set[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	static uint64_t counter;
+	struct timespec ts;
+	uint64_t x;
+	int i;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	x = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^
+		((uint64_t)getpid() << 40) ^ (++counter * 0x9E3779B97F4A7C15ULL);
+	for (i = 0; i < 6; i++) {
+		x ^= x >> 33;
+		x *= 0xff51afd7ed558ccdULL;
+		x ^= x >> 29;
+		out[i] = set[x % (sizeof(set) - 1)];
+	}
+	out[6] = '\0';
+}
+
+static int
+write_all(int fd, const char *data, size_t len)
+{
+	ssize_t w;
+
+	while (len) {
+		w = write(fd, data, len);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		data += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Write path (relative) as a whole: temporary file, fsync, rename. */
+static int
+write_working_file(fq_store *s, const struct fq_change *ch,
+	struct fq_error *err)
+{
+	struct fq_buf tmp = FQ_BUF_INIT;
+	const char *base = basename_of(ch->path);
+	char suffix[7];
+	int dfd = -1, fd = -1, tries, ret;
+
+	if ((ret = open_parent(s, ch->path, true, &dfd, err)) < 0)
+		return ret;
+	for (tries = 0; tries < 100; tries++) {
+		tmp_suffix(suffix);
+		fq_buf_reset(&tmp);
+		fq_buf_addf(&tmp, "%s.tmp%s", base, suffix);
+		fd = openat(dfd, tmp.buf, O_WRONLY | O_CREAT | O_EXCL |
+			O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd >= 0 || errno != EEXIST)
+			break;
+	}
+	if (fd < 0) {
+		ret = fq_error_set(err, FQ_ERROR, "cannot create a file "
+			"beside '%s': %s", ch->path, strerror(errno));
+		goto out;
+	}
+	if (fchmod(fd, 0600) < 0 || write_all(fd, ch->data, ch->len) < 0 ||
+	    fsync(fd) < 0) {
+		ret = fq_error_set(err, FQ_ERROR, "cannot write '%s': %s",
+			ch->path, strerror(errno));
+		goto fail;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		ret = fq_error_set(err, FQ_ERROR, "cannot write '%s': %s",
+			ch->path, strerror(errno));
+		goto fail;
+	}
+	fd = -1;
+	/* rename(2) replaces a symbolic link at base, never its target. */
+	if (renameat(dfd, tmp.buf, dfd, base) < 0) {
+		ret = fq_error_set(err, FQ_ERROR, "cannot rename over '%s': %s",
+			ch->path, strerror(errno));
+		goto fail;
+	}
+	fsync(dfd);	/* make the rename durable; failure is not fatal */
+	ret = FQ_OK;
+	goto out;
+fail:
+	if (fd >= 0)
+		close(fd);
+	unlinkat(dfd, tmp.buf, 0);
+out:
+	if (dfd >= 0)
+		close(dfd);
+	fq_buf_release(&tmp);
+	return ret;
+}
+
+/* Remove the working file and the directories it leaves empty. */
+static int
+remove_working_file(fq_store *s, const char *path, struct fq_error *err)
+{
+	struct fq_buf dir = FQ_BUF_INIT;
+	char *slash;
+	int dfd, ret;
+
+	if ((ret = open_parent(s, path, false, &dfd, err)) < 0 || dfd < 0)
+		return ret;
+	if (unlinkat(dfd, basename_of(path), 0) < 0 && errno != ENOENT) {
+		ret = fq_error_set(err, FQ_ERROR, "cannot remove '%s': %s",
+			path, strerror(errno));
+		close(dfd);
+		return ret;
+	}
+	close(dfd);
+	/* Like git: no empty directories are left behind. */
+	fq_buf_addf(&dir, "%s/%s", s->root, path);
+	while ((slash = strrchr(dir.buf, '/')) != NULL &&
+	    (size_t)(slash - dir.buf) > strlen(s->root)) {
+		fq_buf_setlen(&dir, (size_t)(slash - dir.buf));
+		if (rmdir(dir.buf) < 0)
+			break;
+	}
+	fq_buf_release(&dir);
+	return FQ_OK;
+}
+
+static bool
+tree_has(const git_tree *tree, const char *path)
+{
+	git_tree_entry *e = NULL;
+
+	if (!tree)
+		return false;
+	if (git_tree_entry_bypath(&e, tree, path) < 0) {
+		git_error_clear();
+		return false;
+	}
+	git_tree_entry_free(e);
+	return true;
+}
+
+static int
+update_index(fq_store *s, const struct fq_change *ch, size_t n,
+	struct fq_error *err)
+{
+	git_index *index = NULL;
+	size_t i;
+	int ret = FQ_OK;
+
+	if (git_repository_index(&index, s->repo) < 0 ||
+	    git_index_read(index, 0) < 0) {
+		ret = git_fail(err, "committed, but cannot read git's index");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		int r = ch[i].data ? git_index_add_bypath(index, ch[i].path) :
+			git_index_remove_bypath(index, ch[i].path);
+
+		if (r < 0) {
+			ret = git_fail(err, "committed, but cannot update "
+				"git's index for '%s'", ch[i].path);
+			goto out;
+		}
+	}
+	if (git_index_write(index) < 0)
+		ret = git_fail(err, "committed, but cannot write git's index");
+out:
+	git_index_free(index);
+	return ret;
+}
+
+static int
+store_commit(fq_store *s, const struct fq_change *ch, size_t n,
+	const char *message, bool *committed, struct fq_error *err)
+{
+	git_commit *head = NULL;
+	git_tree *old_tree = NULL, *new_tree = NULL;
+	git_signature *sig = NULL;
+	git_tree_update *upd = NULL;
+	git_oid *blobs = NULL, tree_oid, commit_oid;
+	const git_commit *parents[1];
+	struct fq_buf msg = FQ_BUF_INIT;
+	size_t i, nupd = 0;
+	mode_t old_umask;
+	int ret;
+
+	if (committed)
+		*committed = false;
+	if (!message || !*message)
+		return fq_error_set(err, FQ_EUSAGE, "empty commit message");
+	if ((ret = check_changes(ch, n, err)) < 0)
+		return ret;
+	old_umask = umask(077);
+
+	if ((ret = head_tree(s, &head, &old_tree, err)) < 0)
+		goto out;
+
+	/* 1. blobs */
+	blobs = fq_xcalloc(n, sizeof(*blobs));
+	for (i = 0; i < n; i++) {
+		if (ch[i].data && git_blob_create_from_buffer(&blobs[i],
+		    s->repo, ch[i].data, ch[i].len) < 0) {
+			ret = git_fail(err, "cannot store '%s'", ch[i].path);
+			goto out;
+		}
+	}
+
+	/* 2. working files */
+	for (i = 0; i < n; i++) {
+		ret = ch[i].data ? write_working_file(s, &ch[i], err) :
+			remove_working_file(s, ch[i].path, err);
+		if (ret < 0)
+			goto out;
+	}
+
+	/* 3. tree: removing what HEAD lacks is an error to libgit2 */
+	upd = fq_xcalloc(n, sizeof(*upd));
+	for (i = 0; i < n; i++) {
+		if (!ch[i].data && !tree_has(old_tree, ch[i].path))
+			continue;
+		upd[nupd].action = ch[i].data ? GIT_TREE_UPDATE_UPSERT :
+			GIT_TREE_UPDATE_REMOVE;
+		upd[nupd].id = blobs[i];
+		upd[nupd].filemode = GIT_FILEMODE_BLOB;
+		upd[nupd].path = ch[i].path;
+		nupd++;
+	}
+	if (git_tree_create_updated(&tree_oid, s->repo, old_tree, nupd,
+	    upd) < 0) {
+		ret = git_fail(err, "cannot build the new tree");
+		goto out;
+	}
+
+	/* 4. commit, unless nothing changed */
+	if (!old_tree || !git_oid_equal(&tree_oid, git_tree_id(old_tree))) {
+		if (git_tree_lookup(&new_tree, s->repo, &tree_oid) < 0) {
+			ret = git_fail(err, "cannot read the new tree");
+			goto out;
+		}
+		if ((ret = make_signature(s, &sig, err)) < 0)
+			goto out;
+		fq_buf_adds(&msg, message);
+		if (msg.buf[msg.len - 1] != '\n')
+			fq_buf_addch(&msg, '\n');
+		parents[0] = head;
+		if (git_commit_create(&commit_oid, s->repo, "HEAD", sig, sig,
+		    NULL, msg.buf, new_tree, head ? 1 : 0, parents) < 0) {
+			ret = git_fail(err, "cannot commit");
+			goto out;
+		}
+		if (committed)
+			*committed = true;
+	}
+
+	/* 5. index */
+	ret = update_index(s, ch, n, err);
+out:
+	umask(old_umask);
+	git_signature_free(sig);
+	git_tree_free(new_tree);
+	git_tree_free(old_tree);
+	git_commit_free(head);
+	free(upd);
+	free(blobs);
+	fq_buf_release(&msg);
+	return ret;
+}
+
+int
+fq_store_commit(fq_store *s, const struct fq_change *changes, size_t n,
+	const char *message, bool *committed, struct fq_error *err)
+{
+	if (committed)
+		*committed = false;
+	if (s->lock_fd < 0)
+		return fq_error_set(err, FQ_ERROR,
+			"a commit needs the repository lock");
+	return store_commit(s, changes, n, message, committed, err);
+}
+
+/*
+ * Listing and history.
+ */
+static bool
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && !strcmp(s + n - m, suffix);
+}
+
+/* Git's tree order is the byte order of full paths. */
+static int
+walk_cases(fq_store *s, const git_tree *tree, struct fq_buf *path,
+	fq_store_each_fn fn, void *data, struct fq_error *err)
+{
+	size_t i, len = path->len;
+	char hex[GIT_OID_HEXSZ + 1];
+	int ret = 0;
+
+	for (i = 0; i < git_tree_entrycount(tree); i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
+		const char *name = git_tree_entry_name(e);
+		git_filemode_t mode = git_tree_entry_filemode(e);
+
+		fq_buf_setlen(path, len);
+		fq_buf_addf(path, "/%s", name);
+		if (mode == GIT_FILEMODE_TREE) {
+			git_tree *sub = NULL;
+
+			if (git_tree_lookup(&sub, s->repo,
+			    git_tree_entry_id(e)) < 0)
+				return git_fail(err, "cannot read '%s' in HEAD",
+					path->buf);
+			ret = walk_cases(s, sub, path, fn, data, err);
+			git_tree_free(sub);
+		} else if ((mode == GIT_FILEMODE_BLOB ||
+		    mode == GIT_FILEMODE_BLOB_EXECUTABLE) &&
+		    ends_with(name, ".yaml")) {
+			git_oid_tostr(hex, sizeof(hex), git_tree_entry_id(e));
+			ret = fn(path->buf, hex, data);
+		}
+		if (ret)
+			break;
+	}
+	fq_buf_setlen(path, len);
+	return ret;
+}
+
+int
+fq_store_foreach(fq_store *s, fq_store_each_fn fn, void *data,
+	struct fq_error *err)
+{
+	git_tree *head = NULL, *cases = NULL;
+	struct fq_buf path = FQ_BUF_INIT;
+	int ret;
+
+	if ((ret = head_tree(s, NULL, &head, err)) < 0)
+		goto out;
+	if ((ret = subtree(s, &cases, head, "cases", err)) < 0 || !cases)
+		goto out;
+	fq_buf_adds(&path, "cases");
+	ret = walk_cases(s, cases, &path, fn, data, err);
+out:
+	git_tree_free(cases);
+	git_tree_free(head);
+	fq_buf_release(&path);
+	return ret;
+}
+
+int
+fq_store_read_head(fq_store *s, const char *relpath, struct fq_buf *out,
+	struct fq_error *err)
+{
+	git_tree *head = NULL;
+	git_tree_entry *e = NULL;
+	git_blob *blob = NULL;
+	int ret, r;
+
+	if ((ret = head_tree(s, NULL, &head, err)) < 0)
+		goto out;
+	r = head ? git_tree_entry_bypath(&e, head, relpath) : GIT_ENOTFOUND;
+	if (r == GIT_ENOTFOUND || (e &&
+	    git_tree_entry_type(e) != GIT_OBJECT_BLOB)) {
+		git_error_clear();
+		ret = fq_error_set(err, FQ_ENOTFOUND,
+			"no such file in HEAD: %s", relpath);
+		goto out;
+	}
+	if (r < 0) {
+		ret = git_fail(err, "cannot read '%s' in HEAD", relpath);
+		goto out;
+	}
+	if (git_blob_lookup(&blob, s->repo, git_tree_entry_id(e)) < 0) {
+		ret = git_fail(err, "cannot read '%s' in HEAD", relpath);
+		goto out;
+	}
+	fq_buf_add(out, git_blob_rawcontent(blob),
+		(size_t)git_blob_rawsize(blob));
+	ret = FQ_OK;
+out:
+	git_blob_free(blob);
+	git_tree_entry_free(e);
+	git_tree_free(head);
+	return ret;
+}
+
+int
+fq_store_stray(fq_store *s, struct fq_buf *paths, size_t *count,
+	struct fq_error *err)
+{
+	static char spec_cases[] = "cases", spec_conf[] = "fq.yaml";
+	char *specs[] = { spec_cases, spec_conf };
+	git_status_options so = GIT_STATUS_OPTIONS_INIT;
+	git_status_list *list = NULL;
+	size_t i, n;
+	int ret = FQ_OK;
+
+	*count = 0;
+	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	/*
+	 * Ignored files count too: a file hidden by someone's gitignore is
+	 * still a file that differs from HEAD.
+	 */
+	so.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED |
+		GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
+		GIT_STATUS_OPT_INCLUDE_IGNORED |
+		GIT_STATUS_OPT_RECURSE_IGNORED_DIRS |
+		GIT_STATUS_OPT_EXCLUDE_SUBMODULES |
+		GIT_STATUS_OPT_SORT_CASE_SENSITIVELY;
+	so.pathspec.strings = specs;
+	so.pathspec.count = FQ_ARRAY_SIZE(specs);
+	if (git_status_list_new(&list, s->repo, &so) < 0)
+		return git_fail(err, "cannot compare the working tree with "
+			"HEAD");
+	n = git_status_list_entrycount(list);
+	for (i = 0; i < n; i++) {
+		const git_status_entry *e = git_status_byindex(list, i);
+		const git_diff_delta *d = e->head_to_index ?
+			e->head_to_index : e->index_to_workdir;
+		const char *path;
+
+		if (e->status == GIT_STATUS_CURRENT || !d)
+			continue;
+		path = d->new_file.path ? d->new_file.path : d->old_file.path;
+		fq_buf_add(paths, path, strlen(path) + 1);
+		(*count)++;
+	}
+	git_status_list_free(list);
+	return ret;
+}
+
+/* The blob id at path in tree, if any. */
+static bool
+entry_id(const git_tree *tree, const char *path, git_oid *out)
+{
+	git_tree_entry *e = NULL;
+
+	if (!tree || git_tree_entry_bypath(&e, tree, path) < 0) {
+		git_error_clear();
+		return false;
+	}
+	git_oid_cpy(out, git_tree_entry_id(e));
+	git_tree_entry_free(e);
+	return true;
+}
+
+int
+fq_store_log(fq_store *s, const char *relpath, fq_store_log_fn fn,
+	void *data, struct fq_error *err)
+{
+	git_revwalk *walk = NULL;
+	git_commit *c = NULL, *parent = NULL;
+	git_tree *tree = NULL, *ptree = NULL;
+	char hex[GIT_OID_HEXSZ + 1];
+	git_oid oid, a, b;
+	bool has_a, has_b;
+	int r, ret = FQ_OK;
+
+	if (git_revwalk_new(&walk, s->repo) < 0 ||
+	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL |
+	    GIT_SORT_TIME) < 0) {
+		ret = git_fail(err, "cannot walk the history");
+		goto out;
+	}
+	r = git_revwalk_push_head(walk);
+	if (r == GIT_ENOTFOUND || r == GIT_EUNBORNBRANCH) {
+		git_error_clear();
+		goto out;
+	}
+	if (r < 0) {
+		ret = git_fail(err, "cannot walk the history");
+		goto out;
+	}
+	while ((r = git_revwalk_next(&oid, walk)) == 0) {
+		if (git_commit_lookup(&c, s->repo, &oid) < 0 ||
+		    git_commit_tree(&tree, c) < 0) {
+			ret = git_fail(err, "cannot read commit %s",
+				git_oid_tostr(hex, sizeof(hex), &oid));
+			goto out;
+		}
+		if (git_commit_parentcount(c) > 0 &&
+		    (git_commit_parent(&parent, c, 0) < 0 ||
+		    git_commit_tree(&ptree, parent) < 0)) {
+			ret = git_fail(err, "cannot read the parent of %s",
+				git_oid_tostr(hex, sizeof(hex), &oid));
+			goto out;
+		}
+		has_a = entry_id(tree, relpath, &a);
+		has_b = entry_id(ptree, relpath, &b);
+		if (has_a != has_b || (has_a && !git_oid_equal(&a, &b))) {
+			const git_signature *au = git_commit_author(c);
+			const char *summary = git_commit_summary(c);
+
+			ret = fn(git_oid_tostr(hex, sizeof(hex), &oid),
+				au->name, au->email, (long long)au->when.time,
+				au->when.offset, summary ? summary : "", data);
+			if (ret)
+				goto out;
+		}
+		git_tree_free(ptree);
+		git_commit_free(parent);
+		git_tree_free(tree);
+		git_commit_free(c);
+		ptree = NULL;
+		parent = NULL;
+		tree = NULL;
+		c = NULL;
+	}
+	if (r != GIT_ITEROVER)
+		ret = git_fail(err, "cannot walk the history");
+out:
+	git_tree_free(ptree);
+	git_commit_free(parent);
+	git_tree_free(tree);
+	git_commit_free(c);
+	git_revwalk_free(walk);
+	return ret;
+}
+
+/*
+ * The name commits will carry: as set, else git's user.name, else "fq".
+ * Cached in the store so the pointer stays valid.
+ */
+const char *
+fq_store_author_name(fq_store *s)
+{
+	git_signature *sig = NULL;
+
+	if (s->author_name)
+		return s->author_name;
+	if (make_signature(s, &sig, NULL) == FQ_OK) {
+		s->author_name = fq_xstrdup(sig->name);
+		git_signature_free(sig);
+		return s->author_name;
+	}
+	return "fq";
+}

@@ -1,0 +1,328 @@
+/*
+ * text.c: terminal width, masking and JSON (see fq/text.h).
+ *
+ * Width follows Unicode's East Asian Width: the wide and fullwidth ranges
+ * below cover CJK ideographs, kana, hangul, fullwidth forms and the
+ * common emoji.  We do not use wcwidth(3): it depends on the locale, and
+ * cron runs with LANG=C while the clerk's terminal is zh_CN.UTF-8; the
+ * table must line up the same either way.
+ */
+#include <ctype.h>
+#include <stdio.h>
+
+#include "fq/text.h"
+#include "internal.h"
+
+static const struct { unsigned lo, hi; } wide[] = {
+	{ 0x1100, 0x115F }, { 0x2329, 0x232A }, { 0x2E80, 0x303E },
+	{ 0x3041, 0x33FF }, { 0x3400, 0x4DBF }, { 0x4E00, 0x9FFF },
+	{ 0xA000, 0xA4CF }, { 0xA960, 0xA97F }, { 0xAC00, 0xD7A3 },
+	{ 0xF900, 0xFAFF }, { 0xFE10, 0xFE19 }, { 0xFE30, 0xFE6F },
+	{ 0xFF00, 0xFF60 }, { 0xFFE0, 0xFFE6 }, { 0x1F300, 0x1F64F },
+	{ 0x1F900, 0x1F9FF }, { 0x20000, 0x2FFFD }, { 0x30000, 0x3FFFD },
+};
+
+static unsigned
+decode(const unsigned char **pp)
+{
+	const unsigned char *p = *pp;
+	unsigned cp;
+	int n, i;
+
+	if (*p < 0x80) {
+		*pp = p + 1;
+		return *p;
+	}
+	if ((*p & 0xE0) == 0xC0) {
+		n = 1;
+		cp = *p & 0x1F;
+	} else if ((*p & 0xF0) == 0xE0) {
+		n = 2;
+		cp = *p & 0x0F;
+	} else if ((*p & 0xF8) == 0xF0) {
+		n = 3;
+		cp = *p & 0x07;
+	} else {
+		*pp = p + 1;
+		return 0xFFFD;
+	}
+	for (i = 1; i <= n; i++) {
+		if ((p[i] & 0xC0) != 0x80) {
+			*pp = p + i;
+			return 0xFFFD;
+		}
+		cp = (cp << 6) | (p[i] & 0x3F);
+	}
+	*pp = p + n + 1;
+	return cp;
+}
+
+static int
+cp_width(unsigned cp)
+{
+	size_t i;
+
+	if (cp == 0)
+		return 0;
+	if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
+		return 0;
+	if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x200B && cp <= 0x200F) ||
+	    (cp >= 0xFE00 && cp <= 0xFE0F))
+		return 0;
+	for (i = 0; i < FQ_ARRAY_SIZE(wide); i++)
+		if (cp >= wide[i].lo && cp <= wide[i].hi)
+			return 2;
+	return 1;
+}
+
+size_t
+fq_display_width(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t w = 0;
+
+	while (*p)
+		w += (size_t)cp_width(decode(&p));
+	return w;
+}
+
+void
+fq_buf_add_cols(struct fq_buf *out, const char *s, size_t width, bool pad)
+{
+	const unsigned char *p = (const unsigned char *)s, *q;
+	size_t w = 0, total = fq_display_width(s);
+
+	if (total <= width) {
+		fq_buf_adds(out, s);
+		w = total;
+	} else {
+		while (*p) {
+			int cw;
+
+			q = p;
+			cw = cp_width(decode(&q));
+			if (w + (size_t)cw > width - 1)
+				break;
+			fq_buf_add(out, p, (size_t)(q - p));
+			w += (size_t)cw;
+			p = q;
+		}
+		fq_buf_adds(out, "\xE2\x80\xA6");	/* … */
+		w++;
+	}
+	while (pad && w < width) {
+		fq_buf_addch(out, ' ');
+		w++;
+	}
+}
+
+void
+fq_mask_phone(struct fq_buf *out, const char *phone)
+{
+	size_t n = strlen(phone), i;
+	const char *dash = strchr(phone, '-');
+
+	if (dash && n - (size_t)(dash - phone) > 5) {
+		/* landline: 0394-5550001 -> 0394-***0001 */
+		size_t tail = n - (size_t)(dash - phone) - 1;
+
+		fq_buf_add(out, phone, (size_t)(dash - phone) + 1);
+		for (i = 0; i < tail - 4; i++)
+			fq_buf_addch(out, '*');
+		fq_buf_adds(out, phone + n - 4);
+		return;
+	}
+	if (n < 8) {
+		for (i = 0; i < n; i++)
+			fq_buf_addch(out, '*');
+		return;
+	}
+	fq_buf_add(out, phone, 3);
+	for (i = 3; i < n - 4; i++)
+		fq_buf_addch(out, '*');
+	fq_buf_adds(out, phone + n - 4);
+}
+
+void
+fq_mask_id_number(struct fq_buf *out, const char *id)
+{
+	size_t n = strlen(id), i;
+
+	if (n < 10) {
+		for (i = 0; i < n; i++)
+			fq_buf_addch(out, '*');
+		return;
+	}
+	fq_buf_add(out, id, 4);
+	for (i = 4; i < n - 4; i++)
+		fq_buf_addch(out, '*');
+	fq_buf_adds(out, id + n - 4);
+}
+
+static size_t mask_record(const struct fq_record *r, struct fq_node *n);
+
+static size_t
+mask_scalar(const char *pii, struct fq_node *v)
+{
+	struct fq_buf b = FQ_BUF_INIT;
+
+	if (v->kind != FQ_NODE_SCALAR || !v->str[0])
+		return 0;
+	if (!strcmp(pii, "phone"))
+		fq_mask_phone(&b, v->str);
+	else
+		fq_mask_id_number(&b, v->str);
+	free(v->str);
+	v->str = fq_buf_detach(&b, NULL);
+	return 1;
+}
+
+static size_t
+mask_value(const struct fq_field *f, enum fq_type t, struct fq_node *v)
+{
+	size_t n = 0, i;
+
+	if (t == FQ_T_RECORD)
+		return mask_record(f->rec, v);
+	if (t == FQ_T_LIST && v->kind == FQ_NODE_SEQ) {
+		for (i = 0; i < v->len; i++)
+			n += mask_value(f, f->item_type, v->vals[i]);
+		return n;
+	}
+	if (f->pii)
+		return mask_scalar(f->pii, v);
+	return 0;
+}
+
+static size_t
+mask_record(const struct fq_record *r, struct fq_node *n)
+{
+	size_t i, k = 0;
+
+	if (!r || n->kind != FQ_NODE_MAP)
+		return 0;
+	for (i = 0; i < n->len; i++) {
+		const struct fq_field *f = fq_record_field(r, n->keys[i]->str);
+
+		if (f)
+			k += mask_value(f, f->type, n->vals[i]);
+	}
+	return k;
+}
+
+size_t
+fq_mask_tree(const fq_schema *s, const char *record, struct fq_node *n)
+{
+	return mask_record(fq_schema_record(s, record), n);
+}
+
+void
+fq_json_str(struct fq_buf *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	fq_buf_addch(out, '"');
+	for (; *p; p++) {
+		switch (*p) {
+		case '"': fq_buf_adds(out, "\\\""); break;
+		case '\\': fq_buf_adds(out, "\\\\"); break;
+		case '\n': fq_buf_adds(out, "\\n"); break;
+		case '\r': fq_buf_adds(out, "\\r"); break;
+		case '\t': fq_buf_adds(out, "\\t"); break;
+		default:
+			if (*p < 0x20)
+				fq_buf_addf(out, "\\u%04x", *p);
+			else
+				fq_buf_addch(out, *p);
+		}
+	}
+	fq_buf_addch(out, '"');
+}
+
+static void
+newline(struct fq_buf *out, int indent, int depth)
+{
+	int i;
+
+	if (indent < 0)
+		return;
+	fq_buf_addch(out, '\n');
+	for (i = 0; i < indent * depth; i++)
+		fq_buf_addch(out, ' ');
+}
+
+static void json_value(struct fq_buf *out, const struct fq_field *f,
+	enum fq_type t, const struct fq_record *r, const struct fq_node *n,
+	int indent, int depth);
+
+static void
+json_map(struct fq_buf *out, const struct fq_record *r,
+	const struct fq_node *n, int indent, int depth)
+{
+	size_t i;
+
+	fq_buf_addch(out, '{');
+	for (i = 0; i < n->len; i++) {
+		const struct fq_field *f = fq_record_field(r, n->keys[i]->str);
+
+		if (i)
+			fq_buf_addch(out, ',');
+		newline(out, indent, depth + 1);
+		fq_json_str(out, n->keys[i]->str);
+		fq_buf_adds(out, indent < 0 ? ":" : ": ");
+		json_value(out, f, f ? f->type : FQ_T_STRING,
+			f ? f->rec : NULL, n->vals[i], indent, depth + 1);
+	}
+	if (n->len)
+		newline(out, indent, depth);
+	fq_buf_addch(out, '}');
+}
+
+static void
+json_value(struct fq_buf *out, const struct fq_field *f, enum fq_type t,
+	const struct fq_record *r, const struct fq_node *n, int indent,
+	int depth)
+{
+	size_t i;
+
+	switch (n->kind) {
+	case FQ_NODE_NULL:
+		fq_buf_adds(out, "null");
+		return;
+	case FQ_NODE_MAP:
+		json_map(out, t == FQ_T_RECORD || t == FQ_T_LIST ? r : NULL, n,
+			indent, depth);
+		return;
+	case FQ_NODE_SEQ:
+		fq_buf_addch(out, '[');
+		for (i = 0; i < n->len; i++) {
+			if (i)
+				fq_buf_addch(out, ',');
+			newline(out, indent, depth + 1);
+			json_value(out, f, f ? f->item_type : FQ_T_STRING,
+				r, n->vals[i], indent, depth + 1);
+		}
+		if (n->len)
+			newline(out, indent, depth);
+		fq_buf_addch(out, ']');
+		return;
+	case FQ_NODE_SCALAR:
+		if ((t == FQ_T_INT && fq_valid_int(n->str)) ||
+		    (t == FQ_T_MONEY && fq_valid_money(n->str)) ||
+		    (t == FQ_T_BOOL && (!strcmp(n->str, "true") ||
+		     !strcmp(n->str, "false"))))
+			fq_buf_adds(out, n->str);
+		else
+			fq_json_str(out, n->str);
+		return;
+	}
+}
+
+void
+fq_json_node(struct fq_buf *out, const fq_schema *s, const char *record,
+	const struct fq_node *n, int indent)
+{
+	const struct fq_record *r = record ? fq_schema_record(s, record) : NULL;
+
+	json_value(out, NULL, r ? FQ_T_RECORD : FQ_T_STRING, r, n, indent, 0);
+}
