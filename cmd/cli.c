@@ -216,8 +216,16 @@ fq_cli_calendar(struct fq_cli *cli)
 	if ((ret = fq_cli_schema(cli)))
 		return ret;
 	fq_buf_addf(&dir, "%s/holidays", fq_schema_dir(cli->schema));
-	if (fq_calendar_load(&cli->cal, dir.buf, &err))
-		ret = fq_cli_error(cli, &err);
+	if (fq_calendar_load(&cli->cal, dir.buf, &err)) {
+		if (err.code != FQ_ENOTFOUND)
+			ret = fq_cli_error(cli, &err);
+		else
+			fq_cli_warn(cli, "no holiday calendar in %s: counting "
+				"weekends only", dir.buf);
+		cli->cal = NULL;
+		fq_buf_release(&dir);
+		return ret;
+	}
 	fq_buf_release(&dir);
 	y = atoi(cli->today);
 	if (!ret && !fq_calendar_has_year(cli->cal, y))

@@ -188,6 +188,13 @@ main(int argc, char **argv)
 			unlink(work.buf);
 		goto out;
 	}
+	if ((ret = fq_cli_calendar(&cli)))
+		goto out;
+	if (fq_case_update_due(new, cli.cal, fq_store_config(cli.store),
+	    &err)) {
+		ret = fq_cli_error(&cli, &err);
+		goto out;
+	}
 	if ((ret = fq_cli_lock(&cli)))
 		goto out;
 	if (changes.len) {

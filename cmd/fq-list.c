@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "fq/index.h"
 #include "fq/query.h"
 
 static const char *const usage[] = {
@@ -65,26 +66,26 @@ col_value(const struct fq_node *c, const char *key)
 }
 
 static int
-each(const char *relpath, const char *oid, void *data)
+each(const char *relpath, const char *oid, const struct fq_node *c,
+	void *data)
 {
 	struct ctx *x = data;
-	struct fq_buf path = FQ_BUF_INIT;
 	struct fq_error err = FQ_ERROR_INIT;
-	struct fq_node *c = NULL;
 	size_t i;
 
 	(void)oid;
-	fq_buf_reset(&x->data);
-	fq_buf_addf(&path, "%s/%s", fq_store_root(x->cli->store), relpath);
-	if (fq_buf_read_file(&x->data, path.buf, FQ_NODE_MAX_FILE) < 0 ||
-	    fq_yaml_parse(&c, x->data.buf, x->data.len, relpath, &err) ||
-	    c->kind != FQ_NODE_MAP) {
+	if (!c) {
 		x->skipped++;
-		goto out;
+		return 0;
+	}
+	if (x->need_text) {
+		fq_buf_reset(&x->data);
+		if (fq_store_read_head(x->cli->store, relpath, &x->data, &err))
+			fq_buf_reset(&x->data);
 	}
 	if (!fq_filter_match(x->filters, x->nfilters, x->cli->schema, c,
 	    x->need_text ? x->data.buf : NULL, x->cli->today))
-		goto out;
+		return 0;
 	if (x->n == x->alloc) {
 		x->alloc = x->alloc ? x->alloc * 2 : 256;
 		x->rows = realloc(x->rows, x->alloc * sizeof(*x->rows));
@@ -94,9 +95,6 @@ each(const char *relpath, const char *oid, void *data)
 	for (i = 0; i < NCOLS; i++)
 		x->rows[x->n].v[i] = col_value(c, cols[i]);
 	x->n++;
-out:
-	fq_node_free(c);
-	fq_buf_release(&path);
 	return 0;
 }
 
@@ -241,7 +239,7 @@ main(int argc, char **argv)
 		x.nfilters++;
 	}
 	x.need_text = fq_filter_needs_text(x.filters, x.nfilters);
-	if (fq_store_foreach(cli.store, each, &x, &err)) {
+	if (fq_index_scan(cli.store, each, &x, &err)) {
 		ret = fq_cli_error(&cli, &err);
 		goto out;
 	}

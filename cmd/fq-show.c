@@ -92,9 +92,13 @@ show_text(struct fq_cli *cli, const struct fq_node *c)
 			const struct fq_node *p = parties->vals[i];
 			const struct fq_node *ph = fq_map_get(p, "phones");
 
-			printf("  %-6s %s", label(cli, "party_roles",
-				fq_map_str(p, "role")), fq_map_str(p, "name") ?
+			struct fq_buf r = FQ_BUF_INIT;
+
+			fq_buf_add_cols(&r, label(cli, "party_roles",
+				fq_map_str(p, "role")), 8, true);
+			printf("  %s %s", r.buf, fq_map_str(p, "name") ?
 				fq_map_str(p, "name") : "");
+			fq_buf_release(&r);
 			for (j = 0; ph && ph->kind == FQ_NODE_SEQ &&
 			    j < ph->len; j++)
 				printf("%s%s", j ? ", " : "  ",
@@ -137,9 +141,13 @@ show_text(struct fq_cli *cli, const struct fq_node *c)
 			const char *at = fq_map_str(e, "at");
 			const char *note = fq_map_str(e, "note");
 
-			printf("  %.10s %.5s  %-8s", at ? at : "",
-				at && strlen(at) > 11 ? at + 11 : "",
-				label(cli, "event_kinds", fq_map_str(e, "kind")));
+			struct fq_buf k = FQ_BUF_INIT;
+
+			fq_buf_add_cols(&k, label(cli, "event_kinds",
+				fq_map_str(e, "kind")), 10, true);
+			printf("  %.10s %.5s  %s", at ? at : "",
+				at && strlen(at) > 11 ? at + 11 : "", k.buf);
+			fq_buf_release(&k);
 			if (fq_map_str(e, "actor"))
 				printf("  %s", fq_map_str(e, "actor"));
 			if (fq_map_str(e, "state_to"))

@@ -197,8 +197,8 @@ struct cal_year {
 };
 
 struct fq_calendar {
-	struct cal_year *years;	/* sorted by year */
-	size_t n, alloc;
+	struct cal_year *years;	/* sorted by year (files are read in order) */
+	size_t n;
 };
 
 static bool
@@ -318,7 +318,8 @@ load_year(struct cal_year *cy, const char *path, int year,
 		return ret;
 	if (root->kind != FQ_NODE_MAP) {
 		ret = fq_error_setpos(err, FQ_EINVALID, path,
-			root->line ? root->line : 1, root->column ? root->column : 1,
+			root->line ? root->line : 1,
+			root->column ? root->column : 1,
 			"expected a mapping with 'year', 'holidays' and "
 			"'workdays'");
 		goto out;
@@ -396,7 +397,6 @@ fq_calendar_load(fq_calendar **out, const char *dir, struct fq_error *err)
 
 	cal = fq_xcalloc(1, sizeof(*cal));
 	cal->years = nnames ? fq_xcalloc(nnames, sizeof(*cal->years)) : NULL;
-	cal->alloc = nnames;
 	for (i = 0; i < nnames; i++) {
 		fq_buf_reset(&path);
 		fq_buf_addf(&path, "%s/%s", dir, names[i]);

@@ -15,9 +15,13 @@ fq_deadline_period(struct fq_period *out, const struct fq_node *config,
 
 	if (!v)
 		return fq_period_parse(out, def, err);
-	if ((ret = fq_period_parse(out, v, err)))
+	if ((ret = fq_period_parse(out, v, err))) {
+		char why[sizeof(err->msg)];
+
+		snprintf(why, sizeof(why), "%s", err ? err->msg : "bad period");
 		return fq_error_set(err, ret, "fq.yaml: deadlines.%s: %s", key,
-			err ? err->msg : "bad period");
+			why);
+	}
 	return FQ_OK;
 }
 

@@ -191,7 +191,7 @@ fq_id_year(const char *id)
 void
 fq_store_case_path(struct fq_buf *out, const char *id, const char *iso_date)
 {
-	char year[5] = "0000", month[3] = "00";
+	char year[16] = "0000", month[3] = "00";
 	int y = fq_id_year(id);
 
 	/*
@@ -388,8 +388,9 @@ fq_store_open(fq_store **out, const char *dir, struct fq_error *err)
 		}
 		p = realpath(root, NULL);
 		if (!p) {
-			ret = fq_error_set(err, FQ_ERROR, "cannot resolve '%s': %s",
-				root, strerror(errno));
+			ret = fq_error_set(err, FQ_ERROR,
+				"cannot resolve '%s': %s", root,
+				strerror(errno));
 			goto out;
 		}
 		free(root);
@@ -424,8 +425,9 @@ int
 fq_store_init(const char *dir, const struct fq_store_init_opts *opts,
 	struct fq_error *err)
 {
-	git_repository_init_options io = GIT_REPOSITORY_INIT_OPTIONS_INIT;
+	git_repository_init_options io;
 	git_repository *repo = NULL;
+	git_config *cfg = NULL;
 	struct fq_node *conf = NULL;
 	struct fq_buf yaml = FQ_BUF_INIT, msg = FQ_BUF_INIT;
 	struct fq_change ch[2];
@@ -473,11 +475,23 @@ fq_store_init(const char *dir, const struct fq_store_init_opts *opts,
 		goto out;
 	}
 
+	git_repository_init_options_init(&io,
+		GIT_REPOSITORY_INIT_OPTIONS_VERSION);
 	io.flags = GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_NO_REINIT;
 	io.mode = GIT_REPOSITORY_INIT_SHARED_UMASK;
 	io.initial_head = "main";
 	if (git_repository_init_ext(&repo, root, &io) < 0) {
 		ret = git_fail(err, "cannot create a git repository in %s",
+			root);
+		goto out;
+	}
+	/*
+	 * libfq writes under umask 077; this asks the git command line to
+	 * keep .git private too when it rewrites the index or packs.
+	 */
+	if (git_repository_config(&cfg, repo) < 0 ||
+	    git_config_set_string(cfg, "core.sharedRepository", "0600") < 0) {
+		ret = git_fail(err, "cannot configure the git repository in %s",
 			root);
 		goto out;
 	}
@@ -511,6 +525,7 @@ fq_store_init(const char *dir, const struct fq_store_init_opts *opts,
 	ret = store_commit(s, ch, 2, msg.buf, NULL, err);
 out:
 	umask(old_umask);
+	git_config_free(cfg);
 	fq_store_free(s);
 	git_repository_free(repo);
 	fq_node_free(conf);
@@ -631,8 +646,9 @@ fq_store_lock(fq_store *s, int timeout_ms, struct fq_error *err)
 		if (errno == EINTR)
 			continue;
 		if (errno != EWOULDBLOCK) {
-			ret = fq_error_set(err, FQ_ERROR, "cannot lock '%s': %s",
-				path.buf, strerror(errno));
+			ret = fq_error_set(err, FQ_ERROR,
+				"cannot lock '%s': %s", path.buf,
+				strerror(errno));
 			goto out;
 		}
 		left = (long long)timeout_ms - (now_ms() - start);
@@ -659,7 +675,8 @@ fq_store_unlock(fq_store *s)
 {
 	if (!s || s->lock_fd < 0)
 		return;
-	close(s->lock_fd);	/* closing the only descriptor drops the flock */
+	/* Closing the only descriptor drops the flock. */
+	close(s->lock_fd);
 	s->lock_fd = -1;
 }
 
@@ -749,9 +766,10 @@ fq_store_next_id(fq_store *s, int year, char out[FQ_ID_MAX],
 	struct fq_error *err)
 {
 	git_tree *head = NULL, *ytree = NULL, *mtree = NULL;
-	char prefix[FQ_ID_MAX], ydir[16];
+	char prefix[FQ_UNIT_MAX + 8], ydir[16];
 	size_t plen, i, j;
-	long max = 0, n;
+	long n;
+	unsigned max = 0;
 	int ret;
 
 	out[0] = '\0';
@@ -785,8 +803,8 @@ fq_store_next_id(fq_store *s, int year, char out[FQ_ID_MAX],
 				git_tree_entry_byindex(mtree, j);
 
 			n = case_number(git_tree_entry_name(e), prefix, plen);
-			if (n > max)
-				max = n;
+			if (n > (long)max)
+				max = (unsigned)n;
 		}
 		git_tree_free(mtree);
 		mtree = NULL;
@@ -796,7 +814,7 @@ fq_store_next_id(fq_store *s, int year, char out[FQ_ID_MAX],
 			"no case numbers left for %s in %d", s->unit, year);
 		goto out;
 	}
-	snprintf(out, FQ_ID_MAX, "%s%06ld", prefix, max + 1);
+	snprintf(out, FQ_ID_MAX, "%s%06u", prefix, max + 1);
 	ret = FQ_OK;
 out:
 	git_tree_free(mtree);
@@ -954,10 +972,15 @@ open_parent(fq_store *s, const char *path, bool create, int *dfd,
 		if (nfd < 0) {
 			if (errno == ENOENT && !create)
 				goto out;
-			ret = fq_error_set(err, FQ_ERROR,
-				errno == ELOOP || errno == ENOTDIR ?
-				"'%s' is not a directory%s" : "cannot open '%s'%s",
-				p, errno == ELOOP ? " (a symbolic link)" : "");
+			if (errno == ELOOP || errno == ENOTDIR)
+				ret = fq_error_set(err, FQ_ERROR,
+					"'%s' is not a directory%s", p,
+					errno == ELOOP ?
+					" (a symbolic link)" : "");
+			else
+				ret = fq_error_set(err, FQ_ERROR,
+					"cannot open '%s': %s", p,
+					strerror(errno));
 			goto out;
 		}
 		close(fd);
@@ -985,8 +1008,8 @@ basename_of(const char *path)
 static void
 tmp_suffix(char out[7])
 {
-	static const char set[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	static const char set[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		"abcdefghijklmnopqrstuvwxyz0123456789";
 	static uint64_t counter;
 	struct timespec ts;
 	uint64_t x;
@@ -994,7 +1017,8 @@ tmp_suffix(char out[7])
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	x = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^
-		((uint64_t)getpid() << 40) ^ (++counter * 0x9E3779B97F4A7C15ULL);
+		((uint64_t)getpid() << 40) ^
+		(++counter * 0x9E3779B97F4A7C15ULL);
 	for (i = 0; i < 6; i++) {
 		x ^= x >> 33;
 		x *= 0xff51afd7ed558ccdULL;
@@ -1377,12 +1401,13 @@ fq_store_stray(fq_store *s, struct fq_buf *paths, size_t *count,
 {
 	static char spec_cases[] = "cases", spec_conf[] = "fq.yaml";
 	char *specs[] = { spec_cases, spec_conf };
-	git_status_options so = GIT_STATUS_OPTIONS_INIT;
+	git_status_options so;
 	git_status_list *list = NULL;
 	size_t i, n;
 	int ret = FQ_OK;
 
 	*count = 0;
+	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
 	so.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
 	/*
 	 * Ignored files count too: a file hidden by someone's gitignore is

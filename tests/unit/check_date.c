@@ -814,12 +814,14 @@ START_TEST(test_date_period_parse_messages)
 
 	ck_assert_int_eq(fq_period_parse(&p, NULL, &err), FQ_EUSAGE);
 	ck_assert_int_eq(fq_period_parse(&p, "0 days", &err), FQ_EUSAGE);
-	ck_assert_str_eq(err.msg, "invalid period '0 days': must be at least 1");
+	ck_assert_str_eq(err.msg,
+		"invalid period '0 days': must be at least 1");
 	ck_assert_int_eq(fq_period_parse(&p, "-1 days", &err), FQ_EUSAGE);
 	ck_assert_str_eq(err.msg,
 		"invalid period '-1 days': must not be negative");
 	ck_assert_int_eq(fq_period_parse(&p, "10000 days", &err), FQ_EUSAGE);
-	ck_assert_str_eq(err.msg, "invalid period '10000 days': more than 9999");
+	ck_assert_str_eq(err.msg,
+		"invalid period '10000 days': more than 9999");
 	ck_assert_int_eq(fq_period_parse(&p, "3 weeks", &err), FQ_EUSAGE);
 	ck_assert_ptr_nonnull(strstr(err.msg, "'3 weeks'"));
 	ck_assert_ptr_nonnull(strstr(err.msg, "30 days"));
@@ -1155,7 +1157,8 @@ fq_date_suite(void)
 	TCase *tc;
 
 #define LOOP(tc, fn, table) \
-	tcase_add_loop_test(tc, fn, 0, (int)(sizeof(table) / sizeof((table)[0])))
+	tcase_add_loop_test(tc, fn, 0, \
+		(int)(sizeof(table) / sizeof((table)[0])))
 
 	tc = tcase_create("parse");
 	LOOP(tc, test_date_parse_valid, valid_dates);

@@ -150,11 +150,12 @@ count_commits(void)
 static size_t
 git_dirty(void)
 {
-	git_status_options o = GIT_STATUS_OPTIONS_INIT;
+	git_status_options o;
 	git_repository *r = git_open();
 	git_status_list *l = NULL;
 	size_t n;
 
+	git_status_options_init(&o, GIT_STATUS_OPTIONS_VERSION);
 	o.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED |
 		GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
 	ck_assert_int_eq(git_status_list_new(&l, r, &o), 0);
@@ -387,6 +388,8 @@ START_TEST(test_store_init_creates)
 	git_reference *head = NULL;
 	const git_signature *au;
 	struct fq_node *conf = NULL;
+	git_config *cfg = NULL;
+	const char *shared;
 	struct stat st;
 	char *p, *dir;
 
@@ -421,6 +424,11 @@ START_TEST(test_store_init_creates)
 	free(p);
 
 	r = git_open();
+	ck_assert_int_eq(git_repository_config_snapshot(&cfg, r), 0);
+	ck_assert_int_eq(git_config_get_string(&shared, cfg,
+		"core.sharedRepository"), 0);
+	ck_assert_str_eq(shared, "0600");
+	git_config_free(cfg);
 	ck_assert_int_eq(git_repository_head(&head, r), 0);
 	ck_assert_str_eq(git_reference_name(head), "refs/heads/main");
 	git_reference_free(head);
@@ -1105,7 +1113,8 @@ START_TEST(test_store_next_id)
 
 	/* The highest number in any month; other units and other names do
 	 * not count; only HEAD counts, not the working tree. */
-	ck_assert(commit1(s, "cases/2024/07/QSZ-2024-000050.yaml", "a\n", "50"));
+	ck_assert(commit1(s, "cases/2024/07/QSZ-2024-000050.yaml", "a\n",
+		"50"));
 	ck_assert(commit1(s, "cases/2024/08/ABC-2024-000090.yaml", "a\n", "x"));
 	ck_assert(commit1(s, "cases/2024/08/QSZ-2024-000091.yml", "a\n", "x"));
 	ck_assert(commit1(s, "cases/2024/08/QSZ-2024-00092.yaml", "a\n", "x"));
