@@ -413,3 +413,235 @@ fq_cli_run_editor(const struct fq_cli *cli, const char *path)
 			"failed", ed);
 	return 0;
 }
+
+int
+fq_cli_begin(struct fq_cli *cli, const char *id, const char *verb,
+	struct fq_cli_case *cc)
+{
+	struct fq_error err = FQ_ERROR_INIT;
+	int ret;
+
+	cc->c = NULL;
+	fq_buf_init(&cc->path);
+	if (!fq_id_valid(id))
+		return fq_cli_fail(cli, FQ_EXIT_USAGE, "not a case ID: '%s' "
+			"(expected UNIT-YYYY-NNNNNN)", id);
+	if ((ret = fq_cli_open(cli)) || (ret = fq_cli_calendar(cli)) ||
+	    (ret = fq_cli_lock(cli)))
+		return ret;
+	if ((ret = fq_cli_load_case(cli, id, &cc->c, &cc->path)))
+		return ret;
+	if (verb && fq_step_allowed(verb, fq_map_str(cc->c, "status"), &err)) {
+		fprintf(stderr, "%s: %s: %s\n", cli->prog, id, err.msg);
+		return err.code == FQ_ETRANSITION ? FQ_EXIT_FAIL :
+			fq_cli_exit_code(err.code);
+	}
+	return 0;
+}
+
+int
+fq_cli_commit(struct fq_cli *cli, struct fq_cli_case *cc)
+{
+	struct fq_error err = FQ_ERROR_INIT;
+
+	if (fq_case_update_due(cc->c, cli->cal, fq_store_config(cli->store),
+	    &err) ||
+	    fq_case_save(cli->store, cli->schema, cc->c, cc->path.buf,
+	    cli->prog, cli->now, &err))
+		return fq_cli_error(cli, &err);
+	return 0;
+}
+
+void
+fq_cli_case_release(struct fq_cli_case *cc)
+{
+	fq_node_free(cc->c);
+	cc->c = NULL;
+	fq_buf_release(&cc->path);
+}
+
+const char *
+fq_cli_date(const struct fq_cli *cli, const char *option, const char *value,
+	bool future_ok)
+{
+	if (!fq_valid_date(value))
+		fq_cli_usage_error(cli, "%s '%s' is not a date (YYYY-MM-DD)",
+			option, value);
+	if (!future_ok && strcmp(value, cli->today) > 0)
+		fq_cli_usage_error(cli, "%s %s is in the future (today is %s)",
+			option, value, cli->today);
+	return value;
+}
+
+static bool
+valid_phone(const char *p)
+{
+	size_t digits = 0;
+
+	for (; *p; p++) {
+		if (*p >= '0' && *p <= '9')
+			digits++;
+		else if (*p != '-' && *p != '*')
+			return false;
+	}
+	return digits >= 5 && digits <= 20;
+}
+
+/* Split NAME[:ROLE[:PHONE]] (':' or '：') into a party mapping. */
+struct fq_node *
+fq_cli_party(const struct fq_cli *cli, const char *spec, size_t index)
+{
+	char *copy = strdup(spec), *fields[3] = { copy, NULL, NULL };
+	char *p = copy;
+	struct fq_node *party = fq_node_new(FQ_NODE_MAP);
+	const char *role;
+	int k = 1;
+
+	while (*p && k < 3) {
+		if (*p == ':') {
+			*p = '\0';
+			fields[k++] = p + 1;
+		} else if (!strncmp(p, "\xEF\xBC\x9A", 3)) {	/* ： */
+			*p = '\0';
+			fields[k++] = p + 3;
+			p += 2;
+		}
+		p++;
+	}
+	if (!*fields[0])
+		fq_cli_usage_error(cli, "--party '%s': the name is empty", spec);
+	if (fields[1] && *fields[1])
+		role = fq_cli_enum(cli, "party_roles", "--party", fields[1]);
+	else
+		role = index == 0 ? "applicant" : index == 1 ? "respondent" :
+			"party";
+	fq_map_set_str(party, "role", role);
+	fq_map_set_str(party, "kind", "person");
+	fq_map_set_str(party, "name", fields[0]);
+	if (fields[2] && *fields[2]) {
+		struct fq_node *phones = fq_node_new(FQ_NODE_SEQ);
+
+		if (!valid_phone(fields[2]))
+			fq_cli_usage_error(cli, "--party '%s': '%s' is not a "
+				"phone number", spec, fields[2]);
+		fq_seq_push(phones, fq_node_text(fields[2]));
+		fq_map_set(party, "phones", phones);
+	}
+	free(copy);
+	return party;
+}
+
+
+char *
+fq_cli_commas(const char *value)
+{
+	struct fq_buf b = FQ_BUF_INIT;
+	const char *p;
+
+	for (p = value; *p;) {
+		if (!strncmp(p, "\xEF\xBC\x8C", 3) ||
+		    !strncmp(p, "\xE3\x80\x81", 3)) {
+			fq_buf_addch(&b, ',');
+			p += 3;
+		} else {
+			fq_buf_addch(&b, *p++);
+		}
+	}
+	return fq_buf_detach(&b, NULL);
+}
+
+struct fq_node *
+fq_cli_build_case(struct fq_cli *cli, const struct fq_newcase *o)
+{
+	struct fq_node *c = fq_node_new(FQ_NODE_MAP), *ev, *seq;
+	const struct fq_node *cfg = fq_store_config(cli->store);
+	size_t i;
+
+	char placeholder[FQ_ID_MAX];
+
+	/* A well-formed ID until the real one is allocated under the lock. */
+	snprintf(placeholder, sizeof(placeholder), "%s-%.4s-000000",
+		fq_store_unit(cli->store), o->reported ? o->reported_on :
+		o->accepted);
+	fq_map_set_str(c, "id", placeholder);
+	fq_map_set_str(c, "title", o->title);
+	fq_map_set_str(c, "status", o->reported ? "reported" : "accepted");
+	fq_map_set_str(c, "category", o->category);
+	fq_map_set_str(c, "source", o->source);
+	fq_map_set_str(c, "source_ref", o->source_ref);
+	fq_map_set_str(c, "level", fq_map_str(cfg, "level"));
+	fq_map_set_str(c, "town", o->town ? o->town : fq_map_str(cfg, "town"));
+	fq_map_set_str(c, "village", o->village);
+	fq_map_set_str(c, "grid", o->grid);
+	if (o->reported)
+		fq_map_set(c, "reported_on", fq_node_scalar(o->reported_on));
+	else
+		fq_map_set(c, "accepted_on", fq_node_scalar(o->accepted));
+	fq_map_set_str(c, "summary", o->summary);
+	seq = fq_node_new(FQ_NODE_SEQ);
+	for (i = 0; i < o->nparties; i++)
+		fq_seq_push(seq, fq_cli_party(cli, o->parties[i], i));
+	fq_map_set(c, "parties", seq);
+	seq = fq_node_new(FQ_NODE_SEQ);
+	for (i = 0; i < o->nmediators; i++)
+		fq_seq_push(seq, fq_node_text(o->mediators[i]));
+	fq_map_set(c, "mediators", seq);
+	fq_map_set_str(c, "lead_official", o->lead);
+	fq_map_set_str(c, "risk_color", o->risk);
+	fq_map_set_str(c, "plan", o->plan);
+	fq_map_set(c, "created_at", fq_node_scalar(cli->now));
+	fq_map_set(c, "updated_at", fq_node_scalar(cli->now));
+	ev = fq_case_add_event(c, cli->now, "intake", fq_cli_actor(cli),
+		o->note ? o->note : o->reported ?
+		_("registered from screening") : _("registered and accepted"));
+	fq_map_set_str(ev, "state_to", o->reported ? "reported" : "accepted");
+	{
+		const char *on = o->reported ? o->reported_on : o->accepted;
+
+		if (strncmp(on, cli->now, 10))
+			fq_map_set(ev, "effective_on", fq_node_scalar(on));
+	}
+	return c;
+}
+
+int
+fq_cli_save_new(struct fq_cli *cli, struct fq_node *c, char id[FQ_ID_MAX])
+{
+	struct fq_error err = FQ_ERROR_INIT;
+	struct fq_buf probe = FQ_BUF_INIT, path = FQ_BUF_INIT;
+	const char *intake;
+	int ret = 0;
+
+	if ((ret = fq_cli_calendar(cli)))
+		goto out;
+	if (fq_case_update_due(c, cli->cal, fq_store_config(cli->store),
+	    &err)) {
+		ret = fq_cli_error(cli, &err);
+		goto out;
+	}
+	/* Validate before taking the lock, then allocate the ID under it. */
+	if (fq_case_render(&probe, cli->schema, c, &err)) {
+		ret = fq_cli_error(cli, &err);
+		goto out;
+	}
+	if ((ret = fq_cli_lock(cli)))
+		goto out;
+	intake = fq_map_str(c, "accepted_on");
+	if (!intake || !strcmp(fq_map_str(c, "status"), "reported"))
+		intake = fq_map_str(c, "reported_on");
+	if (!intake || !fq_valid_date(intake))
+		intake = cli->today;
+	if (fq_store_next_id(cli->store, atoi(intake), id, &err)) {
+		ret = fq_cli_error(cli, &err);
+		goto out;
+	}
+	fq_map_set_str(c, "id", id);
+	fq_store_case_path(&path, id, intake);
+	if (fq_case_save(cli->store, cli->schema, c, path.buf, cli->prog,
+	    cli->now, &err))
+		ret = fq_cli_error(cli, &err);
+out:
+	fq_buf_release(&probe);
+	fq_buf_release(&path);
+	return ret;
+}

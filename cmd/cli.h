@@ -29,11 +29,14 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "fq/buf.h"
 #include "fq/case.h"
 #include "fq/date.h"
 #include "fq/deadline.h"
+#include "fq/lifecycle.h"
 #include "fq/error.h"
 #include "fq/node.h"
 #include "fq/schema.h"
@@ -145,5 +148,54 @@ char *fq_cli_prompt(const char *prompt, const char *def);
 
 /* Run $VISUAL, $EDITOR or vi on path; returns an exit code. */
 int fq_cli_run_editor(const struct fq_cli *cli, const char *path);
+
+/*
+ * A lifecycle step on one case: open the repository, take the lock, load
+ * the case and check the step is allowed from its state (exit 1 naming the
+ * allowed steps if not; nothing is written).  Then the program changes
+ * cc->c and calls fq_cli_commit(), which recomputes the due date and
+ * commits "PROG: ID TITLE".
+ */
+struct fq_cli_case {
+	struct fq_node *c;
+	struct fq_buf path;
+};
+
+int fq_cli_begin(struct fq_cli *cli, const char *id, const char *verb,
+	struct fq_cli_case *cc);
+int fq_cli_commit(struct fq_cli *cli, struct fq_cli_case *cc);
+void fq_cli_case_release(struct fq_cli_case *cc);
+
+/* A party from NAME[:ROLE[:PHONE]] (':' or '：'); index picks the default
+ * role (applicant, respondent, then party).  Exit 2 on a bad value. */
+struct fq_node *fq_cli_party(const struct fq_cli *cli, const char *spec,
+	size_t index);
+
+/* A copy of a list value with the Chinese separators ， and 、 turned
+ * into ','; the caller frees it. */
+char *fq_cli_commas(const char *value);
+
+/* A new case from the fields a clerk gives (fq new, fq receive). */
+struct fq_newcase {
+	const char *title, *category, *summary, *source, *source_ref;
+	const char *accepted, *reported_on;	/* YYYY-MM-DD */
+	const char *village, *grid, *town, *risk, *plan, *lead;
+	const char **parties, **mediators;	/* NAME[:ROLE[:PHONE]] */
+	size_t nparties, nmediators;
+	bool reported;		/* T1 (reported) rather than T2 (accepted) */
+	const char *note;	/* of the intake event, or NULL */
+};
+
+/* Build the case tree (with a placeholder ID). */
+struct fq_node *fq_cli_build_case(struct fq_cli *cli,
+	const struct fq_newcase *o);
+/* Set its due date, validate it, take the lock, allocate the ID and
+ * commit it as "PROG: ID TITLE".  Returns an exit code. */
+int fq_cli_save_new(struct fq_cli *cli, struct fq_node *c,
+	char id[FQ_ID_MAX]);
+
+/* A date option: YYYY-MM-DD, not after today (exit 2 otherwise). */
+const char *fq_cli_date(const struct fq_cli *cli, const char *option,
+	const char *value, bool future_ok);
 
 #endif

@@ -65,6 +65,22 @@ events_kept(const struct fq_node *old, const struct fq_node *new)
 	return true;
 }
 
+/* After --from FILE succeeds: if FILE is the edit kept in .git/fq/edit/,
+ * it has been taken up; remove it so the next 'fq edit ID' is not
+ * blocked by it. */
+static void
+forget_kept(fq_store *s, const char *id, const char *from)
+{
+	struct fq_buf k = FQ_BUF_INIT;
+	struct stat a, b;
+
+	fq_buf_addf(&k, "%s/edit/%s.yaml", fq_store_private_dir(s), id);
+	if (stat(k.buf, &a) == 0 && stat(from, &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+		unlink(k.buf);
+	fq_buf_release(&k);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -186,6 +202,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s: no changes\n", cli.prog);
 		if (!from)
 			unlink(work.buf);
+		else
+			forget_kept(cli.store, id, from);
 		goto out;
 	}
 	if ((ret = fq_cli_calendar(&cli)))
@@ -214,6 +232,8 @@ main(int argc, char **argv)
 	}
 	if (!from)
 		unlink(work.buf);
+	else
+		forget_kept(cli.store, id, from);
 out:
 	fq_node_free(old);
 	fq_node_free(new);

@@ -38,64 +38,6 @@ struct opts {
 	size_t nowned;
 };
 
-static bool
-valid_phone(const char *p)
-{
-	size_t digits = 0;
-
-	for (; *p; p++) {
-		if (*p >= '0' && *p <= '9')
-			digits++;
-		else if (*p != '-' && *p != '*')
-			return false;
-	}
-	return digits >= 5 && digits <= 20;
-}
-
-/* Split NAME[:ROLE[:PHONE]] (':' or '：') into a party mapping. */
-static struct fq_node *
-parse_party(struct fq_cli *cli, const char *spec, size_t index)
-{
-	char *copy = strdup(spec), *fields[3] = { copy, NULL, NULL };
-	char *p = copy;
-	struct fq_node *party = fq_node_new(FQ_NODE_MAP);
-	const char *role;
-	int k = 1;
-
-	while (*p && k < 3) {
-		if (*p == ':') {
-			*p = '\0';
-			fields[k++] = p + 1;
-		} else if (!strncmp(p, "\xEF\xBC\x9A", 3)) {	/* ： */
-			*p = '\0';
-			fields[k++] = p + 3;
-			p += 2;
-		}
-		p++;
-	}
-	if (!*fields[0])
-		fq_cli_usage_error(cli, "--party '%s': the name is empty", spec);
-	if (fields[1] && *fields[1])
-		role = fq_cli_enum(cli, "party_roles", "--party", fields[1]);
-	else
-		role = index == 0 ? "applicant" : index == 1 ? "respondent" :
-			"party";
-	fq_map_set_str(party, "role", role);
-	fq_map_set_str(party, "kind", "person");
-	fq_map_set_str(party, "name", fields[0]);
-	if (fields[2] && *fields[2]) {
-		struct fq_node *phones = fq_node_new(FQ_NODE_SEQ);
-
-		if (!valid_phone(fields[2]))
-			fq_cli_usage_error(cli, "--party '%s': '%s' is not a "
-				"phone number", spec, fields[2]);
-		fq_seq_push(phones, fq_node_text(fields[2]));
-		fq_map_set(party, "phones", phones);
-	}
-	free(copy);
-	return party;
-}
-
 static const char *
 ask(struct opts *o, const char *prompt, const char *def)
 {
@@ -123,52 +65,6 @@ title_from_summary(struct fq_buf *out, const char *summary)
 	fq_buf_add_cols(out, summary, 40, false);
 }
 
-static struct fq_node *
-build_case(struct fq_cli *cli, struct opts *o)
-{
-	struct fq_node *c = fq_node_new(FQ_NODE_MAP), *ev, *seq;
-	const struct fq_node *cfg = fq_store_config(cli->store);
-	size_t i;
-
-	char placeholder[FQ_ID_MAX];
-
-	/* A well-formed ID until the real one is allocated under the lock. */
-	snprintf(placeholder, sizeof(placeholder), "%s-%.4s-000000",
-		fq_store_unit(cli->store), o->reported ? o->reported_on :
-		o->accepted);
-	fq_map_set_str(c, "id", placeholder);
-	fq_map_set_str(c, "title", o->title);
-	fq_map_set_str(c, "status", o->reported ? "reported" : "accepted");
-	fq_map_set_str(c, "category", o->category);
-	fq_map_set_str(c, "source", o->source);
-	fq_map_set_str(c, "level", fq_map_str(cfg, "level"));
-	fq_map_set_str(c, "town", o->town ? o->town : fq_map_str(cfg, "town"));
-	fq_map_set_str(c, "village", o->village);
-	fq_map_set_str(c, "grid", o->grid);
-	if (o->reported)
-		fq_map_set(c, "reported_on", fq_node_scalar(o->reported_on));
-	else
-		fq_map_set(c, "accepted_on", fq_node_scalar(o->accepted));
-	fq_map_set_str(c, "summary", o->summary);
-	seq = fq_node_new(FQ_NODE_SEQ);
-	for (i = 0; i < o->nparties; i++)
-		fq_seq_push(seq, parse_party(cli, o->parties[i], i));
-	fq_map_set(c, "parties", seq);
-	seq = fq_node_new(FQ_NODE_SEQ);
-	for (i = 0; i < o->nmediators; i++)
-		fq_seq_push(seq, fq_node_text(o->mediators[i]));
-	fq_map_set(c, "mediators", seq);
-	fq_map_set_str(c, "lead_official", o->lead);
-	fq_map_set_str(c, "risk_color", o->risk);
-	fq_map_set_str(c, "plan", o->plan);
-	fq_map_set(c, "created_at", fq_node_scalar(cli->now));
-	fq_map_set(c, "updated_at", fq_node_scalar(cli->now));
-	ev = fq_case_add_event(c, cli->now, "intake", fq_cli_actor(cli),
-		o->reported ? _("registered from screening") :
-		_("registered and accepted"));
-	fq_map_set_str(ev, "state_to", o->reported ? "reported" : "accepted");
-	return c;
-}
 
 static const char template_head[] =
 	"# 新案件登记 — fill in the fields, save and quit to register the case.\n"
@@ -243,7 +139,6 @@ edit_case(struct fq_cli *cli, struct fq_node **c)
 out:
 	fq_node_free(edited);
 	fq_diags_release(&d);
-	fq_buf_release(&path);
 	fq_buf_release(&text);
 	return ret;
 }
@@ -273,11 +168,9 @@ main(int argc, char **argv)
 	};
 	struct fq_cli cli;
 	struct opts o = { 0 };
-	struct fq_error err = FQ_ERROR_INIT;
 	struct fq_node *c = NULL;
-	struct fq_buf path = FQ_BUF_INIT, title = FQ_BUF_INIT;
+	struct fq_buf title = FQ_BUF_INIT;
 	char id[FQ_ID_MAX];
-	const char *intake;
 	bool interactive;
 	int ch, ret = 0;
 	size_t i;
@@ -337,7 +230,7 @@ main(int argc, char **argv)
 		fq_cli_usage_error(&cli, "--reported-on %s is in the future "
 			"(today is %s)", o.reported_on, cli.today);
 	for (i = 0; i < o.nparties; i++)
-		fq_node_free(parse_party(&cli, o.parties[i], i));
+		fq_node_free(fq_cli_party(&cli, o.parties[i], i));
 
 	interactive = cli.tty_in && isatty(STDERR_FILENO) && !o.edit;
 	if (interactive) {
@@ -391,53 +284,32 @@ main(int argc, char **argv)
 		fq_cli_usage_error(&cli, "--reported: the source must be "
 			"screening, grid_report or hotline, not '%s'", o.source);
 
-	c = build_case(&cli, &o);
+	{
+		struct fq_newcase nc = {
+			.title = o.title, .category = o.category,
+			.summary = o.summary, .source = o.source,
+			.accepted = o.accepted, .reported_on = o.reported_on,
+			.village = o.village, .grid = o.grid, .town = o.town,
+			.risk = o.risk, .plan = o.plan, .lead = o.lead,
+			.parties = o.parties, .nparties = o.nparties,
+			.mediators = o.mediators, .nmediators = o.nmediators,
+			.reported = o.reported
+		};
+
+		c = fq_cli_build_case(&cli, &nc);
+	}
 	if (o.edit && (ret = edit_case(&cli, &c)))
 		goto out;
-	if ((ret = fq_cli_calendar(&cli)))
-		goto out;
-	if (fq_case_update_due(c, cli.cal, fq_store_config(cli.store), &err)) {
-		ret = fq_cli_error(&cli, &err);
-		goto out;
-	}
 	if ((!strcmp(o.risk, "red") || !strcmp(o.risk, "yellow")) &&
 	    (!o.plan || !o.lead))
 		fq_cli_warn(&cli, "a %s case needs a plan (--plan) and a lead "
 			"official (--lead); add them with 'fq risk'", o.risk);
 
-	/* Validate before taking the lock, then allocate the ID under it. */
-	{
-		struct fq_buf probe = FQ_BUF_INIT;
-
-		if (fq_case_render(&probe, cli.schema, c, &err)) {
-			fq_buf_release(&probe);
-			ret = fq_cli_error(&cli, &err);
-			goto out;
-		}
-		fq_buf_release(&probe);
-	}
-	if ((ret = fq_cli_lock(&cli)))
+	if ((ret = fq_cli_save_new(&cli, c, id)))
 		goto out;
-	intake = fq_map_str(c, "accepted_on");
-	if (!intake || !strcmp(fq_map_str(c, "status"), "reported"))
-		intake = fq_map_str(c, "reported_on");
-	if (!intake || !fq_valid_date(intake))
-		intake = cli.today;
-	if (fq_store_next_id(cli.store, atoi(intake), id, &err)) {
-		ret = fq_cli_error(&cli, &err);
-		goto out;
-	}
-	fq_map_set_str(c, "id", id);
-	fq_store_case_path(&path, id, intake);
-	if (fq_case_save(cli.store, cli.schema, c, path.buf, "fq-new",
-	    cli.now, &err)) {
-		ret = fq_cli_error(&cli, &err);
-		goto out;
-	}
 	printf("%s\n", id);
 out:
 	fq_node_free(c);
-	fq_buf_release(&path);
 	fq_buf_release(&title);
 	for (i = 0; i < o.nowned; i++)
 		free(o.owned[i]);

@@ -49,6 +49,8 @@ main(int argc, char **argv)
 			fq_buf_addch(&text, ' ');
 		fq_buf_adds(&text, argv[i]);
 	}
+	if (!text.len || !text.buf[strspn(text.buf, " \t\r\n")])
+		fq_cli_usage_error(&cli, "what happened? the text is empty");
 	if (!fq_utf8_valid(text.buf))
 		fq_cli_usage_error(&cli, "the text is not valid UTF-8");
 	if ((ret = fq_cli_open(&cli)))

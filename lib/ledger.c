@@ -1867,6 +1867,12 @@ fq_ledger_parse_amount(long long *fen, unsigned *flags, const char *raw,
 		*flags = FQ_LEDGER_NONE;
 		goto out;
 	}
+	if (is_sci(b.buf, b.buf + b.len)) {
+		ret = fq_error_set(err, FQ_EPARSE,
+			"amount in scientific notation: '%s'",
+			quote(qt, sizeof(qt), b.buf, b.buf + b.len));
+		goto out;
+	}
 	strip_brackets(&w, b.buf, b.buf + b.len, &fl);
 	s = w.buf;
 	e = rtrim(s, s + w.len);
@@ -2274,24 +2280,33 @@ role_prefix(const char *p, const char *e, const char **role, bool need_colon)
 	return NULL;
 }
 
+/* An opening bracket at p; its length goes to *len (untouched if not). */
 static bool
 is_open(const char *p, const char *e, size_t *len)
 {
-	*len = 1;
-	if (*p == '(' || *p == '[')
+	if (*p == '(' || *p == '[') {
+		*len = 1;
 		return true;
-	*len = 3;
-	return eat(p, e, "【") || eat(p, e, "《");
+	}
+	if (eat(p, e, "【") || eat(p, e, "《")) {
+		*len = 3;
+		return true;
+	}
+	return false;
 }
 
 static bool
 is_close(const char *p, const char *e, size_t *len)
 {
-	*len = 1;
-	if (*p == ')' || *p == ']')
+	if (*p == ')' || *p == ']') {
+		*len = 1;
 		return true;
-	*len = 3;
-	return eat(p, e, "】") || eat(p, e, "》");
+	}
+	if (eat(p, e, "】") || eat(p, e, "》")) {
+		*len = 3;
+		return true;
+	}
+	return false;
 }
 
 /*
@@ -2518,6 +2533,10 @@ parse_piece(struct pcell *c, const char *b, const char *e,
 	re = e;
 	if (b == e || span_placeholder(b, e))
 		return false;
+	/* "申请人：" with nobody after it */
+	q = rtrim(b, e[-1] == ':' ? e - 1 : e);
+	if (role_word(b, q))
+		return false;
 	if ((q = role_prefix(b, e, &role, false))) {
 		pt->role = *prefix = role;
 		b = q;
@@ -2569,7 +2588,7 @@ bio_field(const char *b, const char *e, const char **vb)
 	};
 	struct num n;
 	const char *q, *v;
-	size_t digits = 0, len = (size_t)(e - b);
+	size_t digits = 0;
 
 	b = skip_ws(b, e);
 	e = rtrim(b, e);
@@ -2607,7 +2626,9 @@ bio_field(const char *b, const char *e, const char **vb)
 		*vb = VALUE(q);
 		return F_ID;
 	}
-	if ((q = eat_list(b, e, addr))) {
+	/* "住建局", "住房公积金中心" are offices, not addresses */
+	if ((q = eat_list(b, e, addr)) && !eat(b, e, "住建") &&
+	    !eat(b, e, "住房")) {
 		*vb = VALUE(q);
 		return *vb < e ? F_ADDRESS : F_OTHER;
 	}
@@ -2618,7 +2639,6 @@ bio_field(const char *b, const char *e, const char **vb)
 		else if (*q != '-' && *q != ' ' && *q != 'X' && *q != 'x')
 			return F_OTHER;
 	}
-	(void)len;
 	if ((digits == 18 || digits == 17 || digits == 15) && e - b <= 18)
 		return F_ID;
 	return digits >= 7 ? F_PHONE : F_OTHER;
@@ -2644,7 +2664,6 @@ split_fields(const char *b, const char *e, const char **fb, const char **fe,
 				depth--;
 			continue;
 		}
-		len = char_len(p, e);
 		if (depth || (*p != ',' && !eat(p, e, "、")))
 			continue;
 		if (n < max) {
@@ -2750,7 +2769,6 @@ conj_splits(const char *start, const char *p, const char *e)
 		if (*q == ',' || *q == '/' || *q == '|' || eat(q, e, "、") ||
 		    eat(q, e, "—") || is_open(q, e, &len) || eat_list(q, e, conj))
 			break;
-		len = char_len(q, e);
 	}
 	return count_chars(r, q) >= 2;
 }
@@ -2841,7 +2859,6 @@ parse_side(struct pcell *c, const char *b, const char *e, const char *role)
 				depth--;
 			continue;
 		}
-		len = char_len(p, e);
 		if (depth || (*p != '\n' && *p != '\r' && *p != ';'))
 			continue;
 		parse_segment(c, start, p, role);
@@ -2872,7 +2889,6 @@ find_versus(const char *b, const char *e, size_t *len)
 				depth--;
 			continue;
 		}
-		l = char_len(p, e);
 		if (depth || p == b)
 			continue;
 		if (eat(p, e, "诉") && !eat(p + l, e, "讼") &&

@@ -27,7 +27,8 @@
  * store_commit() set the umask to 077 while they run (libgit2 creates
  * objects, refs and the index with the process umask), and working files
  * are fchmod'ed to 0600.  The umask is process-wide; libfq is meant for
- * single-threaded commands.
+ * single-threaded commands.  fq_store_init() also sets core.sharedRepository
+ * to 0600, so that the git command line keeps .git private as well.
  *
  * The writer lock is flock(2) on .git/fq/lock: the kernel drops it when the
  * holder exits, however it exits.

@@ -1543,6 +1543,13 @@ START_TEST(test_store_stray)
 	fq_buf_reset(&paths);
 	ck_assert_int_eq(fq_store_stray(s, &paths, &n, &err), FQ_OK);
 	ck_assert_uint_eq(n, 0);
+
+	/* A file under cases/ that a gitignore hides is still stray. */
+	write_rel(".gitignore", "*.bak\n");
+	write_rel("cases/junk.bak", "x\n");
+	ck_assert_int_eq(fq_store_stray(s, &paths, &n, &err), FQ_OK);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(paths.buf, "cases/junk.bak");
 	fq_buf_release(&paths);
 	fq_store_free(s);
 }

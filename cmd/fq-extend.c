@@ -1,0 +1,85 @@
+/*
+ * fq-extend: extend the mediation time limit with both parties' consent
+ * (T18; 若干规定-style local rules: "经纠纷双方当事人同意可以继续调解").
+ * The new date replaces the deadline; each extension is kept.
+ */
+#include "cli.h"
+
+static const char *const usage[] = {
+	"fq-extend [-C DIR] --until DATE --consent [--reason TEXT] ID",
+	NULL
+};
+
+enum { OPT_UNTIL = FQ_OPT_FIRST_PROGRAM_OPTION, OPT_CONSENT, OPT_REASON };
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		FQ_CLI_COMMON_OPTIONS,
+		{ "consent", no_argument, NULL, OPT_CONSENT },
+		{ "reason", required_argument, NULL, OPT_REASON },
+		{ "until", required_argument, NULL, OPT_UNTIL },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct fq_cli cli;
+	struct fq_cli_case cc = { 0 };
+	struct fq_node *ext, *list;
+	const char *until = NULL, *reason = NULL, *due;
+	bool consent = false;
+	int ch, ret;
+
+	fq_cli_init(&cli, "fq-extend", argv[0], usage);
+	while ((ch = getopt_long(argc, argv, "C:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_UNTIL: until = optarg; break;
+		case OPT_CONSENT: consent = true; break;
+		case OPT_REASON: reason = optarg; break;
+		default: fq_cli_common_opt(&cli, ch, optarg);
+		}
+	}
+	if (argc - optind != 1)
+		fq_cli_usage_error(&cli, "give one case ID");
+	if (!until)
+		fq_cli_usage_error(&cli, "--until DATE is required");
+	until = fq_cli_date(&cli, "--until", until, true);
+	if (!consent)
+		fq_cli_usage_error(&cli, "--consent is required: a time limit "
+			"is extended only with both parties' consent");
+	if (strcmp(until, cli.today) <= 0)
+		fq_cli_usage_error(&cli, "--until %s is not after today (%s)",
+			until, cli.today);
+	if ((ret = fq_cli_begin(&cli, argv[optind], "extend", &cc)))
+		goto out;
+	due = fq_map_str(cc.c, "due_on");
+	if (due && strcmp(until, due) <= 0) {
+		ret = fq_cli_fail(&cli, FQ_EXIT_FAIL, "--until %s is not later "
+			"than the current deadline %s", until, due);
+		goto out;
+	}
+	ext = fq_node_new(FQ_NODE_MAP);
+	fq_map_set(ext, "on", fq_node_scalar(cli.today));
+	fq_map_set(ext, "until", fq_node_scalar(until));
+	fq_map_set(ext, "consent", fq_node_scalar("true"));
+	fq_map_set_str(ext, "reason", reason);
+	list = fq_map_get(cc.c, "extensions");
+	if (!list || list->kind != FQ_NODE_SEQ) {
+		list = fq_node_new(FQ_NODE_SEQ);
+		fq_map_set(cc.c, "extensions", list);
+	}
+	fq_seq_push(list, ext);
+	fq_map_set(cc.c, "extended_until", fq_node_scalar(until));
+	{
+		struct fq_buf note = FQ_BUF_INIT;
+
+		fq_buf_addf(&note, "经双方同意延长至 %s%s%s", until,
+			reason ? ": " : "", reason ? reason : "");
+		fq_case_add_event(cc.c, cli.now, "extension",
+			fq_cli_actor(&cli), note.buf);
+		fq_buf_release(&note);
+	}
+	ret = fq_cli_commit(&cli, &cc);
+out:
+	fq_cli_case_release(&cc);
+	return fq_cli_finish(&cli, ret);
+}
