@@ -645,3 +645,43 @@ out:
 	fq_buf_release(&path);
 	return ret;
 }
+
+const char *
+fq_cli_guess_agency(const char *org)
+{
+	static const char *const table[][2] = {
+		{ "诉调对接", "court_mediation_center" },
+		{ "诉前调解", "court_mediation_center" },
+		{ "法庭", "tribunal" }, { "法院", "court" },
+		{ "检察", "procuratorate" }, { "交警", "traffic_police" },
+		{ "派出所", "police_station" }, { "警务", "police_station" },
+		{ "公安", "police_bureau" }, { "司法局", "justice_bureau" },
+		{ "司法所", "justice_office" }, { "调解中心", "mediation_center" },
+		{ "调解委员会", "mediation_committee" },
+		{ "调委会", "mediation_committee" },
+		{ "综治", "zongzhi_center" }, { "信访", "petition_office" },
+		{ "仲裁", "arbitration" }, { "村委", "village_committee" },
+		{ "居委", "village_committee" },
+		{ "法律服务", "legal_service" }, { "律师", "legal_service" },
+		{ "人民政府", "township_gov" }, { "街道办", "township_gov" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		if (strstr(org, table[i][0]))
+			return table[i][1];
+	return NULL;
+}
+
+struct fq_node *
+fq_cli_referral(struct fq_node *c, const char *n)
+{
+	struct fq_node *refs = fq_map_get(c, "referrals");
+	size_t i;
+
+	for (i = 0; refs && refs->kind == FQ_NODE_SEQ && i < refs->len; i++)
+		if (fq_map_str(refs->vals[i], "n") &&
+		    !strcmp(fq_map_str(refs->vals[i], "n"), n))
+			return refs->vals[i];
+	return NULL;
+}

@@ -194,6 +194,13 @@ struct fq_node *fq_cli_build_case(struct fq_cli *cli,
 int fq_cli_save_new(struct fq_cli *cli, struct fq_node *c,
 	char id[FQ_ID_MAX]);
 
+/* The agency type an organisation's name suggests (法院 -> court, 法庭 ->
+ * tribunal, 派出所 -> police_station, ...), or NULL. */
+const char *fq_cli_guess_agency(const char *org);
+
+/* The referral numbered n (its "n" field) in c, or NULL. */
+struct fq_node *fq_cli_referral(struct fq_node *c, const char *n);
+
 /* A date option: YYYY-MM-DD, not after today (exit 2 otherwise). */
 const char *fq_cli_date(const struct fq_cli *cli, const char *option,
 	const char *value, bool future_ok);

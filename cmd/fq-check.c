@@ -9,8 +9,10 @@
  * change).  --repair commits stray changes that are valid, and removes
  * lock files that a killed git operation left behind.
  */
+#define _XOPEN_SOURCE 700	/* nftw */
 #include <dirent.h>
 #include <errno.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,11 +68,8 @@ check_file(struct ctx *x, const char *relpath)
 			"the working tree");
 		goto out;
 	}
-	if (S_ISLNK(st.st_mode)) {
-		fq_diags_add(&x->d, relpath, 0, 0, "is a symbolic link; case "
-			"files must be regular files");
-		goto out;
-	}
+	if (S_ISLNK(st.st_mode))
+		goto out;	/* reported by find_links() */
 	if (fq_buf_read_file(&data, abs.buf, FQ_NODE_MAX_FILE) < 0) {
 		fq_diags_add(&x->d, relpath, 0, 0, "cannot read: %s",
 			errno == EFBIG ? "file too large" : strerror(errno));
@@ -116,6 +115,35 @@ out:
 	fq_node_free(c);
 	fq_buf_release(&abs);
 	fq_buf_release(&data);
+}
+
+/* Every symbolic link under cases/ in the working tree, committed or not
+ * (fq_store_foreach() walks only regular files). */
+static struct ctx *links_ctx;
+
+static int
+find_links(const char *fpath, const struct stat *st, int type,
+	struct FTW *ftw)
+{
+	const char *root = fq_store_root(links_ctx->cli->store);
+
+	(void)st;
+	(void)ftw;
+	if (type == FTW_SL)
+		fq_diags_add(&links_ctx->d, fpath + strlen(root) + 1, 0, 0,
+			"is a symbolic link; case files must be regular files");
+	return 0;
+}
+
+static bool
+has_diag(const struct fq_diags *d, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (!strcmp(d->v[i].file, path))
+			return true;
+	return false;
 }
 
 static int
@@ -197,6 +225,14 @@ main(int argc, char **argv)
 		ret = fq_cli_error(&cli, &err);
 		goto out;
 	}
+	{
+		struct fq_buf dir = FQ_BUF_INIT;
+
+		fq_buf_addf(&dir, "%s/cases", fq_store_root(cli.store));
+		links_ctx = &x;
+		nftw(dir.buf, find_links, 16, FTW_PHYS);
+		fq_buf_release(&dir);
+	}
 	if (fq_store_stray(cli.store, &stray, &nstray, &err)) {
 		ret = fq_cli_error(&cli, &err);
 		goto out;
@@ -233,6 +269,9 @@ main(int argc, char **argv)
 				if (x.d.n > had)
 					bad_stray = true;
 			}
+			/* a changed file of HEAD was checked by each() */
+			if (exists && has_diag(&x.d, p))
+				bad_stray = true;
 			if (!repair) {
 				printf("%s: uncommitted change (a command was "
 					"interrupted? 'fq check --repair' "

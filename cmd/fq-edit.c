@@ -213,8 +213,12 @@ main(int argc, char **argv)
 		ret = fq_cli_error(&cli, &err);
 		goto out;
 	}
-	if ((ret = fq_cli_lock(&cli)))
+	if ((ret = fq_cli_lock(&cli))) {
+		fprintf(stderr, "%s: your edit is kept in %s; retry with "
+			"'fq edit %s --from %s'\n", cli.prog, work.buf, id,
+			work.buf);
 		goto out;
+	}
 	if (changes.len) {
 		struct fq_buf note = FQ_BUF_INIT;
 

@@ -104,8 +104,10 @@ fq_case_deadlines(const struct fq_node *c, const fq_calendar *cal,
 	int ret;
 	size_t i;
 
-	if (!status || !strcmp(status, "closed") || !strcmp(status, "archived"))
+	if (!status)
 		return FQ_OK;
+	if (!strcmp(status, "closed") || !strcmp(status, "archived"))
+		goto referrals;	/* feedback may still be owed */
 	if (!strcmp(status, "reported") &&
 	    (s = fq_map_str(c, "reported_on"))) {
 		if ((ret = fq_deadline_from(due, cal, config, "triage",
@@ -162,6 +164,7 @@ fq_case_deadlines(const struct fq_node *c, const fq_calendar *cal,
 		    "黄色案件一案一策", due, 0)))
 			return ret;
 	}
+referrals:
 	refs = fq_map_get(c, "referrals");
 	for (i = 0; refs && refs->kind == FQ_NODE_SEQ && i < refs->len; i++) {
 		const struct fq_node *r = refs->vals[i];

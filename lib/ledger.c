@@ -366,8 +366,8 @@ quote(char *buf, size_t cap, const char *s, const char *e)
  */
 
 static const char *const placeholder_words[] = {
-	"", "无", "暂无", "没有", "不详", "不清楚", "未知", "拒绝提供", "未提供",
-	"不提供", "/", "\\", "-", "--", "—", "——", "空", NULL
+	"", "无", "暂无", "没有", "不详", "不清楚", "未知", "拒绝提供",
+	"未提供", "不提供", "/", "\\", "-", "--", "—", "——", "空", NULL
 };
 
 /* Words that mean "no date" in a date column (§4.4). */
@@ -665,6 +665,18 @@ parse_time(const char *p, const char *e, struct fq_ledger_date *d, int *rc)
 				return NULL;
 			sec = mn.val;
 			q = r;
+			/* exports: "14:30:00.000", "14:30:00+08:00", "…Z" */
+			if (q < e && *q == '.' && (r = read_num(q + 1, e, &mn)))
+				q = r;
+			if (q < e && *q == 'Z') {
+				q++;
+			} else if (q < e && (*q == '+' || *q == '-') &&
+			    (r = read_num(q + 1, e, &mn)) && mn.ascii) {
+				q = r;
+				if (q < e && *q == ':' &&
+				    (r = read_num(q + 1, e, &mn)))
+					q = r;
+			}
 		}
 	} else if ((r = eat(q, e, "时")) || (r = eat(q, e, "点"))) {
 		q = r;
@@ -811,7 +823,8 @@ parse_single(struct fq_ledger_date *d, const char *p, const char *e,
 		p = r;
 		goto day_of_month;
 	}
-	if (o->default_month && ((r = eat(q, e, "日")) || (r = eat(q, e, "号")))) {
+	if (o->default_month &&
+	    ((r = eat(q, e, "日")) || (r = eat(q, e, "号")))) {
 		m = o->default_month;
 		day = n1.val;
 		p = r;
@@ -889,6 +902,9 @@ tail:
 	}
 	q = skip_ws(p, e);
 	if ((r = eat_weekday(q, e)))
+		p = r;
+	/* a full stop after the date: "3月5日。" */
+	if ((r = eat(p, e, ".")) || (r = eat(p, e, "。")))
 		p = r;
 	if (skip_ws(p, e) != e)
 		return D_SYNTAX;
@@ -971,11 +987,14 @@ parse_range(struct fq_ledger_date *out, const char *s, const char *e,
 		copy_trunc(out->end_note, sizeof(out->end_note), rs,
 			(size_t)(e - rs));
 		if (rc == D_OK) {
+			long d0 = days_from_civil(start.year, start.month,
+				start.day);
+
 			if (end.month_only)
 				end.day = mdays(end.year, end.month);
-			if (end.year_inferred &&
-			    days_from_civil(end.year, end.month, end.day) <
-			    days_from_civil(start.year, start.month, start.day)) {
+			/* "12月30日-1月3日" ends in the next year */
+			if (end.year_inferred && days_from_civil(end.year,
+			    end.month, end.day) < d0) {
 				end.year++;
 				if (end.day > mdays(end.year, end.month))
 					return D_OK;
@@ -1133,7 +1152,8 @@ fq_ledger_parse_deadline(struct fq_ledger_deadline *out, const char *raw,
 	char qt[160];
 
 	if (!out)
-		return fq_error_set(err, FQ_EUSAGE, "no place for the deadline");
+		return fq_error_set(err, FQ_EUSAGE,
+			"no place for the deadline");
 	memset(out, 0, sizeof(*out));
 	cell(&b, raw);
 	s = b.buf;
@@ -1224,7 +1244,8 @@ fq_ledger_parse_deadline(struct fq_ledger_deadline *out, const char *raw,
 			if ((q = eat(r, e, "天")) || (q = eat(r, e, "日"))) {
 				add = n.val;
 			} else if ((q = eat(r, e, "周")) ||
-			    (q = eat(r, e, "星期")) || (q = eat(r, e, "个星期"))) {
+			    (q = eat(r, e, "星期")) ||
+			    (q = eat(r, e, "个星期"))) {
 				add = 7L * n.val;
 			} else if ((q = eat(r, e, "个月"))) {
 				months = n.val;
@@ -1329,8 +1350,8 @@ skip_label(const char *p, const char *e, const char *const *labels)
 }
 
 static const char *const phone_labels[] = {
-	"联系电话", "联系方式", "手机号码", "手机号", "电话号码", "电话", "手机",
-	"座机", "固话", NULL
+	"联系电话", "联系方式", "手机号码", "手机号", "电话号码", "电话",
+	"手机", "座机", "固话", NULL
 };
 
 static void
@@ -1432,13 +1453,16 @@ phone_one(struct fq_ledger_phones *out, const char *p, const char *e)
 			(size_t)(rtrim(start, q) - start));
 		return true;
 	}
+	/* country code: "+86 138…", "86138…", "0086138…" */
 	q = dg;
-	if (plus && n == 13 && !memcmp(dg, "86", 2))
-		q += 2, n -= 2;
-	else if (n == 13 && !memcmp(dg, "861", 3))
-		q += 2, n -= 2;
-	else if (n == 15 && !memcmp(dg, "00861", 5))
-		q += 4, n -= 4;
+	if ((plus && n == 13 && !memcmp(dg, "86", 2)) ||
+	    (n == 13 && !memcmp(dg, "861", 3))) {
+		q += 2;
+		n -= 2;
+	} else if (n == 15 && !memcmp(dg, "00861", 5)) {
+		q += 4;
+		n -= 4;
+	}
 	if (n == 11 && q[0] == '1' && q[1] >= '3' && q[1] <= '9') {
 		phone_add(out, FQ_LEDGER_PHONE_MOBILE, q, n);
 		return true;
@@ -1622,7 +1646,8 @@ fq_ledger_parse_id_number(struct fq_ledger_id *out, const char *raw,
 	goto out;
 bad:
 	ret = fq_error_set(err, FQ_EPARSE,
-		"not an identity card number: '%s'", quote(qt, sizeof(qt), s, e));
+		"not an identity card number: '%s'",
+		quote(qt, sizeof(qt), s, e));
 out:
 	fq_buf_release(&b);
 	return ret;
@@ -1656,8 +1681,8 @@ read_decimal(const char *p, const char *e, long long *v, bool *single)
 			if (++digits > 12)
 				return NULL;
 			ip = ip * 10 + (*p++ - '0');
-		} else if (*p == ',' && digits && e - p >= 4 && is_digit(p[1]) &&
-		    is_digit(p[2]) && is_digit(p[3]) &&
+		} else if (*p == ',' && digits && e - p >= 4 &&
+		    is_digit(p[1]) && is_digit(p[2]) && is_digit(p[3]) &&
 		    (e - p == 4 || !is_digit(p[4]))) {
 			p++;
 		} else {
@@ -1675,6 +1700,8 @@ read_decimal(const char *p, const char *e, long long *v, bool *single)
 	*v = ip * YUAN + fp;
 	return p;
 }
+
+static const char *const yuan_words[] = { "元", "块", "圆", "圓", NULL };
 
 /*
  * Read one amount at p, in 1/10000 yuan.  *mult is the last multiplier
@@ -1754,12 +1781,12 @@ read_amount(const char *p, const char *e, long long *v, long long *mult)
 			p = q;
 			continue;
 		}
-		if (yuan < 0 && ((q = eat(p, e, "元")) || (q = eat(p, e, "块")) ||
-		    (q = eat(p, e, "圆")) || (q = eat(p, e, "圓")))) {
+		if (yuan < 0 && ((q = eat_list(p, e, yuan_words)))) {
 			if (!any)
 				return NULL;
 			/* "一万五" is 15000 */
-			if (have && single && digit_after_unit && last_unit >= 100)
+			if (have && single && digit_after_unit &&
+			    last_unit >= 100)
 				number = number * last_unit / 10;
 			yuan = total + section + (have ? number : 0);
 			total = section = number = 0;
@@ -1843,8 +1870,8 @@ fq_ledger_parse_amount(long long *fen, unsigned *flags, const char *raw,
 	struct fq_error *err)
 {
 	static const char *const skip_before[] = {
-		"人民币", "RMB", "rmb", "￥", "¥", "共计", "合计", "共", "计", "金额",
-		":", NULL
+		"人民币", "RMB", "rmb", "￥", "¥", "共计", "合计", "共", "计",
+		"金额", ":", NULL
 	};
 	static const char *const range[] = {
 		"-", "~", "〜", "至", "到", "—", "–", NULL
@@ -2040,16 +2067,16 @@ const char *
 fq_ledger_parse_color(const char *raw)
 {
 	static const char *const red[] = {
-		"红", "红色", "🔴", "高", "重大", "特别重大", "一级", "1级", "I级",
-		"Ⅰ级", "红灯", NULL
+		"红", "红色", "🔴", "高", "重大", "特别重大", "一级", "1级",
+		"I级", "Ⅰ级", "红灯", NULL
 	};
 	static const char *const yellow[] = {
 		"黄", "黄色", "橙", "橙色", "中", "中等", "较大", "二级", "2级",
 		"II级", "Ⅱ级", "🟡", "🟠", "黄灯", NULL
 	};
 	static const char *const blue[] = {
-		"蓝", "蓝色", "绿", "绿色", "低", "一般", "三级", "3级", "III级",
-		"Ⅲ级", "🔵", "🟢", "蓝灯", "绿灯", NULL
+		"蓝", "蓝色", "绿", "绿色", "低", "一般", "三级", "3级",
+		"III级", "Ⅲ级", "🔵", "🟢", "蓝灯", "绿灯", NULL
 	};
 	static const char *const suffixes[] = {
 		"预警", "风险", "等级", NULL
@@ -2351,8 +2378,8 @@ trailing_bracket(const char *b, const char *e, const char **cb,
 }
 
 static const char *const rep_words[] = {
-	"法定代表人", "法人代表", "主要负责人", "负责人", "代表人", "经营者", "法人",
-	NULL
+	"法定代表人", "法人代表", "主要负责人", "负责人", "代表人", "经营者",
+	"法人", NULL
 };
 
 static const char *const pair_words[] = {
@@ -2431,15 +2458,16 @@ static bool
 is_organization(const char *b, const char *e)
 {
 	static const char *const contains[] = {
-		"公司", "委员会", "村委", "居委", "调委会", "有限", "合作社", "物业",
-		"集团", "学校", "医院", "银行", "政府", "办事处", "中心", "协会",
-		"幼儿园", "卫生院", "超市", "酒店", "饭店", "宾馆", "工作室",
-		"事务所", "派出所", "司法所", "法院", "小学", "中学", "大学", NULL
+		"公司", "委员会", "村委", "居委", "调委会", "有限", "合作社",
+		"物业", "集团", "学校", "医院", "银行", "政府", "办事处",
+		"中心", "协会", "幼儿园", "卫生院", "超市", "酒店", "饭店",
+		"宾馆", "工作室", "事务所", "派出所", "司法所", "法院", "小学",
+		"中学", "大学", NULL
 	};
 	/* one-character endings: too common in given names on their own */
 	static const char *const endings[] = {
-		"厂", "店", "场", "局", "所", "站", "队", "院", "村", "馆", "部",
-		NULL
+		"厂", "店", "场", "局", "所", "站", "队", "院", "村", "馆",
+		"部", NULL
 	};
 	size_t i, n = count_chars(b, e);
 
@@ -2577,8 +2605,8 @@ static int
 bio_field(const char *b, const char *e, const char **vb)
 {
 	static const char *const addr[] = {
-		"家庭住址", "现住址", "户籍地", "住址", "地址", "家住", "现住", "住",
-		NULL
+		"家庭住址", "现住址", "户籍地", "住址", "地址", "家住", "现住",
+		"住", NULL
 	};
 	static const char *const ids[] = {
 		"公民身份号码", "身份证号码", "身份证号", "身份证", NULL
@@ -2595,7 +2623,8 @@ bio_field(const char *b, const char *e, const char **vb)
 	*vb = b;
 	if (b == e)
 		return F_OTHER;
-#define VALUE(q) (v = skip_ws((q), e), v < e && *v == ':' ? skip_ws(v + 1, e) : v)
+#define VALUE(q) (v = skip_ws((q), e), \
+	v < e && *v == ':' ? skip_ws(v + 1, e) : v)
 	if ((q = eat(b, e, "性别"))) {
 		v = VALUE(q);
 		*vb = v;
@@ -2766,8 +2795,9 @@ conj_splits(const char *start, const char *p, const char *e)
 	r = p + strlen("与");
 	for (q = r; q < e; q += len) {
 		len = char_len(q, e);
-		if (*q == ',' || *q == '/' || *q == '|' || eat(q, e, "、") ||
-		    eat(q, e, "—") || is_open(q, e, &len) || eat_list(q, e, conj))
+		if (*q == ',' || *q == '/' || *q == '|' ||
+		    eat(q, e, "、") || eat(q, e, "—") ||
+		    is_open(q, e, &len) || eat_list(q, e, conj))
 			break;
 	}
 	return count_chars(r, q) >= 2;
@@ -2809,7 +2839,8 @@ parse_segment(struct pcell *c, const char *b, const char *e,
 		if (!sep && (*p == ',' || *p == '/' || *p == '|' ||
 		    eat(p, e, "、") || eat(p, e, "—")))
 			sep = true;
-		else if (!sep && eat_list(p, e, conj) && conj_splits(start, p, e))
+		else if (!sep && eat_list(p, e, conj) &&
+		    conj_splits(start, p, e))
 			sep = true;
 		else if (!sep && is_space(*p) && p > start &&
 		    role_prefix(skip_ws(p, e), e, &prefix, true))

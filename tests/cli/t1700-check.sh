@@ -143,6 +143,17 @@ is "... git holds a symlink" \
 exits 1 "a symlink at a case path exits 1" fq check -C sym
 like "... reported as a symbolic link" "$(out)" "cases/2024/03/$B.yaml: .*symbolic link"
 unlike "... and not read" "$(out)" 'not a case'
+setup sym2
+rm "sym2/cases/2024/03/$B.yaml"
+ln -s "$TEST_TMP/outside.yaml" "sym2/cases/2024/03/$B.yaml"
+exits 1 "an uncommitted symlink at a case path exits 1" fq check -C sym2
+like "... reported as a symbolic link" "$(out)" "cases/2024/03/$B.yaml: .*symbolic link"
+is "... once" "$(out | grep -c 'symbolic link')" 1
+N=$(commits sym2)
+exits 1 "--repair does not commit a symlink" fq check -C sym2 --repair
+is "... nothing committed" "$(commits sym2)" "$N"
+is "... HEAD still has the regular file" \
+	"$(git -C sym2 ls-tree HEAD "cases/2024/03/$B.yaml" | cut -c1-6)" 100644
 
 # --- a stale .git/index.lock -------------------------------------------------------
 setup lock

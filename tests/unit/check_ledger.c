@@ -95,7 +95,8 @@ static const struct {
 	{ "协议金额(元)", "协议金额" }, { "是否司法确认", "是否司法确认" },
 	{ "结案日期", "结案日期" },
 	/* D */
-	{ "申请人*", "申请人" }, { "被申请人*", "被申请人" }, { "案由*", "案由" },
+	{ "申请人*", "申请人" }, { "被申请人*", "被申请人" },
+	{ "案由*", "案由" },
 	{ "受理时间*", "受理时间" }, { "承办人员*", "承办人员" },
 	{ "适用程序*", "适用程序" }, { "结案时间*", "结案时间" },
 	{ "结案方式*", "结案方式" }, { "案号*", "案号" },
@@ -130,7 +131,8 @@ static const struct {
 	{ "同左", true, false }, { "-", true, true }, { " 同上 ", true, false },
 	{ "〃〃", true, false }, { "“", true, false }, { "仝上", true, false },
 	{ "无", false, true }, { "不详", false, true }, { "/", false, true },
-	{ "拒绝提供", false, true }, { "", false, true }, { "   ", false, true },
+	{ "拒绝提供", false, true }, { "", false, true },
+	{ "   ", false, true },
 	{ "　", false, true }, { "－", true, true }, { "／", false, true },
 	{ "暂无", false, true }, { "——", false, true },
 	{ "王某", false, false }, { "同上午", false, false },
@@ -193,7 +195,8 @@ static const struct date_case {
 	{ "2024.03.05", DC, 0, "2024-03-05", 0, 0, 0, NULL, NULL, NULL },
 	{ "2024年3月5日", DC, 0, "2024-03-05", 0, 0, 0, NULL, NULL, NULL },
 	{ "2024年03月05日", DC, 0, "2024-03-05", 0, 0, 0, NULL, NULL, NULL },
-	{ "２０２４年３月５日", DC, 0, "2024-03-05", 0, 0, 0, NULL, NULL, NULL },
+	{ "２０２４年３月５日", DC, 0, "2024-03-05", 0, 0, 0, NULL, NULL,
+		NULL },
 	{ "二〇二四年三月五日", DC, 0, "2024-03-05", 0, 0, 0, NULL, NULL,
 		NULL },
 	{ "2024年三月五日", DC, 0, "2024-03-05", 0, 0, 0, NULL, NULL, NULL },
@@ -315,6 +318,9 @@ static const struct date_case {
 	{ "2024年3月5日（星期二）", DC, 0, "2024-03-05", 0, 0, 0, NULL, NULL,
 		NULL },
 	{ "2024.3.5 周二", DC, 0, "2024-03-05", 0, 0, 0, NULL, NULL, NULL },
+	{ "3月5日。", DC, 0, "2024-03-05", DF_INFERRED, 0, 0, NULL, NULL, NULL },
+	{ "2024.3.5.", DC, 0, "2024-03-05", 0, 0, 0, NULL, NULL, NULL },
+	{ "2024.3.5..", DC, FQ_EPARSE, "", 0, 0, 0, NULL, NULL, "not a date" },
 
 	/* times */
 	{ "2024年3月5日 14时30分", DC, 0, "2024-03-05", DF_TIME, 14, 30, NULL,
@@ -332,6 +338,12 @@ static const struct date_case {
 	{ "2024/3/5 中午12:10", DC, 0, "2024-03-05", DF_TIME, 12, 10, NULL,
 		NULL, NULL },
 	{ "2024年3月5日上午", DC, 0, "2024-03-05", 0, 0, 0, NULL, NULL, NULL },
+	{ "2024-03-05T14:30:00+08:00", DC, 0, "2024-03-05", DF_TIME, 14, 30,
+		NULL, NULL, NULL },
+	{ "2024-03-05 14:30:00.000", DC, 0, "2024-03-05", DF_TIME, 14, 30,
+		NULL, NULL, NULL },
+	{ "2024-03-05T06:30:00Z", DC, 0, "2024-03-05", DF_TIME, 6, 30, NULL,
+		NULL, NULL },
 	{ "2024-03-05 25:00", DC, FQ_EPARSE, "", 0, 0, 0, NULL, NULL,
 		"invalid date" },
 	{ "2024-03-05 14:60", DC, FQ_EPARSE, "", 0, 0, 0, NULL, NULL,
@@ -483,8 +495,9 @@ START_TEST(test_ledger_date_long_note)
 	char raw[256];
 	size_t n;
 
-	snprintf(raw, sizeof(raw), "2024.3.5至%s",
-		"很久很久很久很久很久很久很久很久很久很久很久很久很久很久很久很久很久很久很久很久很久很久");
+	snprintf(raw, sizeof(raw), "2024.3.5至%s%s",
+		"很久很久很久很久很久很久很久很久很久很久很久",
+		"很久很久很久很久很久很久很久很久很久很久很久");
 	ck_assert_int_eq(fq_ledger_parse_date(&d, raw, &ctx, NULL), 0);
 	ck_assert(d.is_range);
 	ck_assert(!d.has_end);
@@ -776,7 +789,8 @@ static const struct {
 	{ "１１０１０５１９４９１２３１００２Ｘ", 0, "11010519491231002X", 0 },
 	{ "440524188001010014", 0, "440524188001010014", 0 },
 	{ "110105194912310021", 0, "110105194912310021", ID_BADSUM },
-	{ "411623196803051234", 0, "411623196803051234", ID_BADSUM },
+	{ "411623196803051234", 0, "411623196803051234", 0 },
+	{ "411623196803051235", 0, "411623196803051235", ID_BADSUM },
 	{ "4.11623E+17", 0, "", ID_LOST },
 	{ "411623680305123", 0, "411623680305123", ID_OLD },
 	{ "4116231968********", 0, "4116231968********", ID_MASKED },
@@ -965,7 +979,8 @@ static const struct party_case {
 		.role = "respondent", .note = "长子", .masked = true } } },
 	/* biographies */
 	{ "申请人：张三，男，45岁", 1, { { .name = "张三",
-		.role = "applicant", .gender = "M", .age = 45, .bio = true } } },
+		.role = "applicant", .gender = "M", .age = 45,
+		.bio = true } } },
 	{ "李四、女、三十岁、回族、家住前王村、手机：13800000002", 1, { {
 		.name = "李四", .gender = "F", .age = 30, .ethnicity = "回族",
 		.address = "前王村", .phone = "13800000002", .bio = true } } },
@@ -1000,12 +1015,12 @@ static const struct party_case {
 	{ "王某（5人）", 1, { { .name = "王某", .note = "5人", .people = 5,
 		.group = true, .masked = true } } },
 	/* nothing */
-	{ "", 0, { { NULL } } },
-	{ "无", 0, { { NULL } } },
-	{ "  ", 0, { { NULL } } },
-	{ "申请人：", 0, { { NULL } } },
-	{ "、、", 0, { { NULL } } },
-	{ "（长子）", 0, { { NULL } } },
+	{ "", 0, { { .name = NULL } } },
+	{ "无", 0, { { .name = NULL } } },
+	{ "  ", 0, { { .name = NULL } } },
+	{ "申请人：", 0, { { .name = NULL } } },
+	{ "、、", 0, { { .name = NULL } } },
+	{ "（长子）", 0, { { .name = NULL } } },
 };
 
 static void
@@ -1067,7 +1082,8 @@ END_TEST
 START_TEST(test_ledger_parties_biography_fields)
 {
 	struct fq_ledger_parties ps = FQ_LEDGER_PARTIES_INIT;
-	const char *raw = "王五,男,1964年生,住址:后张村,身份证号11010519491231002X";
+	const char *raw = "王五,男,1964年生,住址:后张村,"
+		"身份证号11010519491231002X";
 
 	ck_assert_int_eq(fq_ledger_parse_parties(&ps, raw, NULL), 0);
 	ck_assert_uint_eq(ps.n, 1);

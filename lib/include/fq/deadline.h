@@ -16,7 +16,8 @@
  *	referrals	each referral in state sent: due_receipt; in sent or
  *			received: extended_until, else due_result
  *
- * due_on is the earliest of them; a closed or archived case has none.
+ * due_on is the earliest of them.  A closed or archived case has only
+ * the deadlines of referrals still waiting (feedback still owed).
  */
 #ifndef FQ_DEADLINE_H
 #define FQ_DEADLINE_H

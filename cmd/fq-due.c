@@ -1,0 +1,245 @@
+/*
+ * fq-due: the 督办 list — every deadline that has passed or falls within
+ * the next DAYS days (default 3), for cases and their referrals, red
+ * cases first, then the most overdue.
+ */
+#include "cli.h"
+
+static const char *const usage[] = {
+	"fq-due [-C DIR] [--within DAYS] [--format table|tsv|json]",
+	NULL
+};
+
+enum { OPT_WITHIN = FQ_OPT_FIRST_PROGRAM_OPTION, OPT_FORMAT };
+
+struct item {
+	int severity;
+	int late;		/* days past due; negative: days left */
+	char *id, *title, *color, *what, *rule;
+	char due[FQ_DATE_SIZE];
+	int referral;
+};
+
+struct ctx {
+	struct fq_cli *cli;
+	int within;
+	struct item *v;
+	size_t n, alloc;
+	const struct fq_node *c;	/* the case being looked at */
+	struct fq_buf data;
+	size_t skipped;
+	int severity;
+};
+
+static int
+add(const struct fq_deadline *d, void *data)
+{
+	struct ctx *x = data;
+	int late = fq_days_between(d->due, x->cli->today);
+	struct item *it;
+
+	if (-late > x->within)
+		return 0;
+	if (x->n == x->alloc) {
+		x->alloc = x->alloc ? 2 * x->alloc : 64;
+		x->v = realloc(x->v, x->alloc * sizeof(*x->v));
+		if (!x->v)
+			abort();
+	}
+	it = &x->v[x->n++];
+	it->severity = x->severity;
+	it->late = late;
+	it->id = strdup(fq_map_str(x->c, "id"));
+	it->title = strdup(fq_map_str(x->c, "title") ?
+		fq_map_str(x->c, "title") : "");
+	it->color = strdup(fq_map_str(x->c, "risk_color") ?
+		fq_map_str(x->c, "risk_color") : "blue");
+	it->what = strdup(d->what);
+	it->rule = strdup(d->rule);
+	memcpy(it->due, d->due, FQ_DATE_SIZE);
+	it->referral = d->referral;
+	return 0;
+}
+
+static int
+each(const char *relpath, const char *oid, void *data)
+{
+	struct ctx *x = data;
+	struct fq_error err = FQ_ERROR_INIT;
+	struct fq_node *c = NULL;
+	const struct fq_enum_value *col;
+
+	(void)oid;
+	fq_buf_reset(&x->data);
+	if (fq_store_read_head(x->cli->store, relpath, &x->data, &err) ||
+	    fq_yaml_parse(&c, x->data.buf, x->data.len, relpath, &err) ||
+	    c->kind != FQ_NODE_MAP || !fq_map_str(c, "id")) {
+		x->skipped++;
+		fq_node_free(c);
+		return 0;
+	}
+	x->c = c;
+	col = fq_enum_code(fq_schema_enum(x->cli->schema, "colors"),
+		fq_map_str(c, "risk_color"));
+	x->severity = fq_enum_extra(col, "severity") ?
+		atoi(fq_enum_extra(col, "severity")) : 0;
+	if (fq_case_deadlines(c, x->cli->cal, fq_store_config(x->cli->store),
+	    add, x, &err))
+		x->skipped++;
+	fq_node_free(c);
+	return 0;
+}
+
+static int
+cmp(const void *a, const void *b)
+{
+	const struct item *x = a, *y = b;
+	int c;
+
+	if (x->severity != y->severity)
+		return y->severity - x->severity;
+	if (x->late != y->late)
+		return y->late - x->late;
+	if ((c = strcmp(x->id, y->id)))
+		return c;
+	return x->referral - y->referral;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		FQ_CLI_COMMON_OPTIONS,
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "within", required_argument, NULL, OPT_WITHIN },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct fq_cli cli;
+	struct ctx x = { 0 };
+	struct fq_error err = FQ_ERROR_INIT;
+	struct fq_buf b = FQ_BUF_INIT;
+	const char *format = "table";
+	bool color;
+	size_t i;
+	int ch, ret;
+
+	fq_cli_init(&cli, "fq-due", argv[0], usage);
+	x.within = 3;
+	while ((ch = getopt_long(argc, argv, "C:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_WITHIN:
+			if (!fq_valid_int(optarg) || atoi(optarg) < 0 ||
+			    atoi(optarg) > 3650)
+				fq_cli_usage_error(&cli, "--within '%s': a "
+					"number of days", optarg);
+			x.within = atoi(optarg);
+			break;
+		case OPT_FORMAT: format = optarg; break;
+		default: fq_cli_common_opt(&cli, ch, optarg);
+		}
+	}
+	if (strcmp(format, "table") && strcmp(format, "tsv") &&
+	    strcmp(format, "json"))
+		fq_cli_usage_error(&cli, "--format '%s': table, tsv or json",
+			format);
+	if (optind < argc)
+		fq_cli_usage_error(&cli, "unexpected argument '%s'",
+			argv[optind]);
+	if ((ret = fq_cli_open(&cli)) || (ret = fq_cli_calendar(&cli)))
+		goto out;
+	x.cli = &cli;
+	fq_buf_init(&x.data);
+	if (fq_store_foreach(cli.store, each, &x, &err)) {
+		ret = fq_cli_error(&cli, &err);
+		goto out;
+	}
+	if (x.skipped)
+		fq_cli_warn(&cli, "%zu case file(s) could not be read; run "
+			"'fq check'", x.skipped);
+	if (x.n)
+		qsort(x.v, x.n, sizeof(*x.v), cmp);
+	color = fq_cli_color(&cli);
+	if (!strcmp(format, "json")) {
+		fq_buf_addch(&b, '[');
+		for (i = 0; i < x.n; i++) {
+			struct item *it = &x.v[i];
+
+			fq_buf_adds(&b, i ? ",\n  {\"id\": " : "\n  {\"id\": ");
+			fq_json_str(&b, it->id);
+			fq_buf_adds(&b, ", \"risk_color\": ");
+			fq_json_str(&b, it->color);
+			fq_buf_adds(&b, ", \"rule\": ");
+			fq_json_str(&b, it->rule);
+			fq_buf_adds(&b, ", \"what\": ");
+			fq_json_str(&b, it->what);
+			fq_buf_adds(&b, ", \"due_on\": ");
+			fq_json_str(&b, it->due);
+			fq_buf_addf(&b, ", \"days_late\": %d, \"referral\": ",
+				it->late);
+			if (it->referral)
+				fq_buf_addf(&b, "%d", it->referral);
+			else
+				fq_buf_adds(&b, "null");
+			fq_buf_adds(&b, ", \"title\": ");
+			fq_json_str(&b, it->title);
+			fq_buf_addch(&b, '}');
+		}
+		fq_buf_adds(&b, x.n ? "\n]" : "]");
+		puts(b.buf);
+	} else if (!strcmp(format, "tsv")) {
+		puts("id\trisk_color\trule\twhat\tdue_on\tdays_late\treferral"
+			"\ttitle");
+		for (i = 0; i < x.n; i++)
+			printf("%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\n", x.v[i].id,
+				x.v[i].color, x.v[i].rule, x.v[i].what,
+				x.v[i].due, x.v[i].late, x.v[i].referral,
+				x.v[i].title);
+	} else {
+		printf("风险  ID                   事项            时限        "
+			"逾期  纠纷名称\n");
+		for (i = 0; i < x.n; i++) {
+			struct item *it = &x.v[i];
+			char idbuf[48], late[32];
+			bool red = !strcmp(it->color, "red");
+
+			fq_buf_reset(&b);
+			if (color && (red || it->late > 0))
+				fq_buf_adds(&b, red ? "\033[31m" : "\033[33m");
+			fq_buf_add_cols(&b, fq_schema_label(cli.schema,
+				"colors", it->color), 4, true);
+			fq_buf_adds(&b, "  ");
+			if (it->referral)
+				snprintf(idbuf, sizeof(idbuf), "%s-R%d", it->id,
+					it->referral);
+			else
+				snprintf(idbuf, sizeof(idbuf), "%s", it->id);
+			fq_buf_add_cols(&b, idbuf, 19, true);
+			fq_buf_adds(&b, "  ");
+			fq_buf_add_cols(&b, it->what, 14, true);
+			fq_buf_addf(&b, "  %s  ", it->due);
+			if (it->late > 0)
+				snprintf(late, sizeof(late), "%d天", it->late);
+			else if (it->late == 0)
+				snprintf(late, sizeof(late), "今天");
+			else
+				snprintf(late, sizeof(late), "还剩%d天", -it->late);
+			fq_buf_add_cols(&b, late, 8, true);
+			fq_buf_adds(&b, it->title);
+			if (color && (red || it->late > 0))
+				fq_buf_adds(&b, "\033[0m");
+			puts(b.buf);
+		}
+	}
+out:
+	for (i = 0; i < x.n; i++) {
+		free(x.v[i].id);
+		free(x.v[i].title);
+		free(x.v[i].color);
+		free(x.v[i].what);
+		free(x.v[i].rule);
+	}
+	free(x.v);
+	fq_buf_release(&x.data);
+	fq_buf_release(&b);
+	return fq_cli_finish(&cli, ret);
+}
