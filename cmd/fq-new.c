@@ -229,6 +229,14 @@ main(int argc, char **argv)
 	if (o.reported_on && strcmp(o.reported_on, cli.today) > 0)
 		fq_cli_usage_error(&cli, "--reported-on %s is in the future "
 			"(today is %s)", o.reported_on, cli.today);
+	if (o.title && (!o.title[strspn(o.title, " \t\r\n")] ||
+	    !fq_utf8_valid(o.title)))
+		fq_cli_usage_error(&cli, "--title: give the dispute's name "
+			"(UTF-8 text, not empty)");
+	if (o.summary && (!o.summary[strspn(o.summary, " \t\r\n")] ||
+	    !fq_utf8_valid(o.summary)))
+		fq_cli_usage_error(&cli, "--summary: give a short account of "
+			"the dispute (UTF-8 text, not empty)");
 	for (i = 0; i < o.nparties; i++)
 		fq_node_free(fq_cli_party(&cli, o.parties[i], i));
 

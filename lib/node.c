@@ -61,6 +61,9 @@ fq_node_free(struct fq_node *n)
 	free(n);
 }
 
+static void push(struct fq_node *n, struct fq_node *key,
+	struct fq_node *val);
+
 struct fq_node *
 fq_node_dup(const struct fq_node *n)
 {
@@ -75,12 +78,11 @@ fq_node_dup(const struct fq_node *n)
 	c->quoted = n->quoted;
 	if (n->str)
 		c->str = fq_xstrdup(n->str);
-	for (i = 0; i < n->len; i++) {
-		if (n->kind == FQ_NODE_MAP)
-			fq_map_set(c, n->keys[i]->str, fq_node_dup(n->vals[i]));
-		else
-			fq_seq_push(c, fq_node_dup(n->vals[i]));
-	}
+	/* Keys are copied too, with their positions and quoting, so that a
+	 * copy validates and emits exactly as the original. */
+	for (i = 0; i < n->len; i++)
+		push(c, n->kind == FQ_NODE_MAP ? fq_node_dup(n->keys[i]) : NULL,
+			fq_node_dup(n->vals[i]));
 	return c;
 }
 
@@ -227,6 +229,28 @@ parse_fail(struct fq_error *err, const char *name, const yaml_mark_t *m,
 		(unsigned)m->column + 1, "%s", what);
 }
 
+/*
+ * The position of byte offset off in buf, counted as libyaml counts marks
+ * (columns in characters), for the errors libyaml reports as an offset
+ * only (its reader's UTF-8 errors) and for the NUL byte we refuse first.
+ */
+static void
+offset_mark(yaml_mark_t *m, const char *buf, size_t len, size_t off)
+{
+	size_t i;
+
+	m->index = off;
+	m->line = m->column = 0;
+	for (i = 0; i < off && i < len; i++) {
+		if (buf[i] == '\n') {
+			m->line++;
+			m->column = 0;
+		} else if (((unsigned char)buf[i] & 0xC0) != 0x80) {
+			m->column++;
+		}
+	}
+}
+
 int
 fq_yaml_parse(struct fq_node **out, const char *buf, size_t len,
 	const char *name, struct fq_error *err)
@@ -236,15 +260,19 @@ fq_yaml_parse(struct fq_node **out, const char *buf, size_t len,
 	struct frame stack[FQ_NODE_MAX_DEPTH + 1];
 	int depth = 0, docs = 0, ret = FQ_OK;
 	struct fq_node *root = NULL;
+	const char *nul;
 	bool done = false;
 
 	*out = NULL;
 	if (len > FQ_NODE_MAX_FILE)
 		return fq_error_setpos(err, FQ_EPARSE, name, 0, 0,
 			"file is larger than %d bytes", FQ_NODE_MAX_FILE);
-	if (memchr(buf, '\0', len))
-		return fq_error_setpos(err, FQ_EPARSE, name, 0, 0,
-			"file contains a NUL byte");
+	if ((nul = memchr(buf, '\0', len))) {
+		yaml_mark_t m;
+
+		offset_mark(&m, buf, len, (size_t)(nul - buf));
+		return parse_fail(err, name, &m, "file contains a NUL byte");
+	}
 	if (!yaml_parser_initialize(&parser))
 		return fq_error_set(err, FQ_ERROR, "out of memory");
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
@@ -256,6 +284,10 @@ fq_yaml_parse(struct fq_node **out, const char *buf, size_t len,
 		if (!yaml_parser_parse(&parser, &ev)) {
 			yaml_mark_t m = parser.problem_mark;
 			char msg[256];
+
+			if (parser.error == YAML_READER_ERROR)
+				offset_mark(&m, buf, len,
+					parser.problem_offset);
 
 			if (parser.context)
 				snprintf(msg, sizeof(msg), "%s %s",
@@ -505,7 +537,10 @@ emit_node(yaml_emitter_t *e, const struct fq_node *n)
 
 		if (strchr(n->str, '\n'))
 			style = YAML_LITERAL_SCALAR_STYLE;
-		else if (n->quoted && looks_typed(n->str))
+		else if (n->quoted ? looks_typed(n->str) :
+		    is_null_plain(n->str))
+			/* Text that reads as another type, and any scalar
+			 * that would read back as null. */
 			style = YAML_DOUBLE_QUOTED_SCALAR_STYLE;
 		yaml_scalar_event_initialize(&ev, NULL, NULL,
 			(yaml_char_t *)n->str, (int)strlen(n->str), 1, 1, style);

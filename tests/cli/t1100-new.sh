@@ -146,6 +146,24 @@ exits 2 "--reported --source application exits 2" fq new -C repo \
 like "... says why" "$(err)" 'source'
 exits 2 "--reported with --accepted exits 2" fq new -C repo --reported \
 	--title x --category lljf --summary x --accepted 2024-03-01
+exits 2 "an empty --title exits 2" fq new -C repo --title '' \
+	--category lljf --summary x --party 甲
+like "... names --title" "$(err)" '--title'
+exits 2 "an empty --summary exits 2" fq new -C repo --title x \
+	--category lljf --summary '' --party 甲
+like "... names --summary" "$(err)" '--summary'
+exits 2 "a blank --summary exits 2" fq new -C repo --title x \
+	--category lljf --summary '   ' --party 甲
+exits 2 "a --title that is not UTF-8 exits 2" fq new -C repo \
+	--title "$(printf 'bad\377')" --category lljf --summary x --party 甲
+LONG=$(python3 -c 'print("长" * 61)')
+fq new -C repo --title "$LONG" --category lljf --summary x --party 甲 \
+	>long.out 2>long.err
+rc=$?
+ok "a --title over 60 characters is refused (exit $rc)" \
+	test "$rc" = 2 -o "$rc" = 65
+like "... naming the title" "$(cat long.err)" 'title'
+is "... nothing on stdout" "$(cat long.out)" ""
 is "... nothing committed by any bad input" "$(commits repo)" "$N"
 clean "bad input"
 
@@ -244,7 +262,7 @@ if command -v script >/dev/null 2>&1; then
 		'^fq-new: QSZ-2024-[0-9]{6} 楼下漏水$'
 	is "... two commits in all" "$(commits repo)" $((N + 2))
 else
-	for i in 1 2 3 4 5; do
+	for _ in 1 2 3 4 5; do
 		_n=$((_n + 1)); echo "ok $_n - # SKIP script(1) not installed"
 	done
 fi

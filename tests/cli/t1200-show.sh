@@ -82,6 +82,24 @@ is "... full phone in json" "$(out | python3 -c '
 import json, sys; print(json.load(sys.stdin)["parties"][0]["phones"][0])')" \
 	13800000001
 
+# Text that needs escaping survives JSON, and a landline is masked too.
+SUM=$(printf '第一行\n第二行\t制表 \\ 反斜杠 "引号"')
+ID2=$(fq new -C repo --title 'a\b"c' --category lljf --summary "$SUM" \
+	--party '赵某:申请人:0571-88886666')
+exits 0 "json of a case with quotes, backslashes, tabs, newlines" \
+	fq show -C repo --format json "$ID2"
+out >special.json
+is "... the summary round-trips" "$(python3 -c '
+import json, sys; print(json.load(open(sys.argv[1]))["summary"])' special.json)" "$SUM"
+is "... the title round-trips" "$(python3 -c '
+import json, sys; print(json.load(open(sys.argv[1]))["title"])' special.json)" 'a\b"c'
+is "... the landline masked" "$(python3 -c '
+import json, sys; print(json.load(open(sys.argv[1]))["parties"][0]["phones"][0])' \
+	special.json)" '0571-****6666'
+exits 0 "text of that case" fq show -C repo "$ID2"
+unlike "... never the full landline" "$(out)" '88886666'
+N=$(commits repo)
+
 # --- from inside the repository -------------------------------------------
 exits 0 "show from a subdirectory of the repository" \
 	sh -c "cd repo/cases/2024 && fq show $ID"

@@ -66,7 +66,7 @@ like "... the change is in the file" "$(cat "$F")" '^summary: 三家因滴水檐
 like "... a correction event" "$(tail -5 "$F")" 'kind: correction$'
 like "... naming the field" "$(tail -5 "$F")" 'note: .*summary'
 unlike "... naming only that field" "$(tail -5 "$F")" 'note: .*(title|category)'
-is "... in HEAD" "$(git -C repo show HEAD:cases/2024/03/$ID.yaml)" "$(cat "$F")"
+is "... in HEAD" "$(git -C repo show "HEAD:cases/2024/03/$ID.yaml")" "$(cat "$F")"
 ok "... the working copy is gone" test ! -e "$KEEP"
 clean "good edit"
 exits 0 "show" fq show -C repo "$ID"
@@ -116,7 +116,7 @@ exits 0 "fq edit ID --from THATFILE after fixing it" \
 	fq edit -C repo "$ID" --from "$KEEP"
 is "... one commit" "$(commits repo)" $((N + 1))
 like "... the fixed text is committed" \
-	"$(git -C repo show HEAD:cases/2024/03/$ID.yaml)" '^summary: 四家因滴水檐发生争执$'
+	"$(git -C repo show "HEAD:cases/2024/03/$ID.yaml")" '^summary: 四家因滴水檐发生争执$'
 unlike "... without the broken line" "$(cat "$F")" '^bad:'
 ok "... the kept edit, now taken up, is removed" test ! -e "$KEEP"
 clean "from"

@@ -65,7 +65,7 @@ wait "$HOLDER"
 
 exits 0 "after the holder exits, the kept edit goes in with --from" \
 	fq edit -C repo "$ID" --from "repo/.git/fq/edit/$ID.yaml"
-like "... committed" "$(git -C repo show HEAD:cases/2024/03/$ID.yaml)" '三家'
+like "... committed" "$(git -C repo show "HEAD:cases/2024/03/$ID.yaml")" '三家'
 N=$(commits repo)
 exits 0 "after the holder exits, fq new succeeds" env FQ_LOCK_TIMEOUT=0.5 \
 	fq new -C repo --title 等锁 --category lljf --summary x --party 甲
