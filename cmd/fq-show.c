@@ -6,13 +6,15 @@
 #include <string.h>
 
 #include "cli.h"
+#include "fq/docs.h"
 
 static const char *const usage[] = {
-	"fq-show [-C DIR] [--format text|yaml|json] [--show-pii] ID",
+	"fq-show [-C DIR] [--format text|yaml|json|agreement] [--show-pii] ID",
+	"fq-show [-C DIR] --format referral-letter --referral N [--show-pii] ID",
 	NULL
 };
 
-enum { OPT_FORMAT = FQ_OPT_FIRST_PROGRAM_OPTION };
+enum { OPT_FORMAT = FQ_OPT_FIRST_PROGRAM_OPTION, OPT_REFERRAL };
 
 static const char *
 label(struct fq_cli *cli, const char *en, const char *code)
@@ -170,6 +172,7 @@ main(int argc, char **argv)
 	static const struct option opts[] = {
 		FQ_CLI_COMMON_OPTIONS,
 		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "referral", required_argument, NULL, OPT_REFERRAL },
 		{ "show-pii", no_argument, NULL, FQ_OPT_SHOW_PII },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -177,20 +180,25 @@ main(int argc, char **argv)
 	struct fq_node *c = NULL, *d = NULL;
 	struct fq_buf out = FQ_BUF_INIT;
 	struct fq_error err = FQ_ERROR_INIT;
-	const char *format = "text";
+	const char *format = "text", *referral = NULL;
 	int ch, ret = 0;
 
 	fq_cli_init(&cli, "fq-show", argv[0], usage);
 	while ((ch = getopt_long(argc, argv, "C:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case OPT_FORMAT: format = optarg; break;
+		case OPT_REFERRAL: referral = optarg; break;
 		default: fq_cli_common_opt(&cli, ch, optarg);
 		}
 	}
 	if (strcmp(format, "text") && strcmp(format, "yaml") &&
-	    strcmp(format, "json"))
-		fq_cli_usage_error(&cli, "--format '%s': use text, yaml or "
-			"json", format);
+	    strcmp(format, "json") && strcmp(format, "agreement") &&
+	    strcmp(format, "referral-letter"))
+		fq_cli_usage_error(&cli, "--format '%s': use text, yaml, json, "
+			"agreement or referral-letter", format);
+	if (!strcmp(format, "referral-letter") != (referral != NULL))
+		fq_cli_usage_error(&cli, "--referral N goes with --format "
+			"referral-letter");
 	if (argc - optind != 1)
 		fq_cli_usage_error(&cli, argc == optind ? "which case? give "
 			"an ID" : "one ID at a time");
@@ -201,6 +209,19 @@ main(int argc, char **argv)
 	d = fq_cli_display_copy(&cli, c);
 	if (!strcmp(format, "yaml")) {
 		if (fq_yaml_emit(&out, d, &err)) {
+			ret = fq_cli_error(&cli, &err);
+			goto out;
+		}
+		fputs(out.buf, stdout);
+	} else if (!strcmp(format, "agreement") ||
+	    !strcmp(format, "referral-letter")) {
+		int r = !strcmp(format, "agreement") ?
+			fq_doc_agreement(&out, cli.schema,
+			fq_store_config(cli.store), d, &err) :
+			fq_doc_referral_letter(&out, cli.schema,
+			fq_store_config(cli.store), d, referral, &err);
+
+		if (r) {
 			ret = fq_cli_error(&cli, &err);
 			goto out;
 		}

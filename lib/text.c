@@ -326,3 +326,122 @@ fq_json_node(struct fq_buf *out, const fq_schema *s, const char *record,
 
 	json_value(out, NULL, r ? FQ_T_RECORD : FQ_T_STRING, r, n, indent, 0);
 }
+
+static const char *const cap_digit[] = {
+	"零", "壹", "贰", "叁", "肆", "伍", "陆", "柒", "捌", "玖"
+};
+
+/* One group of four digits, 1..9999, with internal zeros as one 零. */
+static void
+cap_group(struct fq_buf *out, int g)
+{
+	static const int div[] = { 1000, 100, 10, 1 };
+	static const char *const unit[] = { "仟", "佰", "拾", "" };
+	bool zero = false, started = false;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		int d = g / div[i] % 10;
+
+		if (!d) {
+			if (started)
+				zero = true;
+			continue;
+		}
+		if (zero)
+			fq_buf_adds(out, "零");
+		zero = false;
+		fq_buf_adds(out, cap_digit[d]);
+		fq_buf_adds(out, unit[i]);
+		started = true;
+	}
+}
+
+int
+fq_money_capital(struct fq_buf *out, const char *yuan)
+{
+	long long fen = 0, y;
+	const char *p = yuan, *dot;
+	size_t start = out->len;
+	int jiao, f, k;
+	bool pending = false;
+	struct { long long g; const char *unit; } groups[3];
+
+	if (!fq_valid_money(yuan) || strlen(yuan) > 15)
+		return FQ_EUSAGE;
+	dot = strchr(yuan, '.');
+	for (; *p && p != dot; p++)
+		fen = fen * 10 + (*p - '0');
+	fen *= 100;
+	if (dot) {
+		fen += (dot[1] - '0') * 10;
+		if (dot[2])
+			fen += dot[2] - '0';
+	}
+	y = fen / 100;
+	jiao = (int)(fen / 10 % 10);
+	f = (int)(fen % 10);
+	if (y > 999999999999LL)
+		return FQ_EUSAGE;
+	groups[0].g = y / 100000000;
+	groups[0].unit = "亿";
+	groups[1].g = y / 10000 % 10000;
+	groups[1].unit = "万";
+	groups[2].g = y % 10000;
+	groups[2].unit = "";
+	for (k = 0; k < 3; k++) {
+		if (!groups[k].g) {
+			if (out->len > start)
+				pending = true;
+			continue;
+		}
+		if (!k || out->len == start)
+			pending = pending && out->len > start;
+		if (out->len > start && (pending || groups[k].g < 1000))
+			fq_buf_adds(out, "零");
+		pending = groups[k].g % 10 == 0;	/* trailing zeros */
+		if (groups[k].g >= 10000) {
+			/* more than 9999 亿: the 亿 group itself has a 万 part */
+			cap_group(out, (int)(groups[k].g / 10000));
+			fq_buf_adds(out, "万");
+			if (groups[k].g % 10000 < 1000 && groups[k].g % 10000)
+				fq_buf_adds(out, "零");
+			if (groups[k].g % 10000)
+				cap_group(out, (int)(groups[k].g % 10000));
+		} else {
+			cap_group(out, (int)groups[k].g);
+		}
+		fq_buf_adds(out, groups[k].unit);
+	}
+	if (y)
+		fq_buf_adds(out, "元");
+	if (!jiao && !f) {
+		fq_buf_adds(out, y ? "整" : "零元整");
+		return FQ_OK;
+	}
+	if (jiao) {
+		fq_buf_adds(out, cap_digit[jiao]);
+		fq_buf_adds(out, "角");
+	} else if (y) {
+		fq_buf_adds(out, "零");
+	}
+	if (f) {
+		fq_buf_adds(out, cap_digit[f]);
+		fq_buf_adds(out, "分");
+	}
+	return FQ_OK;
+}
+
+void
+fq_html_str(struct fq_buf *out, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': fq_buf_adds(out, "&amp;"); break;
+		case '<': fq_buf_adds(out, "&lt;"); break;
+		case '>': fq_buf_adds(out, "&gt;"); break;
+		case '"': fq_buf_adds(out, "&quot;"); break;
+		default: fq_buf_addch(out, *s);
+		}
+	}
+}

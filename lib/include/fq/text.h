@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "fq/buf.h"
+#include "fq/error.h"
 #include "fq/node.h"
 #include "fq/schema.h"
 
@@ -37,5 +38,16 @@ void fq_json_str(struct fq_buf *out, const char *s);
  * as true/false, everything else as strings.  indent < 0 for one line. */
 void fq_json_node(struct fq_buf *out, const fq_schema *s, const char *record,
 	const struct fq_node *n, int indent);
+
+/*
+ * An amount in yuan ("8000", "8000.5", "1005.07") in Chinese capital
+ * numerals as written on agreements and receipts (大写): 捌仟元整,
+ * 捌仟元伍角, 壹仟零伍元零柒分.  Up to 999999999999.99.
+ * @retval FQ_EUSAGE	not an amount
+ */
+int fq_money_capital(struct fq_buf *out, const char *yuan);
+
+/* Append s with &, <, >, " escaped for HTML. */
+void fq_html_str(struct fq_buf *out, const char *s);
 
 #endif

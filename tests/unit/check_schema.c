@@ -1,0 +1,1079 @@
+/*
+ * check_schema.c: the schema files, enumerations, validation and the
+ * canonical form (lib/schema.c).
+ *
+ * Most tests load the real schemas/ of the source tree, so a typo there
+ * (an enumeration a field names but no file defines, a duplicated code)
+ * fails here.  Broken schema directories are written into a temporary
+ * directory.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "fq/node.h"
+#include "fq/schema.h"
+#include "fixture.h"
+
+#ifndef FQ_TEST_SCHEMA_DIR
+#error "FQ_TEST_SCHEMA_DIR must name the source tree's schemas directory"
+#endif
+#ifndef FQ_TEST_DATA_DIR
+#error "FQ_TEST_DATA_DIR must name the source tree's tests/data directory"
+#endif
+#define CASES_DIR FQ_TEST_DATA_DIR "/cases"
+
+Suite *fq_schema_suite(void);
+
+static fq_schema *sc;
+static char *tmp;
+
+static void
+schema_setup(void)
+{
+	struct fq_error err = FQ_ERROR_INIT;
+
+	if (fq_schema_load(&sc, FQ_TEST_SCHEMA_DIR, &err) != FQ_OK)
+		ck_abort_msg("cannot load %s: %s:%u: %s", FQ_TEST_SCHEMA_DIR,
+			err.file, err.line, err.msg);
+}
+
+static void
+schema_teardown(void)
+{
+	fq_schema_free(sc);
+	sc = NULL;
+}
+
+static void
+tmp_setup(void)
+{
+	tmp = fq_test_tmpdir();
+}
+
+static void
+tmp_teardown(void)
+{
+	fq_test_rmtree(tmp);
+	free(tmp);
+	tmp = NULL;
+}
+
+static struct fq_node *
+parse_ok(const char *yaml)
+{
+	struct fq_error err = FQ_ERROR_INIT;
+	struct fq_node *n = NULL;
+
+	if (fq_yaml_parse(&n, yaml, strlen(yaml), "test.yaml", &err) != FQ_OK)
+		ck_abort_msg("cannot parse: %u:%u: %s", err.line, err.column,
+			err.msg);
+	return n;
+}
+
+static struct fq_node *
+load_case(const char *name)
+{
+	struct fq_error err = FQ_ERROR_INIT;
+	struct fq_node *n = NULL;
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", CASES_DIR, name);
+	if (fq_yaml_load(&n, path, &err) != FQ_OK)
+		ck_abort_msg("cannot load %s: %u:%u: %s", path, err.line,
+			err.column, err.msg);
+	return n;
+}
+
+static char *
+emit_ok(const struct fq_node *n)
+{
+	struct fq_error err = FQ_ERROR_INIT;
+	struct fq_buf b = FQ_BUF_INIT;
+
+	ck_assert_msg(fq_yaml_emit(&b, n, &err) == FQ_OK, "emit: %s", err.msg);
+	return fq_buf_detach(&b, NULL);
+}
+
+/*
+ * Loading the real schemas.
+ */
+
+START_TEST(test_schema_load)
+{
+	const struct fq_record *c = fq_schema_record(sc, "case");
+	const struct fq_record *party = fq_schema_record(sc, "party");
+	const struct fq_field *f;
+
+	ck_assert_str_eq(fq_schema_dir(sc), FQ_TEST_SCHEMA_DIR);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_ptr_nonnull(party);
+	ck_assert_str_eq(c->name, "case");
+	ck_assert_ptr_null(fq_schema_record(sc, "no_such_record"));
+
+	/* Fields keep the order of the file. */
+	ck_assert_str_eq(c->fields[0].name, "id");
+	ck_assert_str_eq(c->fields[1].name, "title");
+	ck_assert_str_eq(c->fields[c->n - 1].name, "events");
+
+	f = fq_record_field(c, "title");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(f->type, FQ_T_STRING);
+	ck_assert(f->required);
+	ck_assert_int_eq(f->max, 60);
+	ck_assert_str_eq(f->label, "纠纷名称");
+	ck_assert_uint_gt(f->line, 0);
+
+	f = fq_record_field(c, "status");
+	ck_assert_int_eq(f->type, FQ_T_ENUM);
+	ck_assert_ptr_eq(f->en, fq_schema_enum(sc, "states"));
+
+	f = fq_record_field(c, "parties");
+	ck_assert_int_eq(f->type, FQ_T_LIST);
+	ck_assert_int_eq(f->item_type, FQ_T_RECORD);
+	ck_assert_ptr_eq(f->rec, party);
+	ck_assert(!f->required);
+
+	f = fq_record_field(c, "agreement");
+	ck_assert_int_eq(f->type, FQ_T_RECORD);
+	ck_assert_ptr_eq(f->rec, fq_schema_record(sc, "agreement"));
+
+	f = fq_record_field(c, "failure_routes_advised");
+	ck_assert_int_eq(f->type, FQ_T_LIST);
+	ck_assert_int_eq(f->item_type, FQ_T_ENUM);
+	ck_assert_ptr_eq(f->en, fq_schema_enum(sc, "failure_routes"));
+
+	f = fq_record_field(party, "phones");
+	ck_assert_int_eq(f->type, FQ_T_LIST);
+	ck_assert_int_eq(f->item_type, FQ_T_STRING);
+	ck_assert_str_eq(f->pii, "phone");
+	f = fq_record_field(party, "id_number");
+	ck_assert_str_eq(f->pii, "id_number");
+	ck_assert_ptr_null(fq_record_field(party, "name")->pii);
+
+	ck_assert_int_eq(fq_record_field(c, "created_at")->type, FQ_T_DATETIME);
+	ck_assert_int_eq(fq_record_field(c, "accepted_on")->type, FQ_T_DATE);
+	ck_assert_int_eq(fq_record_field(c, "summary")->type, FQ_T_TEXT);
+	ck_assert_int_eq(fq_record_field(c, "people_involved")->type, FQ_T_INT);
+	ck_assert_int_eq(fq_record_field(c, "amount_in_dispute")->type,
+		FQ_T_MONEY);
+	ck_assert_int_eq(fq_record_field(c, "id")->type, FQ_T_ID);
+	ck_assert_int_eq(fq_record_field(party, "is_minor")->type, FQ_T_BOOL);
+
+	/* Keys YAML 1.1 would read as booleans are field names. */
+	ck_assert_ptr_nonnull(fq_record_field(fq_schema_record(sc, "visit"),
+		"on"));
+	ck_assert_ptr_nonnull(fq_record_field(fq_schema_record(sc, "referral"),
+		"n"));
+
+	/* repository.yaml is loaded too. */
+	ck_assert_ptr_nonnull(fq_record_field(fq_schema_record(sc, "config"),
+		"deadlines"));
+	ck_assert_ptr_nonnull(fq_record_field(fq_schema_record(sc,
+		"deadlines"), "mediation"));
+
+	ck_assert_ptr_null(fq_record_field(c, "no_such_field"));
+	ck_assert_ptr_null(fq_record_field(NULL, "id"));
+}
+END_TEST
+
+/* Every record the schema files define. */
+static const char *const records[] = {
+	"case", "party", "event", "agreement", "confirmation", "visit",
+	"referral", "extension", "prevention", "docs", "config", "deadlines",
+};
+
+/* Test: every field resolves
+ * Description: each enum field (or list of enums) points at a loaded
+ * enumeration with values, each record field at a record, and every
+ * enumeration value has a code and a label. */
+START_TEST(test_schema_fields_resolve)
+{
+	const struct fq_record *r = fq_schema_record(sc, records[_i]);
+	size_t i, j;
+
+	ck_assert_msg(r != NULL, "no record %s", records[_i]);
+	ck_assert_uint_gt(r->n, 0);
+	for (i = 0; i < r->n; i++) {
+		const struct fq_field *f = &r->fields[i];
+		enum fq_type t = f->type == FQ_T_LIST ? f->item_type : f->type;
+
+		ck_assert_ptr_nonnull(f->name);
+		ck_assert_msg(f->label != NULL, "%s.%s: no label", r->name,
+			f->name);
+		if (t == FQ_T_ENUM) {
+			ck_assert_msg(f->en != NULL, "%s.%s: no enumeration",
+				r->name, f->name);
+			ck_assert_uint_gt(f->en->n, 0);
+			ck_assert_ptr_eq(fq_schema_enum(sc, f->en->name), f->en);
+			for (j = 0; j < f->en->n; j++) {
+				ck_assert_ptr_nonnull(f->en->v[j].code);
+				ck_assert(f->en->v[j].code[0] != '\0');
+				ck_assert_ptr_nonnull(f->en->v[j].label);
+				ck_assert_ptr_eq(fq_enum_code(f->en,
+					f->en->v[j].code), &f->en->v[j]);
+				/* Every value is found by its label too. */
+				ck_assert_ptr_eq(fq_enum_find(f->en,
+					f->en->v[j].label), &f->en->v[j]);
+			}
+		}
+		if (t == FQ_T_RECORD)
+			ck_assert_msg(f->rec != NULL, "%s.%s: no record",
+				r->name, f->name);
+		if (f->pii)
+			ck_assert_msg(!strcmp(f->pii, "phone") ||
+				!strcmp(f->pii, "id_number"), "%s.%s: pii %s",
+				r->name, f->name, f->pii);
+	}
+}
+END_TEST
+
+/* Test: every enumeration of the case record resolves
+ * Description: a case can be written with every field of the case
+ * record that is an enumeration. */
+START_TEST(test_schema_case_enums)
+{
+	const struct fq_record *c = fq_schema_record(sc, "case");
+	size_t i, n = 0;
+
+	for (i = 0; i < c->n; i++) {
+		const struct fq_field *f = &c->fields[i];
+
+		if (f->type == FQ_T_ENUM ||
+		    (f->type == FQ_T_LIST && f->item_type == FQ_T_ENUM)) {
+			ck_assert_msg(f->en && f->en->n > 0, "case.%s", f->name);
+			n++;
+		}
+	}
+	/* status, outcome, category, source, level, risk_color,
+	 * failure_routes_advised, retention, legal_basis at least */
+	ck_assert_uint_ge(n, 9);
+}
+END_TEST
+
+/*
+ * Enumerations.
+ */
+
+static const struct {
+	const char *en;
+	const char *input;
+	const char *code;	/* NULL: no match */
+} finds[] = {
+	{ "categories", "neighbor", "neighbor" },		/* code */
+	{ "categories", "NEIGHBOR", "neighbor" },		/* any case */
+	{ "categories", "Neighbor", "neighbor" },
+	{ "categories", "邻里纠纷", "neighbor" },		/* label */
+	{ "categories", "邻里", "neighbor" },			/* alias */
+	{ "categories", "鄰里糾紛", "neighbor" },		/* traditional */
+	{ "categories", "lljf", "neighbor" },			/* pinyin */
+	{ "categories", "LLJF", "neighbor" },
+	{ "categories", "ljjf", "neighbor" },			/* alias */
+	{ "categories", "宅基地", "housing_homestead" },
+	{ "categories", "房屋宅基地纠纷", "housing_homestead" },
+	{ "categories", "fwzjdjf", "housing_homestead" },
+	{ "categories", "housing_homestead", "housing_homestead" },
+	{ "categories", "婚姻", "marriage_family" },
+	{ "categories", "no_such", NULL },
+	{ "categories", "邻", NULL },				/* no prefixes */
+	{ "categories", "lljf ", NULL },
+	{ "categories", "", NULL },
+	{ "states", "已受理", "accepted" },
+	{ "states", "ysl", "accepted" },
+	{ "states", "受理", "accepted" },
+	{ "states", "closed", "closed" },
+	{ "states", "销号", "closed" },
+	{ "colors", "红", "red" },
+	{ "colors", "hong", "red" },
+	{ "colors", "RED", "red" },
+	{ "sources", "dsrsq", "application" },
+	{ "agencies", "派出所", "police_station" },
+	{ "party_roles", "申请人", "applicant" },
+	{ "outcomes", "调解成功（书面协议）", "mediated_written" },
+};
+
+START_TEST(test_schema_enum_find)
+{
+	const struct fq_enum *e = fq_schema_enum(sc, finds[_i].en);
+	const struct fq_enum_value *v;
+
+	ck_assert_ptr_nonnull(e);
+	ck_assert_str_eq(e->name, finds[_i].en);
+	v = fq_enum_find(e, finds[_i].input);
+	if (!finds[_i].code) {
+		ck_assert_msg(v == NULL, "'%s' found %s", finds[_i].input,
+			v ? v->code : "");
+		return;
+	}
+	ck_assert_msg(v != NULL, "'%s' not found in %s", finds[_i].input,
+		finds[_i].en);
+	ck_assert_str_eq(v->code, finds[_i].code);
+}
+END_TEST
+
+START_TEST(test_schema_enum_code)
+{
+	const struct fq_enum *e = fq_schema_enum(sc, "categories");
+
+	ck_assert_str_eq(fq_enum_code(e, "neighbor")->code, "neighbor");
+	/* Only the exact code. */
+	ck_assert_ptr_null(fq_enum_code(e, "NEIGHBOR"));
+	ck_assert_ptr_null(fq_enum_code(e, "邻里纠纷"));
+	ck_assert_ptr_null(fq_enum_code(e, "lljf"));
+	ck_assert_ptr_null(fq_enum_code(e, NULL));
+	ck_assert_ptr_null(fq_enum_code(NULL, "neighbor"));
+	ck_assert_ptr_null(fq_enum_find(NULL, "neighbor"));
+	ck_assert_ptr_null(fq_enum_find(e, NULL));
+	ck_assert_ptr_null(fq_schema_enum(sc, "no_such_enum"));
+}
+END_TEST
+
+START_TEST(test_schema_enum_label)
+{
+	const struct fq_enum *e = fq_schema_enum(sc, "categories");
+	const char *unknown = "no_such_code";
+
+	ck_assert_str_eq(e->label, "纠纷类别");
+	ck_assert_str_eq(fq_enum_label(e, "neighbor"), "邻里纠纷");
+	ck_assert_str_eq(fq_enum_label(e, "housing_homestead"),
+		"房屋宅基地纠纷");
+	/* Unknown codes come back as they are. */
+	ck_assert_ptr_eq(fq_enum_label(e, unknown), unknown);
+	ck_assert_str_eq(fq_enum_label(NULL, "x"), "x");
+	ck_assert_str_eq(fq_schema_label(sc, "states", "closed"), "已结案");
+	ck_assert_str_eq(fq_schema_label(sc, "colors", "red"), "红");
+	ck_assert_str_eq(fq_schema_label(sc, "no_such_enum", "x"), "x");
+	ck_assert_str_eq(fq_schema_label(sc, "states", "x"), "x");
+}
+END_TEST
+
+START_TEST(test_schema_enum_extra)
+{
+	const struct fq_enum *e = fq_schema_enum(sc, "states");
+
+	ck_assert_str_eq(fq_enum_extra(fq_enum_code(e, "accepted"), "open"),
+		"true");
+	ck_assert_str_eq(fq_enum_extra(fq_enum_code(e, "closed"), "open"),
+		"false");
+	ck_assert_str_eq(fq_enum_extra(fq_enum_code(e, "closed"), "pinyin"),
+		"yja");
+	ck_assert_ptr_null(fq_enum_extra(fq_enum_code(e, "closed"), "nope"));
+	ck_assert_ptr_null(fq_enum_extra(NULL, "open"));
+	/* Aliases are read as a list. */
+	ck_assert_uint_ge(fq_enum_code(e, "closed")->naliases, 2);
+	ck_assert_str_eq(fq_enum_code(e, "closed")->pinyin, "yja");
+}
+END_TEST
+
+/*
+ * Validation.
+ */
+
+static const char *const valid_cases[] = {
+	"valid-basic.yaml",
+	"valid-full.yaml",
+};
+
+START_TEST(test_schema_validate_valid)
+{
+	struct fq_node *c = load_case(valid_cases[_i]);
+	struct fq_diags d = FQ_DIAGS_INIT;
+	size_t n = fq_schema_validate(sc, "case", c, valid_cases[_i], &d);
+
+	ck_assert_msg(n == 0, "%s: %zu problems, first %u:%u: %s",
+		valid_cases[_i], n, d.n ? d.v[0].line : 0,
+		d.n ? d.v[0].column : 0, d.n ? d.v[0].msg : "");
+	ck_assert_uint_eq(d.n, 0);
+	fq_diags_release(&d);
+	fq_node_free(c);
+}
+END_TEST
+
+/* Test: every problem of a file, in order, where it is
+ * Description: tests/data/cases/invalid-types.yaml has one problem of
+ * each kind; validation reports all of them (not just the first) with
+ * the line and column of the offending value or key.  Missing required
+ * fields point at their mapping. */
+static const struct {
+	unsigned line, column;
+	const char *msg;
+} invalid_diags[] = {
+	{ 1, 5, "id: 'QSZ-24-1' is not a case ID" },
+	{ 2, 8, "title: must be one line" },
+	{ 4, 11, "category: unknown categories 'no_such_category'" },
+	{ 5, 9, "source: unknown sources '当事人申请' (write the code "
+	  "'application')" },
+	{ 6, 14, "reported_on: '2023-02-29' is not a date" },
+	{ 9, 18, "people_involved: '12a' is not a whole number" },
+	{ 10, 20, "amount_in_dispute: '1.234' is not an amount" },
+	{ 11, 12, "mediators: expected a list" },
+	{ 12, 12, "agreement: expected a mapping" },
+	{ 13, 1, "unknown field 'colour'" },
+	{ 16, 16, "parties[1].name_masked: 'yes' is not true or false" },
+	{ 17, 9, "parties[1].name: longer than 100 characters" },
+	{ 21, 12, "parties[2].phones[1]: expected a line of text" },
+	{ 20, 3, "parties[2]: missing required field 'name'" },
+	{ 22, 13, "created_at: '2024-03-05T09:00:00' is not a time" },
+	{ 1, 1, "missing required field 'risk_color'" },
+};
+
+START_TEST(test_schema_validate_invalid)
+{
+	struct fq_node *c = load_case("invalid-types.yaml");
+	struct fq_diags d = FQ_DIAGS_INIT;
+	size_t i, n;
+
+	fq_diags_add(&d, "earlier.yaml", 1, 1, "an earlier problem");
+	n = fq_schema_validate(sc, "case", c, "invalid-types.yaml", &d);
+	ck_assert_uint_eq(n, sizeof(invalid_diags) / sizeof(invalid_diags[0]));
+	ck_assert_uint_eq(d.n, n + 1);		/* appended */
+	ck_assert_str_eq(d.v[0].msg, "an earlier problem");
+	for (i = 0; i < n; i++) {
+		const struct fq_diag *x = &d.v[i + 1];
+
+		ck_assert_str_eq(x->file, "invalid-types.yaml");
+		ck_assert_msg(strstr(x->msg, invalid_diags[i].msg) != NULL,
+			"problem %zu: '%s', want '%s'", i + 1, x->msg,
+			invalid_diags[i].msg);
+		ck_assert_msg(x->line == invalid_diags[i].line &&
+			x->column == invalid_diags[i].column,
+			"problem %zu (%s) at %u:%u, want %u:%u", i + 1, x->msg,
+			x->line, x->column, invalid_diags[i].line,
+			invalid_diags[i].column);
+	}
+	fq_diags_release(&d);
+	fq_node_free(c);
+}
+END_TEST
+
+/* Test: one wrong value of each type
+ * Description: valid-basic.yaml with one key replaced by a bad value
+ * gives exactly one problem, which names the field. */
+static const struct {
+	const char *key;
+	const char *yaml;	/* the new value; NULL: delete the key */
+	const char *msg;
+} wrong[] = {
+	{ "id", "QSZ-24-1", "id: 'QSZ-24-1' is not a case ID" },
+	{ "id", "qsz-2024-000001", "is not a case ID" },
+	{ "title", "\"a\\nb\"", "title: must be one line" },
+	{ "title", "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十"
+	  "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一",
+	  "title: longer than 60 characters" },
+	{ "title", "[a]", "title: expected a line of text" },
+	{ "summary", "{a: b}", "summary: expected text" },
+	{ "accepted_on", "2023-02-29", "accepted_on: '2023-02-29' is not a date" },
+	{ "accepted_on", "2024-3-5", "is not a date" },
+	{ "created_at", "2024-03-05T09:00:00", "created_at: '2024-03-05T09:00:00' "
+	  "is not a time" },
+	{ "created_at", "2024-03-05 09:00:00+08:00", "is not a time" },
+	{ "people_involved", "12a", "people_involved: '12a' is not a whole "
+	  "number" },
+	{ "people_involved", "1.5", "is not a whole number" },
+	{ "amount_in_dispute", "1.234", "amount_in_dispute: '1.234' is not an "
+	  "amount" },
+	{ "amount_in_dispute", "-5", "is not an amount" },
+	{ "status", "open", "status: unknown states 'open'" },
+	{ "status", "已受理", "(write the code 'accepted')" },
+	{ "mediators", "王五", "mediators: expected a list" },
+	{ "mediators", "[[王五]]", "mediators[1]: expected a line of text" },
+	{ "agreement", "书面", "agreement: expected a mapping" },
+	{ "agreement", "{form: written}", "agreement: missing required field "
+	  "'effective_on'" },
+	{ "parties", "[{role: applicant, name: x, name_masked: yes}]",
+	  "parties[1].name_masked: 'yes' is not true or false" },
+	{ "parties", "[{role: applicant}]", "parties[1]: missing required field "
+	  "'name'" },
+	{ "parties", "[x]", "parties[1]: expected a mapping" },
+	{ "events", "[{kind: intake}]", "events[1]: missing required field 'at'" },
+	{ "docs", "{application: 1}", "docs.application: '1' is not true or "
+	  "false" },
+	{ "docs", "{nope: true}", "docs: unknown field 'nope'" },
+	{ "failure_routes_advised", "[litigation, court]",
+	  "failure_routes_advised[2]: unknown failure_routes 'court'" },
+	{ "colour", "red", "unknown field 'colour'" },
+	{ "title", NULL, "missing required field 'title'" },
+	{ "events", NULL, "missing required field 'events'" },
+	{ "title", "''", "missing required field 'title'" },
+	{ "title", "~", "missing required field 'title'" },
+};
+
+START_TEST(test_schema_validate_wrong)
+{
+	struct fq_node *c = load_case("valid-basic.yaml");
+	struct fq_diags d = FQ_DIAGS_INIT;
+	size_t n;
+
+	if (wrong[_i].yaml)
+		fq_map_set(c, wrong[_i].key, parse_ok(wrong[_i].yaml));
+	else
+		ck_assert(fq_map_del(c, wrong[_i].key));
+	n = fq_schema_validate(sc, "case", c, "x.yaml", &d);
+	ck_assert_msg(n == 1 && d.n == 1, "%s: %zu problems, first '%s'",
+		wrong[_i].key, n, d.n ? d.v[0].msg : "");
+	ck_assert_msg(strstr(d.v[0].msg, wrong[_i].msg) != NULL,
+		"'%s', want '%s'", d.v[0].msg, wrong[_i].msg);
+	fq_diags_release(&d);
+	fq_node_free(c);
+}
+END_TEST
+
+/* A null optional value is no problem; empty text is fine for a
+ * required text field. */
+START_TEST(test_schema_validate_nulls)
+{
+	struct fq_node *c = load_case("valid-basic.yaml");
+	struct fq_diags d = FQ_DIAGS_INIT;
+
+	fq_map_set(c, "outcome", fq_node_new(FQ_NODE_NULL));
+	fq_map_set(c, "agreement", fq_node_new(FQ_NODE_NULL));
+	fq_map_set(c, "summary", fq_node_text(""));
+	ck_assert_uint_eq(fq_schema_validate(sc, "case", c, "x.yaml", &d), 0);
+	ck_assert_uint_eq(d.n, 0);
+	fq_node_free(c);
+}
+END_TEST
+
+START_TEST(test_schema_validate_other_records)
+{
+	struct fq_node *conf = parse_ok(
+		"unit: QSZ\nname: 青山镇人民调解委员会\nlevel: township\n"
+		"deadlines:\n  mediation: 30 days\n");
+	struct fq_node *notmap = parse_ok("- a\n");
+	struct fq_diags d = FQ_DIAGS_INIT;
+
+	ck_assert_uint_eq(fq_schema_validate(sc, "config", conf, "fq.yaml", &d),
+		0);
+	fq_map_set_str(conf, "level", "city");
+	ck_assert_uint_eq(fq_schema_validate(sc, "config", conf, "fq.yaml", &d),
+		1);
+	ck_assert_ptr_nonnull(strstr(d.v[0].msg, "unknown levels 'city'"));
+	fq_diags_release(&d);
+
+	ck_assert_uint_eq(fq_schema_validate(sc, "case", notmap, "x.yaml", &d),
+		1);
+	ck_assert_ptr_nonnull(strstr(d.v[0].msg, "expected a mapping"));
+	fq_diags_release(&d);
+
+	ck_assert_uint_eq(fq_schema_validate(sc, "no_such_record", conf,
+		"x.yaml", &d), 1);
+	ck_assert_ptr_nonnull(strstr(d.v[0].msg, "no_such_record"));
+	fq_diags_release(&d);
+	fq_node_free(conf);
+	fq_node_free(notmap);
+}
+END_TEST
+
+/*
+ * Canonical form.
+ */
+
+/* Test: canonical form
+ * Description: keys in schema order at every level, unknown keys last in
+ * their order, null and empty optional values dropped (required ones
+ * kept), and scalars quoted by type: an int written as '52' loses its
+ * quotes, a phone keeps them. */
+START_TEST(test_schema_canonicalize)
+{
+	static const char in[] =
+		"zzz: 1\n"
+		"events:\n"
+		"- kind: intake\n"
+		"  at: 2024-03-05T09:30:00+08:00\n"
+		"  note: ''\n"
+		"title: \"测试\"\n"
+		"id: QSZ-2024-000001\n"
+		"subcategory: ''\n"
+		"claims: []\n"
+		"outcome: ~\n"
+		"parties:\n"
+		"- name: 张三\n"
+		"  phones: [\"13800000001\", 13900000002]\n"
+		"  role: applicant\n"
+		"  age: '52'\n"
+		"  extra: x\n"
+		"status: accepted\n"
+		"summary: ''\n"
+		"people_involved: \"3\"\n"
+		"aaa: 2\n"
+		"\"on\": 3\n"
+		"created_at: 2024-03-05T09:30:00+08:00\n"
+		"updated_at: 2024-03-05T09:30:00+08:00\n"
+		"risk_color: blue\n"
+		"category: neighbor\n"
+		"source: application\n";
+	static const char want[] =
+		"id: QSZ-2024-000001\n"
+		"title: 测试\n"
+		"status: accepted\n"
+		"category: neighbor\n"
+		"source: application\n"
+		"summary: \"\"\n"
+		"parties:\n"
+		"- role: applicant\n"
+		"  name: 张三\n"
+		"  age: 52\n"
+		"  phones:\n"
+		"  - \"13800000001\"\n"
+		"  - \"13900000002\"\n"
+		"  extra: x\n"
+		"people_involved: 3\n"
+		"risk_color: blue\n"
+		"created_at: 2024-03-05T09:30:00+08:00\n"
+		"updated_at: 2024-03-05T09:30:00+08:00\n"
+		"events:\n"
+		"- at: 2024-03-05T09:30:00+08:00\n"
+		"  kind: intake\n"
+		"zzz: 1\n"
+		"aaa: 2\n"
+		"\"on\": 3\n";
+	struct fq_node *c = parse_ok(in), *again;
+	char *out, *out2;
+
+	fq_schema_canonicalize(sc, "case", c);
+	out = emit_ok(c);
+	ck_assert_str_eq(out, want);
+
+	/* Idempotent, and stable through a round trip. */
+	fq_schema_canonicalize(sc, "case", c);
+	out2 = emit_ok(c);
+	ck_assert_str_eq(out2, want);
+	free(out2);
+	again = parse_ok(out);
+	fq_schema_canonicalize(sc, "case", again);
+	out2 = emit_ok(again);
+	ck_assert_str_eq(out2, want);
+	free(out2);
+	fq_node_free(again);
+	free(out);
+	fq_node_free(c);
+}
+END_TEST
+
+/* The canonical files in tests/data are fixed points. */
+START_TEST(test_schema_canonicalize_fixed_point)
+{
+	struct fq_node *c = load_case(valid_cases[_i]);
+	char *want, *out, path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", CASES_DIR, valid_cases[_i]);
+	want = fq_test_read_file(path);
+	ck_assert_ptr_nonnull(want);
+	fq_schema_canonicalize(sc, "case", c);
+	out = emit_ok(c);
+	ck_assert_str_eq(out, want);
+	free(out);
+	free(want);
+	fq_node_free(c);
+}
+END_TEST
+
+/* Built trees: text fields become text whatever the constructor, typed
+ * fields plain, so the writer quotes the same way every time. */
+START_TEST(test_schema_canonicalize_quoting)
+{
+	struct fq_node *c = fq_node_new(FQ_NODE_MAP);
+	char *out;
+
+	fq_map_set(c, "households_involved", fq_node_text("2"));
+	fq_map_set(c, "title", fq_node_scalar("true"));
+	fq_map_set(c, "id", fq_node_scalar("QSZ-2024-000001"));
+	fq_map_set(c, "accepted_on", fq_node_text("2024-03-05"));
+	fq_map_set(c, "amount_in_dispute", fq_node_text("800.50"));
+	fq_map_set(c, "docket_no", fq_node_scalar("2024"));
+	fq_schema_canonicalize(sc, "case", c);
+	out = emit_ok(c);
+	ck_assert_str_eq(out,
+		"id: QSZ-2024-000001\n"
+		"title: \"true\"\n"
+		"accepted_on: 2024-03-05\n"
+		"households_involved: 2\n"
+		"amount_in_dispute: 800.50\n"
+		"docket_no: \"2024\"\n");
+	free(out);
+	fq_node_free(c);
+}
+END_TEST
+
+/*
+ * Value checks.
+ */
+
+static const struct {
+	const char *s;
+	bool ok;
+} dates[] = {
+	{ "2024-03-05", true }, { "2024-02-29", true }, { "2000-02-29", true },
+	{ "1900-01-01", true }, { "2024-12-31", true }, { "2024-01-31", true },
+	{ "2023-02-29", false }, { "1900-02-29", false }, { "2024-13-01", false },
+	{ "2024-00-01", false }, { "2024-01-00", false }, { "2024-04-31", false },
+	{ "2024-1-5", false }, { "2024-01-5", false }, { "24-01-05", false },
+	{ "2024-01-05x", false }, { " 2024-01-05", false }, { "", false },
+	{ "2024/01/05", false }, { "2024-01-05T00:00", false },
+	{ "abcd-ef-gh", false }, { "２０２４-01-05", false },
+};
+
+START_TEST(test_schema_valid_date)
+{
+	ck_assert_msg(fq_valid_date(dates[_i].s) == dates[_i].ok, "'%s'",
+		dates[_i].s);
+}
+END_TEST
+
+static const struct {
+	const char *s;
+	bool ok;
+} datetimes[] = {
+	{ "2024-03-05T09:00:00+08:00", true },
+	{ "2024-03-05T09:00:00Z", true },
+	{ "2024-03-05T23:59:59-05:00", true },
+	{ "2024-03-05T09:00:00.123+08:00", true },
+	{ "2024-02-29T00:00:00+00:00", true },
+	{ "2024-03-05T09:00:00", false },		/* no offset */
+	{ "2024-03-05T09:00+08:00", false },
+	{ "2024-03-05 09:00:00+08:00", false },
+	{ "2024-03-05T24:00:00+08:00", false },
+	{ "2024-03-05T09:60:00+08:00", false },
+	{ "2024-03-05T09:00:00+0800", false },
+	{ "2024-03-05T09:00:00+08", false },
+	{ "2024-03-05T09:00:00.+08:00", false },
+	{ "2024-03-05T09:00:00+08:00x", false },
+	{ "2023-02-29T09:00:00+08:00", false },
+	{ "2024-03-05", false },
+	{ "", false },
+};
+
+START_TEST(test_schema_valid_datetime)
+{
+	ck_assert_msg(fq_valid_datetime(datetimes[_i].s) == datetimes[_i].ok,
+		"'%s'", datetimes[_i].s);
+}
+END_TEST
+
+static const struct {
+	const char *s;
+	bool ok;
+} ints[] = {
+	{ "0", true }, { "12", true }, { "-3", true }, { "123456789", true },
+	{ "", false }, { "-", false }, { "12a", false }, { "1.0", false },
+	{ "+1", false }, { " 1", false }, { "1 ", false }, { "1e3", false },
+	{ "１２", false }, { "0x10", false },
+};
+
+START_TEST(test_schema_valid_int)
+{
+	ck_assert_msg(fq_valid_int(ints[_i].s) == ints[_i].ok, "'%s'",
+		ints[_i].s);
+}
+END_TEST
+
+static const struct {
+	const char *s;
+	bool ok;
+} moneys[] = {
+	{ "0", true }, { "8000", true }, { "8000.5", true }, { "8000.50", true },
+	{ "0.01", true },
+	{ "1.234", false }, { "", false }, { ".5", false }, { "5.", false },
+	{ "-1", false }, { "1,000", false }, { "1e3", false }, { "１２", false },
+	{ "12.3.4", false }, { "12a", false }, { " 12", false }, { "¥12", false },
+};
+
+START_TEST(test_schema_valid_money)
+{
+	ck_assert_msg(fq_valid_money(moneys[_i].s) == moneys[_i].ok, "'%s'",
+		moneys[_i].s);
+}
+END_TEST
+
+static const struct {
+	const char *s;
+	bool valid;
+	size_t chars;
+} utf8s[] = {
+	{ "", true, 0 },
+	{ "abc", true, 3 },
+	{ "中文", true, 2 },
+	{ "é", true, 1 },
+	{ "😀", true, 1 },
+	{ "吉𠮷", true, 2 },
+	{ "a\xff" "b", false, 3 },		/* invalid bytes count one each */
+	{ "a\x80" "b", false, 3 },		/* stray continuation byte */
+	{ "\xc3", false, 1 },			/* cut short */
+	{ "\xe4\xb8", false, 1 },
+	{ "\xe4\xb8x", false, 2 },
+	{ "\xed\xa0\x80", false, 1 },		/* surrogate */
+	{ "\xf4\x90\x80\x80", false, 1 },	/* above U+10FFFF */
+	{ "\xc0\xaf", false, 1 },		/* overlong '/' */
+	{ "\xe0\x80\xaf", false, 1 },		/* overlong '/' */
+	{ "\xf0\x80\x80\xaf", false, 1 },	/* overlong '/' */
+	{ "\xf8\x88\x80\x80\x80", false, 5 },	/* 5-byte form */
+};
+
+START_TEST(test_schema_valid_utf8)
+{
+	ck_assert_msg(fq_utf8_valid(utf8s[_i].s) == utf8s[_i].valid,
+		"table entry %d", _i);
+	ck_assert_msg(fq_utf8_chars(utf8s[_i].s) == utf8s[_i].chars,
+		"table entry %d: %zu characters, want %zu", _i,
+		fq_utf8_chars(utf8s[_i].s), utf8s[_i].chars);
+}
+END_TEST
+
+/*
+ * Broken schema directories.
+ */
+
+#define MIN_CASE \
+	"records:\n" \
+	"  case:\n" \
+	"    id: {type: id, required: true}\n" \
+	"    status: {type: enum, enum: states}\n"
+#define MIN_STATES \
+	"enum: states\n" \
+	"values:\n" \
+	"  - code: open\n" \
+	"    label: 开\n"
+
+/* Write a schema directory: case.yaml (NULL: none), enums/ (unless
+ * no_enums) with states.yaml and one more enumeration file. */
+static void
+write_schema(const char *case_yaml, const char *repo_yaml,
+	const char *states_yaml, const char *extra_name,
+	const char *extra_yaml, bool no_enums)
+{
+	char *p;
+
+	if (case_yaml) {
+		p = fq_test_path(tmp, "case.yaml");
+		fq_test_write_file(p, case_yaml);
+		free(p);
+	}
+	if (repo_yaml) {
+		p = fq_test_path(tmp, "repository.yaml");
+		fq_test_write_file(p, repo_yaml);
+		free(p);
+	}
+	if (no_enums)
+		return;
+	p = fq_test_path(tmp, "enums");
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	free(p);
+	if (states_yaml) {
+		p = fq_test_path(tmp, "enums/states.yaml");
+		fq_test_write_file(p, states_yaml);
+		free(p);
+	}
+	if (extra_name) {
+		char rel[128];
+
+		snprintf(rel, sizeof(rel), "enums/%s", extra_name);
+		p = fq_test_path(tmp, rel);
+		fq_test_write_file(p, extra_yaml);
+		free(p);
+	}
+}
+
+START_TEST(test_schema_minimal)
+{
+	struct fq_error err = FQ_ERROR_INIT;
+	fq_schema *s = NULL;
+	const struct fq_record *c;
+
+	write_schema(MIN_CASE, NULL, MIN_STATES, "README.md", "not an enum",
+		false);
+	ck_assert_msg(fq_schema_load(&s, tmp, &err) == FQ_OK, "%s:%u: %s",
+		err.file, err.line, err.msg);
+	c = fq_schema_record(s, "case");
+	ck_assert_uint_eq(c->n, 2);
+	ck_assert_str_eq(fq_enum_label(fq_record_field(c, "status")->en,
+		"open"), "开");
+	ck_assert_ptr_null(fq_schema_record(s, "config"));
+	fq_schema_free(s);
+}
+END_TEST
+
+/* Test: broken schema directories
+ * Description: each is refused with the documented code; errors in a
+ * file name it and give the line of the broken definition. */
+static const struct {
+	const char *what;
+	const char *case_yaml;		/* NULL: no case.yaml */
+	const char *repo_yaml;
+	const char *states_yaml;
+	const char *extra_name, *extra_yaml;
+	bool no_enums;
+	int code;
+	const char *file;		/* suffix of err.file, or NULL */
+	unsigned line;			/* 0: not checked */
+	const char *msg;
+} broken[] = {
+	{ "no case.yaml", NULL, NULL, MIN_STATES, NULL, NULL, false,
+	  FQ_ENOTFOUND, "/case.yaml", 0, "" },
+	{ "unknown field type", MIN_CASE "    foo: {type: widget}\n", NULL,
+	  MIN_STATES, NULL, NULL, false,
+	  FQ_EINVALID, "/case.yaml", 5, "widget" },
+	{ "unknown list item type", MIN_CASE
+	  "    foo: {type: list, items: widget}\n", NULL, MIN_STATES, NULL,
+	  NULL, false, FQ_EINVALID, "/case.yaml", 5, "widget" },
+	{ "field without type", MIN_CASE "    foo: {label: x}\n", NULL,
+	  MIN_STATES, NULL, NULL, false,
+	  FQ_EINVALID, "/case.yaml", 5, "foo" },
+	{ "field that is not a mapping", MIN_CASE "    foo: string\n", NULL,
+	  MIN_STATES, NULL, NULL, false,
+	  FQ_EINVALID, "/case.yaml", 5, "foo" },
+	{ "list without items", MIN_CASE "    foo: {type: list}\n", NULL,
+	  MIN_STATES, NULL, NULL, false,
+	  FQ_EINVALID, "/case.yaml", 5, "items" },
+	{ "enum field without enum", MIN_CASE "    foo: {type: enum}\n", NULL,
+	  MIN_STATES, NULL, NULL, false,
+	  FQ_EINVALID, "/case.yaml", 5, "foo" },
+	{ "unknown enumeration", MIN_CASE "    foo: {type: enum, enum: nope}\n",
+	  NULL, MIN_STATES, NULL, NULL, false,
+	  FQ_EINVALID, "/case.yaml", 5, "nope" },
+	{ "no records", "schema: case\n", NULL, MIN_STATES, NULL, NULL, false,
+	  FQ_EINVALID, "/case.yaml", 1, "records" },
+	{ "record not a mapping", "records:\n  case: x\n", NULL, MIN_STATES,
+	  NULL, NULL, false, FQ_EINVALID, "/case.yaml", 2, "case" },
+	{ "no case record", "records:\n  other:\n    a: {type: string}\n",
+	  NULL, MIN_STATES, NULL, NULL, false, FQ_EINVALID, NULL, 0, "case" },
+	{ "case.yaml syntax", "records:\n  case: [\n", NULL, MIN_STATES, NULL,
+	  NULL, false, FQ_EPARSE, "/case.yaml", 3, "" },
+	{ "case.yaml duplicate field", MIN_CASE "    id: {type: string}\n",
+	  NULL, MIN_STATES, NULL, NULL, false,
+	  FQ_EPARSE, "/case.yaml", 5, "duplicate" },
+	{ "enum without values", MIN_CASE, NULL, "enum: states\nlabel: 状态\n",
+	  NULL, NULL, false, FQ_EINVALID, "/states.yaml", 1, "values" },
+	{ "enum values not a list", MIN_CASE, NULL,
+	  "enum: states\nvalues: open\n", NULL, NULL, false,
+	  FQ_EINVALID, "/states.yaml", 1, "values" },
+	{ "enum without a name", MIN_CASE, NULL,
+	  "values:\n  - {code: a, label: A}\n", NULL, NULL, false,
+	  FQ_EINVALID, "/states.yaml", 1, "enum" },
+	{ "value without label", MIN_CASE, NULL,
+	  "enum: states\nvalues:\n  - code: open\n  - code: shut\n"
+	  "    pinyin: x\n", NULL, NULL, false,
+	  FQ_EINVALID, "/states.yaml", 3, "label" },
+	{ "value without code", MIN_CASE, NULL,
+	  MIN_STATES "  - label: 关\n", NULL, NULL, false,
+	  FQ_EINVALID, "/states.yaml", 5, "code" },
+	{ "duplicate code", MIN_CASE, NULL,
+	  MIN_STATES "  - code: open\n    label: 又开\n", NULL, NULL, false,
+	  FQ_EINVALID, "/states.yaml", 5, "open" },
+	{ "enumeration defined twice", MIN_CASE, NULL, MIN_STATES,
+	  "states2.yaml", MIN_STATES, false,
+	  FQ_EINVALID, "/states2.yaml", 1, "twice" },
+	{ "enum file syntax", MIN_CASE, NULL, MIN_STATES, "x.yaml",
+	  "enum: x\nvalues: [\n", false, FQ_EPARSE, "/x.yaml", 3, "" },
+	{ "no enums directory", MIN_CASE, NULL, NULL, NULL, NULL, true,
+	  FQ_ENOTFOUND, "/enums", 0, "" },
+	{ "repository.yaml unknown type", MIN_CASE,
+	  "records:\n  config:\n    unit: {type: widget}\n", MIN_STATES, NULL,
+	  NULL, false, FQ_EINVALID, "/repository.yaml", 3, "widget" },
+};
+
+START_TEST(test_schema_broken)
+{
+	struct fq_error err = FQ_ERROR_INIT;
+	fq_schema *s = (fq_schema *)&err;	/* must be reset */
+	int r;
+
+	write_schema(broken[_i].case_yaml, broken[_i].repo_yaml,
+		broken[_i].states_yaml, broken[_i].extra_name,
+		broken[_i].extra_yaml, broken[_i].no_enums);
+	r = fq_schema_load(&s, tmp, &err);
+	ck_assert_msg(r == broken[_i].code, "%s: returned %d (%s), want %d",
+		broken[_i].what, r, err.msg, broken[_i].code);
+	ck_assert_ptr_null(s);
+	ck_assert_int_eq(err.code, broken[_i].code);
+	ck_assert(err.msg[0] != '\0');
+	ck_assert_msg(strstr(err.msg, broken[_i].msg) != NULL,
+		"%s: message '%s' lacks '%s'", broken[_i].what, err.msg,
+		broken[_i].msg);
+	if (broken[_i].file) {
+		size_t fl = strlen(err.file), sl = strlen(broken[_i].file);
+
+		ck_assert_msg(fl >= sl && !strcmp(err.file + fl - sl,
+			broken[_i].file), "%s: file '%s', want *%s",
+			broken[_i].what, err.file, broken[_i].file);
+	}
+	if (broken[_i].line)
+		ck_assert_msg(err.line == broken[_i].line,
+			"%s: line %u, want %u (%s)", broken[_i].what, err.line,
+			broken[_i].line, err.msg);
+}
+END_TEST
+
+START_TEST(test_schema_missing_dir)
+{
+	struct fq_error err = FQ_ERROR_INIT;
+	fq_schema *s = NULL;
+	char *p = fq_test_path(tmp, "no-such-dir");
+
+	ck_assert_int_eq(fq_schema_load(&s, p, &err), FQ_ENOTFOUND);
+	ck_assert_ptr_null(s);
+	ck_assert_int_eq(fq_schema_load(&s, p, NULL), FQ_ENOTFOUND);
+	free(p);
+}
+END_TEST
+
+Suite *
+fq_schema_suite(void)
+{
+	Suite *s = suite_create("schema");
+	TCase *tc;
+
+#define LOOP(tc, fn, table) \
+	tcase_add_loop_test(tc, fn, 0, \
+		(int)(sizeof(table) / sizeof((table)[0])))
+
+	tc = tcase_create("load");
+	tcase_add_checked_fixture(tc, schema_setup, schema_teardown);
+	tcase_add_test(tc, test_schema_load);
+	LOOP(tc, test_schema_fields_resolve, records);
+	tcase_add_test(tc, test_schema_case_enums);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("enum");
+	tcase_add_checked_fixture(tc, schema_setup, schema_teardown);
+	LOOP(tc, test_schema_enum_find, finds);
+	tcase_add_test(tc, test_schema_enum_code);
+	tcase_add_test(tc, test_schema_enum_label);
+	tcase_add_test(tc, test_schema_enum_extra);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("validate");
+	tcase_add_checked_fixture(tc, schema_setup, schema_teardown);
+	LOOP(tc, test_schema_validate_valid, valid_cases);
+	tcase_add_test(tc, test_schema_validate_invalid);
+	LOOP(tc, test_schema_validate_wrong, wrong);
+	tcase_add_test(tc, test_schema_validate_nulls);
+	tcase_add_test(tc, test_schema_validate_other_records);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("canonicalize");
+	tcase_add_checked_fixture(tc, schema_setup, schema_teardown);
+	tcase_add_test(tc, test_schema_canonicalize);
+	LOOP(tc, test_schema_canonicalize_fixed_point, valid_cases);
+	tcase_add_test(tc, test_schema_canonicalize_quoting);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("values");
+	LOOP(tc, test_schema_valid_date, dates);
+	LOOP(tc, test_schema_valid_datetime, datetimes);
+	LOOP(tc, test_schema_valid_int, ints);
+	LOOP(tc, test_schema_valid_money, moneys);
+	LOOP(tc, test_schema_valid_utf8, utf8s);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("broken");
+	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
+	tcase_add_test(tc, test_schema_minimal);
+	LOOP(tc, test_schema_broken, broken);
+	tcase_add_test(tc, test_schema_missing_dir);
+	suite_add_tcase(s, tc);
+#undef LOOP
+
+	return s;
+}
