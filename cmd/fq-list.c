@@ -243,10 +243,15 @@ main(int argc, char **argv)
 		ret = fq_cli_error(&cli, &err);
 		goto out;
 	}
-	if (x.skipped)
+	if (x.skipped) {
+		/* The list is printed, but incomplete: say so in the exit
+		 * code too, so a script does not take it for the whole. */
 		fq_cli_warn(&cli, "%zu case file(s) could not be read; run "
 			"'fq check'", x.skipped);
-	qsort(x.rows, x.n, sizeof(*x.rows), cmp_rows);
+		ret = FQ_EXIT_DATA;
+	}
+	if (x.n)
+		qsort(x.rows, x.n, sizeof(*x.rows), cmp_rows);
 
 	if (!strcmp(format, "json")) {
 		struct fq_buf b = FQ_BUF_INIT;

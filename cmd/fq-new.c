@@ -139,6 +139,7 @@ edit_case(struct fq_cli *cli, struct fq_node **c)
 out:
 	fq_node_free(edited);
 	fq_diags_release(&d);
+	fq_buf_release(&path);
 	fq_buf_release(&text);
 	return ret;
 }

@@ -48,7 +48,8 @@ valid_verb(const char *v)
 static void
 run(const char *verb, char **argv)
 {
-	char exe[PATH_MAX], prog[PATH_MAX + 64];
+	static char prog[PATH_MAX + 64];
+	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 
 	snprintf(prog, sizeof(prog), "fq-%s", verb);
@@ -130,8 +131,13 @@ main(int argc, char **argv)
 		fprintf(stderr, "fq: '%s' is not an fq command\n", argv[i]);
 		return 2;
 	}
-	run(argv[i], argv + i);
-	fprintf(stderr, "fq: '%s' is not an fq command (no fq-%s found)\n",
-		argv[i], argv[i]);
+	{
+		/* run() points argv[i] at the program name: keep the verb. */
+		const char *verb = argv[i];
+
+		run(verb, argv + i);
+		fprintf(stderr, "fq: '%s' is not an fq command (no fq-%s "
+			"found)\n", verb, verb);
+	}
 	return 2;
 }

@@ -45,7 +45,7 @@ struct pending {
 	struct fq_field *f;
 	char *recname;
 	char *enumname;
-	const char *file;
+	char *file;		/* a copy: the caller's path buffer is reused */
 };
 
 static int
@@ -104,6 +104,7 @@ load_records(fq_schema *s, const char *path, struct pending **pend,
 		for (j = 0; j < fields->len; j++) {
 			struct fq_field *f = &r->fields[j];
 			struct fq_node *def = fields->vals[j];
+			struct pending *pd;
 			const char *t, *v;
 
 			f->name = fq_xstrdup(fields->keys[j]->str);
@@ -121,14 +122,16 @@ load_records(fq_schema *s, const char *path, struct pending **pend,
 				f->max = atoi(v);
 			if ((v = fq_map_str(def, "pii")))
 				f->pii = fq_xstrdup(v);
+			/* Counted at once, so that an error below frees it. */
 			FQ_ALLOC_GROW(*pend, *npend + 1, *apend);
-			(*pend)[*npend].f = f;
-			(*pend)[*npend].file = path;
-			(*pend)[*npend].recname = NULL;
-			(*pend)[*npend].enumname = NULL;
+			pd = &(*pend)[(*npend)++];
+			pd->f = f;
+			pd->file = fq_xstrdup(path);
+			pd->recname = NULL;
+			pd->enumname = NULL;
 			if (type_of(t, &f->type) < 0) {
 				f->type = FQ_T_RECORD;
-				(*pend)[*npend].recname = fq_xstrdup(t);
+				pd->recname = fq_xstrdup(t);
 			}
 			if (f->type == FQ_T_LIST) {
 				const char *it = fq_map_str(def, "items");
@@ -140,18 +143,17 @@ load_records(fq_schema *s, const char *path, struct pending **pend,
 						f->name);
 				if (type_of(it, &f->item_type) < 0) {
 					f->item_type = FQ_T_RECORD;
-					(*pend)[*npend].recname = fq_xstrdup(it);
+					pd->recname = fq_xstrdup(it);
 				}
 			}
 			if ((v = fq_map_str(def, "enum")))
-				(*pend)[*npend].enumname = fq_xstrdup(v);
+				pd->enumname = fq_xstrdup(v);
 			else if (f->type == FQ_T_ENUM ||
 			    (f->type == FQ_T_LIST && f->item_type == FQ_T_ENUM))
 				return fq_error_setpos(err, FQ_EINVALID, path,
 					def->line, def->column,
 					"enum field '%s' names no enumeration",
 					f->name);
-			(*npend)++;
 		}
 	}
 	return FQ_OK;
@@ -325,6 +327,7 @@ out:
 	for (i = 0; i < npend; i++) {
 		free(pend[i].recname);
 		free(pend[i].enumname);
+		free(pend[i].file);
 	}
 	free(pend);
 	for (i = 0; i < nnames; i++)
@@ -579,51 +582,59 @@ fq_valid_money(const char *s)
 		ndigits(dot + 1, (int)strlen(dot + 1));
 }
 
+/*
+ * Length of the well-formed UTF-8 character at p (1 to 4), or 0 if the
+ * bytes there are not one: overlong forms, surrogates, code points above
+ * U+10FFFF, stray continuation bytes and cut sequences are all refused.
+ * Never reads past a NUL.
+ */
+static int
+utf8_len(const unsigned char *p)
+{
+	unsigned lo, hi;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xC2 && p[0] <= 0xDF)
+		return (p[1] & 0xC0) == 0x80 ? 2 : 0;
+	if (p[0] >= 0xE0 && p[0] <= 0xEF) {
+		lo = p[0] == 0xE0 ? 0xA0 : 0x80;
+		hi = p[0] == 0xED ? 0x9F : 0xBF;
+		return p[1] >= lo && p[1] <= hi && (p[2] & 0xC0) == 0x80 ?
+			3 : 0;
+	}
+	if (p[0] >= 0xF0 && p[0] <= 0xF4) {
+		lo = p[0] == 0xF0 ? 0x90 : 0x80;
+		hi = p[0] == 0xF4 ? 0x8F : 0xBF;
+		return p[1] >= lo && p[1] <= hi && (p[2] & 0xC0) == 0x80 &&
+			(p[3] & 0xC0) == 0x80 ? 4 : 0;
+	}
+	return 0;
+}
+
 bool
 fq_utf8_valid(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	int n;
 
-	while (*p) {
-		int n;
-		unsigned cp;
-
-		if (*p < 0x80) {
-			p++;
-			continue;
-		} else if ((*p & 0xE0) == 0xC0) {
-			n = 1;
-			cp = *p & 0x1F;
-		} else if ((*p & 0xF0) == 0xE0) {
-			n = 2;
-			cp = *p & 0x0F;
-		} else if ((*p & 0xF8) == 0xF0) {
-			n = 3;
-			cp = *p & 0x07;
-		} else {
+	for (; *p; p += n)
+		if (!(n = utf8_len(p)))
 			return false;
-		}
-		p++;
-		while (n--) {
-			if ((*p & 0xC0) != 0x80)
-				return false;
-			cp = (cp << 6) | (*p++ & 0x3F);
-		}
-		if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			return false;
-	}
 	return true;
 }
 
 size_t
 fq_utf8_chars(const char *s)
 {
-	size_t n = 0;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t count = 0;
+	int n;
 
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
+	for (; *p; p += n, count++)
+		if (!(n = utf8_len(p)))
+			n = 1;		/* an invalid byte counts one */
+	return count;
 }
 
 /*

@@ -14,12 +14,26 @@
 #include "internal.h"
 
 static const struct { unsigned lo, hi; } wide[] = {
-	{ 0x1100, 0x115F }, { 0x2329, 0x232A }, { 0x2E80, 0x303E },
+	{ 0x1100, 0x115F }, { 0x231A, 0x231B }, { 0x2329, 0x232A },
+	{ 0x23E9, 0x23EC }, { 0x23F0, 0x23F0 }, { 0x23F3, 0x23F3 },
+	{ 0x25FD, 0x25FE }, { 0x2614, 0x2615 }, { 0x2648, 0x2653 },
+	{ 0x267F, 0x267F }, { 0x2693, 0x2693 }, { 0x26A1, 0x26A1 },
+	{ 0x26AA, 0x26AB }, { 0x26BD, 0x26BE }, { 0x26C4, 0x26C5 },
+	{ 0x26CE, 0x26CE }, { 0x26D4, 0x26D4 }, { 0x26EA, 0x26EA },
+	{ 0x26F2, 0x26F3 }, { 0x26F5, 0x26F5 }, { 0x26FA, 0x26FA },
+	{ 0x26FD, 0x26FD }, { 0x2705, 0x2705 }, { 0x270A, 0x270B },
+	{ 0x2728, 0x2728 }, { 0x274C, 0x274C }, { 0x274E, 0x274E },
+	{ 0x2753, 0x2755 }, { 0x2757, 0x2757 }, { 0x2795, 0x2797 },
+	{ 0x27B0, 0x27B0 }, { 0x27BF, 0x27BF }, { 0x2B1B, 0x2B1C },
+	{ 0x2B50, 0x2B50 }, { 0x2B55, 0x2B55 }, { 0x2E80, 0x303E },
 	{ 0x3041, 0x33FF }, { 0x3400, 0x4DBF }, { 0x4E00, 0x9FFF },
 	{ 0xA000, 0xA4CF }, { 0xA960, 0xA97F }, { 0xAC00, 0xD7A3 },
 	{ 0xF900, 0xFAFF }, { 0xFE10, 0xFE19 }, { 0xFE30, 0xFE6F },
-	{ 0xFF00, 0xFF60 }, { 0xFFE0, 0xFFE6 }, { 0x1F300, 0x1F64F },
-	{ 0x1F900, 0x1F9FF }, { 0x20000, 0x2FFFD }, { 0x30000, 0x3FFFD },
+	{ 0xFF00, 0xFF60 }, { 0xFFE0, 0xFFE6 }, { 0x1F004, 0x1F004 },
+	{ 0x1F0CF, 0x1F0CF }, { 0x1F18E, 0x1F18E }, { 0x1F191, 0x1F19A },
+	{ 0x1F200, 0x1F251 }, { 0x1F260, 0x1F265 }, { 0x1F300, 0x1F64F },
+	{ 0x1F680, 0x1F6FF }, { 0x1F7E0, 0x1F7F0 }, { 0x1F900, 0x1F9FF },
+	{ 0x1FA70, 0x1FAFF }, { 0x20000, 0x2FFFD }, { 0x30000, 0x3FFFD },
 };
 
 static unsigned
@@ -66,8 +80,13 @@ cp_width(unsigned cp)
 		return 0;
 	if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
 		return 0;
-	if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x200B && cp <= 0x200F) ||
-	    (cp >= 0xFE00 && cp <= 0xFE0F))
+	/* Combining diacritical marks (and their extended, supplement,
+	 * symbol and half-mark blocks), zero-width spaces and joiners,
+	 * variation selectors. */
+	if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
+	    (cp >= 0x1DC0 && cp <= 0x1DFF) || (cp >= 0x200B && cp <= 0x200F) ||
+	    (cp >= 0x20D0 && cp <= 0x20FF) || (cp >= 0xFE00 && cp <= 0xFE0F) ||
+	    (cp >= 0xFE20 && cp <= 0xFE2F))
 		return 0;
 	for (i = 0; i < FQ_ARRAY_SIZE(wide); i++)
 		if (cp >= wide[i].lo && cp <= wide[i].hi)
@@ -95,6 +114,8 @@ fq_buf_add_cols(struct fq_buf *out, const char *s, size_t width, bool pad)
 	if (total <= width) {
 		fq_buf_adds(out, s);
 		w = total;
+	} else if (width == 0) {
+		return;			/* not even room for the "…" */
 	} else {
 		while (*p) {
 			int cw;
@@ -161,6 +182,82 @@ fq_mask_id_number(struct fq_buf *out, const char *id)
 
 static size_t mask_record(const struct fq_record *r, struct fq_node *n);
 
+static bool
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+size_t
+fq_mask_text(struct fq_buf *out, const char *s)
+{
+	size_t n = 0;
+
+	while (*s) {
+		size_t run = 0;
+
+		if (!is_digit(*s)) {
+			fq_buf_addch(out, *s++);
+			continue;
+		}
+		while (is_digit(s[run]))
+			run++;
+		if (run == 17 && (s[run] == 'X' || s[run] == 'x'))
+			run++;
+		/* 0394-5550001: an area code, a dash, 7 or 8 digits */
+		if (run >= 3 && run <= 4 && s[0] == '0' && s[run] == '-') {
+			size_t t = 0;
+
+			while (is_digit(s[run + 1 + t]))
+				t++;
+			if (t == 7 || t == 8) {
+				char *num = fq_xstrndup(s, run + 1 + t);
+
+				fq_mask_phone(out, num);
+				free(num);
+				s += run + 1 + t;
+				n++;
+				continue;
+			}
+		}
+		if (run == 11 && s[0] == '1') {
+			char *num = fq_xstrndup(s, run);
+
+			fq_mask_phone(out, num);
+			free(num);
+			n++;
+		} else if (run == 15 || run == 18) {
+			char *num = fq_xstrndup(s, run);
+
+			fq_mask_id_number(out, num);
+			free(num);
+			n++;
+		} else {
+			fq_buf_add(out, s, run);
+		}
+		s += run;
+	}
+	return n;
+}
+
+static size_t
+scrub_scalar(struct fq_node *v)
+{
+	struct fq_buf b = FQ_BUF_INIT;
+	size_t n;
+
+	if (v->kind != FQ_NODE_SCALAR || !v->str[0])
+		return 0;
+	n = fq_mask_text(&b, v->str);
+	if (!n) {
+		fq_buf_release(&b);
+		return 0;
+	}
+	free(v->str);
+	v->str = fq_buf_detach(&b, NULL);
+	return n;
+}
+
 static size_t
 mask_scalar(const char *pii, struct fq_node *v)
 {
@@ -191,6 +288,8 @@ mask_value(const struct fq_field *f, enum fq_type t, struct fq_node *v)
 	}
 	if (f->pii)
 		return mask_scalar(f->pii, v);
+	if (t == FQ_T_STRING || t == FQ_T_TEXT)
+		return scrub_scalar(v);
 	return 0;
 }
 
@@ -251,6 +350,18 @@ newline(struct fq_buf *out, int indent, int depth)
 		fq_buf_addch(out, ' ');
 }
 
+/* A valid int or money value as a JSON number: the schema allows
+ * leading zeros ("007"), JSON does not. */
+static void
+json_number(struct fq_buf *out, const char *s)
+{
+	if (*s == '-')
+		fq_buf_addch(out, *s++);
+	while (s[0] == '0' && isdigit((unsigned char)s[1]))
+		s++;
+	fq_buf_adds(out, s);
+}
+
 static void json_value(struct fq_buf *out, const struct fq_field *f,
 	enum fq_type t, const struct fq_record *r, const struct fq_node *n,
 	int indent, int depth);
@@ -308,9 +419,10 @@ json_value(struct fq_buf *out, const struct fq_field *f, enum fq_type t,
 		return;
 	case FQ_NODE_SCALAR:
 		if ((t == FQ_T_INT && fq_valid_int(n->str)) ||
-		    (t == FQ_T_MONEY && fq_valid_money(n->str)) ||
-		    (t == FQ_T_BOOL && (!strcmp(n->str, "true") ||
-		     !strcmp(n->str, "false"))))
+		    (t == FQ_T_MONEY && fq_valid_money(n->str)))
+			json_number(out, n->str);
+		else if (t == FQ_T_BOOL && (!strcmp(n->str, "true") ||
+		    !strcmp(n->str, "false")))
 			fq_buf_adds(out, n->str);
 		else
 			fq_json_str(out, n->str);

@@ -77,6 +77,32 @@ START_TEST(test_html_str)
 }
 END_TEST
 
+static const struct {
+	const char *in, *want;
+	size_t n;
+} texts[] = {
+	{ "电话13800000001联系", "电话138****0001联系", 1 },
+	{ "13800000001、13900000002", "138****0001、139****0002", 2 },
+	{ "座机0394-5550001", "座机0394-***0001", 1 },
+	{ "身份证411623196801011234号", "身份证4116**********1234号", 1 },
+	{ "41162319680101123X", "4116**********123X", 1 },
+	{ "QSZ-2024-000001 于2024-03-05 受理，金额8000.00元", 
+	  "QSZ-2024-000001 于2024-03-05 受理，金额8000.00元", 0 },
+	{ "138000000012", "138000000012", 0 },	/* 12 digits: not a phone */
+	{ "23800000001", "23800000001", 0 },	/* mobiles start with 1 */
+	{ "", "", 0 },
+};
+
+START_TEST(test_mask_text)
+{
+	struct fq_buf b = FQ_BUF_INIT;
+
+	ck_assert_uint_eq(fq_mask_text(&b, texts[_i].in), texts[_i].n);
+	ck_assert_str_eq(b.buf, texts[_i].want);
+	fq_buf_release(&b);
+}
+END_TEST
+
 Suite *
 fq_money_suite(void)
 {
@@ -87,6 +113,8 @@ fq_money_suite(void)
 		(int)(sizeof(rows) / sizeof(rows[0])));
 	tcase_add_test(t, test_money_capital_bad);
 	tcase_add_test(t, test_html_str);
+	tcase_add_loop_test(t, test_mask_text, 0,
+		(int)(sizeof(texts) / sizeof(texts[0])));
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -798,16 +798,18 @@ static const struct {
 	{ "é", true, 1 },
 	{ "😀", true, 1 },
 	{ "吉𠮷", true, 2 },
-	{ "a\xff" "b", false, 3 },		/* invalid bytes count one each */
+	/* Every byte that is not part of a valid character counts one. */
+	{ "a\xff" "b", false, 3 },
 	{ "a\x80" "b", false, 3 },		/* stray continuation byte */
 	{ "\xc3", false, 1 },			/* cut short */
-	{ "\xe4\xb8", false, 1 },
-	{ "\xe4\xb8x", false, 2 },
-	{ "\xed\xa0\x80", false, 1 },		/* surrogate */
-	{ "\xf4\x90\x80\x80", false, 1 },	/* above U+10FFFF */
-	{ "\xc0\xaf", false, 1 },		/* overlong '/' */
-	{ "\xe0\x80\xaf", false, 1 },		/* overlong '/' */
-	{ "\xf0\x80\x80\xaf", false, 1 },	/* overlong '/' */
+	{ "\xe4\xb8", false, 2 },
+	{ "\xe4\xb8x", false, 3 },
+	{ "x\xe4\xb8\xad\xb8", false, 3 },	/* 中 and a stray byte */
+	{ "\xed\xa0\x80", false, 3 },		/* surrogate */
+	{ "\xf4\x90\x80\x80", false, 4 },	/* above U+10FFFF */
+	{ "\xc0\xaf", false, 2 },		/* overlong '/' */
+	{ "\xe0\x80\xaf", false, 3 },		/* overlong '/' */
+	{ "\xf0\x80\x80\xaf", false, 4 },	/* overlong '/' */
 	{ "\xf8\x88\x80\x80\x80", false, 5 },	/* 5-byte form */
 };
 

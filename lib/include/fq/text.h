@@ -27,8 +27,15 @@ void fq_buf_add_cols(struct fq_buf *out, const char *s, size_t width,
 void fq_mask_phone(struct fq_buf *out, const char *phone);
 void fq_mask_id_number(struct fq_buf *out, const char *id);
 
+/* Append s with every phone number (11-digit mobile starting with 1,
+ * landline 0AAA-NNNNNNN) and ID number (15 or 18 characters) in it
+ * masked; returns how many were masked.  For free text such as a summary
+ * or a note, where a clerk may have typed a number. */
+size_t fq_mask_text(struct fq_buf *out, const char *s);
+
 /* Mask, in place, every field the schema marks pii in a tree that is an
- * instance of record.  Returns the number of values masked. */
+ * instance of record, and numbers typed into its text fields
+ * (fq_mask_text).  Returns the number of values masked. */
 size_t fq_mask_tree(const fq_schema *s, const char *record, struct fq_node *n);
 
 /* Append s as a JSON string literal. */
