@@ -201,6 +201,21 @@ const char *fq_cli_guess_agency(const char *org);
 /* The referral numbered n (its "n" field) in c, or NULL. */
 struct fq_node *fq_cli_referral(struct fq_node *c, const char *n);
 
+/*
+ * The whole of a program that closes a case without an agreement
+ * (reject, refuse, withdraw): options --on, --party, --reason; the event
+ * note starts with label.  Returns the exit code for main().
+ */
+struct fq_close_step {
+	const char *prog;	/* "fq-reject" */
+	const char *verb;	/* lifecycle verb: "reject" */
+	const char *outcome;	/* "rejected" */
+	const char *label;	/* event note: "不予受理" */
+	bool reason_required;
+};
+int fq_cli_close_main(int argc, char **argv, const char *const *usage,
+	const struct fq_close_step *step);
+
 /* A date option: YYYY-MM-DD, not after today (exit 2 otherwise). */
 const char *fq_cli_date(const struct fq_cli *cli, const char *option,
 	const char *value, bool future_ok);
