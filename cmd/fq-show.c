@@ -147,8 +147,16 @@ show_text(struct fq_cli *cli, const struct fq_node *c)
 
 			fq_buf_add_cols(&k, label(cli, "event_kinds",
 				fq_map_str(e, "kind")), 10, true);
-			printf("  %.10s %.5s  %s", at ? at : "",
-				at && strlen(at) > 11 ? at + 11 : "", k.buf);
+			const char *eff = fq_map_str(e, "effective_on");
+
+			/* A step recorded later than it happened shows the
+			 * day it took effect. */
+			if (eff)
+				printf("  %s %-5s  %s", eff, "", k.buf);
+			else
+				printf("  %.10s %.5s  %s", at ? at : "",
+					at && strlen(at) > 11 ? at + 11 : "",
+					k.buf);
 			fq_buf_release(&k);
 			if (fq_map_str(e, "actor"))
 				printf("  %s", fq_map_str(e, "actor"));

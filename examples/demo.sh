@@ -18,14 +18,14 @@ a=$(fq new --title 王某甲与王某乙宅基地滴水檐纠纷 --category 宅�
 	--summary '两家因滴水檐及排水沟界址发生争执，多次口角' \
 	--party 王某甲:申请人:13800000001 --party 王某乙:被申请人:13800000003 \
 	--village 前王村 --grid 前王村第2网格 --accepted 2024-03-05 --mediator 李调解)
-fq note --kind session "$a" 第一次调解，双方同意重新测量界址 >/dev/null
-fq note --kind visit_site "$a" 现场查看排水沟走向 >/dev/null
+FQ_TODAY=2024-03-08 fq note --kind session "$a" 第一次调解，双方同意重新测量界址 >/dev/null
+FQ_TODAY=2024-03-15 fq note --kind visit_site "$a" 现场查看排水沟走向 >/dev/null
 
 b=$(fq new --title 张某赡养费分担纠纷 --category marriage_family \
 	--summary '三兄弟对赡养老人费用分担有分歧' --source police_transfer \
 	--party 张某:applicant --party 张某某:respondent --party 张某某某 \
 	--village 后张村 --accepted 2024-03-07)
-fq note "$b" 电话联系三方，约定3月25日到调委会面谈 >/dev/null
+FQ_TODAY=2024-03-08 fq note "$b" 电话联系三方，约定到调委会面谈 >/dev/null
 
 fq new --title 后张村8户与某公司补偿款分配纠纷 --category 征地拆迁 \
 	--summary '征地补偿款分配不均，8户约20人多次到镇政府反映' \
@@ -42,6 +42,23 @@ fq new --title 孙某彩礼返还纠纷 --category 彩礼 --summary '订婚后�
 	--party 孙某:申请人:13800000004 --party 钱某 --accepted 2024-03-18 \
 	--risk yellow --plan '村调委会与司法所联合调解' --lead 李副镇长 >/dev/null
 
+# The first case reaches an agreement, is visited and struck off.
+fq agree "$a" --form written --number '（2024）青人调协字第1号' --amount 3000 \
+	--effective 2024-03-28 --perform by:2024-04-10 \
+	--terms '王某乙于4月10日前改建排水沟，赔偿王某甲损失叁仟元' >/dev/null
+fq visit "$a" --method phone --satisfaction 满意 --on 2024-04-12 --performance performed >/dev/null
+fq close "$a" --performed 2024-04-10 --on 2024-04-12 >/dev/null
+
+# The second goes to the police station (警调) and comes back.
+fq mediate "$b" --mediator 陈调解 --on 2024-03-09 >/dev/null
+fq refer "$b" --to 青山派出所 --kind transfer --channel 警调 --on 2024-03-12 >/dev/null
+fq receive "$b" --referral 1 --on 2024-03-13 >/dev/null
+
+# A case the court delegates to us (诉调, 委派): 30 days from 签收.
+fq receive --from 青山人民法庭 --kind delegate --channel 诉调 --doc '（2024）青法委调字第3号' \
+	--title 刘某与某商店买卖合同纠纷 --category 合同 --summary '购买农机质量问题，要求退货' \
+	--party 刘某:申请人:13800000006 --party 某农机商店:被申请人 --on 2024-04-15 >/dev/null
+
 echo
 echo "== fq list (all cases) =="
 fq list
@@ -51,6 +68,9 @@ fq list overdue
 echo
 echo "== fq show $a =="
 fq show "$a"
+echo
+echo "== fq due (督办) =="
+fq due --within 7
 echo
 echo "== fq log $a =="
 fq log "$a"

@@ -1,0 +1,431 @@
+/*
+ * check_deadline.c: the due dates of a case (lib/deadline.c).
+ *
+ * The real holiday calendar (schemas/holidays) is used, so the dates
+ * below follow the State Council's 2024 notice: Qingming 4-6 April with
+ * Sunday 7 April worked, Labour Day 1-5 May with Saturday 11 May worked,
+ * National Day 1-7 October with Sunday 29 September and Saturday 12
+ * October worked.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fq/date.h"
+#include "fq/deadline.h"
+#include "fq/node.h"
+
+#ifndef FQ_TEST_SCHEMA_DIR
+#error "FQ_TEST_SCHEMA_DIR must name the source tree's schemas directory"
+#endif
+#define HOLIDAY_DIR FQ_TEST_SCHEMA_DIR "/holidays"
+
+Suite *fq_deadline_suite(void);
+
+static fq_calendar *cal;
+
+static void
+cal_setup(void)
+{
+	struct fq_error err = FQ_ERROR_INIT;
+
+	if (fq_calendar_load(&cal, HOLIDAY_DIR, &err) != FQ_OK)
+		ck_abort_msg("cannot load %s: %s:%u: %s", HOLIDAY_DIR,
+			err.file, err.line, err.msg);
+}
+
+static void
+cal_teardown(void)
+{
+	fq_calendar_free(cal);
+	cal = NULL;
+}
+
+static struct fq_node *
+parse_ok(const char *yaml)
+{
+	struct fq_error err = FQ_ERROR_INIT;
+	struct fq_node *n = NULL;
+
+	if (fq_yaml_parse(&n, yaml, strlen(yaml), "test.yaml", &err) != FQ_OK)
+		ck_abort_msg("cannot parse: %u:%u: %s", err.line, err.column,
+			err.msg);
+	return n;
+}
+
+#define BASE \
+	"id: QSZ-2024-000001\n" \
+	"title: 排水纠纷\n" \
+	"risk_color: blue\n" \
+	"created_at: 2024-03-05T09:00:00+08:00\n"
+
+/* Test: due_on of a case
+ * Description: R1 (accepted, mediating: accepted_on + the mediation
+ * period, moved off rest days, or extended_until), R15 (reported:
+ * reported_on + triage working days), R7 (red or yellow without a plan),
+ * the earliest wins, and a closed case has none. */
+static const struct {
+	const char *what;
+	const char *yaml;	/* BASE is prepended */
+	const char *config;	/* fq.yaml, or NULL */
+	bool no_cal;
+	const char *due;	/* NULL: no due_on */
+} dues[] = {
+	{ "Qingming: 5 April is a holiday, Sunday 7 April is worked",
+	  "status: mediating\naccepted_on: 2024-03-05\n", NULL, false,
+	  "2024-04-07" },
+	{ "accepted counts like mediating",
+	  "status: accepted\naccepted_on: 2024-03-05\n", NULL, false,
+	  "2024-04-07" },
+	{ "without a calendar only weekends rest",
+	  "status: mediating\naccepted_on: 2024-03-05\n", NULL, true,
+	  "2024-04-05" },
+	{ "a month from 31 January ends on 29 February",
+	  "status: mediating\naccepted_on: 2024-01-31\n", NULL, false,
+	  "2024-02-29" },
+	{ "a month from 31 January 2023 ends on 28 February",
+	  "status: mediating\naccepted_on: 2023-01-31\n", NULL, false,
+	  "2023-02-28" },
+	{ "last day on a Saturday moves to Monday",
+	  "status: mediating\naccepted_on: 2024-02-09\n", NULL, false,
+	  "2024-03-11" },
+	{ "reported: 3 working days",
+	  "status: reported\nreported_on: 2024-03-05\n", NULL, false,
+	  "2024-03-08" },
+	{ "reported over a weekend",
+	  "status: reported\nreported_on: 2024-03-07\n", NULL, false,
+	  "2024-03-12" },
+	{ "reported before National Day: 调休 Sunday counts",
+	  "status: reported\nreported_on: 2024-09-27\n", NULL, false,
+	  "2024-10-08" },
+	{ "reported: accepted_on plays no part",
+	  "status: reported\nreported_on: 2024-03-05\n"
+	  "accepted_on: 2024-01-01\n", NULL, false, "2024-03-08" },
+	{ "reported without reported_on",
+	  "status: reported\n", NULL, false, NULL },
+	{ "mediating without accepted_on",
+	  "status: mediating\n", NULL, false, NULL },
+	{ "closed: due_on removed",
+	  "status: closed\naccepted_on: 2024-03-05\ndue_on: 2024-04-07\n",
+	  NULL, false, NULL },
+	{ "archived: due_on removed",
+	  "status: archived\naccepted_on: 2024-03-05\ndue_on: 2024-04-07\n",
+	  NULL, false, NULL },
+	{ "no status: due_on removed",
+	  "accepted_on: 2024-03-05\ndue_on: 2024-04-07\n", NULL, false, NULL },
+	{ "an old due_on is replaced",
+	  "status: mediating\naccepted_on: 2024-03-05\ndue_on: 2000-01-01\n",
+	  NULL, false, "2024-04-07" },
+	{ "extended_until wins",
+	  "status: mediating\naccepted_on: 2024-03-05\n"
+	  "extended_until: 2024-05-20\n", NULL, false, "2024-05-20" },
+	{ "extended_until on a holiday is kept as agreed",
+	  "status: mediating\naccepted_on: 2024-03-05\n"
+	  "extended_until: 2024-05-01\n", NULL, false, "2024-05-01" },
+	{ "fq.yaml: 30 days",
+	  "status: mediating\naccepted_on: 2024-01-31\n",
+	  "deadlines:\n  mediation: 30 days\n", false, "2024-03-01" },
+	{ "fq.yaml: 30日",
+	  "status: mediating\naccepted_on: 2024-01-31\n",
+	  "deadlines:\n  mediation: 30日\n", false, "2024-03-01" },
+	{ "fq.yaml: 2 months into Labour Day",
+	  "status: mediating\naccepted_on: 2024-03-05\n",
+	  "deadlines:\n  mediation: 2 months\n", false, "2024-05-06" },
+	{ "fq.yaml: another key leaves mediation alone",
+	  "status: mediating\naccepted_on: 2024-03-05\n",
+	  "deadlines:\n  triage: 5 workdays\n", false, "2024-04-07" },
+	{ "fq.yaml: triage 5 workdays",
+	  "status: reported\nreported_on: 2024-03-05\n",
+	  "deadlines:\n  triage: 5 workdays\n", false, "2024-03-12" },
+	{ "fq.yaml without deadlines",
+	  "status: mediating\naccepted_on: 2024-03-05\n",
+	  "unit: QSZ\nname: 青山镇\n", false, "2024-04-07" },
+	{ "red without a plan: the plan is due first",
+	  "status: mediating\naccepted_on: 2024-03-05\nrisk_color: red\n",
+	  NULL, false, "2024-03-08" },
+	{ "red with a plan",
+	  "status: mediating\naccepted_on: 2024-03-05\nrisk_color: red\n"
+	  "plan: 包案领导牵头\n", NULL, false, "2024-04-07" },
+};
+
+START_TEST(test_deadline_update_due)
+{
+	struct fq_buf doc = FQ_BUF_INIT;
+	struct fq_error err = FQ_ERROR_INIT;
+	struct fq_node *c, *config = NULL;
+	const char *yaml = dues[_i].yaml;
+
+	/* A case that sets risk_color itself replaces BASE's. */
+	if (strstr(yaml, "risk_color:")) {
+		fq_buf_adds(&doc, "id: QSZ-2024-000001\n"
+			"created_at: 2024-03-05T09:00:00+08:00\n");
+		fq_buf_adds(&doc, yaml);
+	} else {
+		fq_buf_addf(&doc, BASE "%s", yaml);
+	}
+	c = parse_ok(doc.buf);
+	if (dues[_i].config)
+		config = parse_ok(dues[_i].config);
+	ck_assert_msg(fq_case_update_due(c, dues[_i].no_cal ? NULL : cal,
+		config, &err) == FQ_OK, "%s: %s", dues[_i].what, err.msg);
+	if (dues[_i].due) {
+		ck_assert_msg(fq_map_str(c, "due_on") != NULL, "%s: no due_on",
+			dues[_i].what);
+		ck_assert_msg(!strcmp(fq_map_str(c, "due_on"), dues[_i].due),
+			"%s: due %s, want %s", dues[_i].what,
+			fq_map_str(c, "due_on"), dues[_i].due);
+	} else {
+		ck_assert_msg(fq_map_get(c, "due_on") == NULL,
+			"%s: due_on %s, want none", dues[_i].what,
+			fq_map_str(c, "due_on"));
+	}
+	/* Running it again changes nothing. */
+	ck_assert_int_eq(fq_case_update_due(c, dues[_i].no_cal ? NULL : cal,
+		config, &err), FQ_OK);
+	if (dues[_i].due)
+		ck_assert_str_eq(fq_map_str(c, "due_on"), dues[_i].due);
+	else
+		ck_assert_ptr_null(fq_map_get(c, "due_on"));
+	fq_node_free(config);
+	fq_node_free(c);
+	fq_buf_release(&doc);
+}
+END_TEST
+
+/* A replaced due_on keeps its place in the file. */
+START_TEST(test_deadline_due_keeps_place)
+{
+	struct fq_node *c = parse_ok(BASE "status: mediating\n"
+		"due_on: 2000-01-01\naccepted_on: 2024-03-05\n");
+	long at = fq_map_index(c, "due_on");
+
+	ck_assert_int_eq(fq_case_update_due(c, cal, NULL, NULL), FQ_OK);
+	ck_assert_int_eq(fq_map_index(c, "due_on"), at);
+	ck_assert_str_eq(fq_map_str(c, "due_on"), "2024-04-07");
+	fq_node_free(c);
+}
+END_TEST
+
+/* Test: a bad period in fq.yaml
+ * Description: the error names the setting (deadlines.KEY) so the clerk
+ * knows what to fix; a setting the case does not use is not read. */
+static const struct {
+	const char *yaml;
+	const char *config;
+	const char *msg;	/* NULL: no error expected */
+} bad_configs[] = {
+	{ "status: mediating\naccepted_on: 2024-03-05\n",
+	  "deadlines:\n  mediation: soon\n", "deadlines.mediation" },
+	{ "status: mediating\naccepted_on: 2024-03-05\n",
+	  "deadlines:\n  mediation: 0 days\n", "deadlines.mediation" },
+	{ "status: accepted\naccepted_on: 2024-03-05\n",
+	  "deadlines:\n  mediation: \"30\"\n", "deadlines.mediation" },
+	{ "status: mediating\naccepted_on: 2024-03-05\n",
+	  "deadlines:\n  mediation: 1月\n", "deadlines.mediation" },
+	{ "status: reported\nreported_on: 2024-03-05\n",
+	  "deadlines:\n  triage: three workdays\n", "deadlines.triage" },
+	{ "status: reported\nreported_on: 2024-03-05\n",
+	  "deadlines:\n  mediation: soon\n", NULL },
+	{ "status: closed\naccepted_on: 2024-03-05\n",
+	  "deadlines:\n  mediation: soon\n", NULL },
+};
+
+START_TEST(test_deadline_bad_config)
+{
+	struct fq_buf doc = FQ_BUF_INIT;
+	struct fq_error err = FQ_ERROR_INIT;
+	struct fq_node *c, *config;
+	int r;
+
+	fq_buf_addf(&doc, BASE "%s", bad_configs[_i].yaml);
+	c = parse_ok(doc.buf);
+	config = parse_ok(bad_configs[_i].config);
+	r = fq_case_update_due(c, cal, config, &err);
+	if (!bad_configs[_i].msg) {
+		ck_assert_msg(r == FQ_OK, "%s", err.msg);
+	} else {
+		ck_assert_int_eq(r, FQ_EUSAGE);
+		ck_assert_int_eq(err.code, FQ_EUSAGE);
+		ck_assert_msg(strstr(err.msg, bad_configs[_i].msg) != NULL,
+			"message '%s' lacks '%s'", err.msg,
+			bad_configs[_i].msg);
+		/* No error struct: the same code, no crash. */
+		ck_assert_int_eq(fq_case_update_due(c, cal, config, NULL),
+			FQ_EUSAGE);
+	}
+	fq_node_free(config);
+	fq_node_free(c);
+	fq_buf_release(&doc);
+}
+END_TEST
+
+/* A date in the case that is not a date is an error, not a guess. */
+START_TEST(test_deadline_bad_date)
+{
+	struct fq_node *c = parse_ok(BASE "status: mediating\n"
+		"accepted_on: 2024-02-30\n");
+	struct fq_error err = FQ_ERROR_INIT;
+
+	ck_assert_int_lt(fq_case_update_due(c, cal, NULL, &err), 0);
+	ck_assert_ptr_nonnull(strstr(err.msg, "2024-02-30"));
+	fq_node_free(c);
+}
+END_TEST
+
+static const struct {
+	const char *config;	/* NULL: no fq.yaml */
+	const char *key, *def;
+	int amount;
+	enum fq_period_unit unit;
+} periods[] = {
+	{ NULL, "mediation", "1 month", 1, FQ_PERIOD_MONTHS },
+	{ "unit: QSZ\n", "triage", "3 workdays", 3, FQ_PERIOD_WORKDAYS },
+	{ "deadlines:\n  mediation: 30 days\n", "mediation", "1 month", 30,
+	  FQ_PERIOD_DAYS },
+	{ "deadlines:\n  mediation: 30 days\n", "triage", "3 workdays", 3,
+	  FQ_PERIOD_WORKDAYS },
+	{ "deadlines:\n  visit: 十五日\n", "visit", "15 days", 15,
+	  FQ_PERIOD_DAYS },
+	{ "deadlines:\n  plan_red: 24小时\n", "plan_red", "3 days", 24,
+	  FQ_PERIOD_HOURS },
+	{ "deadlines:\n  mediation: ~\n", "mediation", "1 month", 1,
+	  FQ_PERIOD_MONTHS },
+};
+
+START_TEST(test_deadline_period)
+{
+	struct fq_node *config = periods[_i].config ?
+		parse_ok(periods[_i].config) : NULL;
+	struct fq_error err = FQ_ERROR_INIT;
+	struct fq_period p = { 0, FQ_PERIOD_DAYS };
+
+	ck_assert_msg(fq_deadline_period(&p, config, periods[_i].key,
+		periods[_i].def, &err) == FQ_OK, "%s", err.msg);
+	ck_assert_int_eq(p.amount, periods[_i].amount);
+	ck_assert_int_eq(p.unit, periods[_i].unit);
+	fq_node_free(config);
+}
+END_TEST
+
+START_TEST(test_deadline_period_bad)
+{
+	struct fq_node *config = parse_ok("deadlines:\n  visit: 15\n");
+	struct fq_error err = FQ_ERROR_INIT;
+	struct fq_period p = { 7, FQ_PERIOD_DAYS };
+
+	ck_assert_int_eq(fq_deadline_period(&p, config, "visit", "15 days",
+		&err), FQ_EUSAGE);
+	ck_assert_ptr_nonnull(strstr(err.msg, "deadlines.visit"));
+	ck_assert_ptr_nonnull(strstr(err.msg, "fq.yaml"));
+	ck_assert_int_eq(p.amount, 7);		/* left alone */
+	ck_assert_int_eq(fq_deadline_period(&p, config, "visit", "15 days",
+		NULL), FQ_EUSAGE);
+	fq_node_free(config);
+}
+END_TEST
+
+static const struct {
+	const char *a, *b;
+	int days;
+} betweens[] = {
+	{ "2024-03-01", "2024-03-31", 30 },
+	{ "2024-03-31", "2024-03-01", -30 },
+	{ "2024-02-28", "2024-03-01", 2 },
+	{ "2023-02-28", "2023-03-01", 1 },
+	{ "2024-01-01", "2025-01-01", 366 },
+	{ "2024-03-05", "2024-03-05", 0 },
+	{ "2024-02-30", "2024-03-01", 0 },
+	{ "2024-03-01", "yesterday", 0 },
+	{ NULL, "2024-03-01", 0 },
+	{ "2024-03-01", NULL, 0 },
+};
+
+START_TEST(test_deadline_days_between)
+{
+	ck_assert_int_eq(fq_days_between(betweens[_i].a, betweens[_i].b),
+		betweens[_i].days);
+}
+END_TEST
+
+struct seen {
+	char rules[128];
+	char dues[256];
+	int calls, stop_at;
+};
+
+static int
+collect(const struct fq_deadline *d, void *data)
+{
+	struct seen *s = data;
+	size_t l;
+
+	s->calls++;
+	l = strlen(s->rules);
+	snprintf(s->rules + l, sizeof(s->rules) - l, "%s%s", l ? " " : "",
+		d->rule);
+	l = strlen(s->dues);
+	snprintf(s->dues + l, sizeof(s->dues) - l, "%s%s", l ? " " : "",
+		d->due);
+	ck_assert_ptr_nonnull(d->what);
+	return s->calls == s->stop_at ? 42 : 0;
+}
+
+/* Every active deadline is reported, the earliest is due_on, and a
+ * callback's non-zero return stops the walk and is returned. */
+START_TEST(test_deadline_each)
+{
+	struct fq_node *c = parse_ok(BASE
+		"status: mediating\naccepted_on: 2024-03-05\n"
+		"referrals:\n"
+		"- \"n\": 1\n  state: sent\n  due_receipt: 2024-03-08\n"
+		"  due_result: 2024-03-20\n"
+		"- \"n\": 2\n  state: returned\n  due_result: 2024-03-01\n");
+	struct fq_error err = FQ_ERROR_INIT;
+	struct seen s;
+
+	memset(&s, 0, sizeof(s));
+	ck_assert_int_eq(fq_case_deadlines(c, cal, NULL, collect, &s, &err),
+		FQ_OK);
+	ck_assert_str_eq(s.rules, "R1 receipt result");
+	ck_assert_str_eq(s.dues, "2024-04-07 2024-03-08 2024-03-20");
+	ck_assert_int_eq(fq_case_update_due(c, cal, NULL, &err), FQ_OK);
+	ck_assert_str_eq(fq_map_str(c, "due_on"), "2024-03-08");
+
+	memset(&s, 0, sizeof(s));
+	s.stop_at = 2;
+	ck_assert_int_eq(fq_case_deadlines(c, cal, NULL, collect, &s, &err),
+		42);
+	ck_assert_int_eq(s.calls, 2);
+	fq_node_free(c);
+}
+END_TEST
+
+Suite *
+fq_deadline_suite(void)
+{
+	Suite *s = suite_create("deadline");
+	TCase *tc;
+
+#define LOOP(tc, fn, table) \
+	tcase_add_loop_test(tc, fn, 0, \
+		(int)(sizeof(table) / sizeof((table)[0])))
+
+	tc = tcase_create("due");
+	tcase_add_checked_fixture(tc, cal_setup, cal_teardown);
+	LOOP(tc, test_deadline_update_due, dues);
+	tcase_add_test(tc, test_deadline_due_keeps_place);
+	LOOP(tc, test_deadline_bad_config, bad_configs);
+	tcase_add_test(tc, test_deadline_bad_date);
+	tcase_add_test(tc, test_deadline_each);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("period");
+	LOOP(tc, test_deadline_period, periods);
+	tcase_add_test(tc, test_deadline_period_bad);
+	LOOP(tc, test_deadline_days_between, betweens);
+	suite_add_tcase(s, tc);
+#undef LOOP
+
+	return s;
+}
