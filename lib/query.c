@@ -97,7 +97,8 @@ fq_filter_parse(struct fq_filter *out, const fq_schema *s, const char *arg,
 		strcpy(out->to, to);
 		if ((*out->from && !fq_valid_date(out->from)) ||
 		    (*out->to && !fq_valid_date(out->to)) ||
-		    (!*out->from && !*out->to))
+		    (!*out->from && !*out->to) ||
+		    (*out->from && *out->to && strcmp(out->from, out->to) > 0))
 			goto bad;
 		return FQ_OK;
 	}
