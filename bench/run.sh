@@ -48,10 +48,13 @@ for n in "$@"; do
 		kb=$(peak_kb "$@")
 		printf '%-8s %-44s %10s %10s\n' "$n" "$label" "$ms" "$kb"
 	}
+	printf '#!/bin/sh\nrm -f "$1/.git/fq/index"; exec "%s/fq-list" -C "$1" status:mediating\n' "$bin" > "$out/cold-list"
+	row "fq list status:mediating (index deleted)" sh "$out/cold-list" "$repo"
 	row "fq list status:mediating" "$bin/fq-list" -C "$repo" status:mediating
 	row "fq list overdue" "$bin/fq-list" -C "$repo" overdue
 	row "fq list --format json (all)" "$bin/fq-list" -C "$repo" --format json
 	row "fq show ID" "$bin/fq-show" -C "$repo" QSZ-2020-000010
+	row "fq due" "$bin/fq-due" -C "$repo"
 	row "fq new" "$bin/fq-new" -C "$repo" --title 基准测试 --category neighbor \
 		--summary 基准 --party 王某 --accepted 2025-01-15
 	row "fq note ID" "$bin/fq-note" -C "$repo" QSZ-2020-000010 基准记录
