@@ -8,15 +8,38 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Every command, in the order of DESIGN.md §4, for 'fq --help'. */
 static const char *const commands[][2] = {
 	{ "init", "create a case repository" },
-	{ "new", "register a case" },
-	{ "show", "show one case with its timeline" },
+	{ "new", "register a case (accepted, or --reported from screening)" },
+	{ "show", "show one case with its timeline; print documents" },
 	{ "list", "list and filter cases" },
 	{ "note", "add an event to a case's log" },
-	{ "edit", "edit a case in $EDITOR" },
+	{ "accept", "accept a reported case (T3)" },
+	{ "reject", "close a case as not accepted, 不予受理 (T4)" },
+	{ "refuse", "close a case a party refused to mediate (T5)" },
+	{ "mediate", "start mediating, with the mediators (T6)" },
+	{ "withdraw", "close a case the applicant withdrew (T7)" },
+	{ "agree", "record the mediation agreement (T8, T8a)" },
+	{ "fail", "close a case whose mediation failed (T9)" },
+	{ "close", "close an agreed case once performed, 销号 (T13)" },
+	{ "reopen", "mediate an agreed or closed case again (T14, T15)" },
+	{ "archive", "archive a closed case, 立卷归档 (T16)" },
+	{ "merge", "close a duplicate into the case it repeats (T21)" },
+	{ "risk", "三色 grading, with plan and lead official (T17)" },
+	{ "extend", "extend the time limit with consent (T18)" },
+	{ "refer", "refer a case to another agency, or cancel it" },
+	{ "receive", "签收 of a referral, or register an inbound one" },
+	{ "return", "feedback (反馈) on a referral, with its result" },
+	{ "visit", "record a follow-up visit, 回访 (T19)" },
+	{ "confirm", "record 司法确认 of an agreement (T20)" },
+	{ "edit", "edit a case in $EDITOR, validated before commit" },
 	{ "log", "who changed a case, and when" },
+	{ "due", "overdue and soon-due cases and referrals, 督办" },
 	{ "check", "validate every file and the repository" },
+	{ "import", "import paper-ledger CSV, all or nothing" },
+	{ "export", "all or selected cases out as CSV, JSON or YAML" },
+	{ "report", "the monthly 台账 report to the county" },
 	{ NULL, NULL }
 };
 
@@ -29,7 +52,7 @@ usage(FILE *f)
 		"   or: fq help VERB\n"
 		"   or: fq --help | --version\n\ncommands:\n");
 	for (i = 0; commands[i][0]; i++)
-		fprintf(f, "  %-8s %s\n", commands[i][0], commands[i][1]);
+		fprintf(f, "  %-10s%s\n", commands[i][0], commands[i][1]);
 	fprintf(f, "\n'fq help VERB' shows the manual of fq-VERB.\n");
 }
 
@@ -44,32 +67,71 @@ valid_verb(const char *v)
 	return 1;
 }
 
+/* The directory of this executable into dir; 0 if it cannot be told. */
+static int
+exe_dir(char *dir, size_t size)
+{
+	ssize_t n = readlink("/proc/self/exe", dir, size - 1);
+	char *slash;
+
+	if (n <= 0)
+		return 0;
+	dir[n] = '\0';
+	if (!(slash = strrchr(dir, '/')))
+		return 0;
+	*slash = '\0';
+	return 1;
+}
+
 /* exec fq-VERB beside this executable, else on PATH; returns on failure. */
 static void
 run(const char *verb, char **argv)
 {
 	static char prog[PATH_MAX + 64];
 	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 
 	snprintf(prog, sizeof(prog), "fq-%s", verb);
 	argv[0] = prog;
-	if (n > 0) {
-		char *slash, path[PATH_MAX + 64];
+	if (exe_dir(exe, sizeof(exe))) {
+		char path[PATH_MAX + 64];
 
-		exe[n] = '\0';
-		if ((slash = strrchr(exe, '/'))) {
-			*slash = '\0';
-			snprintf(path, sizeof(path), "%s/fq-%s", exe, verb);
-			if (access(path, X_OK) == 0) {
-				execv(path, argv);
-				fprintf(stderr, "fq: cannot run %s: %s\n", path,
-					strerror(errno));
-				exit(1);
-			}
+		snprintf(path, sizeof(path), "%s/fq-%s", exe, verb);
+		if (access(path, X_OK) == 0) {
+			execv(path, argv);
+			fprintf(stderr, "fq: cannot run %s: %s\n", path,
+				strerror(errno));
+			exit(1);
 		}
 	}
 	execvp(prog, argv);
+}
+
+/*
+ * fq help VERB: the manual of fq-VERB.  The page installed with this
+ * program (../share/man/man1/fq-VERB.1 beside it; the build tree links
+ * man/ there) comes first, shown by man(1) or mandoc(1); else man(1)
+ * looks for it; without either, fq-VERB --help.
+ */
+static int
+help(const char *verb)
+{
+	char exe[PATH_MAX], page[64], path[PATH_MAX + 128];
+	char *args[] = { NULL, "--help", NULL };
+
+	snprintf(page, sizeof(page), "fq-%s", verb);
+	if (exe_dir(exe, sizeof(exe))) {
+		snprintf(path, sizeof(path), "%s/../share/man/man1/%s.1", exe,
+			page);
+		if (access(path, R_OK) == 0) {
+			execlp("man", "man", "-l", path, (char *)NULL);
+			execlp("mandoc", "mandoc", "-a", path, (char *)NULL);
+		}
+	}
+	execlp("man", "man", page, (char *)NULL);
+	/* No man(1): fall back to the short help. */
+	run(verb, args);
+	fprintf(stderr, "fq: no manual for '%s'\n", verb);
+	return 1;
 }
 
 int
@@ -105,8 +167,6 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (!strcmp(argv[i], "help")) {
-		char page[64];
-
 		if (i + 1 >= argc) {
 			usage(stdout);
 			return 0;
@@ -116,16 +176,7 @@ main(int argc, char **argv)
 				argv[i + 1]);
 			return 2;
 		}
-		snprintf(page, sizeof(page), "fq-%s", argv[i + 1]);
-		execlp("man", "man", page, (char *)NULL);
-		/* No man(1): fall back to the short help. */
-		{
-			char *args[] = { NULL, "--help", NULL };
-
-			run(argv[i + 1], args);
-		}
-		fprintf(stderr, "fq: no manual for '%s'\n", argv[i + 1]);
-		return 1;
+		return help(argv[i + 1]);
 	}
 	if (!valid_verb(argv[i])) {
 		fprintf(stderr, "fq: '%s' is not an fq command\n", argv[i]);
