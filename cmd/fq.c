@@ -106,6 +106,34 @@ run(const char *verb, char **argv)
 	execvp(prog, argv);
 }
 
+/* Is there an fq-VERB program beside this executable or on PATH? */
+static int
+have_program(const char *verb)
+{
+	char exe[PATH_MAX], path[PATH_MAX + 64];
+	const char *p = getenv("PATH");
+
+	if (exe_dir(exe, sizeof(exe))) {
+		snprintf(path, sizeof(path), "%s/fq-%s", exe, verb);
+		if (access(path, X_OK) == 0)
+			return 1;
+	}
+	while (p && *p) {
+		size_t n = strcspn(p, ":");
+
+		if (n > 0 && n < PATH_MAX) {
+			snprintf(path, sizeof(path), "%.*s/fq-%s", (int)n, p,
+				verb);
+			if (access(path, X_OK) == 0)
+				return 1;
+		}
+		p += n;
+		if (*p == ':')
+			p++;
+	}
+	return 0;
+}
+
 /*
  * fq help VERB: the manual of fq-VERB.  The page installed with this
  * program (../share/man/man1/fq-VERB.1 beside it; the build tree links
@@ -126,6 +154,10 @@ help(const char *verb)
 			execlp("man", "man", "-l", path, (char *)NULL);
 			execlp("mandoc", "mandoc", "-a", path, (char *)NULL);
 		}
+	}
+	if (!have_program(verb)) {
+		fprintf(stderr, "fq: '%s' is not an fq command\n", verb);
+		return 2;
 	}
 	execlp("man", "man", page, (char *)NULL);
 	/* No man(1): fall back to the short help. */

@@ -87,6 +87,8 @@ like "and shows the fq-new page" "$(cat "$TEST_TMP/help")" "fq-new.*register a c
 like "with its options" "$(cat "$TEST_TMP/help")" "--reported-on"
 exits 2 "fq help with a bad name is a usage error" fq help ../x
 like "naming it" "$(err)" "is not an fq command"
+exits 2 "fq help of a command that does not exist is a usage error" fq help nosuch
+like "naming it" "$(err)" "'nosuch' is not an fq command"
 fq help >"$TEST_TMP/h" 2>&1
 like "fq help alone lists the commands" "$(cat "$TEST_TMP/h")" "^  due "
 
