@@ -51,6 +51,17 @@ for p in $progs; do
 		like "$p.1 has $s" "$body" "^$s\$"
 	done
 done
+# No page for a program that is not there (a stale page after a rename).
+for page in "$man"/fq-*.1; do
+	p=$(basename "$page" .1)
+	ok "$p.1 documents a program that exists" test -f "$FQ_SOURCE_DIR/cmd/$p.c"
+done
+# fq(1) lists every command.
+one=$(mandoc -T ascii "$man/fq.1" | col -bx)
+for p in $progs; do
+	[ "$p" = fq ] && continue
+	like "fq.1 lists $p" "$one" "^ +$p\\(1\\) +[^ ]"
+done
 # The glob found the commands (a broken glob would make this test vacuous).
 like "at least 28 programs were checked" "$nprogs" "^(2[89]|[3-9][0-9])$"
 
