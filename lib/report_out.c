@@ -718,6 +718,7 @@ static const char html_style[] =
 	"vertical-align: top; }\n"
 	"th { background: #eee; font-weight: bold; }\n"
 	"td.n { text-align: right; white-space: nowrap; }\n"
+	"td:first-child, th:first-child { white-space: nowrap; }\n"
 	"tr { page-break-inside: avoid; }\n"
 	"thead { display: table-header-group; }\n"
 	".wide th { writing-mode: horizontal-tb; font-size: 7pt; }\n"
@@ -884,6 +885,7 @@ render_html(fq_report *r, struct fq_buf *out)
 					&tb->cells[k * tb->ncols + j];
 				bool right = c->number ||
 					strchr(c->text, '%') ||
+					!strcmp(c->text, "—") ||
 					(j && strchr(c->text, '/') &&
 					 i == 0);
 
