@@ -387,17 +387,20 @@ build_narrative(fq_report *r)
 		fq_buf_adds(&b, "本月无新增受理的矛盾纠纷。");
 	} else {
 		fq_buf_adds(&b, "本月新增矛盾纠纷以");
+		for (i = 0; i < ntop; i++)
+			fq_buf_addf(&b, "%s%s", i ? "、" : "",
+				r->cats->v[top[i]].label);
+		fq_buf_adds(&b, "为主：");
 		for (i = 0; i < ntop; i++) {
 			long v = r->cat[top[i]].f.n[FQ_FIG_NEW];
 			long tenths = (v * 2000 / n[FQ_FIG_NEW] + 1) / 2;
 
-			fq_buf_addf(&b, "%s%s（%ld件，占%ld.%ld%%，较上月", i ?
-				"、" : "", r->cats->v[top[i]].label, v,
+			fq_buf_addf(&b, "%s%s%ld件，占%ld.%ld%%，较上月", i ?
+				"；" : "", r->cats->v[top[i]].label, v,
 				tenths / 10, tenths % 10);
 			change(&b, v, r->pcat[top[i]].f.n[FQ_FIG_NEW]);
-			fq_buf_adds(&b, "）");
 		}
-		fq_buf_adds(&b, "为主。");
+		fq_buf_adds(&b, "。");
 	}
 	narr_add(r, "主要特点", &b);
 
