@@ -52,9 +52,8 @@ each(const char *relpath, const char *oid, void *data)
 	struct fq_node *c = NULL;
 	const char *unit;
 
-	(void)oid;
 	fq_buf_reset(&x->data);
-	if (fq_store_read_head(x->st, relpath, &x->data, &err))
+	if (fq_store_read_blob(x->st, oid, &x->data, &err))
 		goto bad;
 	if (!x->noskip && fq_report_can_skip(x->r, x->data.buf, x->data.len))
 		return 0;

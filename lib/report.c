@@ -390,6 +390,7 @@ fq_report_can_skip(const fq_report *r, const char *raw, size_t len)
 	const char *p = raw, *end = raw + len, *st = NULL;
 	char status[16];
 	size_t k;
+	bool open, recent = false, early = false;
 
 	/* the top-level status line */
 	if (len >= 8 && !memcmp(raw, "status: ", 8))
@@ -406,10 +407,10 @@ fq_report_can_skip(const fq_report *r, const char *raw, size_t len)
 	    st[k] != '\n' && st[k] != '\r' && st[k] != ' '; k++)
 		status[k] = st[k];
 	status[k] = '\0';
-	if (strcmp(status, "closed") && strcmp(status, "archived") &&
-	    strcmp(status, "reported"))
-		return false;
-	/* every DDDD-DD-DD in the text must be before the horizon */
+	open = strcmp(status, "closed") && strcmp(status, "archived") &&
+	    strcmp(status, "reported");
+	/* every DDDD-DD-DD in the text must be before the horizon, or
+	 * (whatever the status) after the period */
 	for (p = raw; (p = memchr(p, '-', (size_t)(end - p))); p++) {
 		const char *d = p - 4;
 
@@ -421,10 +422,14 @@ fq_report_can_skip(const fq_report *r, const char *raw, size_t len)
 		    d[8] < '0' || d[8] > '9' || d[9] < '0' || d[9] > '9')
 			continue;
 		if (memcmp(d, r->horizon, 10) >= 0)
+			recent = true;
+		if (memcmp(d, r->to, 10) <= 0)
+			early = true;
+		if (recent && early)
 			return false;
 		p += 5;
 	}
-	return true;
+	return !early || (!open && !recent);
 }
 
 /* --- one case --- */
@@ -529,16 +534,30 @@ fq_report_state_at(const struct timeline *t, const char *d,
 	return tl_state_at(t, d, outcome);
 }
 
+/* Open at the end of day d?  direct: ask fq_case_state_at(), the
+ * lifecycle's own replay (for the invariant's direct count), unless the
+ * timeline had to be completed from the case's dates. */
 static bool
 state_open_at(const struct fq_node *c, const struct timeline *t,
-	const char *d)
+	const char *d, bool direct)
 {
 	const char *st, *oc;
 
-	if (t->synthesized)
+	if (!direct || t->synthesized)
 		return is_open(tl_state_at(t, d, NULL));
 	fq_case_state_at(c, d, &st, &oc);
 	return is_open(st);
+}
+
+static bool
+tl_touches(const struct timeline *t, const char *from, const char *to)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (in_range(t->v[i].date, from, to))
+			return true;
+	return false;
 }
 
 /* What one case adds to a group in one period. */
@@ -576,8 +595,8 @@ outcome_flag(const fq_report *r, size_t i, const char *flag)
 static void
 count_period(const fq_report *r, const struct fq_node *c,
 	const struct timeline *t, const char *from, const char *to,
-	bool full, const struct fq_node *config, const fq_calendar *cal,
-	struct contrib *x)
+	bool full, bool trend_only, const struct fq_node *config,
+	const fq_calendar *cal, struct contrib *x)
 {
 	char before[FQ_DATE_SIZE];
 	const char *prev = NULL, *s, *src;
@@ -586,9 +605,12 @@ count_period(const fq_report *r, const struct fq_node *c,
 	size_t i, j;
 
 	memset(x, 0, sizeof(*x));
-	day_before(before, from);
-	if (state_open_at(c, t, before))
-		x->n[FQ_FIG_CARRIED_IN] = 1;
+	/* a month of the trend needs only new and resolved */
+	if (!trend_only) {
+		day_before(before, from);
+		if (state_open_at(c, t, before, false))
+			x->n[FQ_FIG_CARRIED_IN] = 1;
+	}
 	for (i = 0; i < t->n; i++) {
 		const struct tr *e = &t->v[i];
 
@@ -631,10 +653,12 @@ count_period(const fq_report *r, const struct fq_node *c,
 			ever_open = true;
 		prev = e->to;
 	}
+	if (trend_only)
+		return;
 	x->n[FQ_FIG_CARRIED_OUT] = x->n[FQ_FIG_CARRIED_IN] +
 		x->n[FQ_FIG_NEW] + x->n[FQ_FIG_REOPENED] -
 		x->n[FQ_FIG_CLOSED];
-	if (state_open_at(c, t, to))
+	if (state_open_at(c, t, to, full))
 		x->n[FQ_FIG_OPEN_END] = 1;
 
 	src = fq_map_str(c, "source");
@@ -809,7 +833,7 @@ fq_report_add(fq_report *r, const struct fq_node *c, const char *unit,
 	if (!unit || !*unit)
 		unit = "镇级直办";
 
-	count_period(r, c, &t, r->from, r->to, true, config, cal, &x);
+	count_period(r, c, &t, r->from, r->to, true, false, config, cal, &x);
 	if (x.n[FQ_FIG_CARRIED_OUT] != x.n[FQ_FIG_OPEN_END])
 		fq_idlist_add(&r->mismatch, id);
 	apply(&r->total, &x, id, r->nout);
@@ -828,8 +852,13 @@ fq_report_add(fq_report *r, const struct fq_node *c, const char *unit,
 			r->trend[i].n_resolved += x.n[FQ_FIG_RESOLVED];
 			continue;
 		}
+		/* a month with no state change of this case adds nothing
+		 * to the trend */
+		if (i != FQ_TREND - 2 && !tl_touches(&t, r->trend[i].from,
+		    r->trend[i].to))
+			continue;
 		count_period(r, c, &t, r->trend[i].from, r->trend[i].to,
-			false, config, cal, &y);
+			false, i != FQ_TREND - 2, config, cal, &y);
 		r->trend[i].n_new += y.n[FQ_FIG_NEW];
 		r->trend[i].n_resolved += y.n[FQ_FIG_RESOLVED];
 		if (i == FQ_TREND - 2) {
@@ -862,11 +891,23 @@ fq_report_due_as_of(char out[FQ_DATE_SIZE], const struct fq_node *c,
 	const char *state, const char *end, const struct fq_node *config,
 	const fq_calendar *cal)
 {
-	struct fq_node *d = fq_node_dup(c), *v, *keep;
-	const char *ext = NULL, *s;
+	static const char *const keys[] = {
+		"id", "risk_color", "plan", "reported_on", "accepted_on",
+		"extended_until", "extensions", "agreement", "visits",
+		"referrals", "created_at"
+	};
+	struct fq_node *d = fq_node_new(FQ_NODE_MAP), *v, *keep;
+	const char *ext = NULL, *s, *color = fq_map_str(c, "risk_color");
 	size_t i;
 
 	out[0] = '\0';
+	/* only what the deadlines look at (deadline.h) */
+	for (i = 0; i < FQ_ARRAY_SIZE(keys); i++)
+		if ((v = fq_map_get(c, keys[i])))
+			fq_map_set(d, keys[i], fq_node_dup(v));
+	if (color && strcmp(color, "blue") && !fq_map_str(c, "plan") &&
+	    (v = fq_map_get(c, "events")))
+		fq_map_set(d, "events", fq_node_dup(v));
 	fq_map_set_str(d, "status", state);
 	/* extensions granted by then */
 	v = fq_map_get(d, "extensions");
