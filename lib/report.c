@@ -780,6 +780,7 @@ unit_group(fq_report *r, const char *unit)
 		}
 	FQ_ALLOC_GROW(r->unit, r->nunit + 1, r->unit_alloc);
 	r->unit[r->nunit].key = fq_xstrdup(unit);
+	r->unit[r->nunit].fixed = false;
 	figs_init(&r->unit[r->nunit].f, r->nout, true);
 	r->last_unit = r->nunit;
 	return &r->unit[r->nunit++];
