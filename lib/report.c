@@ -407,8 +407,12 @@ fq_report_can_skip(const fq_report *r, const char *raw, size_t len)
 	    st[k] != '\n' && st[k] != '\r' && st[k] != ' '; k++)
 		status[k] = st[k];
 	status[k] = '\0';
-	open = strcmp(status, "closed") && strcmp(status, "archived") &&
-	    strcmp(status, "reported");
+	/* a file the report does not parse must at least look sane */
+	for (k = 0; fq_states[k] && strcmp(fq_states[k], status); k++)
+		;
+	if (!fq_states[k])
+		return false;
+	open = is_open(status);
 	/* every DDDD-DD-DD in the text must be before the horizon, or
 	 * (whatever the status) after the period */
 	for (p = raw; (p = memchr(p, '-', (size_t)(end - p))); p++) {
