@@ -48,7 +48,7 @@ with open(path, "w", encoding="utf-8") as j:
         j.write("%s %s %s\n    %s  1\n    %s  -1\n\n" % (date, cid, what, to, frm))
 PY
 
-cat "$repo"/cases/*/*/*.yaml > /dev/null	# warm the page cache
+find "$repo/cases" -name "*.yaml" -exec cat {} + > /dev/null	# warm the page cache
 run() {	# run LABEL CMD...: one timed run
 	label=$1; shift
 	/usr/bin/time -f "%e %U %M" -o "$out/time" "$@" > "$out/stdout" 2>"$out/stderr" ||
