@@ -478,7 +478,8 @@ main(int argc, char **argv)
 				hdr.unit = *unitbuf.buf ? unitbuf.buf :
 					"县（区）汇总";
 			} else {
-				hdr.town = cfg(config, "town");
+				hdr.town = *cfg(config, "town") ?
+					cfg(config, "town") : cfg(config, "name");
 				hdr.unit = cfg(config, "name");
 				hdr.preparer = cfg(config, "preparer");
 				hdr.reviewer = cfg(config, "reviewer");

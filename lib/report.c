@@ -1151,7 +1151,10 @@ mask_names(struct fq_buf *out, const char *text, const struct fq_node *c)
 			fq_buf_adds(&tmp, "某某");
 			p += strlen(names[i]);
 		} else {
-			fq_buf_addch(&tmp, *p++);
+			/* one line per cell in every format */
+			fq_buf_addch(&tmp, *p == '\n' || *p == '\r' ||
+				*p == '\t' ? ' ' : *p);
+			p++;
 		}
 	}
 	fq_mask_text(out, tmp.buf);
