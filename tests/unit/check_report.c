@@ -257,8 +257,15 @@ START_TEST(test_report_skip)
 	const char *visited = "id: X\nstatus: closed\nclosed_on: 2022-02-01\n"
 		"visits:\n- \"on\": 2024-03-02\n";
 
+	const char *later = "id: X\nstatus: mediating\naccepted_on: 2024-04-01\n";
+	const char *broken = "id: X\nstatus: [oops\n";
+
 	/* the horizon is the day before the trend window: 2023-03-31 */
 	ck_assert(fq_report_can_skip(r, old, strlen(old)));
+	/* every date after the month: nothing had happened by its end */
+	ck_assert(fq_report_can_skip(r, later, strlen(later)));
+	/* not a state: parse it, so that it is reported */
+	ck_assert(!fq_report_can_skip(r, broken, strlen(broken)));
 	ck_assert(!fq_report_can_skip(r, open, strlen(open)));
 	ck_assert(!fq_report_can_skip(r, visited, strlen(visited)));
 	fq_report_free(r);
@@ -322,6 +329,34 @@ START_TEST(test_report_agreements_and_key_cases)
 }
 END_TEST
 
+START_TEST(test_report_county_rows)
+{
+	fq_report *r = report("2024-03");
+	struct fq_error err = FQ_ERROR_INIT;
+	struct fq_node *c;
+
+	fq_report_set_county(r, true);
+	fq_report_add_unit(r, "青山镇");
+	fq_report_add_unit(r, "东山镇");
+	c = parse(HEAD("QSZ-2024-000008")
+		"village: 前王村\nstatus: accepted\nrisk_color: blue\n"
+		"accepted_on: 2024-03-02\n"
+		"events:\n- at: 2024-03-02T09:00:00+08:00\n  kind: intake\n"
+		"  state_to: accepted\n");
+	ck_assert_int_eq(fq_report_add(r, c, "青山镇", NULL, cal, &err), FQ_OK);
+	fq_node_free(c);
+	ck_assert_int_eq(fq_report_finish(r, &err), FQ_OK);
+	/* both townships, sorted, the empty one kept */
+	ck_assert_uint_eq(fq_report_nunits(r), 2);
+	ck_assert_str_eq(fq_report_unit(r, 0)->key, "东山镇");
+	ck_assert_int_eq(fq_report_unit(r, 0)->f.n[FQ_FIG_NEW], 0);
+	ck_assert_str_eq(fq_report_unit(r, 1)->key, "青山镇");
+	ck_assert_int_eq(fq_report_unit(r, 1)->f.n[FQ_FIG_NEW], 1);
+	ck_assert_str_eq(fq_report_table(r, 0)->head[0], "乡镇");
+	fq_report_free(r);
+}
+END_TEST
+
 START_TEST(test_report_zero)
 {
 	fq_report *r = report("2024-07");
@@ -355,6 +390,7 @@ fq_report_suite(void)
 	tcase_add_test(t, test_report_out_of_order_is_an_error);
 	tcase_add_test(t, test_report_skip);
 	tcase_add_test(t, test_report_agreements_and_key_cases);
+	tcase_add_test(t, test_report_county_rows);
 	tcase_add_test(t, test_report_zero);
 	suite_add_tcase(s, t);
 	return s;
