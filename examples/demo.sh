@@ -78,4 +78,8 @@ echo
 echo "== fq check =="
 fq check
 echo
-echo "Demo repository: $dir  (try: fq -C $dir list category:宅基地)"
+echo "== fq report --month 2024-03 (the 台账 report for the county) =="
+fq report --month 2024-03
+echo
+echo "Demo repository: $dir  (try: fq -C $dir list category:宅基地, or"
+echo "  fq -C $dir report --month 2024-04 --format html -o report.html)"

@@ -1397,6 +1397,37 @@ out:
 }
 
 int
+fq_store_read_blob(fq_store *s, const char *oid, struct fq_buf *out,
+	struct fq_error *err)
+{
+	git_oid id;
+	git_odb *odb = NULL;
+	git_odb_object *obj = NULL;
+	int ret = FQ_OK;
+
+	if (!oid || git_oid_fromstrn(&id, oid, 40) < 0) {
+		git_error_clear();
+		return fq_error_set(err, FQ_EUSAGE, "not a blob id: '%s'",
+			oid ? oid : "");
+	}
+	/* straight from the object database: no blob cache to fill */
+	if (git_repository_odb(&odb, s->repo) < 0 ||
+	    git_odb_read(&obj, odb, &id) < 0) {
+		ret = git_fail(err, "cannot read blob %.40s", oid);
+		goto out;
+	}
+	if (git_odb_object_type(obj) != GIT_OBJECT_BLOB) {
+		ret = fq_error_set(err, FQ_ENOTFOUND, "not a blob: %.40s", oid);
+		goto out;
+	}
+	fq_buf_add(out, git_odb_object_data(obj), git_odb_object_size(obj));
+out:
+	git_odb_object_free(obj);
+	git_odb_free(odb);
+	return ret;
+}
+
+int
 fq_store_stray(fq_store *s, struct fq_buf *paths, size_t *count,
 	struct fq_error *err)
 {

@@ -143,6 +143,12 @@ int fq_store_foreach(fq_store *s, fq_store_each_fn fn, void *data,
 int fq_store_read_head(fq_store *s, const char *relpath, struct fq_buf *out,
 	struct fq_error *err);
 
+/* Read the blob with this id (40 hex digits, as fq_store_foreach gives)
+ * into out: for commands that read every case, without walking HEAD's
+ * tree again for each file. */
+int fq_store_read_blob(fq_store *s, const char *oid, struct fq_buf *out,
+	struct fq_error *err);
+
 /*
  * Stray changes: paths (relative) whose working file differs from HEAD,
  * or exists only on one side, under cases/ and fq.yaml.  Appended to

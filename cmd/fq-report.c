@@ -1,0 +1,534 @@
+/*
+ * fq-report: the monthly 台账 report (DOMAIN.md §3.9) for one repository,
+ * or a county roll-up of many (--repo).
+ *
+ * Run by cron with no terminal: no prompts, the same bytes for the same
+ * data (the only date in the output is 填报日期, from FQ_TODAY), -o FILE
+ * written to a temporary file and renamed, exit 0 even when cases are
+ * overdue (they are in the report).  Exit 1 when the carried_out
+ * invariant fails, 65 when a case file cannot be read (nothing written).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <xlsxwriter.h>
+
+#include "cli.h"
+#include "fq/report.h"
+
+static const char *const usage[] = {
+	"fq-report [-C DIR] [--month YYYY-MM|last] "
+	"[--format text|csv|md|html|xlsx|json] [-o FILE] [--bom] "
+	"[--repo DIR]...",
+	NULL
+};
+
+enum {
+	OPT_MONTH = FQ_OPT_FIRST_PROGRAM_OPTION, OPT_FORMAT, OPT_BOM, OPT_REPO
+};
+
+struct ctx {
+	struct fq_cli *cli;
+	fq_report *r;
+	fq_store *st;
+	const char *township;	/* county roll-up: the row of this repo */
+	struct fq_buf data;
+	size_t bad;
+	struct fq_buf bad_list;
+	int err;
+	struct fq_error e;
+	bool noskip;
+};
+
+static int
+each(const char *relpath, const char *oid, void *data)
+{
+	struct ctx *x = data;
+	struct fq_error err = FQ_ERROR_INIT;
+	struct fq_node *c = NULL;
+	const char *unit;
+
+	fq_buf_reset(&x->data);
+	if (fq_store_read_blob(x->st, oid, &x->data, &err))
+		goto bad;
+	if (!x->noskip && fq_report_can_skip(x->r, x->data.buf, x->data.len))
+		return 0;
+	if (fq_yaml_parse(&c, x->data.buf, x->data.len, relpath, &err) ||
+	    c->kind != FQ_NODE_MAP || !fq_map_str(c, "id"))
+		goto bad;
+	unit = x->township ? x->township : fq_map_str(c, "village");
+	if (fq_report_add(x->r, c, unit, fq_store_config(x->st), x->cli->cal,
+	    &err)) {
+		fq_node_free(c);
+		goto bad;
+	}
+	fq_node_free(c);
+	return 0;
+bad:
+	fq_node_free(c);
+	if (x->bad < 10)
+		fq_buf_addf(&x->bad_list, "%s%s/%s", x->bad ? ", " : "",
+			fq_store_root(x->st), relpath);
+	x->bad++;
+	return 0;
+}
+
+/* The month before today's, or today's. */
+static void
+month_of(char out[8], const char *today, int back)
+{
+	int y = atoi(today), m = atoi(today + 5) - back;
+	char b[32];
+
+	while (m < 1) {
+		m += 12;
+		y--;
+	}
+
+	snprintf(b, sizeof(b), "%04d-%02d", y % 10000, m % 100);
+	memcpy(out, b, 7);
+	out[7] = '\0';
+}
+
+/* Write data to path atomically: a temporary file in the same
+ * directory, fsync, rename. */
+static int
+write_atomic(struct fq_cli *cli, const char *path, const char *data,
+	size_t len)
+{
+	struct fq_buf tmp = FQ_BUF_INIT;
+	int fd, ret = 0;
+	size_t off = 0;
+
+	fq_buf_addf(&tmp, "%s.tmpXXXXXX", path);
+	if ((fd = mkstemp(tmp.buf)) < 0) {
+		ret = fq_cli_fail(cli, FQ_EXIT_FAIL, "cannot create %s: %s",
+			tmp.buf, strerror(errno));
+		goto out;
+	}
+	fchmod(fd, 0600);
+	while (off < len) {
+		ssize_t n = write(fd, data + off, len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			ret = fq_cli_fail(cli, FQ_EXIT_FAIL, "cannot write %s: "
+				"%s", path, strerror(errno));
+			break;
+		}
+		off += (size_t)n;
+	}
+	if (!ret && fsync(fd) < 0)
+		ret = fq_cli_fail(cli, FQ_EXIT_FAIL, "cannot write %s: %s",
+			path, strerror(errno));
+	if (close(fd) < 0 && !ret)
+		ret = fq_cli_fail(cli, FQ_EXIT_FAIL, "cannot write %s: %s",
+			path, strerror(errno));
+	if (!ret && rename(tmp.buf, path) < 0)
+		ret = fq_cli_fail(cli, FQ_EXIT_FAIL, "cannot rename %s to %s: "
+			"%s", tmp.buf, path, strerror(errno));
+	if (ret)
+		unlink(tmp.buf);
+out:
+	fq_buf_release(&tmp);
+	return ret;
+}
+
+/* One sheet per table, plus 情况说明; numbers as numbers. */
+static int
+write_xlsx(struct fq_cli *cli, fq_report *r, const char *path)
+{
+	lxw_workbook_options wo = { 0 };
+	lxw_doc_properties props;
+	lxw_workbook *wb;
+	lxw_format *bold, *wrap;
+	lxw_worksheet *ws;
+	struct fq_buf title = FQ_BUF_INIT, h[5];
+	const char **heads, **texts;
+	struct tm tm;
+	size_t i, j, k, n;
+	lxw_error e;
+
+	wo.constant_memory = LXW_FALSE;
+	wb = workbook_new_opt(path, &wo);
+	if (!wb)
+		return fq_cli_fail(cli, FQ_EXIT_FAIL, "cannot create %s",
+			path);
+	fq_report_title(r, &title);
+	memset(&props, 0, sizeof(props));
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = atoi(cli->today) - 1900;
+	tm.tm_mon = atoi(cli->today + 5) - 1;
+	tm.tm_mday = atoi(cli->today + 8);
+	props.title = title.buf;
+	props.author = "fq";
+	props.created = timegm(&tm);	/* FQ_TODAY: the same bytes */
+	workbook_set_properties(wb, &props);
+	bold = workbook_add_format(wb);
+	format_set_bold(bold);
+	format_set_border(bold, LXW_BORDER_THIN);
+	wrap = workbook_add_format(wb);
+	format_set_text_wrap(wrap);
+	for (i = 0; i < fq_report_ntables(r); i++) {
+		const struct fq_report_table *t = fq_report_table(r, i);
+
+		ws = workbook_add_worksheet(wb, t->name);
+		for (j = 0; j < t->ncols; j++)
+			worksheet_write_string(ws, 0, (lxw_col_t)j, t->head[j],
+				bold);
+		for (k = 0; k < t->nrows; k++)
+			for (j = 0; j < t->ncols; j++) {
+				const struct fq_report_cell *c =
+					&t->cells[k * t->ncols + j];
+
+				if (c->number)
+					worksheet_write_number(ws,
+						(lxw_row_t)(k + 1),
+						(lxw_col_t)j,
+						strtod(c->text, NULL), NULL);
+				else if (*c->text)
+					worksheet_write_string(ws,
+						(lxw_row_t)(k + 1),
+						(lxw_col_t)j, c->text, NULL);
+			}
+		worksheet_set_column(ws, 0, 0, i == 2 ? 18 : 14, NULL);
+	}
+	ws = workbook_add_worksheet(wb, "情况说明");
+	worksheet_write_string(ws, 0, 0, title.buf, bold);
+	for (i = 0; i < 5; i++)
+		fq_buf_init(&h[i]);
+	n = fq_report_header_lines(r, h, 5);
+	for (i = 0; i < n; i++) {
+		worksheet_write_string(ws, (lxw_row_t)(i + 1), 0, h[i].buf,
+			NULL);
+		fq_buf_release(&h[i]);
+	}
+	k = n + 2;
+	n = fq_report_narrative(r, &heads, &texts);
+	for (i = 0; i < n; i++, k++) {
+		worksheet_write_string(ws, (lxw_row_t)k, 0, heads[i], bold);
+		worksheet_write_string(ws, (lxw_row_t)k, 1, texts[i], wrap);
+	}
+	worksheet_set_column(ws, 0, 0, 14, NULL);
+	worksheet_set_column(ws, 1, 1, 100, NULL);
+	e = workbook_close(wb);
+	fq_buf_release(&title);
+	if (e != LXW_NO_ERROR)
+		return fq_cli_fail(cli, FQ_EXIT_FAIL, "cannot write %s: %s",
+			path, lxw_strerror(e));
+	return 0;
+}
+
+/* XLSX: written by libxlsxwriter to a temporary file beside the target
+ * (or in TMPDIR for stdout), then renamed (or copied to stdout). */
+static int
+output_xlsx(struct fq_cli *cli, fq_report *r, const char *path)
+{
+	struct fq_buf tmp = FQ_BUF_INIT, data = FQ_BUF_INIT;
+	int fd, ret;
+
+	if (path)
+		fq_buf_addf(&tmp, "%s.tmpXXXXXX", path);
+	else
+		fq_buf_addf(&tmp, "%s/fq-report.XXXXXX",
+			getenv("TMPDIR") && *getenv("TMPDIR") ?
+			getenv("TMPDIR") : "/tmp");
+	if ((fd = mkstemp(tmp.buf)) < 0) {
+		ret = fq_cli_fail(cli, FQ_EXIT_FAIL, "cannot create %s: %s",
+			tmp.buf, strerror(errno));
+		goto out;
+	}
+	close(fd);
+	if ((ret = write_xlsx(cli, r, tmp.buf)))
+		goto out;
+	if (path) {
+		chmod(tmp.buf, 0600);
+		if ((fd = open(tmp.buf, O_RDONLY)) >= 0) {
+			if (fsync(fd) < 0)
+				ret = fq_cli_fail(cli, FQ_EXIT_FAIL, "cannot "
+					"write %s: %s", path, strerror(errno));
+			close(fd);
+		}
+		if (!ret && rename(tmp.buf, path) < 0)
+			ret = fq_cli_fail(cli, FQ_EXIT_FAIL, "cannot rename "
+				"%s to %s: %s", tmp.buf, path,
+				strerror(errno));
+	} else {
+		if (fq_buf_read_file(&data, tmp.buf, 0) < 0)
+			ret = fq_cli_fail(cli, FQ_EXIT_FAIL, "cannot read %s: "
+				"%s", tmp.buf, strerror(errno));
+		else
+			fwrite(data.buf, 1, data.len, stdout);
+	}
+out:
+	if (ret || !path)
+		unlink(tmp.buf);
+	fq_buf_release(&tmp);
+	fq_buf_release(&data);
+	return ret;
+}
+
+static bool
+is_repo(const char *dir)
+{
+	struct fq_buf p = FQ_BUF_INIT;
+	struct stat sb;
+	bool ok;
+
+	fq_buf_addf(&p, "%s/fq.yaml", dir);
+	ok = stat(p.buf, &sb) == 0;
+	fq_buf_release(&p);
+	return ok;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Expand each --repo: a repository, or a directory of repositories. */
+static int
+expand_repos(struct fq_cli *cli, char **in, size_t nin, char ***out,
+	size_t *nout, bool *county)
+{
+	size_t i, n = 0, alloc = 0;
+	char **v = NULL;
+
+	*county = nin > 1;
+	for (i = 0; i < nin; i++) {
+		DIR *d;
+		struct dirent *de;
+		size_t first = n;
+
+		if (is_repo(in[i])) {
+			if (n == alloc)
+				v = realloc(v, (alloc = alloc ? alloc * 2 : 16) *
+					sizeof(*v));
+			v[n++] = strdup(in[i]);
+			continue;
+		}
+		if (!(d = opendir(in[i]))) {
+			free(v);
+			return fq_cli_fail(cli, FQ_EXIT_FAIL, "--repo %s: %s",
+				in[i], strerror(errno));
+		}
+		while ((de = readdir(d))) {
+			struct fq_buf p = FQ_BUF_INIT;
+
+			if (de->d_name[0] == '.')
+				continue;
+			fq_buf_addf(&p, "%s/%s", in[i], de->d_name);
+			if (is_repo(p.buf)) {
+				if (n == alloc)
+					v = realloc(v, (alloc = alloc ?
+						alloc * 2 : 16) * sizeof(*v));
+				v[n++] = fq_buf_detach(&p, NULL);
+			}
+			fq_buf_release(&p);
+		}
+		closedir(d);
+		if (n == first) {
+			size_t k;
+
+			for (k = 0; k < n; k++)
+				free(v[k]);
+			free(v);
+			return fq_cli_fail(cli, FQ_EXIT_FAIL, "--repo %s: not a "
+				"case repository, nor a directory of them",
+				in[i]);
+		}
+		qsort(v + first, n - first, sizeof(*v), cmp_str);
+		*county = true;
+	}
+	*out = v;
+	*nout = n;
+	return 0;
+}
+
+static const char *
+cfg(const struct fq_node *config, const char *key)
+{
+	const char *s = fq_map_str(config, key);
+
+	return s ? s : "";
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		FQ_CLI_COMMON_OPTIONS,
+		{ "month", required_argument, NULL, OPT_MONTH },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "output", required_argument, NULL, 'o' },
+		{ "bom", no_argument, NULL, OPT_BOM },
+		{ "repo", required_argument, NULL, OPT_REPO },
+		{ NULL, 0, NULL, 0 }
+	};
+	static const char *const formats[] = {
+		"text", "csv", "md", "html", "json", "xlsx"
+	};
+	struct fq_cli cli;
+	struct ctx x;
+	struct fq_error err = FQ_ERROR_INIT;
+	struct fq_report_header hdr;
+	struct fq_buf out = FQ_BUF_INIT, unitbuf = FQ_BUF_INIT;
+	const char *month = NULL, *format = "text", *path = NULL;
+	char mbuf[8];
+	char **repos_in = NULL, **repos = NULL;
+	size_t nrepos_in = 0, nrepos = 0, i;
+	bool bom = false, county = false;
+	int ch, ret = 0, fmt = -1;
+
+	fq_cli_init(&cli, "fq-report", argv[0], usage);
+	memset(&x, 0, sizeof(x));
+	fq_buf_init(&x.data);
+	fq_buf_init(&x.bad_list);
+	repos_in = calloc((size_t)argc + 1, sizeof(*repos_in));
+	while ((ch = getopt_long(argc, argv, "C:ho:", opts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_MONTH: month = optarg; break;
+		case OPT_FORMAT: format = optarg; break;
+		case 'o': path = optarg; break;
+		case OPT_BOM: bom = true; break;
+		case OPT_REPO: repos_in[nrepos_in++] = optarg; break;
+		default: fq_cli_common_opt(&cli, ch, optarg);
+		}
+	}
+	if (optind < argc)
+		fq_cli_usage_error(&cli, "unexpected argument '%s'",
+			argv[optind]);
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (!strcmp(format, formats[i]))
+			fmt = (int)i;
+	if (fmt < 0)
+		fq_cli_usage_error(&cli, "--format '%s': text, csv, md, html, "
+			"xlsx or json", format);
+	if (!month || !strcmp(month, "this"))
+		month_of(mbuf, cli.today, 0);
+	else if (!strcmp(month, "last"))
+		month_of(mbuf, cli.today, 1);
+	else {
+		char probe[16];
+
+		snprintf(probe, sizeof(probe), "%.7s-01", month);
+		if (strlen(month) != 7 || !fq_valid_date(probe))
+			fq_cli_usage_error(&cli, "--month '%s': YYYY-MM or "
+				"last", month);
+		snprintf(mbuf, sizeof(mbuf), "%s", month);
+	}
+	if (fmt == 5 && !path && cli.tty_out)
+		fq_cli_usage_error(&cli, "--format xlsx writes a binary file: "
+			"give -o FILE");
+	if (path && !*path)
+		fq_cli_usage_error(&cli, "-o: an empty file name");
+
+	if ((ret = fq_cli_schema(&cli)) || (ret = fq_cli_calendar(&cli)))
+		goto out;
+	if (fq_report_new(&x.r, cli.schema, mbuf, &err)) {
+		ret = fq_cli_error(&cli, &err);
+		goto out;
+	}
+	x.cli = &cli;
+	x.noskip = getenv("FQ_REPORT_NOSKIP") && *getenv("FQ_REPORT_NOSKIP");
+	if (nrepos_in) {
+		if ((ret = expand_repos(&cli, repos_in, nrepos_in, &repos,
+		    &nrepos, &county)))
+			goto out;
+	} else {
+		if ((ret = fq_cli_open(&cli)))
+			goto out;
+		nrepos = 1;
+	}
+	fq_report_set_county(x.r, county);
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.date = cli.today;
+	for (i = 0; i < nrepos; i++) {
+		const struct fq_node *config;
+
+		if (repos) {
+			if (fq_store_open(&x.st, repos[i], &err)) {
+				ret = fq_cli_error(&cli, &err);
+				if (ret != FQ_EXIT_DATA)
+					ret = FQ_EXIT_FAIL;
+				goto out;
+			}
+		} else {
+			x.st = cli.store;
+		}
+		config = fq_store_config(x.st);
+		if (county) {
+			x.township = *cfg(config, "town") ? cfg(config, "town") :
+				*cfg(config, "name") ? cfg(config, "name") :
+				fq_store_unit(x.st);
+			fq_report_add_unit(x.r, x.township);
+		}
+		if (i == 0) {
+			if (county) {
+				fq_buf_addf(&unitbuf, "%s",
+					*cfg(config, "county") ?
+					cfg(config, "county") : "");
+				hdr.town = unitbuf.buf;
+				hdr.unit = *unitbuf.buf ? unitbuf.buf :
+					"县（区）汇总";
+			} else {
+				hdr.town = *cfg(config, "town") ?
+					cfg(config, "town") : cfg(config, "name");
+				hdr.unit = cfg(config, "name");
+				hdr.preparer = cfg(config, "preparer");
+				hdr.reviewer = cfg(config, "reviewer");
+			}
+			fq_report_set_header(x.r, &hdr);
+		}
+		if (fq_store_foreach(x.st, each, &x, &err)) {
+			ret = fq_cli_error(&cli, &err);
+			goto out;
+		}
+		if (repos) {
+			fq_store_free(x.st);
+			x.st = NULL;
+		}
+	}
+	if (x.bad) {
+		ret = fq_cli_fail(&cli, FQ_EXIT_DATA, "%zu case file(s) could "
+			"not be read, no report written (run 'fq check'): %s%s",
+			x.bad, x.bad_list.buf, x.bad > 10 ? ", ..." : "");
+		goto out;
+	}
+	if (fq_report_finish(x.r, &err)) {
+		ret = fq_cli_fail(&cli, FQ_EXIT_FAIL, "%s", err.msg);
+		goto out;
+	}
+	if (fmt == 5) {
+		ret = output_xlsx(&cli, x.r, path);
+		goto out;
+	}
+	if (fq_report_render(x.r, (enum fq_report_format)fmt, bom, &out,
+	    &err)) {
+		ret = fq_cli_error(&cli, &err);
+		goto out;
+	}
+	if (path)
+		ret = write_atomic(&cli, path, out.buf, out.len);
+	else
+		fwrite(out.buf, 1, out.len, stdout);
+out:
+	if (repos && x.st)
+		fq_store_free(x.st);
+	for (i = 0; i < nrepos; i++)
+		free(repos ? repos[i] : NULL);
+	free(repos);
+	free(repos_in);
+	fq_report_free(x.r);
+	fq_buf_release(&x.data);
+	fq_buf_release(&x.bad_list);
+	fq_buf_release(&out);
+	fq_buf_release(&unitbuf);
+	return fq_cli_finish(&cli, ret);
+}
