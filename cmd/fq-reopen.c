@@ -48,7 +48,7 @@ main(int argc, char **argv)
 		goto out;
 	closed = fq_map_str(cc.c, "closed_on");
 	if (!strcmp(fq_map_str(cc.c, "status"), "closed") && closed) {
-		if (fq_deadline_from(limit, NULL, fq_store_config(cli.store),
+		if (fq_deadline_from(limit, cli.cal, fq_store_config(cli.store),
 		    "reopen_window", "90 days", closed, &err)) {
 			ret = fq_cli_error(&cli, &err);
 			goto out;
