@@ -158,6 +158,12 @@ main(int argc, char **argv)
 			"'fq check'", x.skipped);
 	if (x.n)
 		qsort(x.v, x.n, sizeof(*x.v), cmp);
+	/* R7: a red or yellow case past the day its plan was due. */
+	for (i = 0; i < x.n; i++)
+		if (!strcmp(x.v[i].rule, "R7") && x.v[i].late > 0)
+			fq_cli_warn(&cli, "%s: %s case without a plan (一案一策) "
+				"since %s, %d day(s) late", x.v[i].id,
+				x.v[i].color, x.v[i].due, x.v[i].late);
 	color = fq_cli_color(&cli);
 	if (!strcmp(format, "json")) {
 		fq_buf_addch(&b, '[');
