@@ -100,6 +100,15 @@ like "... 签收 dated" "$(out)" "2024-03-11 +签收"
 like "... 反馈 dated with its result" "$(out)" "2024-03-20 +反馈 +已化解: 双方达成还款协议"
 unlike "... no deadline once answered" "$(out)" "反馈时限"
 
+# the parties agree to more time: the court's deadline moves too (R2)
+X=$(receive_new --from 青山县人民法院 --kind delegate --channel litigation --on 2024-03-11)
+ok "extend a delegated case with consent" fq -C repo extend "$X" --until 2024-05-10 --consent
+is "... due_on is the new date, not the court's 04-10" "$(jget "$X" due_on)" 2024-05-10
+is "... the referral is extended" "$(rget "$X" 1 extended_until)" 2024-05-10
+is "... its own date kept" "$(rget "$X" 1 due_result)" 2024-04-10
+ok "show" fq -C repo show "$X"
+like "... the extended deadline" "$(out)" "签收 .*\\(反馈时限（延长） 2024-05-10\\)"
+
 # a county on the 20-day rule (the profile in fq.yaml)
 profile court_delegate "20 days"
 D20=$(receive_new --from 青山县人民法院 --kind delegate --channel litigation --on 2024-03-11)
