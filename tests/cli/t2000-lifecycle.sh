@@ -194,6 +194,19 @@ unchanged() {
 }
 snap() { head=$(git -C repo rev-parse HEAD) before=$(sum "$1"); }
 
+# T6 the other way: the first session note of a case with a mediator.
+id=$(new_case --accepted 2024-03-05 --mediator 张调解) f=$(case_file "$id")
+ok "the first session note moves an accepted case to mediating" \
+	fq -C repo note "$id" --kind session 第一次调解会
+is "... mediating" "$(jget "$id" status)" mediating
+like "... recorded as a step" "$(grep -A3 'kind: session' "$f")" "state_to: mediating"
+id=$(new_case --accepted 2024-03-05) f=$(case_file "$id")
+ok "without a mediator the note is kept" fq -C repo note "$id" --kind session 碰头会
+like "... with a warning" "$(err)" "stays accepted: it has no mediator"
+is "... still accepted" "$(jget "$id" status)" accepted
+exits 1 "mediate without any mediator: refused" fq -C repo mediate "$id"
+like "... asks for one" "$(err)" "has no mediator: give --mediator NAME"
+
 # T8: a written agreement needs its number; an oral one does not.
 id=$(build mediating) f=$(case_file "$id")
 snap "$f"
