@@ -46,6 +46,12 @@ main(int argc, char **argv)
 	on = on ? fq_cli_date(&cli, "--on", on, false) : cli.today;
 	if ((ret = fq_cli_begin(&cli, argv[optind], "reopen", &cc)))
 		goto out;
+	if (fq_map_str(cc.c, "merged_into")) {
+		ret = fq_cli_fail(&cli, FQ_EXIT_FAIL, "%s was merged into %s "
+			"as a duplicate: reopen that case instead", argv[optind],
+			fq_map_str(cc.c, "merged_into"));
+		goto out;
+	}
 	closed = fq_map_str(cc.c, "closed_on");
 	if (!strcmp(fq_map_str(cc.c, "status"), "closed") && closed) {
 		if (fq_deadline_from(limit, cli.cal, fq_store_config(cli.store),

@@ -399,6 +399,10 @@ like "... already merged" "$(err)" "already merged into $A"
 C=$(new_case --accepted 2024-03-07)
 exits 1 "merging into a duplicate: refused" fq -C repo merge "$C" --into "$B"
 like "... says where to" "$(err)" "merge into that one"
+snap "$FB"
+exits 1 "reopening a duplicate: refused" fq -C repo reopen "$B" --reason 误合并
+like "... points at the surviving case" "$(err)" "merged into $A as a duplicate: reopen that case instead"
+unchanged "$FB" "$head" "reopen a duplicate" "$before"
 is "working tree equals HEAD" "$(git -C repo status --porcelain)" ""
 
 done_testing
