@@ -686,6 +686,24 @@ fq_cli_referral(struct fq_node *c, const char *n)
 	return NULL;
 }
 
+void
+fq_cli_supersede_agreement(struct fq_node *c, const char *on)
+{
+	struct fq_node *a = fq_map_get(c, "agreement");
+	struct fq_node *list = fq_map_get(c, "superseded_agreements");
+
+	if (!a || a->kind != FQ_NODE_MAP)
+		return;
+	a = fq_node_dup(a);
+	fq_map_set(a, "superseded_on", fq_node_scalar(on));
+	if (!list || list->kind != FQ_NODE_SEQ) {
+		list = fq_node_new(FQ_NODE_SEQ);
+		fq_map_set(c, "superseded_agreements", list);
+	}
+	fq_seq_push(list, a);
+	fq_map_del(c, "agreement");
+}
+
 const char *
 fq_cli_state_before_referral(const struct fq_node *c, const char *n)
 {

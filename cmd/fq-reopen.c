@@ -67,6 +67,9 @@ main(int argc, char **argv)
 			goto out;
 		}
 	}
+	/* T14: mediated again, the agreement is set aside but kept. */
+	if (!strcmp(fq_map_str(cc.c, "status"), "agreed"))
+		fq_cli_supersede_agreement(cc.c, on);
 	fq_case_move(cc.c, "mediating", NULL, cli.now, on, fq_cli_actor(&cli),
 		reason);
 	ret = fq_cli_commit(&cli, &cc);

@@ -368,8 +368,19 @@ exits 1 "with deadlines.reopen_window 30 days, day 31 is too late" \
 	env FQ_TODAY=2024-04-11 fq -C repo reopen "$id" --reason 履行争议
 like "... until 2024-04-09" "$(err)" "until 2024-04-09 only"
 git -C repo -c user.name=t -c user.email=t@example.org revert -q --no-edit HEAD
+id=$(build agreed) f=$(case_file "$id")
 ok "T14: an agreed case reopens (重新调解) without a window" \
-	fq -C repo reopen "$(build agreed)" --reason 协议显失公平
+	fq -C repo reopen "$id" --reason 协议显失公平
+is "... mediating" "$(jget "$id" status)" mediating
+unlike "... the agreement no longer stands" "$(cat "$f")" "^agreement:"
+like "... but is kept as superseded" "$(sed -n '/^superseded_agreements:/,/^[a-z]/p' "$f")" \
+	"number: （2024）青人调协字第7号"
+like "... dated" "$(sed -n '/^superseded_agreements:/,/^[a-z]/p' "$f")" "superseded_on: 2024-03-20"
+ok "... fq check accepts the file" fq -C repo check
+ok "a new agreement" fq -C repo agree "$id" --form written --number （2024）青人调协字第12号 \
+	--perform immediate
+like "... stands" "$(sed -n '/^agreement:/,/^[a-z]/p' "$f")" "第12号"
+is "... the old one still kept" "$(grep -c '第7号' "$f")" 2
 
 # T21: merge moves events and parties and marks the duplicate.
 A=$(TITLE=保留的宅基地纠纷 new_case --accepted 2024-03-05 --mediator 张调解)
