@@ -98,7 +98,10 @@ referral_timeline(struct fq_cli *cli, const struct fq_node *r)
 	if (sent)
 		referral_step(sent, "发送", NULL, "签收时限",
 			fq_map_str(r, "due_receipt"));
-	if (recv && (!ret || strcmp(recv, ret) || !sent))
+	/* fq return fills in received_on when the answer came unsigned for:
+	 * no separate 签收 line for that. */
+	if (recv && (!ret || strcmp(recv, ret) || !sent ||
+	    fq_map_str(r, "received_by")))
 		referral_step(recv, "签收", fq_map_str(r, "received_by"),
 			due_label, open ? due : NULL);
 	else if (open && due)
