@@ -223,6 +223,13 @@ for result in returned_for_mediation out_of_scope; do
 	is "... no outcome" "$(jget "$X" outcome)" ""
 	is "... R1 runs again" "$(jget "$X" due_on)" 2024-04-07
 done
+# T12: R1 was paused while the case was away and resumes with what was left
+X=$(new_case --accepted 2024-03-05 --mediator 李调解)
+fq -C repo mediate "$X" --on 2024-03-06 >/dev/null
+fq -C repo refer "$X" --to 青山人民法庭 --kind transfer --channel litigation --on 2024-03-12 >/dev/null
+ok "returned for mediation after 7 days away" fq -C repo return "$X" --referral 1 \
+	--result returned_for_mediation --on 2024-03-19
+is "... R1 resumes: 04-05 + 7 days away = 04-12" "$(jget "$X" due_on)" 2024-04-12
 # a screened case referred before acceptance, sent back to us
 R=$(fq new -C repo --reported --source screening --reported-on 2024-03-18 \
 	--title 排查发现的土地纠纷 --category land_forest --summary 地界 --party 赵某)

@@ -194,6 +194,31 @@ static const struct {
 	  "referrals: [{\"n\": 1, state: refused, due_result: 2024-03-07}, "
 	  "{\"n\": 2, state: cancelled, due_receipt: 2024-03-08}]\n", NULL,
 	  false, "2024-04-07" },
+	{ "returned for mediation: R1 resumes with the days that were left",
+	  "status: mediating\naccepted_on: 2024-03-05\nevents:\n"
+	  "- {at: 2024-03-12T10:00:00+08:00, kind: state_change, "
+	  "state_from: mediating, state_to: referred_out}\n"
+	  "- {at: 2024-03-25T10:00:00+08:00, effective_on: 2024-03-20, "
+	  "kind: state_change, state_from: referred_out, "
+	  "state_to: mediating}\n", NULL, false, "2024-04-15" },
+	{ "referred twice: both pauses count",
+	  "status: mediating\naccepted_on: 2024-03-05\nevents:\n"
+	  "- {at: 2024-03-06T10:00:00+08:00, kind: state_change, "
+	  "state_from: mediating, state_to: referred_out}\n"
+	  "- {at: 2024-03-08T10:00:00+08:00, kind: state_change, "
+	  "state_from: referred_out, state_to: mediating}\n"
+	  "- {at: 2024-03-10T10:00:00+08:00, kind: state_change, "
+	  "state_from: mediating, state_to: referred_out}\n"
+	  "- {at: 2024-03-13T10:00:00+08:00, kind: state_change, "
+	  "state_from: referred_out, state_to: mediating}\n", NULL, false,
+	  "2024-04-10" },
+	{ "referred and brought back the same day: no pause",
+	  "status: mediating\naccepted_on: 2024-03-05\nevents:\n"
+	  "- {at: 2024-03-12T10:00:00+08:00, kind: state_change, "
+	  "state_from: mediating, state_to: referred_out}\n"
+	  "- {at: 2024-03-12T16:00:00+08:00, kind: state_change, "
+	  "state_from: referred_out, state_to: mediating}\n", NULL, false,
+	  "2024-04-07" },
 	{ "an inbound referral due before R1 wins",
 	  "status: mediating\naccepted_on: 2024-03-11\n"
 	  "referrals: [{\"n\": 1, direction: inbound, state: received, "
