@@ -101,7 +101,9 @@ json=$(out)
 like "... an array" "$json" '^\['
 is "... five items" "$(printf '%s\n' "$json" | grep -c '"id": ')" 5
 like "... with days_late and the referral" "$json" \
-	"\"id\": \"$T\", \"risk_color\": \"blue\", \"rule\": \"receipt\".*\"due_on\": \"2024-03-21\", \"days_late\": 7, \"referral\": 1"
+	"\"id\": \"$T\", .*\"risk_color\": \"blue\", \"rule\": \"receipt\".*\"due_on\": \"2024-03-21\", \"days_late\": 7, \"referral\": 1"
+like "... and the case's keys DESIGN.md asks for" "$json" \
+	"\"id\": \"$T\", \"status\": \"referred_out\", \"outcome\": null, \"category\": \"housing_homestead\", \"accepted_on\": \"2024-03-05\", \"risk_color\": \"blue\".*\"title\": \"移交法院纠纷\""
 like "... a case item has referral null" "$json" "\"id\": \"$B2\".*\"days_late\": 394, \"referral\": null"
 exits 2 "--within -1: usage error" fq due -C repo --within -1
 exits 2 "--within x: usage error" fq due -C repo --within x
