@@ -686,6 +686,41 @@ fq_cli_referral(struct fq_node *c, const char *n)
 	return NULL;
 }
 
+void
+fq_cli_supersede_agreement(struct fq_node *c, const char *on)
+{
+	struct fq_node *a = fq_map_get(c, "agreement");
+	struct fq_node *list = fq_map_get(c, "superseded_agreements");
+
+	if (!a || a->kind != FQ_NODE_MAP)
+		return;
+	a = fq_node_dup(a);
+	fq_map_set(a, "superseded_on", fq_node_scalar(on));
+	if (!list || list->kind != FQ_NODE_SEQ) {
+		list = fq_node_new(FQ_NODE_SEQ);
+		fq_map_set(c, "superseded_agreements", list);
+	}
+	fq_seq_push(list, a);
+	fq_map_del(c, "agreement");
+}
+
+const char *
+fq_cli_state_before_referral(const struct fq_node *c, const char *n)
+{
+	const struct fq_node *ev = fq_map_get(c, "events");
+	size_t i;
+
+	for (i = ev && ev->kind == FQ_NODE_SEQ ? ev->len : 0; i-- > 0;) {
+		const struct fq_node *e = ev->vals[i];
+		const char *to = fq_map_str(e, "state_to");
+		const char *rn = fq_map_str(e, "referral");
+
+		if (to && !strcmp(to, "referred_out") && rn && !strcmp(rn, n))
+			return fq_map_str(e, "state_from");
+	}
+	return NULL;
+}
+
 int
 fq_cli_close_main(int argc, char **argv, const char *const *usage,
 	const struct fq_close_step *step)

@@ -201,6 +201,15 @@ const char *fq_cli_guess_agency(const char *org);
 /* The referral numbered n (its "n" field) in c, or NULL. */
 struct fq_node *fq_cli_referral(struct fq_node *c, const char *n);
 
+/* Move c's agreement, if any, to superseded_agreements, dated on (T14:
+ * a case mediated again keeps the agreement it set aside). */
+void fq_cli_supersede_agreement(struct fq_node *c, const char *on);
+
+/* The state c was in when referral n handed it over (the state_from of
+ * the step to referred_out), or NULL if no such step is recorded. */
+const char *fq_cli_state_before_referral(const struct fq_node *c,
+	const char *n);
+
 /*
  * The whole of a program that closes a case without an agreement
  * (reject, refuse, withdraw): options --on, --party, --reason; the event

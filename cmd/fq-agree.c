@@ -122,6 +122,7 @@ main(int argc, char **argv)
 	} else {
 		fq_map_set_str(a, "performance_status", "pending");
 	}
+	fq_cli_supersede_agreement(cc.c, eff);
 	fq_map_set(cc.c, "agreement", a);
 	{
 		struct fq_node *ev = fq_case_add_event(cc.c, cli.now,

@@ -70,7 +70,7 @@ main(int argc, char **argv)
 			"confirm", argv[optind]);
 		goto out;
 	}
-	if (fq_deadline_from(window, NULL, fq_store_config(cli.store),
+	if (fq_deadline_from(window, cli.cal, fq_store_config(cli.store),
 	    "confirmation_window", "30 days", eff, &err)) {
 		ret = fq_cli_error(&cli, &err);
 		goto out;

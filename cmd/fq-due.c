@@ -16,6 +16,7 @@ struct item {
 	int severity;
 	int late;		/* days past due; negative: days left */
 	char *id, *title, *color, *what, *rule;
+	char *status, *outcome, *category, *accepted;	/* NULL: absent */
 	char due[FQ_DATE_SIZE];
 	int referral;
 };
@@ -30,6 +31,23 @@ struct ctx {
 	size_t skipped;
 	int severity;
 };
+
+static char *
+opt_dup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+/* "key": "value" or "key": null */
+static void
+json_field(struct fq_buf *b, const char *key, const char *v)
+{
+	fq_buf_addf(b, ", \"%s\": ", key);
+	if (v)
+		fq_json_str(b, v);
+	else
+		fq_buf_adds(b, "null");
+}
 
 static int
 add(const struct fq_deadline *d, void *data)
@@ -55,6 +73,10 @@ add(const struct fq_deadline *d, void *data)
 	it->color = strdup(fq_map_str(x->c, "risk_color") ?
 		fq_map_str(x->c, "risk_color") : "blue");
 	it->what = strdup(d->what);
+	it->status = opt_dup(fq_map_str(x->c, "status"));
+	it->outcome = opt_dup(fq_map_str(x->c, "outcome"));
+	it->category = opt_dup(fq_map_str(x->c, "category"));
+	it->accepted = opt_dup(fq_map_str(x->c, "accepted_on"));
 	it->rule = strdup(d->rule);
 	memcpy(it->due, d->due, FQ_DATE_SIZE);
 	it->referral = d->referral;
@@ -158,6 +180,12 @@ main(int argc, char **argv)
 			"'fq check'", x.skipped);
 	if (x.n)
 		qsort(x.v, x.n, sizeof(*x.v), cmp);
+	/* R7: a red or yellow case past the day its plan was due. */
+	for (i = 0; i < x.n; i++)
+		if (!strcmp(x.v[i].rule, "R7") && x.v[i].late > 0)
+			fq_cli_warn(&cli, "%s: %s case without a plan (一案一策) "
+				"since %s, %d day(s) late", x.v[i].id,
+				x.v[i].color, x.v[i].due, x.v[i].late);
 	color = fq_cli_color(&cli);
 	if (!strcmp(format, "json")) {
 		fq_buf_addch(&b, '[');
@@ -166,6 +194,10 @@ main(int argc, char **argv)
 
 			fq_buf_adds(&b, i ? ",\n  {\"id\": " : "\n  {\"id\": ");
 			fq_json_str(&b, it->id);
+			json_field(&b, "status", it->status);
+			json_field(&b, "outcome", it->outcome);
+			json_field(&b, "category", it->category);
+			json_field(&b, "accepted_on", it->accepted);
 			fq_buf_adds(&b, ", \"risk_color\": ");
 			fq_json_str(&b, it->color);
 			fq_buf_adds(&b, ", \"rule\": ");
@@ -237,6 +269,10 @@ out:
 		free(x.v[i].color);
 		free(x.v[i].what);
 		free(x.v[i].rule);
+		free(x.v[i].status);
+		free(x.v[i].outcome);
+		free(x.v[i].category);
+		free(x.v[i].accepted);
 	}
 	free(x.v);
 	fq_buf_release(&x.data);

@@ -1,7 +1,9 @@
 /*
  * fq-extend: extend the mediation time limit with both parties' consent
  * (T18; 若干规定-style local rules: "经纠纷双方当事人同意可以继续调解").
- * The new date replaces the deadline; each extension is kept.
+ * The new date replaces the deadline; each extension is kept.  On a case
+ * another agency sent us, the result (反馈) deadline of that inbound
+ * referral moves with it.
  */
 #include "cli.h"
 
@@ -27,6 +29,7 @@ main(int argc, char **argv)
 	struct fq_node *ext, *list;
 	const char *until = NULL, *reason = NULL, *due;
 	bool consent = false;
+	size_t i;
 	int ch, ret;
 
 	fq_cli_init(&cli, "fq-extend", argv[0], usage);
@@ -69,6 +72,21 @@ main(int argc, char **argv)
 	}
 	fq_seq_push(list, ext);
 	fq_map_set(cc.c, "extended_until", fq_node_scalar(until));
+	/* A case the court or another agency sent us runs on their clock
+	 * (R2, R3, R9-R11): the parties' consent extends it too. */
+	list = fq_map_get(cc.c, "referrals");
+	for (i = 0; list && list->kind == FQ_NODE_SEQ && i < list->len; i++) {
+		struct fq_node *r = list->vals[i];
+		const char *dir = fq_map_str(r, "direction");
+		const char *st = fq_map_str(r, "state");
+		const char *rdue = fq_map_str(r, "extended_until") ?
+			fq_map_str(r, "extended_until") :
+			fq_map_str(r, "due_result");
+
+		if (dir && !strcmp(dir, "inbound") && st &&
+		    !strcmp(st, "received") && rdue && strcmp(rdue, until) < 0)
+			fq_map_set(r, "extended_until", fq_node_scalar(until));
+	}
 	{
 		struct fq_buf note = FQ_BUF_INIT;
 

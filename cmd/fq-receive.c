@@ -79,6 +79,23 @@ sign_ours(struct fq_cli *cli, const char *id, const char *n, const char *on,
 	fq_map_set_str(r, "state", "received");
 	fq_map_set(r, "received_on", fq_node_scalar(on));
 	fq_map_set_str(r, "received_by", by);
+	/* The result clock runs from 签收 (R2, R3, R9-R11): a due date that
+	 * fq refer computed from the day it was sent moves with the receipt
+	 * (one given with --due stays). */
+	{
+		const char *kind = fq_map_str(r, "kind");
+		const char *chan = fq_map_str(r, "channel");
+		const char *due = fq_map_str(r, "due_result");
+		char d_sent[FQ_DATE_SIZE], d_recv[FQ_DATE_SIZE];
+
+		if (due && kind && chan && fq_referral_due(d_sent, cli->cal,
+		    fq_store_config(cli->store), kind, chan, false,
+		    fq_map_str(r, "sent_on"), NULL) == 0 &&
+		    !strcmp(due, d_sent) && fq_referral_due(d_recv, cli->cal,
+		    fq_store_config(cli->store), kind, chan, false, on,
+		    NULL) == 0)
+			fq_map_set(r, "due_result", fq_node_scalar(d_recv));
+	}
 	fq_buf_addf(&text, "%s 已签收 #%s", fq_map_str(r, "to_org"), n);
 	ev = fq_case_add_event(cc.c, cli->now, "referral", fq_cli_actor(cli),
 		text.buf);

@@ -47,15 +47,20 @@ cancel(struct fq_cli *cli, struct fq_cli_case *cc, const char *n,
 			"a referral still waiting can be cancelled", n, st);
 	kind = fq_map_str(r, "kind");
 	fq_map_set_str(r, "state", "cancelled");
+	fq_map_set(r, "cancelled_on", fq_node_scalar(cli->today));
 	fq_buf_addf(&text, "撤销移交 #%s%s%s", n, note ? ": " : "",
 		note ? note : "");
 	if (hands_over(kind) &&
 	    !strcmp(fq_map_str(cc->c, "status"), "referred_out")) {
-		struct fq_node *ev = fq_case_move(cc->c,
+		/* Back to where the referral took it from. */
+		const char *was = fq_cli_state_before_referral(cc->c, n);
+		char *back = strdup(was ? was :
 			fq_map_str(cc->c, "accepted_on") ? "mediating" :
-			"reported", NULL, cli->now, cli->today,
-			fq_cli_actor(cli), text.buf);
+			"reported");
+		struct fq_node *ev = fq_case_move(cc->c, back, NULL, cli->now,
+			cli->today, fq_cli_actor(cli), text.buf);
 
+		free(back);
 		fq_map_set(ev, "referral", fq_node_scalar(n));
 	} else {
 		struct fq_node *ev = fq_case_add_event(cc->c, cli->now,
@@ -173,9 +178,10 @@ main(int argc, char **argv)
 	}
 	fq_map_set_str(r, "note", note);
 	fq_seq_push(refs, r);
-	fq_buf_addf(&text, "%s → %s (%s, %s)",
+	fq_buf_addf(&text, "%s → %s (%s%s%s)",
 		fq_schema_label(cli.schema, "referral_kinds", kind), to,
-		fq_schema_label(cli.schema, "channels", channel), doc ? doc : "");
+		fq_schema_label(cli.schema, "channels", channel),
+		doc ? ", " : "", doc ? doc : "");
 	if (hands_over(kind))
 		ev = fq_case_move(cc.c, "referred_out", NULL, cli.now, on,
 			fq_cli_actor(&cli), text.buf);

@@ -46,9 +46,15 @@ main(int argc, char **argv)
 	on = on ? fq_cli_date(&cli, "--on", on, false) : cli.today;
 	if ((ret = fq_cli_begin(&cli, argv[optind], "reopen", &cc)))
 		goto out;
+	if (fq_map_str(cc.c, "merged_into")) {
+		ret = fq_cli_fail(&cli, FQ_EXIT_FAIL, "%s was merged into %s "
+			"as a duplicate: reopen that case instead", argv[optind],
+			fq_map_str(cc.c, "merged_into"));
+		goto out;
+	}
 	closed = fq_map_str(cc.c, "closed_on");
 	if (!strcmp(fq_map_str(cc.c, "status"), "closed") && closed) {
-		if (fq_deadline_from(limit, NULL, fq_store_config(cli.store),
+		if (fq_deadline_from(limit, cli.cal, fq_store_config(cli.store),
 		    "reopen_window", "90 days", closed, &err)) {
 			ret = fq_cli_error(&cli, &err);
 			goto out;
@@ -61,6 +67,9 @@ main(int argc, char **argv)
 			goto out;
 		}
 	}
+	/* T14: mediated again, the agreement is set aside but kept. */
+	if (!strcmp(fq_map_str(cc.c, "status"), "agreed"))
+		fq_cli_supersede_agreement(cc.c, on);
 	fq_case_move(cc.c, "mediating", NULL, cli.now, on, fq_cli_actor(&cli),
 		reason);
 	ret = fq_cli_commit(&cli, &cc);

@@ -6,7 +6,8 @@
  * referred_other, or referred_litigation with --litigation (the court has
  * registered the case); returned_for_mediation and out_of_scope bring it
  * back to mediating (T12).  --refused records that the other side would
- * not take it (退回): the case comes back to mediating too.
+ * not take it (退回): the case goes back to the state it was referred
+ * from.
  *
  * On an inbound referral (we report back to the court, police or petition
  * office): the referral is answered; the case keeps its own state.
@@ -110,7 +111,11 @@ main(int argc, char **argv)
 	if (!strcmp(dir, "outbound") && hand &&
 	    !strcmp(status, "referred_out")) {
 		const char *to = "mediating", *outcome = NULL;
+		const char *was = fq_cli_state_before_referral(cc.c, n);
 
+		/* Refused (退回): the case goes back to where it was. */
+		if (refused && was)
+			to = was;
 		if (result && !strcmp(result, "resolved")) {
 			to = "closed";
 			outcome = "referred_resolved";

@@ -34,6 +34,7 @@ main(int argc, char **argv)
 	struct fq_buf note = FQ_BUF_INIT;
 	const char *color = NULL, *plan = NULL, *lead = NULL, *unit = NULL;
 	const char *extra = NULL, *old;
+	bool changed;
 	int ch, ret;
 
 	fq_cli_init(&cli, "fq-risk", argv[0], usage);
@@ -83,10 +84,12 @@ main(int argc, char **argv)
 		fq_buf_addf(&note, "%s%s", note.len ? "; " : "", extra);
 	if (plan)
 		fq_buf_addf(&note, "%s一案一策: %s", note.len ? "; " : "", plan);
-	fq_map_set_str(cc.c, "risk_color", color);
-	fq_case_add_event(cc.c, cli.now, old && strcmp(old, color) ?
-		"risk_change" : "note", fq_cli_actor(&cli),
-		note.len ? note.buf : "风险等级信息更新");
+	/* old borrows from the case: decide before replacing it. */
+	changed = old && strcmp(old, color);
+	if (!old || changed)
+		fq_map_set_str(cc.c, "risk_color", color);
+	fq_case_add_event(cc.c, cli.now, changed ? "risk_change" : "note",
+		fq_cli_actor(&cli), note.len ? note.buf : "风险等级信息更新");
 	ret = fq_cli_commit(&cli, &cc);
 out:
 	fq_buf_release(&note);

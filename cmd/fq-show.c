@@ -68,6 +68,63 @@ line(struct fq_cli *cli, const struct fq_node *c, const char *key)
 	fq_buf_release(&b);
 }
 
+/* One referral's steps, a dated line each: 发送, 签收, 反馈 / 退回 / 撤销,
+ * with the deadline still running beside the step it follows. */
+static void
+referral_step(const char *on, const char *what, const char *who,
+	const char *due_label, const char *due)
+{
+	printf("       %-10s  %s", on ? on : "", what);
+	if (who && *who)
+		printf("  %s", who);
+	if (due)
+		printf("  (%s %s)", due_label, due);
+	putchar('\n');
+}
+
+static void
+referral_timeline(struct fq_cli *cli, const struct fq_node *r)
+{
+	const char *st = fq_map_str(r, "state");
+	const char *sent = fq_map_str(r, "sent_on");
+	const char *recv = fq_map_str(r, "received_on");
+	const char *ret = fq_map_str(r, "returned_on");
+	const char *due = fq_map_str(r, "extended_until") ?
+		fq_map_str(r, "extended_until") : fq_map_str(r, "due_result");
+	const char *due_label = fq_map_str(r, "extended_until") ?
+		"反馈时限（延长）" : "反馈时限";
+	bool open = st && (!strcmp(st, "sent") || !strcmp(st, "received"));
+
+	if (sent)
+		referral_step(sent, "发送", NULL, "签收时限",
+			fq_map_str(r, "due_receipt"));
+	/* fq return fills in received_on when the answer came unsigned for:
+	 * no separate 签收 line for that. */
+	if (recv && (!ret || strcmp(recv, ret) || !sent ||
+	    fq_map_str(r, "received_by")))
+		referral_step(recv, "签收", fq_map_str(r, "received_by"),
+			due_label, open ? due : NULL);
+	else if (open && due)
+		referral_step(NULL, "", NULL, due_label, due);
+	if (st && !strcmp(st, "refused"))
+		referral_step(ret, "退回", fq_map_str(r, "feedback"), NULL,
+			NULL);
+	else if (st && !strcmp(st, "cancelled"))
+		referral_step(fq_map_str(r, "cancelled_on"), "撤销",
+			fq_map_str(r, "note"), NULL, NULL);
+	else if (ret) {
+		struct fq_buf b = FQ_BUF_INIT;
+
+		fq_buf_addf(&b, "%s%s%s", fq_map_str(r, "result") ?
+			label(cli, "referral_results", fq_map_str(r, "result")) :
+			"", fq_map_str(r, "feedback") ?
+			": " : "", fq_map_str(r, "feedback") ?
+			fq_map_str(r, "feedback") : "");
+		referral_step(ret, "反馈", b.buf, NULL, NULL);
+		fq_buf_release(&b);
+	}
+}
+
 static void
 show_text(struct fq_cli *cli, const struct fq_node *c)
 {
@@ -120,7 +177,7 @@ show_text(struct fq_cli *cli, const struct fq_node *c)
 		for (i = 0; i < refs->len; i++) {
 			const struct fq_node *r = refs->vals[i];
 
-			printf("  #%s %s %s → %s  %s  %s%s%s\n",
+			printf("  #%s %s %s → %s  %s  %s\n",
 				fq_map_str(r, "n") ? fq_map_str(r, "n") : "?",
 				label(cli, "referral_kinds",
 				fq_map_str(r, "kind")),
@@ -130,10 +187,8 @@ show_text(struct fq_cli *cli, const struct fq_node *c)
 				fq_map_str(r, "to_org") : "",
 				label(cli, "channels", fq_map_str(r, "channel")),
 				label(cli, "referral_states",
-				fq_map_str(r, "state")),
-				fq_map_str(r, "due_result") ? "  反馈时限 " : "",
-				fq_map_str(r, "due_result") ?
-				fq_map_str(r, "due_result") : "");
+				fq_map_str(r, "state")));
+			referral_timeline(cli, r);
 		}
 	}
 	if (events && events->kind == FQ_NODE_SEQ && events->len) {

@@ -92,6 +92,43 @@ color_since(const struct fq_node *c, char buf[FQ_DATE_SIZE])
 	return buf;
 }
 
+/* Days c spent referred_out, from its state changes: T10 pauses R1 and
+ * T12 resumes it with the days that were left (DOMAIN.md §3.6). */
+static int
+paused_days(const struct fq_node *c)
+{
+	const struct fq_node *ev = fq_map_get(c, "events");
+	char since[FQ_DATE_SIZE] = "", on[FQ_DATE_SIZE];
+	int total = 0;
+	size_t i;
+
+	for (i = 0; ev && ev->kind == FQ_NODE_SEQ && i < ev->len; i++) {
+		const struct fq_node *e = ev->vals[i];
+		const char *to = fq_map_str(e, "state_to");
+		const char *from = fq_map_str(e, "state_from");
+		const char *d = fq_map_str(e, "effective_on");
+
+		if (!to)
+			continue;
+		if (!d)
+			d = fq_map_str(e, "at");
+		if (!d)
+			continue;
+		snprintf(on, sizeof(on), "%.10s", d);
+		if (*since && from && !strcmp(from, "referred_out") &&
+		    strcmp(to, "referred_out")) {
+			int n = fq_days_between(since, on);
+
+			if (n > 0)
+				total += n;
+			*since = '\0';
+		}
+		if (!strcmp(to, "referred_out") && !*since)
+			memcpy(since, on, sizeof(since));
+	}
+	return total;
+}
+
 int
 fq_case_deadlines(const struct fq_node *c, const fq_calendar *cal,
 	const struct fq_node *config, fq_deadline_fn fn, void *data,
@@ -118,11 +155,18 @@ fq_case_deadlines(const struct fq_node *c, const fq_calendar *cal,
 	}
 	if ((!strcmp(status, "accepted") || !strcmp(status, "mediating")) &&
 	    (s = fq_map_str(c, "accepted_on"))) {
+		int paused = paused_days(c);
+		char start[FQ_DATE_SIZE];
+		fq_day d;
+
+		snprintf(start, sizeof(start), "%s", s);
+		if (paused && fq_date_parse(&d, s, NULL) == 0)
+			fq_date_format(start, fq_date_add_days(d, paused));
 		if (fq_map_str(c, "extended_until"))
 			snprintf(due, sizeof(due), "%s",
 				fq_map_str(c, "extended_until"));
 		else if ((ret = fq_deadline_from(due, cal, config, "mediation",
-		    "1 month", s, err)))
+		    "1 month", start, err)))
 			return ret;
 		if ((ret = emit(fn, data, "R1", "调解期限", due, 0)))
 			return ret;

@@ -79,6 +79,19 @@ cli_verb(const char *verb, char *buf, size_t n)
 	return buf;
 }
 
+/* How a row that is one form of its verb is named when the verb's plain
+ * row is not allowed: "cannot refer a case that is agreed" must not be
+ * followed by a bare "refer" in the allowed list. */
+static const char *
+cli_form(const char *verb)
+{
+	if (!strcmp(verb, "refer-invite"))
+		return "refer --kind invite|summon";
+	if (!strcmp(verb, "agree-close"))
+		return "agree --close";
+	return NULL;
+}
+
 void
 fq_step_verbs_from(struct fq_buf *out, const char *state)
 {
@@ -87,19 +100,25 @@ fq_step_verbs_from(struct fq_buf *out, const char *state)
 
 	for (i = 0; i < fq_nsteps; i++) {
 		const char *v = cli_verb(fq_steps[i].verb, a, sizeof(a));
-		bool dup = false;
+		bool dup = false, plain = false;
 
 		if (!from_ok(&fq_steps[i], state))
 			continue;
-		for (j = 0; j < i; j++)
-			if (from_ok(&fq_steps[j], state) &&
-			    !strcmp(cli_verb(fq_steps[j].verb, b, sizeof(b)), v))
+		for (j = 0; j < fq_nsteps; j++) {
+			if (!from_ok(&fq_steps[j], state) ||
+			    strcmp(cli_verb(fq_steps[j].verb, b, sizeof(b)), v))
+				continue;
+			if (j < i)
 				dup = true;
+			if (!strcmp(fq_steps[j].verb, v))
+				plain = true;
+		}
 		if (dup)
 			continue;
 		if (out->len)
 			fq_buf_adds(out, ", ");
-		fq_buf_adds(out, v);
+		fq_buf_adds(out, plain || !cli_form(fq_steps[i].verb) ? v :
+			cli_form(fq_steps[i].verb));
 	}
 }
 
@@ -185,6 +204,7 @@ fq_case_state_at(const struct fq_node *c, const char *date,
 		const char *to = fq_map_str(e, "state_to");
 		const char *on = fq_map_str(e, "effective_on");
 		const char *at = fq_map_str(e, "at");
+		const char *was = *outcome;
 
 		if (!to)
 			continue;
@@ -195,7 +215,9 @@ fq_case_state_at(const struct fq_node *c, const char *date,
 		*state = to;
 		*outcome = !strcmp(to, "closed") || !strcmp(to, "archived") ?
 			fq_map_str(e, "outcome") : NULL;
+		/* Archiving keeps the outcome the case was closed with (not
+		 * the case's current one: a merge may have changed it). */
 		if (!strcmp(to, "archived") && !*outcome)
-			*outcome = fq_map_str(c, "outcome");
+			*outcome = was ? was : fq_map_str(c, "outcome");
 	}
 }

@@ -627,7 +627,24 @@ static const struct {
 	{ "2026-01-16", 30, FQ_PERIOD_DAYS, "2026-02-24", false },
 	{ "2026-01-15", 30, FQ_PERIOD_DAYS, "2026-02-14", false }, /* 调休 */
 	{ "2026-01-14", 30, FQ_PERIOD_DAYS, "2026-02-13", false },
+	/* Days across 29 February, and onto 调休 working Sundays. */
+	{ "2024-02-01", 30, FQ_PERIOD_DAYS, "2024-03-04", false }, /* Sat */
+	{ "2023-02-01", 30, FQ_PERIOD_DAYS, "2023-03-03", false },
+	{ "2024-02-28", 1, FQ_PERIOD_DAYS, "2024-02-29", false },
+	{ "2024-01-05", 30, FQ_PERIOD_DAYS, "2024-02-04", false }, /* 调休 */
+	{ "2024-01-11", 30, FQ_PERIOD_DAYS, "2024-02-18", false }, /* 春节 */
+	{ "2024-03-29", 7, FQ_PERIOD_DAYS, "2024-04-07", false }, /* 清明 */
+	{ "2024-03-29", 30, FQ_PERIOD_DAYS, "2024-04-28", false }, /* 调休 */
 	/* Months (R1: 一个月). */
+	{ "2024-01-30", 1, FQ_PERIOD_MONTHS, "2024-02-29", false },
+	{ "2024-01-29", 1, FQ_PERIOD_MONTHS, "2024-02-29", false },
+	{ "2024-02-29", 1, FQ_PERIOD_MONTHS, "2024-03-29", false },
+	{ "2024-02-29", 12, FQ_PERIOD_MONTHS, "2025-02-28", false },
+	{ "2028-01-31", 1, FQ_PERIOD_MONTHS, "2028-02-29", false }, /* no file */
+	{ "2025-10-31", 1, FQ_PERIOD_MONTHS, "2025-12-01", false }, /* Sun */
+	{ "2024-01-04", 1, FQ_PERIOD_MONTHS, "2024-02-04", false }, /* 调休 */
+	{ "2024-08-14", 1, FQ_PERIOD_MONTHS, "2024-09-14", false }, /* 调休 Sat */
+	{ "2024-03-06", 1, FQ_PERIOD_MONTHS, "2024-04-07", false }, /* 清明 */
 	{ "2024-01-31", 1, FQ_PERIOD_MONTHS, "2024-02-29", false },
 	{ "2023-01-31", 1, FQ_PERIOD_MONTHS, "2023-02-28", false },
 	{ "2024-03-31", 1, FQ_PERIOD_MONTHS, "2024-04-30", false },
@@ -642,6 +659,13 @@ static const struct {
 	{ "2024-12-31", 1, FQ_PERIOD_MONTHS, "2025-02-05", false },
 	{ "2025-12-31", 1, FQ_PERIOD_MONTHS, "2026-02-02", false },
 	/* Working days. */
+	{ "2024-04-26", 1, FQ_PERIOD_WORKDAYS, "2024-04-28", false }, /* 调休 */
+	{ "2024-04-26", 3, FQ_PERIOD_WORKDAYS, "2024-04-30", false },
+	{ "2024-04-26", 4, FQ_PERIOD_WORKDAYS, "2024-05-06", false },
+	{ "2024-05-06", 5, FQ_PERIOD_WORKDAYS, "2024-05-11", false }, /* 调休 */
+	{ "2024-04-26", 3, FQ_PERIOD_WORKDAYS, "2024-05-01", true },
+	{ "2024-06-07", 1, FQ_PERIOD_WORKDAYS, "2024-06-11", false }, /* 端午 */
+	{ "2024-02-28", 2, FQ_PERIOD_WORKDAYS, "2024-03-01", false }, /* 2-29 */
 	{ "2024-02-08", 3, FQ_PERIOD_WORKDAYS, "2024-02-19", false },
 	{ "2025-09-30", 3, FQ_PERIOD_WORKDAYS, "2025-10-11", false },
 	{ "2024-09-27", 1, FQ_PERIOD_WORKDAYS, "2024-09-29", false },

@@ -147,7 +147,146 @@ static const struct {
 	{ "red with a plan",
 	  "status: mediating\naccepted_on: 2024-03-05\nrisk_color: red\n"
 	  "plan: 包案领导牵头\n", NULL, false, "2024-04-07" },
+	{ "yellow without a plan: 7 days from the intake",
+	  "status: mediating\naccepted_on: 2024-03-05\nrisk_color: yellow\n",
+	  NULL, false, "2024-03-12" },
+	{ "closed red without a plan: nothing due",
+	  "status: closed\naccepted_on: 2024-03-05\nrisk_color: red\n",
+	  NULL, false, NULL },
+	/* R6: the first visit after the agreement. */
+	{ "agreed: visit 15 days after effective_on",
+	  "status: agreed\naccepted_on: 2024-03-05\n"
+	  "agreement: {form: oral, effective_on: 2024-03-10}\n", NULL, false,
+	  "2024-03-25" },
+	{ "agreed: or after performance_due when later (Labour Day)",
+	  "status: agreed\naccepted_on: 2024-03-05\n"
+	  "agreement: {form: oral, effective_on: 2024-03-10, "
+	  "performance_due: 2024-04-16}\n", NULL, false, "2024-05-06" },
+	{ "agreed and visited: nothing due",
+	  "status: agreed\naccepted_on: 2024-03-05\n"
+	  "agreement: {form: oral, effective_on: 2024-03-10}\n"
+	  "visits: [{\"on\": 2024-03-12, method: phone}]\n", NULL, false,
+	  NULL },
+	{ "agreed: a visit before the agreement does not count",
+	  "status: agreed\naccepted_on: 2024-03-05\n"
+	  "agreement: {form: oral, effective_on: 2024-03-10}\n"
+	  "visits: [{\"on\": 2024-03-08, method: phone}]\n", NULL, false,
+	  "2024-03-25" },
+	/* Referrals. */
+	{ "referred_out: R1 pauses, the receipt is due",
+	  "status: referred_out\naccepted_on: 2024-03-05\n"
+	  "referrals: [{\"n\": 1, state: sent, due_receipt: 2024-03-13, "
+	  "due_result: 2024-04-15}]\n", NULL, false, "2024-03-13" },
+	{ "referred_out, signed for: the result is due",
+	  "status: referred_out\naccepted_on: 2024-03-05\n"
+	  "referrals: [{\"n\": 1, state: received, due_receipt: 2024-03-13, "
+	  "due_result: 2024-04-15}]\n", NULL, false, "2024-04-15" },
+	{ "a referral's extension replaces its result date",
+	  "status: referred_out\naccepted_on: 2024-03-05\n"
+	  "referrals: [{\"n\": 1, state: received, due_result: 2024-03-15, "
+	  "extended_until: 2024-05-20}]\n", NULL, false, "2024-05-20" },
+	{ "an answered referral is due no more",
+	  "status: mediating\naccepted_on: 2024-03-05\n"
+	  "referrals: [{\"n\": 1, state: returned, due_receipt: 2024-03-06, "
+	  "due_result: 2024-03-07}]\n", NULL, false, "2024-04-07" },
+	{ "refused and cancelled referrals are due no more",
+	  "status: mediating\naccepted_on: 2024-03-05\n"
+	  "referrals: [{\"n\": 1, state: refused, due_result: 2024-03-07}, "
+	  "{\"n\": 2, state: cancelled, due_receipt: 2024-03-08}]\n", NULL,
+	  false, "2024-04-07" },
+	{ "returned for mediation: R1 resumes with the days that were left",
+	  "status: mediating\naccepted_on: 2024-03-05\nevents:\n"
+	  "- {at: 2024-03-12T10:00:00+08:00, kind: state_change, "
+	  "state_from: mediating, state_to: referred_out}\n"
+	  "- {at: 2024-03-25T10:00:00+08:00, effective_on: 2024-03-20, "
+	  "kind: state_change, state_from: referred_out, "
+	  "state_to: mediating}\n", NULL, false, "2024-04-15" },
+	{ "referred twice: both pauses count",
+	  "status: mediating\naccepted_on: 2024-03-05\nevents:\n"
+	  "- {at: 2024-03-06T10:00:00+08:00, kind: state_change, "
+	  "state_from: mediating, state_to: referred_out}\n"
+	  "- {at: 2024-03-08T10:00:00+08:00, kind: state_change, "
+	  "state_from: referred_out, state_to: mediating}\n"
+	  "- {at: 2024-03-10T10:00:00+08:00, kind: state_change, "
+	  "state_from: mediating, state_to: referred_out}\n"
+	  "- {at: 2024-03-13T10:00:00+08:00, kind: state_change, "
+	  "state_from: referred_out, state_to: mediating}\n", NULL, false,
+	  "2024-04-10" },
+	{ "referred and brought back the same day: no pause",
+	  "status: mediating\naccepted_on: 2024-03-05\nevents:\n"
+	  "- {at: 2024-03-12T10:00:00+08:00, kind: state_change, "
+	  "state_from: mediating, state_to: referred_out}\n"
+	  "- {at: 2024-03-12T16:00:00+08:00, kind: state_change, "
+	  "state_from: referred_out, state_to: mediating}\n", NULL, false,
+	  "2024-04-07" },
+	{ "an inbound referral due before R1 wins",
+	  "status: mediating\naccepted_on: 2024-03-11\n"
+	  "referrals: [{\"n\": 1, direction: inbound, state: received, "
+	  "due_result: 2024-04-10}]\n", NULL, false, "2024-04-10" },
+	{ "closed with feedback still owed to the court",
+	  "status: closed\naccepted_on: 2024-03-11\n"
+	  "referrals: [{\"n\": 1, direction: inbound, state: received, "
+	  "due_result: 2024-04-10}]\n", NULL, false, "2024-04-10" },
+	{ "archived with feedback still owed",
+	  "status: archived\naccepted_on: 2024-03-11\n"
+	  "referrals: [{\"n\": 1, state: received, "
+	  "due_result: 2024-04-10}]\n", NULL, false, "2024-04-10" },
 };
+
+/* Test: the result deadline of a referral by kind and channel
+ * Description: DOMAIN.md §3.7 and R2, R3, R9-R11, from the day of 签收,
+ * with the defaults and with a county's profile. */
+static const struct {
+	const char *kind, *channel;
+	bool simple;
+	const char *start, *config, *want;	/* want NULL: none */
+} referral_dues[] = {
+	{ "delegate", "litigation", false, "2024-03-11", NULL, "2024-04-10" },
+	{ "delegate", "litigation", false, "2024-03-11",
+	  "deadlines:\n  court_delegate: 20 days\n", "2024-04-01" },
+	{ "delegate", "litigation", false, "2024-09-11", NULL, "2024-10-11" },
+	{ "delegate", "litigation", false, "2024-09-12", NULL, "2024-10-12" },
+	{ "entrust", "litigation", false, "2024-03-11", NULL, "2024-03-26" },
+	{ "entrust", "litigation", true, "2024-03-11", NULL, "2024-03-18" },
+	{ "entrust", "litigation", true, "2024-09-26", NULL, "2024-10-08" },
+	{ "entrust", "litigation", false, "2024-03-11",
+	  "deadlines:\n  court_entrust_ordinary: 10 days\n", "2024-03-21" },
+	{ "transfer", "police", false, "2024-03-18", NULL, "2024-03-25" },
+	{ "transfer", "police", false, "2024-09-09", NULL, "2024-09-14" },
+	{ "entrust", "police", false, "2024-04-30", NULL, "2024-05-06" },
+	{ "transfer", "petition", false, "2024-03-01", NULL, "2024-04-30" },
+	{ "assign", "internal", false, "2024-04-20", NULL, "2024-05-06" },
+	{ "escalate", "internal", false, "2024-01-31", NULL, "2024-02-29" },
+	{ "transfer", "litigation", false, "2024-03-14", NULL, "2024-04-15" },
+	{ "invite", "police", false, "2024-03-14", NULL, NULL },
+	{ "summon", "administrative", false, "2024-03-14", NULL, NULL },
+};
+
+START_TEST(test_deadline_referral_due)
+{
+	struct fq_error err = FQ_ERROR_INIT;
+	struct fq_node *config = NULL;
+	char out[FQ_DATE_SIZE] = "";
+	int ret;
+
+	if (referral_dues[_i].config)
+		config = parse_ok(referral_dues[_i].config);
+	ret = fq_referral_due(out, cal, config, referral_dues[_i].kind,
+		referral_dues[_i].channel, referral_dues[_i].simple,
+		referral_dues[_i].start, &err);
+	if (referral_dues[_i].want) {
+		ck_assert_msg(ret == FQ_OK, "%s/%s: %s", referral_dues[_i].kind,
+			referral_dues[_i].channel, err.msg);
+		ck_assert_msg(!strcmp(out, referral_dues[_i].want),
+			"%s/%s from %s: %s, want %s", referral_dues[_i].kind,
+			referral_dues[_i].channel, referral_dues[_i].start, out,
+			referral_dues[_i].want);
+	} else {
+		ck_assert_int_eq(ret, FQ_ENOTFOUND);
+	}
+	fq_node_free(config);
+}
+END_TEST
 
 START_TEST(test_deadline_update_due)
 {
@@ -414,6 +553,7 @@ fq_deadline_suite(void)
 	tc = tcase_create("due");
 	tcase_add_checked_fixture(tc, cal_setup, cal_teardown);
 	LOOP(tc, test_deadline_update_due, dues);
+	LOOP(tc, test_deadline_referral_due, referral_dues);
 	tcase_add_test(tc, test_deadline_due_keeps_place);
 	LOOP(tc, test_deadline_bad_config, bad_configs);
 	tcase_add_test(tc, test_deadline_bad_date);

@@ -92,10 +92,32 @@ START_TEST(test_lifecycle_verbs_from)
 	ck_assert_ptr_null(strstr(b.buf, "mediate"));
 	/* "refer" appears once even though two rows map to it */
 	ck_assert_ptr_null(strstr(strstr(b.buf, "refer") + 1, "refer,"));
+	/* only the invite form of refer is open to an agreed case: the list
+	 * says so rather than offering a bare "refer" that would be refused */
+	ck_assert_ptr_nonnull(strstr(b.buf, "refer --kind invite|summon"));
+	ck_assert_ptr_null(strstr(b.buf, "refer,"));
+	fq_buf_release(&b);
+	fq_step_verbs_from(&b, "mediating");
+	ck_assert_ptr_nonnull(strstr(b.buf, "agree, "));
+	ck_assert_ptr_null(strstr(b.buf, "--close"));
+	ck_assert_ptr_nonnull(strstr(b.buf, "refer, "));
+	ck_assert_ptr_null(strstr(b.buf, "--kind"));
 	fq_buf_release(&b);
 	fq_step_verbs_from(&b, "archived");
 	ck_assert_str_eq(b.buf, "visit, merge");
 	fq_buf_release(&b);
+}
+END_TEST
+
+START_TEST(test_lifecycle_refused_message)
+{
+	struct fq_error err = FQ_ERROR_INIT;
+
+	ck_assert_int_eq(fq_step_allowed("refer", "agreed", &err),
+		FQ_ETRANSITION);
+	ck_assert_ptr_nonnull(strstr(err.msg, "cannot refer a case that is "
+		"agreed; allowed from agreed: "));
+	ck_assert_ptr_null(strstr(err.msg, "refer,"));
 }
 END_TEST
 
@@ -179,6 +201,67 @@ START_TEST(test_lifecycle_archive_keeps_outcome)
 }
 END_TEST
 
+/* An archived case later merged as a duplicate (T21 from any state): on a
+ * day it was archived it had the outcome it was closed with, not the
+ * duplicate outcome it has now. */
+START_TEST(test_lifecycle_archived_then_merged)
+{
+	struct fq_node *c = base_case();
+	const char *st, *out;
+
+	fq_case_move(c, "mediating", NULL, "2024-03-12T10:00:00+08:00",
+		"2024-03-12", NULL, NULL);
+	fq_case_move(c, "closed", "withdrawn", "2024-03-20T10:00:00+08:00",
+		"2024-03-20", NULL, NULL);
+	fq_case_move(c, "archived", NULL, "2024-04-20T10:00:00+08:00",
+		"2024-04-20", NULL, NULL);
+	fq_case_move(c, "closed", "duplicate", "2024-06-01T10:00:00+08:00",
+		"2024-06-01", NULL, NULL);
+	ck_assert_str_eq(fq_map_str(c, "outcome"), "duplicate");
+	fq_case_state_at(c, "2024-05-01", &st, &out);
+	ck_assert_str_eq(st, "archived");
+	ck_assert_str_eq(out, "withdrawn");
+	fq_case_state_at(c, "2024-06-01", &st, &out);
+	ck_assert_str_eq(st, "closed");
+	ck_assert_str_eq(out, "duplicate");
+	fq_case_state_at(c, "2024-03-19", &st, &out);
+	ck_assert_str_eq(st, "mediating");
+	ck_assert_ptr_null(out);
+	fq_node_free(c);
+}
+END_TEST
+
+/* Closed, reopened, closed again with another outcome: each day answers
+ * with the outcome of its own closing; before intake there is nothing. */
+START_TEST(test_lifecycle_reclosed)
+{
+	struct fq_node *c = base_case();
+	const char *st, *out;
+
+	fq_case_move(c, "mediating", NULL, "2024-03-12T10:00:00+08:00",
+		"2024-03-12", NULL, NULL);
+	fq_case_move(c, "closed", "mediated_oral", "2024-03-20T10:00:00+08:00",
+		"2024-03-20", NULL, NULL);
+	fq_case_move(c, "mediating", NULL, "2024-04-02T10:00:00+08:00",
+		"2024-04-02", NULL, "履行争议");
+	fq_case_move(c, "closed", "failed", "2024-04-30T10:00:00+08:00",
+		"2024-04-30", NULL, NULL);
+	fq_case_state_at(c, "2023-12-31", &st, &out);
+	ck_assert_ptr_null(st);
+	ck_assert_ptr_null(out);
+	fq_case_state_at(c, "2024-03-31", &st, &out);
+	ck_assert_str_eq(st, "closed");
+	ck_assert_str_eq(out, "mediated_oral");
+	fq_case_state_at(c, "2024-04-15", &st, &out);
+	ck_assert_str_eq(st, "mediating");
+	ck_assert_ptr_null(out);
+	fq_case_state_at(c, "2024-05-31", &st, &out);
+	ck_assert_str_eq(st, "closed");
+	ck_assert_str_eq(out, "failed");
+	fq_node_free(c);
+}
+END_TEST
+
 Suite *
 fq_lifecycle_suite(void)
 {
@@ -189,10 +272,13 @@ fq_lifecycle_suite(void)
 		(int)(sizeof(expect) / sizeof(expect[0])));
 	tcase_add_test(t, test_lifecycle_unknown_verb);
 	tcase_add_test(t, test_lifecycle_verbs_from);
+	tcase_add_test(t, test_lifecycle_refused_message);
 	suite_add_tcase(s, t);
 	t = tcase_create("replay");
 	tcase_add_test(t, test_lifecycle_move_and_replay);
 	tcase_add_test(t, test_lifecycle_archive_keeps_outcome);
+	tcase_add_test(t, test_lifecycle_archived_then_merged);
+	tcase_add_test(t, test_lifecycle_reclosed);
 	suite_add_tcase(s, t);
 	return s;
 }

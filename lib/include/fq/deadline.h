@@ -7,7 +7,9 @@
  *
  *	R15 triage	reported: reported_on + deadlines.triage (3 workdays)
  *	R1  mediation	accepted, mediating: accepted_on +
- *			deadlines.mediation (1 month), or extended_until
+ *			deadlines.mediation (1 month), or extended_until;
+ *			the days spent referred_out do not count (T10
+ *			pauses it, T12 resumes it with the days left)
  *	R6  visit	agreed, no visit since the agreement: the later of
  *			effective_on and performance_due + deadlines.visit
  *			(15 days)
