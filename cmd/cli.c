@@ -593,7 +593,7 @@ fq_cli_build_case(struct fq_cli *cli, const struct fq_newcase *o)
 	fq_map_set(c, "updated_at", fq_node_scalar(cli->now));
 	ev = fq_case_add_event(c, cli->now, "intake", fq_cli_actor(cli),
 		o->note ? o->note : o->reported ?
-		_("registered from screening") : _("registered and accepted"));
+		"排查登记" : "登记受理");
 	fq_map_set_str(ev, "state_to", o->reported ? "reported" : "accepted");
 	{
 		const char *on = o->reported ? o->reported_on : o->accepted;

@@ -466,6 +466,7 @@ text_grid(struct fq_buf *out, char **cells, const bool *num, size_t nrows,
 	size_t ncols)
 {
 	size_t *w = fq_xcalloc(ncols, sizeof(size_t));
+	bool *numcol = fq_xcalloc(ncols, sizeof(bool));
 	size_t i, j;
 
 	for (i = 0; i < nrows; i++)
@@ -476,6 +477,9 @@ text_grid(struct fq_buf *out, char **cells, const bool *num, size_t nrows,
 				dw = TEXT_MAX_COL;
 			if (dw > w[j])
 				w[j] = dw;
+			/* a column of numbers has its heading over them */
+			if (i > 0 && num[i * ncols + j])
+				numcol[j] = true;
 		}
 	for (i = 0; i < nrows; i++) {
 		size_t start = out->len;
@@ -484,12 +488,14 @@ text_grid(struct fq_buf *out, char **cells, const bool *num, size_t nrows,
 			if (j)
 				fq_buf_adds(out, "  ");
 			pad_cell(out, cells[i * ncols + j], w[j],
-				i > 0 && num[i * ncols + j], j + 1 == ncols);
+				i > 0 ? num[i * ncols + j] : numcol[j],
+				j + 1 == ncols);
 		}
 		while (out->len > start && out->buf[out->len - 1] == ' ')
 			fq_buf_setlen(out, out->len - 1);
 		fq_buf_addch(out, '\n');
 	}
+	free(numcol);
 	free(w);
 }
 

@@ -40,7 +40,7 @@ sed -i 's/^accepted_on:.*/accepted_on: 2024-03-01/' "$1"
 EOF
 cat >ed/changeevent <<'EOF'
 #!/bin/sh
-sed -i 's/registered and accepted/changed/' "$1"
+sed -i 's/登记受理/changed/' "$1"
 EOF
 cat >ed/addevent <<'EOF'
 #!/bin/sh
