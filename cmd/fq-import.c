@@ -137,7 +137,7 @@ struct state {
 	bool dry_run, skip_bad, progress;
 	struct entry *v;
 	size_t n, alloc;
-	struct table by_id, by_docket, by_key;
+	struct table by_id, by_docket, by_key, by_loose;
 	struct year_seq years[64];
 	size_t nyears;
 	size_t nnew, nupdated, nsame, ndup, nbad, nshown_warn, nwarn;
@@ -181,8 +181,11 @@ index_case(struct state *s, const struct fq_node *c, size_t i)
 	table_put(&s->by_id, s->v[i].id, i);
 	if (d && *d)
 		table_put(&s->by_docket, d, i);
-	fq_import_key(&k, c);
+	fq_import_key(&k, c, false);
 	table_put(&s->by_key, k.buf, i);
+	fq_buf_reset(&k);
+	fq_import_key(&k, c, true);
+	table_put(&s->by_loose, k.buf, i);
 	fq_buf_release(&k);
 }
 
@@ -400,7 +403,7 @@ on_record(struct fq_import_record *rec, void *data)
 	if (!found && rec->docket_no &&
 	    table_get(&s->by_docket, rec->docket_no, &idx))
 		found = true;
-	fq_import_key(&key, c);
+	fq_import_key(&key, c, false);
 	if (!found && table_get(&s->by_key, key.buf, &idx))
 		found = true;
 
@@ -444,7 +447,10 @@ on_record(struct fq_import_record *rec, void *data)
 		goto out;
 	}
 
-	/* near match: same names and category, a date up to 3 days off */
+	/* near match: same first party and category, a date up to 3 days
+	 * off (or the same day with other parties) */
+	fq_buf_reset(&key);
+	fq_import_key(&key, c, true);
 	{
 		const char *date = fq_map_str(c, "accepted_on");
 		const char *bar = strchr(key.buf, '|');
@@ -452,19 +458,29 @@ on_record(struct fq_import_record *rec, void *data)
 
 		if (!date)
 			date = fq_map_str(c, "reported_on");
-		for (d = -3; date && bar && d <= 3; d++) {
+		for (d = 0; date && bar && d <= 3; d = d > 0 ? -d : 1 - d) {
 			struct fq_buf k2 = FQ_BUF_INIT;
 			char day[FQ_DATE_SIZE];
 			fq_day x;
 
-			if (!d || fq_date_parse(&x, date, NULL))
-				continue;
+			if (fq_date_parse(&x, date, NULL))
+				break;
 			fq_date_format(day, fq_date_add_days(x, d));
 			fq_buf_addf(&k2, "%s%s", day, bar);
-			if (table_get(&s->by_key, k2.buf, &idx)) {
+			if (table_get(&s->by_loose, k2.buf, &idx)) {
+				struct fq_node *fl = fq_map_get(c, "flags");
+
 				s->ndup++;
+				if (!fl) {
+					fl = fq_node_new(FQ_NODE_SEQ);
+					fq_map_set(c, "flags", fl);
+				}
+				fq_buf_reset(&k2);
+				fq_buf_addf(&k2, "possible_duplicate:%s",
+					s->v[idx].id);
+				fq_seq_push(fl, fq_node_text(k2.buf));
 				fprintf(stderr, "%s: %s:%u: possible duplicate "
-					"of %s (same parties and category, "
+					"of %s (same first party and category, "
 					"dated %s): imported as a new case; "
 					"check it\n", cli->prog, rec->file,
 					rec->row_first, s->v[idx].id, day);
@@ -603,6 +619,10 @@ main(int argc, char **argv)
 	bool committed = false;
 
 	memset(&s, 0, sizeof(s));
+	fq_buf_init(&s.out);
+	fq_buf_init(&s.problems);
+	fq_buf_init(&s.rejects);
+	fq_buf_init(&s.flagcount);
 	fq_cli_init(&cli, "fq-import", argv[0], usage);
 	while ((chr = getopt_long(argc, argv, "C:h", lopts, NULL)) != -1) {
 		switch (chr) {
@@ -816,6 +836,7 @@ out:
 	table_free(&s.by_id);
 	table_free(&s.by_docket);
 	table_free(&s.by_key);
+	table_free(&s.by_loose);
 	fq_buf_release(&s.problems);
 	fq_buf_release(&s.rejects);
 	fq_buf_release(&s.flagcount);

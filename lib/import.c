@@ -2289,9 +2289,9 @@ build_case(struct build *b)
 			if (perf_pending(perf))
 				fq_map_set_str(ag, "performance_status",
 					"pending");
-			else if (perf_done(perf) || (oc && !strcmp(oc,
-			    "mediated_oral") && res.rule &&
-			    strv_in(&res.rule->match, "当场履行", false)))
+			else if (perf_done(perf) || (V(b, F_RESULT) &&
+			    (strstr(V(b, F_RESULT), "当场履行") ||
+			    strstr(V(b, F_RESULT), "当场兑现"))))
 				fq_map_set_str(ag, "performance_status",
 					"performed");
 			fq_map_set(c, "agreement", ag);
@@ -2595,20 +2595,37 @@ out_file:
 
 /* --- matching and merging --- */
 
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 void
-fq_import_key(struct fq_buf *out, const struct fq_node *c)
+fq_import_key(struct fq_buf *out, const struct fq_node *c, bool loose)
 {
 	const struct fq_node *ps = fq_map_get(c, "parties");
 	const char *date = fq_map_str(c, "accepted_on");
 	struct fq_buf t = FQ_BUF_INIT;
+	char **names;
+	size_t i, n = 0;
 
 	if (!date)
 		date = fq_map_str(c, "reported_on");
 	fq_buf_addf(out, "%s|", date ? date : "");
-	if (ps && ps->kind == FQ_NODE_SEQ && ps->len &&
-	    fq_map_str(ps->vals[0], "name")) {
-		squeeze(&t, fq_map_str(ps->vals[0], "name"));
-		fq_buf_add(out, t.buf, t.len);
+	if (ps && ps->kind == FQ_NODE_SEQ && ps->len) {
+		names = fq_xcalloc(ps->len, sizeof(*names));
+		for (i = 0; i < (loose ? 1 : ps->len); i++)
+			if (fq_map_str(ps->vals[i], "name")) {
+				squeeze(&t, fq_map_str(ps->vals[i], "name"));
+				names[n++] = fq_xstrdup(t.buf);
+			}
+		qsort(names, n, sizeof(*names), cmp_str);
+		for (i = 0; i < n; i++) {
+			fq_buf_addf(out, "%s%s", i ? "、" : "", names[i]);
+			free(names[i]);
+		}
+		free(names);
 	}
 	fq_buf_addf(out, "|%s", fq_map_str(c, "category") ?
 		fq_map_str(c, "category") : "");

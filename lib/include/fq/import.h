@@ -136,12 +136,15 @@ int fq_import_file(fq_importer *im, const char *path, fq_import_fn fn,
 
 /*
  * The matching key of a case (DOMAIN.md §4.3 "Duplicates and carry-over"):
- * "DATE|NAME|CATEGORY", where DATE is accepted_on (else reported_on),
- * NAME the normalised name of the first party listed (ledgers list the
- * applicant first; other parties come and go between ledgers), CATEGORY
- * the category code.  Appended to out.
+ * "DATE|NAMES|CATEGORY", where DATE is accepted_on (else reported_on),
+ * NAMES the normalised names of all parties, sorted and joined with "、",
+ * and CATEGORY the category code.  Appended to out.  A ledger that
+ * re-lists a case writes the same parties, so the key finds it; two
+ * different disputes rarely share all three.  With loose, NAMES is only
+ * the first party's name: the key for "possible duplicates" (with the
+ * date up to 3 days off), which are reported, never merged.
  */
-void fq_import_key(struct fq_buf *out, const struct fq_node *c);
+void fq_import_key(struct fq_buf *out, const struct fq_node *c, bool loose);
 
 /*
  * Merge what a ledger says about a case (incoming) into an existing case
