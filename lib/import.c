@@ -1388,17 +1388,30 @@ V(struct build *b, int f)
 	return s && !empty_cell(s) ? s : NULL;
 }
 
+/* Set key to the cell as written (trimmed), unless it is a placeholder. */
 static void
 set_text(struct fq_node *c, const char *key, const char *s)
 {
-	struct fq_buf t = FQ_BUF_INIT;
+	size_t n;
 
-	if (!s)
+	if (!s || fq_ledger_is_placeholder(s))
 		return;
-	fq_ledger_normalize(&t, s);
-	if (t.len && !fq_ledger_is_placeholder(t.buf))
-		fq_map_set(c, key, fq_node_text(t.buf));
-	fq_buf_release(&t);
+	s += strspn(s, " \t\r\n");
+	n = strlen(s);
+	while (n && strchr(" \t\r\n", s[n - 1]))
+		n--;
+	while (n >= 3 && !memcmp(s + n - 3, "\xE3\x80\x80", 3))
+		n -= 3;
+	while (n >= 3 && !strncmp(s, "\xE3\x80\x80", 3)) {
+		s += 3;
+		n -= 3;
+	}
+	if (n) {
+		char *t = fq_xstrndup(s, n);
+
+		fq_map_set(c, key, fq_node_text(t));
+		free(t);
+	}
 }
 
 /* Parse a date column; 1 if a date was read into iso, 0 if empty, -1 bad. */
