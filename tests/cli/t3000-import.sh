@@ -113,7 +113,7 @@ exits 0 "UTF-8 files into repo2" fq import -C repo2 "$D/a-register.csv" \
 exits 0 "GB18030 files into repo3" fq import -C repo3 gb/a-register.csv \
 	gb/b-zongzhi.csv gb/c-system.csv gb/d-archive.csv
 like "GB18030 is reported, not guessed silently" "$(err)" 'encoding GB18030 \(not valid UTF-8; decodes as GB18030'
-norm() { sed -e '/^created_at\|^updated_at\|^  at:/d' -e 's/\.csv#/#/' $(find "$1/cases" -name '*.yaml' | sort); }
+norm() { sed -e '/^created_at\|^updated_at\|^- at:/d' -e 's/\.csv#/#/' $(find "$1/cases" -name '*.yaml' | sort); }
 is "GB18030 and UTF-8 give the same cases" "$(norm repo3 | md5sum)" "$(norm repo2 | md5sum)"
 exits 65 "--encoding utf-8 on a GB18030 file is bad data" \
 	fq import -C repo3 --encoding utf-8 --dry-run gb/a-register.csv
@@ -259,5 +259,82 @@ like "roles from the rules' columns" "$Y" 'role: respondent'
 printf 'headers:\n  x: nosuchfield\n' >badrules.yaml
 exits 65 "a bad rules file is bad data" fq import -C repo9 --rules badrules.yaml odd.csv
 like "names the field" "$(err)" "unknown field 'nosuchfield'"
+
+# --- §4.3: layout, parties, phones, categories, colours, amounts --------------
+make_repo repo10
+exits 0 "messy fixtures" fq import -C repo10 "$D/layout.csv" "$D/parties.csv" \
+	"$D/phones.csv" "$D/categories.csv" "$D/colors.csv" "$D/amounts.csv" \
+	"$D/inconsistent.csv"
+E=$(err)
+cf() { REPO=repo10; f=$(grep -l -E "^imported_from: $1#row$2(-[0-9]+)?\$" -r repo10/cases | head -1); [ -n "$f" ] && cat "$f"; }
+fv() { cf "$1" "$2" | sed -n "s/^$3: //p" | head -1; }
+like "layout: two title rows, year from the title" "$E" 'layout.csv: header at row 3; year for dates without one: 2023 \(from the title\)'
+like "layout: repeated header, footers (小计 合计 审核人 签字 盖章), blank and numbered-only rows skipped" "$E" 'layout.csv: 3 records from 14 rows \(0 continuation, 2 blank, 5 footer, 1 repeated header rows skipped; 3 cells copied'
+is "layout: 3月5日 in 2023" "$(fv layout.csv 4 accepted_on)" 2023-03-05
+is "layout: full-width comma kept inside an unquoted cell" "$(fv layout.csv 4 summary)" "两家因排水，发生争执"
+is "layout: 同上 category" "$(fv layout.csv 8 category)" neighbor
+is "layout: 〃 result copied" "$(fv layout.csv 8 status)" mediating
+like "layout: line break inside a quoted cell" "$(cf layout.csv 10)" '多行'
+like "parties: 、 splits" "$(cf parties.csv 2)" 'name: 李某'
+like "parties: role prefix" "$(cf parties.csv 3)" 'role: applicant'
+like "parties: role in brackets" "$(cf parties.csv 4)" 'role: applicant'
+like "parties: 赵某等5户 is a group" "$(cf parties.csv 5)" 'households: 5'
+is "parties: 诉 — left applicant, right respondent" "$(cf parties.csv 6 | grep -c 'role: applicant\|role: respondent')" 2
+like "parties: company is an organisation" "$(cf parties.csv 7)" 'kind: organization'
+like "parties: legal representative" "$(cf parties.csv 7)" 'representative: 法定代表人'
+like "parties: 村委会 is an organisation" "$(cf parties.csv 8)" 'kind: organization'
+like "parties: packed biography: age" "$(cf parties.csv 9)" 'age: 45'
+like "parties: packed biography: phone" "$(cf parties.csv 9)" '"13800000001"'
+like "parties: relation is a note" "$(cf parties.csv 10)" 'note: 长子'
+like "parties: masked name accepted and marked" "$(cf parties.csv 11)" 'name_masked: true'
+is "parties: line break splits" "$(cf parties.csv 12 | grep -c '  name: ')" 2
+is "parties: 王氏兄弟三人 → 3 people" "$(fv parties.csv 13 people_involved)" 3
+like "phones: .0 stripped" "$(cf phones.csv 2)" '"13800000001"'
+like "phones: scientific notation flagged, not invented" "$(cf phones.csv 3)" '^- phone_lost_excel$'
+like "ids: scientific notation flagged" "$(cf phones.csv 3)" '^- id_lost_excel$'
+unlike "phones: nothing stored for the lost number" "$(cf phones.csv 3)" 'phones:'
+like "phones: landline keeps its dash" "$(cf phones.csv 4)" '"0394-5550001"'
+like "phones: mobile without dashes" "$(cf phones.csv 4)" '"13900000002"'
+like "phones: masked kept as written" "$(cf phones.csv 5)" '138\*\*\*\*0001'
+like "ids: apostrophe dropped, x upper-cased" "$(cf phones.csv 6)" '"11010519491231002X"'
+like "ids: 15-digit accepted" "$(cf phones.csv 7)" '"110105491231002"'
+unlike "placeholders → nothing" "$(cf phones.csv 8)" 'phones:|id_number:'
+unlike "拒绝提供 → nothing" "$(cf phones.csv 9)" 'phones:|id_number:'
+like "checksum failure is a warning" "$(cf phones.csv 10)" '^- id_checksum$'
+is "categories: combination → first match" "$(fv categories.csv 2 category)" neighbor
+is "categories: combination keeps the raw text" "$(fv categories.csv 2 subcategory_raw)" 邻里/宅基地
+is "categories: 赡养" "$(fv categories.csv 3 category)" marriage_family
+is "categories: 欠薪" "$(fv categories.csv 4 category)" labor
+is "categories: traditional 鄰里糾紛" "$(fv categories.csv 5 category)" neighbor
+is "categories: unknown → other" "$(fv categories.csv 6 category)" other
+is "categories: unknown keeps its text" "$(fv categories.csv 6 subcategory_raw)" 飞碟纠纷
+for r in 2 3 4; do is "colours row $r red" "$(fv colors.csv $r risk_color)" red; done
+for r in 5 6 7; do is "colours row $r yellow" "$(fv colors.csv $r risk_color)" yellow; done
+for r in 8 9; do is "colours row $r blue" "$(fv colors.csv $r risk_color)" blue; done
+is "colours: lost fill → blue" "$(fv colors.csv 10 risk_color)" blue
+like "colours: lost fill flagged" "$(cf colors.csv 10)" '^- color_unknown$'
+is "amount 5000元" "$(fv amounts.csv 2 amount_in_dispute)" 5000
+is "amount 5千" "$(fv amounts.csv 3 amount_in_dispute)" 5000
+is "amount 0.5万" "$(fv amounts.csv 4 amount_in_dispute)" 5000
+is "amount 1,200" "$(fv amounts.csv 5 amount_in_dispute)" 1200
+is "amount 1.2万元" "$(fv amounts.csv 6 amount_in_dispute)" 12000
+is "amount 伍仟元" "$(fv amounts.csv 7 amount_in_dispute)" 5000
+like "amount in installments flagged" "$(cf amounts.csv 8)" '^- amount_installments$'
+unlike "amount 无 → none" "$(cf amounts.csv 9)" 'amount_in_dispute'
+is "people 3户" "$(fv amounts.csv 2 households_involved)" 3
+is "people 5人" "$(fv amounts.csv 3 people_involved)" 5
+is "people 约20人" "$(fv amounts.csv 4 people_involved)" 20
+is "people 8户约20人" "$(fv amounts.csv 5 households_involved)/$(fv amounts.csv 5 people_involved)" 8/20
+is "deadline date" "$(fv amounts.csv 2 due_on)" 2024-04-10
+is "deadline 3月底前" "$(fv amounts.csv 3 due_on)" 2024-03-31
+is "deadline 15天" "$(fv amounts.csv 4 due_on)" 2024-03-16
+is "deadline 月底" "$(fv amounts.csv 5 due_on)" 2024-03-31
+like "deadline 长期 kept in the plan" "$(fv amounts.csv 6 plan)" '长期'
+like "inconsistent: closed before accepted imported with a warning" "$E" 'inconsistent.csv:2: closed_on: 2024-03-01 is before the intake date 2024-03-10'
+is "inconsistent: not fixed" "$(fv inconsistent.csv 2 closed_on)" 2024-03-01
+like "inconsistent: future date warned" "$E" 'inconsistent.csv:3: accepted_on: 2030-03-10 is in the future'
+like "inconsistent: 销号 with 持续跟进 warned" "$E" "inconsistent.csv:4: result: '持续跟进' but the row is marked closed"
+like "inconsistent: success with no date warned" "$E" 'inconsistent.csv:5: closed_on: the case is closed but the ledger gives no closing date'
+ok "fq check passes" fq check -C repo10
 
 done_testing
