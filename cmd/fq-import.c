@@ -478,7 +478,17 @@ on_record(struct fq_import_record *rec, void *data)
 				fq_buf_reset(&k2);
 				fq_buf_addf(&k2, "possible_duplicate:%s",
 					s->v[idx].id);
-				fq_seq_push(fl, fq_node_text(k2.buf));
+				{
+					size_t j;
+
+					for (j = 0; j < fl->len; j++)
+						if (!strcmp(fl->vals[j]->str,
+						    k2.buf))
+							break;
+					if (j == fl->len)
+						fq_seq_push(fl,
+							fq_node_text(k2.buf));
+				}
 				fprintf(stderr, "%s: %s:%u: possible duplicate "
 					"of %s (same first party and category, "
 					"dated %s): imported as a new case; "
@@ -501,9 +511,20 @@ on_record(struct fq_import_record *rec, void *data)
 		if (!intake || !strcmp(fq_map_str(c, "status"), "reported"))
 			intake = fq_map_str(c, "reported_on") ?
 				fq_map_str(c, "reported_on") : intake;
-		if ((ret = next_id(s, atoi(intake), id, &err))) {
-			ret = fq_cli_error(cli, &err);
-			goto out;
+		if (rec->case_id && fq_id_valid(rec->case_id) &&
+		    !strncmp(rec->case_id, fq_store_unit(cli->store),
+		    strlen(fq_store_unit(cli->store))) &&
+		    rec->case_id[strlen(fq_store_unit(cli->store))] == '-') {
+			/* an export of this unit: keep its ID (not in use) */
+			snprintf(id, sizeof(id), "%s", rec->case_id);
+		} else {
+			do {
+				if ((ret = next_id(s, atoi(intake), id,
+				    &err))) {
+					ret = fq_cli_error(cli, &err);
+					goto out;
+				}
+			} while (table_get(&s->by_id, id, &idx));
 		}
 		fq_map_set_str(c, "id", id);
 		fq_buf_reset(&text);
