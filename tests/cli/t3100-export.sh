@@ -44,12 +44,13 @@ is "nothing on stdout with -o" "$(out)" ""
 # --- filters as fq list ----------------------------------------------------
 exits 0 "filter" fq export -C repo status:mediating --format json
 J=$(out)
-is "only mediating cases" "$(printf "%s\n" "$J" | jq -r '.[].status' | sort -u)" mediating
-is "as many as fq list says" "$(printf "%s\n" "$J" | jq length)" \
-	"$(fq list -C repo status:mediating --format json | jq length)"
+is "only mediating cases" "$(printf "%s\n" "$J" | grep -o '"status":"[a-z_]*"' | sort -u)" '"status":"mediating"'
+is "as many as fq list says" "$(printf "%s\n" "$J" | grep -c '^{"id":')" \
+	"$(fq list -C repo status:mediating --format json | grep -c '"id": *"')"
 exits 0 "json of all" fq export -C repo --format json
-is "json: every case" "$(out | jq length)" "$N"
-is "json: keys of the case file" "$(out | jq -r '.[0] | has("id") and has("status") and has("category") and has("parties")')" true
+is "json: every case, one per line" "$(out | grep -c '^{"id":"QSZ-')" "$N"
+like "json: keys of the case file" "$(out | sed -n 2p)" '^\{"id":"QSZ-2024-000001","title":.*"status":"closed",.*"category":"housing_homestead",.*"parties":\[\{"role":"applicant"'
+is "json: ends the array" "$(out | tail -1)" "]"
 unlike "json masked too" "$(out)" '13800000001'
 exits 0 "yaml" fq export -C repo --format yaml category:neighbor
 like "yaml is a list of cases" "$(out | head -1)" '^- id: QSZ-'
