@@ -2424,12 +2424,14 @@ build_and_emit(struct ctx *x)
 	fq_buf_init(&b.tmp);
 	build_case(&b);
 	if (!rec.problems.len) {
-		struct fq_buf probe = FQ_BUF_INIT;
-		struct fq_error e = FQ_ERROR_INIT;
+		struct fq_diags d = FQ_DIAGS_INIT;
+		size_t i;
 
-		if (fq_case_render(&probe, x->im->o.schema, b.c, &e))
-			problem(&b, "case", "%s", e.msg);
-		fq_buf_release(&probe);
+		if (fq_schema_validate(x->im->o.schema, "case", b.c, x->base,
+		    &d))
+			for (i = 0; i < d.n; i++)
+				problem(&b, "case", "%s", d.v[i].msg);
+		fq_diags_release(&d);
 	}
 	if (rec.problems.len) {
 		fq_node_free(b.c);
