@@ -798,6 +798,8 @@ struct ctx {
 	enum phase phase;
 	char **upper;			/* first header row */
 	size_t nupper;
+	char **first;			/* first header row as read */
+	size_t nfirst;
 	int *colf;			/* field of each column, -1 */
 	size_t ncol;
 	bool col_ambiguous_seq;		/* 编号 alone as seq */
@@ -1080,8 +1082,12 @@ take_header(struct ctx *x, const struct row *r)
 	x->info->header_rows = 1;
 	x->upper = fq_xcalloc(r->n ? r->n : 1, sizeof(char *));
 	x->nupper = r->n;
-	for (i = 0; i < r->n; i++)
+	x->first = fq_xcalloc(r->n ? r->n : 1, sizeof(char *));
+	x->nfirst = r->n;
+	for (i = 0; i < r->n; i++) {
 		x->upper[i] = fq_xstrdup(r->cells[i]);
+		x->first[i] = fq_xstrdup(r->cells[i]);
+	}
 	map_columns(x, x->upper, x->nupper);
 	x->phase = SECOND_HEADER;
 }
@@ -1144,14 +1150,17 @@ join_headers(struct ctx *x, const struct row *r)
 	map_columns(x, h, n);
 }
 
+/* A header row printed again on each page: at least 3 cells equal to
+ * the header's (the first of two header rows, when there are two). */
 static bool
 is_repeated_header(struct ctx *x, const struct row *r)
 {
 	size_t i, same = 0;
 
-	for (i = 0; i < r->n && i < x->nupper; i++)
-		if (!empty_cell(r->cells[i]) &&
-		    header_field(x, r->cells[i], NULL) >= 0)
+	for (i = 0; i < r->n && i < x->info->nheader; i++)
+		if (!empty_cell(r->cells[i]) && (!strcmp(r->cells[i],
+		    x->info->header[i]) || (i < x->nfirst &&
+		    !strcmp(r->cells[i], x->first[i]))))
 			same++;
 	return same >= 3;
 }
@@ -2604,6 +2613,9 @@ out_file:
 	for (i = 0; i < x.nupper; i++)
 		free(x.upper[i]);
 	free(x.upper);
+	for (i = 0; i < x.nfirst; i++)
+		free(x.first[i]);
+	free(x.first);
 	free(x.colf);
 	return ret;
 }

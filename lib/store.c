@@ -1334,18 +1334,24 @@ write_blob_pack(fq_store *s, const struct fq_change *ch, size_t n,
 	git_indexer_progress stats;
 	struct sha1 h;
 	unsigned char trailer[20], *z = NULL;
-	uLongf zcap = 0;
+	z_stream zs;
+	uLong zcap = 0;
 	uint32_t count = 0;
 	size_t i;
 	int ret = FQ_OK;
 
-	if (git_repository_odb(&odb, s->repo) < 0)
+	memset(&zs, 0, sizeof(zs));
+	if (deflateInit(&zs, Z_BEST_SPEED) != Z_OK)
+		return fq_error_set(err, FQ_ERROR, "cannot start zlib");
+	if (git_repository_odb(&odb, s->repo) < 0) {
+		deflateEnd(&zs);
 		return git_fail(err, "cannot open the object database");
+	}
 	fq_buf_add(&pack, "PACK\0\0\0\2\0\0\0\0", 12);
 	for (i = 0; i < n; i++) {
 		unsigned char hdr[16];
 		size_t len = ch[i].len, k = 0;
-		uLongf zlen;
+		uLong zlen;
 
 		if (!ch[i].data)
 			continue;
@@ -1365,18 +1371,23 @@ write_blob_pack(fq_store *s, const struct fq_change *ch, size_t n,
 			len >>= 7;
 		}
 		fq_buf_add(&pack, hdr, k + 1);
-		zlen = compressBound((uLong)ch[i].len);
+		zlen = deflateBound(&zs, (uLong)ch[i].len);
 		if (zlen > zcap) {
 			zcap = zlen;
 			z = fq_xrealloc(z, zcap);
 		}
-		if (compress2(z, &zlen, (const Bytef *)ch[i].data,
-		    (uLong)ch[i].len, Z_BEST_SPEED) != Z_OK) {
+		/* one deflate state for all: deflateReset, not deflateInit */
+		zs.next_in = (Bytef *)ch[i].data;
+		zs.avail_in = (uInt)ch[i].len;
+		zs.next_out = z;
+		zs.avail_out = (uInt)zcap;
+		if (deflate(&zs, Z_FINISH) != Z_STREAM_END) {
 			ret = fq_error_set(err, FQ_ERROR, "cannot compress "
 				"'%s'", ch[i].path);
 			goto out;
 		}
-		fq_buf_add(&pack, z, zlen);
+		fq_buf_add(&pack, z, zcap - zs.avail_out);
+		deflateReset(&zs);
 		count++;
 	}
 	if (!count)
@@ -1400,6 +1411,7 @@ write_blob_pack(fq_store *s, const struct fq_change *ch, size_t n,
 out:
 	if (wp)
 		wp->free(wp);
+	deflateEnd(&zs);
 	free(z);
 	fq_buf_release(&pack);
 	git_odb_free(odb);
