@@ -2143,7 +2143,7 @@ build_case(struct build *b)
 		seq = fq_node_new(FQ_NODE_SEQ);
 		norm(&m, s);
 		for (p = m.buf; *p;) {
-			size_t n = strcspn(p, ",;/、，；\n ");
+			size_t n = strcspn(p, ",;/、，；\n\t ");
 
 			/* UTF-8 separators are multibyte: cut at any */
 			if (n) {
@@ -2162,7 +2162,7 @@ build_case(struct build *b)
 				free(name);
 			}
 			p += n;
-			while (*p && strchr(",;/\n ", *p))
+			while (*p && strchr(",;/\n\t ", *p))
 				p++;
 			while (!strncmp(p, "、", 3) || !strncmp(p, "，", 3) ||
 			    !strncmp(p, "；", 3))
