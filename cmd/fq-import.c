@@ -117,9 +117,12 @@ table_free(struct table *t)
 	memset(t, 0, sizeof(*t));
 }
 
+struct keycache;
+
 /* A case known to this import: in HEAD, or new. */
 struct entry {
 	char id[FQ_ID_MAX];
+	char oid[41];		/* blob in HEAD, "" for a new case */
 	char *relpath;
 	char *text;		/* rendered new content, NULL if unchanged */
 	size_t len;
@@ -138,6 +141,7 @@ struct state {
 	struct entry *v;
 	size_t n, alloc;
 	struct table by_id, by_docket, by_key, by_loose;
+	struct keycache *keys;
 	struct year_seq years[64];
 	size_t nyears;
 	size_t nnew, nupdated, nsame, ndup, nbad, nshown_warn, nwarn;
@@ -172,6 +176,16 @@ entry_add(struct state *s)
 	return e;
 }
 
+/* The text of b in an allocation of its size (a buffer grows by doubling;
+ * an import holds every new case until the commit). */
+static char *
+detach_fit(struct fq_buf *b, size_t *len)
+{
+	char *t = fq_buf_detach(b, len), *u = realloc(t, *len + 1);
+
+	return u ? u : t;
+}
+
 static void
 index_case(struct state *s, const struct fq_node *c, size_t i)
 {
@@ -189,18 +203,152 @@ index_case(struct state *s, const struct fq_node *c, size_t i)
 	fq_buf_release(&k);
 }
 
+/*
+ * The matching keys of the cases in HEAD are cached in .git/fq/import-keys
+ * by blob id ("OID\tID\tDOCKET\tKEY\tLOOSE" lines), so an import into a
+ * repository of many cases reads only the case files that changed since.
+ * Derived data: deleting the file changes nothing but the time.
+ */
+struct keycache {
+	struct table byoid;	/* oid -> line number in lines */
+	char **lines;
+	size_t n, alloc;
+	struct fq_buf out;	/* the cache to write back */
+	bool dirty;
+};
+
+static void
+keycache_load(struct state *s, struct keycache *k)
+{
+	struct fq_buf path = FQ_BUF_INIT, text = FQ_BUF_INIT;
+	char *p, *nl;
+
+	fq_buf_init(&k->out);
+	fq_buf_addf(&path, "%s/import-keys", fq_store_private_dir(
+		s->cli->store));
+	if (fq_buf_read_file(&text, path.buf, 256 * 1024 * 1024) >= 0)
+		for (p = text.buf; *p; p = nl + 1) {
+			if (!(nl = strchr(p, '\n')))
+				break;
+			*nl = '\0';
+			if (strlen(p) < 41 || p[40] != '\t')
+				continue;
+			if (k->n + 1 > k->alloc) {
+				k->alloc = k->alloc ? k->alloc * 2 : 1024;
+				k->lines = realloc(k->lines,
+					k->alloc * sizeof(*k->lines));
+				if (!k->lines)
+					abort();
+			}
+			k->lines[k->n] = strdup(p);
+			p[40] = '\0';
+			table_put(&k->byoid, p, k->n);
+			k->n++;
+		}
+	fq_buf_release(&path);
+	fq_buf_release(&text);
+}
+
+static void
+keycache_save(struct state *s, struct keycache *k)
+{
+	struct fq_buf path = FQ_BUF_INIT, tmp = FQ_BUF_INIT;
+	FILE *f;
+
+	if (!k->dirty)
+		return;
+	fq_buf_addf(&path, "%s/import-keys", fq_store_private_dir(
+		s->cli->store));
+	fq_buf_addf(&tmp, "%s.tmp", path.buf);
+	if ((f = fopen(tmp.buf, "wb"))) {
+		if (fwrite(k->out.buf, 1, k->out.len, f) == k->out.len &&
+		    !fclose(f))
+			rename(tmp.buf, path.buf);
+		else
+			unlink(tmp.buf);
+	}
+	fq_buf_release(&path);
+	fq_buf_release(&tmp);
+}
+
+/* Lines of cases no longer in HEAD are dropped when it is written. */
+static bool
+k_dirty_or_shrunk(const struct keycache *k)
+{
+	size_t lines = 0, i;
+
+	for (i = 0; i < k->out.len; i++)
+		if (k->out.buf[i] == '\n')
+			lines++;
+	return lines != k->n;
+}
+
+static void
+keycache_free(struct keycache *k)
+{
+	size_t i;
+
+	for (i = 0; i < k->n; i++)
+		free(k->lines[i]);
+	free(k->lines);
+	table_free(&k->byoid);
+	fq_buf_release(&k->out);
+}
+
+/* Add a cached line (without the oid) to the tables of s. */
+static void
+index_cached(struct state *s, size_t i, char *line)
+{
+	char *f[4], *p = line;
+	int j;
+
+	for (j = 0; j < 4; j++) {
+		f[j] = p;
+		p = strchr(p, '\t');
+		if (p)
+			*p++ = '\0';
+		else if (j < 3)
+			return;
+	}
+	snprintf(s->v[i].id, sizeof(s->v[i].id), "%s", f[0]);
+	table_put(&s->by_id, f[0], i);
+	if (*f[1])
+		table_put(&s->by_docket, f[1], i);
+	table_put(&s->by_key, f[2], i);
+	table_put(&s->by_loose, f[3], i);
+}
+
+static void
+clean_field(struct fq_buf *out, const char *v)
+{
+	for (; v && *v; v++)
+		fq_buf_addch(out, *v == '\t' || *v == '\n' ? ' ' : *v);
+}
+
 static int
 load_existing(const char *relpath, const char *oid, void *data)
 {
 	struct state *s = data;
-	struct fq_buf text = FQ_BUF_INIT;
+	struct keycache *k = s->keys;
+	struct fq_buf text = FQ_BUF_INIT, key = FQ_BUF_INIT;
 	struct fq_error err = FQ_ERROR_INIT;
 	struct fq_node *c = NULL;
 	struct entry *e;
 	const char *id;
+	size_t line;
 
-	(void)oid;
-	if (fq_store_read_head(s->cli->store, relpath, &text, &err) ||
+	if (table_get(&k->byoid, oid, &line)) {
+		char *copy = strdup(k->lines[line] + 41);
+
+		e = entry_add(s);
+		e->relpath = strdup(relpath);
+		snprintf(e->oid, sizeof(e->oid), "%s", oid);
+		index_cached(s, s->n - 1, copy);
+		fq_buf_addf(&k->out, "%s\n", k->lines[line]);
+		free(copy);
+		return 0;
+	}
+	if (fq_store_read_blob(s->cli->store, oid, &text, &err) ||
 	    fq_yaml_parse(&c, text.buf, text.len, relpath, &err) ||
 	    !(id = fq_map_str(c, "id")) || !fq_id_valid(id)) {
 		/* fq check reports broken files; they cannot be matched */
@@ -210,10 +358,23 @@ load_existing(const char *relpath, const char *oid, void *data)
 	}
 	e = entry_add(s);
 	snprintf(e->id, sizeof(e->id), "%s", id);
+	snprintf(e->oid, sizeof(e->oid), "%s", oid);
 	e->relpath = strdup(relpath);
 	index_case(s, c, s->n - 1);
+	fq_buf_addf(&k->out, "%s\t%s\t", oid, id);
+	clean_field(&k->out, fq_map_str(c, "docket_no"));
+	fq_buf_addch(&k->out, '\t');
+	fq_import_key(&key, c, false);
+	clean_field(&k->out, key.buf);
+	fq_buf_addch(&k->out, '\t');
+	fq_buf_reset(&key);
+	fq_import_key(&key, c, true);
+	clean_field(&k->out, key.buf);
+	fq_buf_addch(&k->out, '\n');
+	k->dirty = true;
 	fq_node_free(c);
 	fq_buf_release(&text);
+	fq_buf_release(&key);
 	return 0;
 }
 
@@ -413,8 +574,9 @@ on_record(struct fq_import_record *rec, void *data)
 		if (e->text)
 			ret = fq_yaml_parse(&old, e->text, e->len, e->relpath,
 				&err);
-		else if (!(ret = fq_store_read_head(cli->store, e->relpath,
-		    &text, &err)))
+		else if (!(ret = e->oid[0] ? fq_store_read_blob(cli->store,
+		    e->oid, &text, &err) : fq_store_read_head(cli->store,
+		    e->relpath, &text, &err)))
 			ret = fq_yaml_parse(&old, text.buf, text.len,
 				e->relpath, &err);
 		if (ret) {
@@ -434,7 +596,7 @@ on_record(struct fq_import_record *rec, void *data)
 				goto out;
 			}
 			free(e->text);
-			e->text = fq_buf_detach(&text, &e->len);
+			e->text = detach_fit(&text, &e->len);
 			if (!e->is_new && !e->updated) {
 				e->updated = true;
 				s->nupdated++;
@@ -541,7 +703,7 @@ on_record(struct fq_import_record *rec, void *data)
 		e = entry_add(s);
 		snprintf(e->id, sizeof(e->id), "%s", id);
 		e->relpath = fq_buf_detach(&path, NULL);
-		e->text = fq_buf_detach(&text, &e->len);
+		e->text = detach_fit(&text, &e->len);
 		e->is_new = true;
 		s->nnew++;
 		index_case(s, c, s->n - 1);
@@ -637,11 +799,14 @@ main(int argc, char **argv)
 	char **rejects_text = NULL;
 	size_t *rejects_n = NULL;
 	struct fq_import_info *infos = NULL;
+	struct keycache keys;
 	int chr, ret = 0, year = 0, i, nfiles;
 	size_t k, nch = 0;
 	bool committed = false;
 
 	memset(&s, 0, sizeof(s));
+	memset(&keys, 0, sizeof(keys));
+	fq_buf_init(&keys.out);
 	fq_buf_init(&s.out);
 	fq_buf_init(&s.problems);
 	fq_buf_init(&s.rejects);
@@ -704,10 +869,15 @@ main(int argc, char **argv)
 	s.progress = isatty(STDERR_FILENO);
 	if ((ret = fq_cli_lock(&cli)))
 		goto out;
+	keycache_load(&s, &keys);
+	s.keys = &keys;
 	if (fq_store_foreach(cli.store, load_existing, &s, &err)) {
 		ret = fq_cli_error(&cli, &err);
 		goto out;
 	}
+	if (k_dirty_or_shrunk(&keys))
+		keys.dirty = true;
+	keycache_save(&s, &keys);
 
 	infos = calloc((size_t)nfiles, sizeof(*infos));
 	rejects_of = calloc((size_t)nfiles, sizeof(*rejects_of));
@@ -866,5 +1036,6 @@ out:
 	fq_buf_release(&msg);
 	fq_importer_free(s.im);
 	fq_import_rules_free(rules);
+	keycache_free(&keys);
 	return fq_cli_finish(&cli, ret);
 }

@@ -1322,18 +1322,28 @@ sha1_end(struct sha1 *c, unsigned char out[20])
 
 /*
  * Hash the blobs of ch into blobs[] and store those the object database
- * lacks as one pack (format 2, no deltas).
+ * lacks as one pack (format 2, no deltas), streamed to libgit2's indexer
+ * object by object.
  */
+static int
+pack_append(git_odb_writepack *wp, struct sha1 *h, const void *data,
+	size_t len, git_indexer_progress *stats)
+{
+	sha1_add(h, data, len);
+	return wp->append(wp, data, len, stats);
+}
+
 static int
 write_blob_pack(fq_store *s, const struct fq_change *ch, size_t n,
 	git_oid *blobs, struct fq_error *err)
 {
-	struct fq_buf pack = FQ_BUF_INIT;
 	git_odb *odb = NULL;
 	git_odb_writepack *wp = NULL;
 	git_indexer_progress stats;
 	struct sha1 h;
+	unsigned char head[12] = { 'P', 'A', 'C', 'K', 0, 0, 0, 2 };
 	unsigned char trailer[20], *z = NULL;
+	bool *want = fq_xcalloc(n ? n : 1, sizeof(*want));
 	z_stream zs;
 	uLong zcap = 0;
 	uint32_t count = 0;
@@ -1341,26 +1351,46 @@ write_blob_pack(fq_store *s, const struct fq_change *ch, size_t n,
 	int ret = FQ_OK;
 
 	memset(&zs, 0, sizeof(zs));
-	if (deflateInit(&zs, Z_BEST_SPEED) != Z_OK)
+	memset(&stats, 0, sizeof(stats));
+	if (deflateInit(&zs, Z_BEST_SPEED) != Z_OK) {
+		free(want);
 		return fq_error_set(err, FQ_ERROR, "cannot start zlib");
-	if (git_repository_odb(&odb, s->repo) < 0) {
-		deflateEnd(&zs);
-		return git_fail(err, "cannot open the object database");
 	}
-	fq_buf_add(&pack, "PACK\0\0\0\2\0\0\0\0", 12);
+	if (git_repository_odb(&odb, s->repo) < 0) {
+		ret = git_fail(err, "cannot open the object database");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (!ch[i].data)
+			continue;
+		if (git_odb_hash(&blobs[i], ch[i].data, ch[i].len,
+		    GIT_OBJECT_BLOB) < 0) {
+			ret = git_fail(err, "cannot hash '%s'", ch[i].path);
+			goto out;
+		}
+		if (!git_odb_exists(odb, &blobs[i])) {
+			want[i] = true;
+			count++;
+		}
+	}
+	if (!count)
+		goto out;
+	head[8] = (unsigned char)(count >> 24);
+	head[9] = (unsigned char)(count >> 16);
+	head[10] = (unsigned char)(count >> 8);
+	head[11] = (unsigned char)count;
+	sha1_init(&h);
+	if (git_odb_write_pack(&wp, odb, NULL, NULL) < 0 ||
+	    pack_append(wp, &h, head, sizeof(head), &stats) < 0) {
+		ret = git_fail(err, "cannot write the new objects");
+		goto out;
+	}
 	for (i = 0; i < n; i++) {
 		unsigned char hdr[16];
 		size_t len = ch[i].len, k = 0;
 		uLong zlen;
 
-		if (!ch[i].data)
-			continue;
-		if (git_odb_hash(&blobs[i], ch[i].data, len,
-		    GIT_OBJECT_BLOB) < 0) {
-			ret = git_fail(err, "cannot hash '%s'", ch[i].path);
-			goto out;
-		}
-		if (git_odb_exists(odb, &blobs[i]))
+		if (!want[i])
 			continue;
 		/* type 3 (blob) and the size, 4 bits then 7 per byte */
 		hdr[k] = (unsigned char)(0x30 | (len & 0x0F));
@@ -1370,7 +1400,6 @@ write_blob_pack(fq_store *s, const struct fq_change *ch, size_t n,
 			hdr[k] = (unsigned char)(len & 0x7F);
 			len >>= 7;
 		}
-		fq_buf_add(&pack, hdr, k + 1);
 		zlen = deflateBound(&zs, (uLong)ch[i].len);
 		if (zlen > zcap) {
 			zcap = zlen;
@@ -1386,23 +1415,15 @@ write_blob_pack(fq_store *s, const struct fq_change *ch, size_t n,
 				"'%s'", ch[i].path);
 			goto out;
 		}
-		fq_buf_add(&pack, z, zcap - zs.avail_out);
+		if (pack_append(wp, &h, hdr, k + 1, &stats) < 0 ||
+		    pack_append(wp, &h, z, zcap - zs.avail_out, &stats) < 0) {
+			ret = git_fail(err, "cannot write the new objects");
+			goto out;
+		}
 		deflateReset(&zs);
-		count++;
 	}
-	if (!count)
-		goto out;
-	pack.buf[8] = (char)(count >> 24);
-	pack.buf[9] = (char)(count >> 16);
-	pack.buf[10] = (char)(count >> 8);
-	pack.buf[11] = (char)count;
-	sha1_init(&h);
-	sha1_add(&h, pack.buf, pack.len);
 	sha1_end(&h, trailer);
-	fq_buf_add(&pack, trailer, 20);
-	memset(&stats, 0, sizeof(stats));
-	if (git_odb_write_pack(&wp, odb, NULL, NULL) < 0 ||
-	    wp->append(wp, pack.buf, pack.len, &stats) < 0 ||
+	if (wp->append(wp, trailer, sizeof(trailer), &stats) < 0 ||
 	    wp->commit(wp, &stats) < 0) {
 		ret = git_fail(err, "cannot write the new objects");
 		goto out;
@@ -1413,7 +1434,7 @@ out:
 		wp->free(wp);
 	deflateEnd(&zs);
 	free(z);
-	fq_buf_release(&pack);
+	free(want);
 	git_odb_free(odb);
 	return ret;
 }
@@ -1611,6 +1632,24 @@ out:
 	git_tree_free(head);
 	fq_buf_release(&path);
 	return ret;
+}
+
+int
+fq_store_read_blob(fq_store *s, const char *oid, struct fq_buf *out,
+	struct fq_error *err)
+{
+	git_oid id;
+	git_blob *blob = NULL;
+
+	if (!oid || strlen(oid) != 40 || git_oid_fromstr(&id, oid) < 0)
+		return fq_error_set(err, FQ_EUSAGE, "not an object id: '%.40s'",
+			oid ? oid : "");
+	if (git_blob_lookup(&blob, s->repo, &id) < 0)
+		return git_fail(err, "cannot read object %s", oid);
+	fq_buf_add(out, git_blob_rawcontent(blob),
+		(size_t)git_blob_rawsize(blob));
+	git_blob_free(blob);
+	return FQ_OK;
 }
 
 int

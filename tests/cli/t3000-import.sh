@@ -233,6 +233,15 @@ is "two import events" "$(echo "$Y" | grep -c 'kind: import')" 2
 exits 0 "the older ledger again changes nothing" fq import -C repo8 "$D/month1.csv"
 like "no commit" "$(err)" 'nothing changed: no commit'
 is "still closed" "$(sed -n 's/^status: //p' repo8/cases/2024/03/QSZ-2024-000001.yaml)" closed
+ok "matching keys cached under .git/fq" test -s repo8/.git/fq/import-keys
+is "one cached line per case" "$(wc -l <repo8/.git/fq/import-keys | tr -d ' ')" \
+	"$(find repo8/cases -name '*.yaml' | wc -l | tr -d ' ')"
+exits 0 "with the cache" fq import -C repo8 "$D/month2.csv"
+G=$(out)
+rm repo8/.git/fq/import-keys
+exits 0 "without the cache" fq import -C repo8 "$D/month2.csv"
+is "deleting the cache changes nothing" "$(out)" "$G"
+like "all the same" "$(out | cut -f1 | sort -u)" '^same$'
 
 # --- rules file --------------------------------------------------------------
 cat >rules.yaml <<'R'

@@ -143,6 +143,11 @@ int fq_store_foreach(fq_store *s, fq_store_each_fn fn, void *data,
 int fq_store_read_head(fq_store *s, const char *relpath, struct fq_buf *out,
 	struct fq_error *err);
 
+/* Append the blob with this id (40 hex digits, as fq_store_foreach gives
+ * it) to out: no lookup of HEAD's tree, for callers that read many. */
+int fq_store_read_blob(fq_store *s, const char *oid, struct fq_buf *out,
+	struct fq_error *err);
+
 /*
  * Stray changes: paths (relative) whose working file differs from HEAD,
  * or exists only on one side, under cases/ and fq.yaml.  Appended to
