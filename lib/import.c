@@ -1280,7 +1280,8 @@ handle_row(struct ctx *x, struct row *r)
 		{
 			size_t i;
 
-			for (i = 0; i < r->n && !x->info->year_from[0]; i++) {
+			for (i = 0; i < r->n && (!x->info->year_from[0] ||
+			    !strcmp(x->info->year_from, "file name")); i++) {
 				int y = title_year(r->cells[i]);
 
 				if (y)
@@ -2494,6 +2495,9 @@ fq_import_file(fq_importer *im, const char *path, fq_import_fn fn,
 		set_year(&x, im->o.year, "--year");
 	else if (im->o.rules && im->o.rules->year)
 		set_year(&x, im->o.rules->year, "rules");
+	else if (title_year(x.base))
+		/* "姚集2023登记簿.csv"; a title row overrides it */
+		set_year(&x, title_year(x.base), "file name");
 
 	if (!(f = fopen(path, "rb")))
 		return fq_error_set(err, FQ_ENOTFOUND, "cannot open %s: %s",

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "fq/import.h"
+#include "fq/lifecycle.h"
 #include "fq/node.h"
 #include "fq/schema.h"
 #include "fixture.h"
@@ -490,6 +491,18 @@ START_TEST(test_import_merge)
 	ck_assert_str_eq(fq_map_str(c, "status"), "closed");
 	ck_assert_str_eq(fq_map_str(c, "closed_on"), "2024-04-02");
 	ck_assert_ptr_nonnull(fq_map_get(c, "agreement"));
+	/* the history is on the ledger's dates */
+	{
+		const char *st, *oc;
+
+		fq_case_state_at(c, "2024-03-04", &st, &oc);
+		ck_assert_ptr_null(st);
+		fq_case_state_at(c, "2024-03-31", &st, &oc);
+		ck_assert_str_eq(st, "mediating");
+		fq_case_state_at(c, "2024-04-02", &st, &oc);
+		ck_assert_str_eq(st, "closed");
+		ck_assert_str_eq(oc, "mediated_written");
+	}
 	/* an older ledger does not reopen it */
 	ck_assert(!fq_import_merge(c, s1.cases->vals[0], "now", "x"));
 	ck_assert_str_eq(fq_map_str(c, "status"), "closed");
@@ -562,6 +575,38 @@ START_TEST(test_import_rules)
 }
 END_TEST
 
+/* The year from the file name when the title has none. */
+START_TEST(test_import_year_from_file_name)
+{
+	struct seen s;
+	struct fq_import_info info;
+	struct fq_error err = FQ_ERROR_INIT;
+	char *p = fq_test_path(tmp, "姚集2022登记簿.csv");
+
+	fq_test_write_file(p, "序号,受理日期,当事人,纠纷类型,纠纷简要情况\n"
+		"1,3月5日,王某,邻里纠纷,噪音\n");
+	seen_init(&s);
+	ck_assert_msg(run(p, NULL, 0, &s, &info, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(info.year_from, "file name");
+	ck_assert_str_eq(fq_map_str(s.cases->vals[0], "accepted_on"),
+		"2022-03-05");
+	fq_import_info_release(&info);
+	seen_release(&s);
+	/* a title row with a year wins over the file name */
+	fq_test_write_file(p, "青山镇2021年台账\n"
+		"序号,受理日期,当事人,纠纷类型,纠纷简要情况\n"
+		"1,3月5日,王某,邻里纠纷,噪音\n");
+	seen_init(&s);
+	ck_assert_msg(run(p, NULL, 0, &s, &info, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(info.year_from, "title");
+	ck_assert_str_eq(fq_map_str(s.cases->vals[0], "accepted_on"),
+		"2021-03-05");
+	fq_import_info_release(&info);
+	seen_release(&s);
+	free(p);
+}
+END_TEST
+
 START_TEST(test_import_no_header)
 {
 	struct seen s;
@@ -602,6 +647,7 @@ fq_import_suite(void)
 	tcase_add_test(tc, test_import_csv_row);
 	tcase_add_test(tc, test_import_encode);
 	tcase_add_test(tc, test_import_rules);
+	tcase_add_test(tc, test_import_year_from_file_name);
 	tcase_add_test(tc, test_import_no_header);
 	suite_add_tcase(s, tc);
 	return s;
