@@ -187,6 +187,15 @@ struct fq_importer {
 	char *empty_state, *empty_state_reported;
 	const struct fq_enum *categories, *sources;
 	int current_year;
+	/* enum_lookup() answers for the cell texts seen (ledgers repeat a
+	 * few dozen categories and sources over thousands of rows) */
+	struct memo {
+		const struct fq_enum *e;
+		char *raw;
+		const char *code;
+		bool exact;
+	} memo[256];
+	size_t nmemo;
 };
 
 static char *
@@ -455,6 +464,8 @@ fq_importer_free(fq_importer *im)
 	free(im->routes);
 	free(im->empty_state);
 	free(im->empty_state_reported);
+	for (i = 0; i < im->nmemo; i++)
+		free(im->memo[i].raw);
 	free(im);
 }
 
@@ -1466,8 +1477,34 @@ date_cell(struct build *b, int f, const char *label, char iso[11],
 	return 1;
 }
 
+static const char *enum_lookup_uncached(const struct fq_enum *e,
+	const char *raw, bool *exact);
+
 static const char *
-enum_lookup(const struct fq_enum *e, const char *raw, bool *exact)
+enum_lookup_im(fq_importer *im, const struct fq_enum *e, const char *raw,
+	bool *exact)
+{
+	const char *code;
+	size_t i;
+
+	for (i = 0; i < im->nmemo; i++)
+		if (im->memo[i].e == e && !strcmp(im->memo[i].raw, raw)) {
+			*exact = im->memo[i].exact;
+			return im->memo[i].code;
+		}
+	code = enum_lookup_uncached(e, raw, exact);
+	if (im->nmemo < FQ_ARRAY_SIZE(im->memo)) {
+		im->memo[im->nmemo].e = e;
+		im->memo[im->nmemo].raw = fq_xstrdup(raw);
+		im->memo[im->nmemo].code = code;
+		im->memo[im->nmemo].exact = *exact;
+		im->nmemo++;
+	}
+	return code;
+}
+
+static const char *
+enum_lookup_uncached(const struct fq_enum *e, const char *raw, bool *exact)
 {
 	struct fq_buf t = FQ_BUF_INIT, part = FQ_BUF_INIT;
 	const struct fq_enum_value *v;
@@ -1992,7 +2029,7 @@ build_case(struct build *b)
 
 	/* category */
 	if ((s = V(b, F_CATEGORY))) {
-		category = enum_lookup(im->categories, s, &exact);
+		category = enum_lookup_im(im, im->categories, s, &exact);
 		squeeze(&t, s);
 		if (!category) {
 			category = "other";
@@ -2011,7 +2048,7 @@ build_case(struct build *b)
 	} else if (ru && ru->category) {
 		bool ex;
 
-		category = enum_lookup(im->categories, ru->category, &ex);
+		category = enum_lookup_im(im, im->categories, ru->category, &ex);
 	}
 	if ((s = V(b, F_SUBCATEGORY_RAW)))
 		set_text(c, "subcategory_raw", s);
@@ -2024,7 +2061,7 @@ build_case(struct build *b)
 
 	/* source */
 	if ((s = V(b, F_SOURCE))) {
-		source = enum_lookup(im->sources, s, &exact);
+		source = enum_lookup_im(im, im->sources, s, &exact);
 		if (!source)
 			warn(b, "source_unknown", "source: '%s' is not a known "
 				"case source", s);
@@ -2032,7 +2069,7 @@ build_case(struct build *b)
 	if (!source && ru && ru->source) {
 		bool ex;
 
-		source = enum_lookup(im->sources, ru->source, &ex);
+		source = enum_lookup_im(im, im->sources, ru->source, &ex);
 	}
 	if (!source)
 		source = ra == 0 && rr > 0 ? "screening" : "application";
