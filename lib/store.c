@@ -1325,6 +1325,16 @@ sha1_end(struct sha1 *c, unsigned char out[20])
  * lacks as one pack (format 2, no deltas), streamed to libgit2's indexer
  * object by object.
  */
+/* qsort of change indices by blob id (single-threaded, like the rest) */
+static const git_oid *sort_blobs;
+
+static int
+cmp_blob(const void *a, const void *b)
+{
+	return git_oid_cmp(&sort_blobs[*(const size_t *)a],
+		&sort_blobs[*(const size_t *)b]);
+}
+
 static int
 pack_append(git_odb_writepack *wp, struct sha1 *h, const void *data,
 	size_t len, git_indexer_progress *stats)
@@ -1372,6 +1382,22 @@ write_blob_pack(fq_store *s, const struct fq_change *ch, size_t n,
 			want[i] = true;
 			count++;
 		}
+	}
+	/* the same content twice is one object: a pack holds it once */
+	if (count > 1) {
+		size_t *ord = fq_xcalloc(count, sizeof(*ord)), m = 0;
+
+		for (i = 0; i < n; i++)
+			if (want[i])
+				ord[m++] = i;
+		sort_blobs = blobs;
+		qsort(ord, m, sizeof(*ord), cmp_blob);
+		for (i = 1; i < m; i++)
+			if (git_oid_equal(&blobs[ord[i]], &blobs[ord[i - 1]])) {
+				want[ord[i]] = false;
+				count--;
+			}
+		free(ord);
 	}
 	if (!count)
 		goto out;
