@@ -17,6 +17,8 @@
 #include "cli.h"
 #include "fq/import.h"
 
+#include <zlib.h>
+
 static const char *const usage[] = {
 	"fq-import [-C DIR] [--rules FILE] [--dry-run] "
 	"[--encoding auto|utf-8|gb18030|utf-16le] [--year YYYY] [--skip-bad] "
@@ -125,7 +127,8 @@ struct entry {
 	char oid[41];		/* blob in HEAD, "" for a new case */
 	char *relpath;
 	char *text;		/* rendered new content, NULL if unchanged */
-	size_t len;
+	size_t len;		/* its size (inflated) */
+	size_t zlen;		/* > 0: text is a zlib stream of zlen bytes */
 	bool is_new, updated;
 };
 
@@ -174,6 +177,51 @@ entry_add(struct state *s)
 	e = &s->v[s->n++];
 	memset(e, 0, sizeof(*e));
 	return e;
+}
+
+static char *detach_fit(struct fq_buf *b, size_t *len);
+
+/* Keep the text of b compressed in e (an import holds every new case
+ * until its one commit; the store puts the stream in the pack as is). */
+static void
+keep_compressed(struct entry *e, struct fq_buf *b)
+{
+	uLongf zlen = compressBound((uLong)b->len);
+	char *z = malloc(zlen);
+
+	free(e->text);
+	if (z && compress2((Bytef *)z, &zlen, (const Bytef *)b->buf,
+	    (uLong)b->len, Z_BEST_SPEED) == Z_OK) {
+		char *fit = realloc(z, zlen);
+
+		e->text = fit ? fit : z;
+		e->len = b->len;
+		e->zlen = zlen;
+		fq_buf_reset(b);
+		return;
+	}
+	free(z);
+	e->text = detach_fit(b, &e->len);
+	e->zlen = 0;
+}
+
+/* The text of an entry, inflated into out when kept compressed. */
+static int
+entry_text(const struct entry *e, struct fq_buf *out)
+{
+	uLongf n = (uLongf)e->len;
+
+	fq_buf_reset(out);
+	if (!e->zlen) {
+		fq_buf_add(out, e->text, e->len);
+		return 0;
+	}
+	fq_buf_grow(out, e->len + 1);
+	if (uncompress((Bytef *)out->buf, &n, (const Bytef *)e->text,
+	    (uLong)e->zlen) != Z_OK || n != e->len)
+		return -1;
+	fq_buf_setlen(out, e->len);
+	return 0;
 }
 
 /* The text of b in an allocation of its size (a buffer grows by doubling;
@@ -571,9 +619,14 @@ on_record(struct fq_import_record *rec, void *data)
 	if (found) {
 		struct entry *e = &s->v[idx];
 
-		if (e->text)
-			ret = fq_yaml_parse(&old, e->text, e->len, e->relpath,
-				&err);
+		if (e->text) {
+			if (entry_text(e, &text))
+				ret = fq_error_set(&err, FQ_ERROR, "%s: cannot "
+					"inflate", e->relpath);
+			else
+				ret = fq_yaml_parse(&old, text.buf, text.len,
+					e->relpath, &err);
+		}
 		else if (!(ret = e->oid[0] ? fq_store_read_blob(cli->store,
 		    e->oid, &text, &err) : fq_store_read_head(cli->store,
 		    e->relpath, &text, &err)))
@@ -595,8 +648,7 @@ on_record(struct fq_import_record *rec, void *data)
 				s->nbad++;
 				goto out;
 			}
-			free(e->text);
-			e->text = detach_fit(&text, &e->len);
+			keep_compressed(e, &text);
 			if (!e->is_new && !e->updated) {
 				e->updated = true;
 				s->nupdated++;
@@ -703,7 +755,7 @@ on_record(struct fq_import_record *rec, void *data)
 		e = entry_add(s);
 		snprintf(e->id, sizeof(e->id), "%s", id);
 		e->relpath = fq_buf_detach(&path, NULL);
-		e->text = detach_fit(&text, &e->len);
+		keep_compressed(e, &text);
 		e->is_new = true;
 		s->nnew++;
 		index_case(s, c, s->n - 1);
@@ -794,6 +846,7 @@ main(int argc, char **argv)
 	fq_import_rules *rules = NULL;
 	const char *rules_path = NULL, *encoding = "auto";
 	struct fq_change *ch = NULL;
+	size_t *zl = NULL;
 	struct fq_buf msg = FQ_BUF_INIT;
 	char **rejects_of = NULL;
 	char **rejects_text = NULL;
@@ -965,11 +1018,13 @@ main(int argc, char **argv)
 	}
 
 	ch = calloc(s.n + 1, sizeof(*ch));
+	zl = calloc(s.n + 1, sizeof(*zl));
 	for (k = 0; k < s.n; k++)
 		if (s.v[k].text) {
 			ch[nch].path = s.v[k].relpath;
 			ch[nch].data = s.v[k].text;
 			ch[nch].len = s.v[k].len;
+			zl[nch] = s.v[k].zlen;
 			nch++;
 		}
 	fq_buf_addf(&msg, "%s: %zu new, %zu updated from ", cli.prog, s.nnew,
@@ -984,8 +1039,8 @@ main(int argc, char **argv)
 		if (s.v[k].text)
 			fq_buf_addf(&msg, "%s %s\n", s.v[k].is_new ? "new" :
 				"updated", s.v[k].id);
-	if (nch && fq_store_commit(cli.store, ch, nch, msg.buf, &committed,
-	    &err)) {
+	if (nch && fq_store_commit_z(cli.store, ch, zl, nch, msg.buf,
+	    &committed, &err)) {
 		ret = fq_cli_error(&cli, &err);
 		goto out;
 	}
@@ -1024,6 +1079,7 @@ out:
 	}
 	free(s.v);
 	free(ch);
+	free(zl);
 	free(s.flagn);
 	table_free(&s.flags);
 	table_free(&s.by_id);

@@ -423,7 +423,8 @@ out:
 }
 
 static int store_commit(fq_store *s, const struct fq_change *changes,
-	size_t n, const char *message, bool *committed, struct fq_error *err);
+	const size_t *zl, size_t n, const char *message, bool *committed,
+	struct fq_error *err);
 
 int
 fq_store_init(const char *dir, const struct fq_store_init_opts *opts,
@@ -526,7 +527,7 @@ fq_store_init(const char *dir, const struct fq_store_init_opts *opts,
 	ch[1].data = "";
 	ch[1].len = 0;
 	fq_buf_addf(&msg, "fq-init: %s %s", opts->unit, opts->name);
-	ret = store_commit(s, ch, 2, msg.buf, NULL, err);
+	ret = store_commit(s, ch, NULL, 2, msg.buf, NULL, err);
 out:
 	umask(old_umask);
 	git_config_free(cfg);
@@ -1050,14 +1051,34 @@ write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
+/*
+ * The bytes of a change: data itself, or for a compressed change (zlen)
+ * the inflated bytes in scratch.  NULL if the stream is broken.
+ */
+static const char *
+change_bytes(const struct fq_change *ch, size_t zlen, struct fq_buf *scratch)
+{
+	uLongf n = (uLongf)ch->len;
+
+	if (!zlen)
+		return ch->data;
+	fq_buf_reset(scratch);
+	fq_buf_grow(scratch, ch->len + 1);
+	if (uncompress((Bytef *)scratch->buf, &n, (const Bytef *)ch->data,
+	    (uLong)zlen) != Z_OK || n != ch->len)
+		return NULL;
+	fq_buf_setlen(scratch, ch->len);
+	return scratch->buf;
+}
+
 /* Write path (relative) as a whole: temporary file, fsync, rename.
  * Without sync the caller makes the files durable (syncfs) afterwards. */
 static int
-write_working_file(fq_store *s, const struct fq_change *ch, bool sync,
-	struct fq_error *err)
+write_working_file(fq_store *s, const struct fq_change *ch, size_t zlen,
+	bool sync, struct fq_error *err)
 {
-	struct fq_buf tmp = FQ_BUF_INIT;
-	const char *base = basename_of(ch->path);
+	struct fq_buf tmp = FQ_BUF_INIT, raw = FQ_BUF_INIT;
+	const char *base = basename_of(ch->path), *bytes;
 	char suffix[7];
 	int dfd = -1, fd = -1, tries, ret;
 
@@ -1077,7 +1098,12 @@ write_working_file(fq_store *s, const struct fq_change *ch, bool sync,
 			"beside '%s': %s", ch->path, strerror(errno));
 		goto out;
 	}
-	if (fchmod(fd, 0600) < 0 || write_all(fd, ch->data, ch->len) < 0 ||
+	if (!(bytes = change_bytes(ch, zlen, &raw))) {
+		ret = fq_error_set(err, FQ_ERROR, "cannot inflate '%s'",
+			ch->path);
+		goto fail;
+	}
+	if (fchmod(fd, 0600) < 0 || write_all(fd, bytes, ch->len) < 0 ||
 	    (sync && fsync(fd) < 0)) {
 		ret = fq_error_set(err, FQ_ERROR, "cannot write '%s': %s",
 			ch->path, strerror(errno));
@@ -1108,6 +1134,7 @@ out:
 	if (dfd >= 0)
 		close(dfd);
 	fq_buf_release(&tmp);
+	fq_buf_release(&raw);
 	return ret;
 }
 
@@ -1344,8 +1371,8 @@ pack_append(git_odb_writepack *wp, struct sha1 *h, const void *data,
 }
 
 static int
-write_blob_pack(fq_store *s, const struct fq_change *ch, size_t n,
-	git_oid *blobs, struct fq_error *err)
+write_blob_pack(fq_store *s, const struct fq_change *ch, const size_t *zl,
+	size_t n, git_oid *blobs, struct fq_error *err)
 {
 	git_odb *odb = NULL;
 	git_odb_writepack *wp = NULL;
@@ -1354,6 +1381,7 @@ write_blob_pack(fq_store *s, const struct fq_change *ch, size_t n,
 	unsigned char head[12] = { 'P', 'A', 'C', 'K', 0, 0, 0, 2 };
 	unsigned char trailer[20], *z = NULL;
 	bool *want = fq_xcalloc(n ? n : 1, sizeof(*want));
+	struct fq_buf raw = FQ_BUF_INIT;
 	z_stream zs;
 	uLong zcap = 0;
 	uint32_t count = 0;
@@ -1371,9 +1399,16 @@ write_blob_pack(fq_store *s, const struct fq_change *ch, size_t n,
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
+		const char *bytes;
+
 		if (!ch[i].data)
 			continue;
-		if (git_odb_hash(&blobs[i], ch[i].data, ch[i].len,
+		if (!(bytes = change_bytes(&ch[i], zl ? zl[i] : 0, &raw))) {
+			ret = fq_error_set(err, FQ_ERROR, "cannot inflate "
+				"'%s'", ch[i].path);
+			goto out;
+		}
+		if (git_odb_hash(&blobs[i], bytes, ch[i].len,
 		    GIT_OBJECT_BLOB) < 0) {
 			ret = git_fail(err, "cannot hash '%s'", ch[i].path);
 			goto out;
@@ -1406,6 +1441,10 @@ write_blob_pack(fq_store *s, const struct fq_change *ch, size_t n,
 	head[10] = (unsigned char)(count >> 8);
 	head[11] = (unsigned char)count;
 	sha1_init(&h);
+	/* The indexer maps the pack it writes; small windows keep an
+	 * import of 100 000 cases from holding all of it in memory. */
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)(4 << 20));
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)(32 << 20));
 	if (git_odb_write_pack(&wp, odb, NULL, NULL) < 0 ||
 	    pack_append(wp, &h, head, sizeof(head), &stats) < 0) {
 		ret = git_fail(err, "cannot write the new objects");
@@ -1425,6 +1464,17 @@ write_blob_pack(fq_store *s, const struct fq_change *ch, size_t n,
 			hdr[k++] |= 0x80;
 			hdr[k] = (unsigned char)(len & 0x7F);
 			len >>= 7;
+		}
+		if (zl && zl[i]) {
+			/* already a zlib stream: as it is */
+			if (pack_append(wp, &h, hdr, k + 1, &stats) < 0 ||
+			    pack_append(wp, &h, ch[i].data, zl[i],
+			    &stats) < 0) {
+				ret = git_fail(err, "cannot write the new "
+					"objects");
+				goto out;
+			}
+			continue;
 		}
 		zlen = deflateBound(&zs, (uLong)ch[i].len);
 		if (zlen > zcap) {
@@ -1461,13 +1511,14 @@ out:
 	deflateEnd(&zs);
 	free(z);
 	free(want);
+	fq_buf_release(&raw);
 	git_odb_free(odb);
 	return ret;
 }
 
 static int
-store_commit(fq_store *s, const struct fq_change *ch, size_t n,
-	const char *message, bool *committed, struct fq_error *err)
+store_commit(fq_store *s, const struct fq_change *ch, const size_t *zl,
+	size_t n, const char *message, bool *committed, struct fq_error *err)
 {
 	git_commit *head = NULL;
 	git_tree *old_tree = NULL, *new_tree = NULL;
@@ -1475,7 +1526,7 @@ store_commit(fq_store *s, const struct fq_change *ch, size_t n,
 	git_tree_update *upd = NULL;
 	git_oid *blobs = NULL, tree_oid, commit_oid;
 	const git_commit *parents[1];
-	struct fq_buf msg = FQ_BUF_INIT;
+	struct fq_buf msg = FQ_BUF_INIT, scratch = FQ_BUF_INIT;
 	bool bulk;
 	size_t i, nupd = 0;
 	mode_t old_umask;
@@ -1495,11 +1546,14 @@ store_commit(fq_store *s, const struct fq_change *ch, size_t n,
 	/* 1. blobs: one pack for many, else loose objects */
 	blobs = fq_xcalloc(n, sizeof(*blobs));
 	bulk = n >= FQ_BULK_CHANGES;
-	if (bulk && (ret = write_blob_pack(s, ch, n, blobs, err)) < 0)
+	if (bulk && (ret = write_blob_pack(s, ch, zl, n, blobs, err)) < 0)
 		goto out;
 	for (i = 0; !bulk && i < n; i++) {
-		if (ch[i].data && git_blob_create_from_buffer(&blobs[i],
-		    s->repo, ch[i].data, ch[i].len) < 0) {
+		const char *bytes = ch[i].data ? change_bytes(&ch[i],
+			zl ? zl[i] : 0, &scratch) : NULL;
+
+		if (ch[i].data && (!bytes || git_blob_create_from_buffer(
+		    &blobs[i], s->repo, bytes, ch[i].len) < 0)) {
 			ret = git_fail(err, "cannot store '%s'", ch[i].path);
 			goto out;
 		}
@@ -1507,8 +1561,9 @@ store_commit(fq_store *s, const struct fq_change *ch, size_t n,
 
 	/* 2. working files */
 	for (i = 0; i < n; i++) {
-		ret = ch[i].data ? write_working_file(s, &ch[i], !bulk,
-			err) : remove_working_file(s, ch[i].path, err);
+		ret = ch[i].data ? write_working_file(s, &ch[i],
+			zl ? zl[i] : 0, !bulk, err) :
+			remove_working_file(s, ch[i].path, err);
 		if (ret < 0)
 			goto out;
 	}
@@ -1575,6 +1630,7 @@ out:
 	free(upd);
 	free(blobs);
 	fq_buf_release(&msg);
+	fq_buf_release(&scratch);
 	return ret;
 }
 
@@ -1587,7 +1643,20 @@ fq_store_commit(fq_store *s, const struct fq_change *changes, size_t n,
 	if (s->lock_fd < 0)
 		return fq_error_set(err, FQ_ERROR,
 			"a commit needs the repository lock");
-	return store_commit(s, changes, n, message, committed, err);
+	return store_commit(s, changes, NULL, n, message, committed, err);
+}
+
+int
+fq_store_commit_z(fq_store *s, const struct fq_change *changes,
+	const size_t *zlen, size_t n, const char *message, bool *committed,
+	struct fq_error *err)
+{
+	if (committed)
+		*committed = false;
+	if (s->lock_fd < 0)
+		return fq_error_set(err, FQ_ERROR,
+			"a commit needs the repository lock");
+	return store_commit(s, changes, zlen, n, message, committed, err);
 }
 
 /*

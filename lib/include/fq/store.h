@@ -130,6 +130,16 @@ int fq_store_commit(fq_store *s, const struct fq_change *changes, size_t n,
 	const char *message, bool *committed, struct fq_error *err);
 
 /*
+ * The same, for a caller that holds many files until one commit (an
+ * import): with zlen[i] > 0, changes[i].data is the file as a zlib stream
+ * (compress2(3)) of zlen[i] bytes and changes[i].len its inflated size.
+ * The stream goes into the pack as it is.  zlen may be NULL.
+ */
+int fq_store_commit_z(fq_store *s, const struct fq_change *changes,
+	const size_t *zlen, size_t n, const char *message, bool *committed,
+	struct fq_error *err);
+
+/*
  * Call fn for every case file in HEAD (paths under cases/ ending .yaml),
  * in path order, with its relative path and blob id (40 hex digits).
  * fn returns 0 to go on, anything else to stop (returned as is).
