@@ -966,6 +966,15 @@ main(int argc, char **argv)
 			rejects_n[i] = s.nrejects;
 		}
 	}
+	{
+		struct fq_buf cats = FQ_BUF_INIT;
+
+		fq_importer_categories(s.im, &cats);
+		if (cats.len)
+			fprintf(stderr, "%s: categories: %s\n", cli.prog,
+				cats.buf);
+		fq_buf_release(&cats);
+	}
 	if (s.nwarn > s.nshown_warn)
 		fprintf(stderr, "%s: … and %zu more flagged cells\n", cli.prog,
 			s.nwarn - s.nshown_warn);

@@ -194,6 +194,7 @@ struct fq_importer {
 		char *raw;
 		const char *code;
 		bool exact;
+		size_t count;
 	} memo[256];
 	size_t nmemo;
 };
@@ -467,6 +468,18 @@ fq_importer_free(fq_importer *im)
 	for (i = 0; i < im->nmemo; i++)
 		free(im->memo[i].raw);
 	free(im);
+}
+
+void
+fq_importer_categories(const fq_importer *im, struct fq_buf *out)
+{
+	size_t i;
+
+	for (i = 0; i < im->nmemo; i++)
+		if (im->memo[i].e == im->categories)
+			fq_buf_addf(out, "%s%s→%s %zu", out->len ? ", " : "",
+				im->memo[i].raw, im->memo[i].code ?
+				im->memo[i].code : "other", im->memo[i].count);
 }
 
 void
@@ -1490,6 +1503,7 @@ enum_lookup_im(fq_importer *im, const struct fq_enum *e, const char *raw,
 	for (i = 0; i < im->nmemo; i++)
 		if (im->memo[i].e == e && !strcmp(im->memo[i].raw, raw)) {
 			*exact = im->memo[i].exact;
+			im->memo[i].count++;
 			return im->memo[i].code;
 		}
 	code = enum_lookup_uncached(e, raw, exact);
@@ -1498,6 +1512,7 @@ enum_lookup_im(fq_importer *im, const struct fq_enum *e, const char *raw,
 		im->memo[im->nmemo].raw = fq_xstrdup(raw);
 		im->memo[im->nmemo].code = code;
 		im->memo[im->nmemo].exact = *exact;
+		im->memo[im->nmemo].count = 1;
 		im->nmemo++;
 	}
 	return code;
@@ -2306,6 +2321,21 @@ build_case(struct build *b)
 	ev = fq_case_add_event(c, im->o.now, "intake", im->o.actor, NULL);
 	fq_buf_reset(&t);
 	fq_buf_addf(&t, "导入 %s", prov.buf);
+	{
+		/* the date as written when it was not plain: a time of day,
+		 * the end of a range, a month only */
+		const char *raw = ra > 0 ? V(b, F_ACCEPTED_ON) :
+			V(b, F_REPORTED_ON);
+		struct fq_buf w = FQ_BUF_INIT;
+
+		if (raw) {
+			norm(&w, raw);
+			if (strcmp(w.buf, intake))
+				fq_buf_addf(&t, "（%s原文：%s）", ra > 0 ?
+					"受理日期" : "排查日期", w.buf);
+		}
+		fq_buf_release(&w);
+	}
 	fq_map_set(ev, "note", fq_node_text(t.buf));
 	fq_map_set_str(ev, "state_to", ra > 0 || strcmp(res.state,
 		"reported") ? "accepted" : "reported");

@@ -196,6 +196,9 @@ for r in 24 25; do
 done
 like "inferred year is flagged" "$(cat $(grep -l '^imported_from: dates.csv#row17$' -r repo7/cases))" '^- date_inferred$'
 like "同上 date flagged" "$(cat $(grep -l '^imported_from: dates.csv#row28$' -r repo7/cases))" '^- ditto_copied$'
+like "the time of day is kept as written" "$(cat $(grep -l '^imported_from: dates.csv#row22$' -r repo7/cases))" '受理日期原文：2024-03-05 14:30'
+like "the end of a range is kept as written" "$(cat $(grep -l '^imported_from: dates.csv#row26$' -r repo7/cases))" '受理日期原文：3月5日-3月8日'
+like "category mapping counts per raw value" "$(err)" 'categories: 邻里纠纷→neighbor 31'
 unlike "已结 in 结案日期 closes nothing" "$(cat $(grep -l '^imported_from: dates.csv#row30$' -r repo7/cases))" '^closed_on:'
 
 # --- §4.3: results table ----------------------------------------------------

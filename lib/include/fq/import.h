@@ -99,6 +99,10 @@ struct fq_import_info {
 
 void fq_import_info_release(struct fq_import_info *info);
 
+/* "raw→code N, ..." for every category cell text seen so far (up to 256
+ * distinct texts), for the summary of an import. */
+void fq_importer_categories(const fq_importer *im, struct fq_buf *out);
+
 /*
  * One ledger record: the case built from it (NULL if the record failed
  * hard validation), the rows it came from and why it failed.
