@@ -552,6 +552,14 @@ show_line(struct state *s, const char *what, const struct entry *e,
 		fq_map_str(c, "title") ? fq_map_str(c, "title") : "");
 }
 
+/* Before a message: clear the progress line, if there is one. */
+static void
+progress_clear(const struct state *s)
+{
+	if (s->progress && s->records >= 500)
+		fputs("\r\033[K", stderr);
+}
+
 static int
 on_record(struct fq_import_record *rec, void *data)
 {
@@ -579,6 +587,7 @@ on_record(struct fq_import_record *rec, void *data)
 
 			s->nwarn++;
 			if (s->nshown_warn < MAX_SHOWN) {
+				progress_clear(s);
 				fprintf(stderr, "%s: %s:%u: %.*s\n", cli->prog,
 					rec->file, rec->row_first, (int)n, p);
 				s->nshown_warn++;
@@ -703,6 +712,7 @@ on_record(struct fq_import_record *rec, void *data)
 						fq_seq_push(fl,
 							fq_node_text(k2.buf));
 				}
+				progress_clear(s);
 				fprintf(stderr, "%s: %s:%u: possible duplicate "
 					"of %s (same first party and category, "
 					"dated %s): imported as a new case; "

@@ -182,6 +182,12 @@ is "no case written" "$(find repo6/cases -name '*.yaml' | wc -l | tr -d ' ')" 0
 exits 65 "dry run with bad rows exits 65" fq import -C repo6 --dry-run "$D/dates-bad.csv"
 like "and shows the problems" "$(err)" 'dates-bad.csv:2: accepted_on'
 unlike "no progress bar when stderr is not a terminal" "$(err)" 'records…'
+awk 'BEGIN { print "序号,受理日期,当事人,纠纷类型,纠纷简要情况";
+	for (i = 1; i <= 1200; i++) printf "%d,2024-03-01,当事人%d,邻里纠纷,噪音\n", i, i }' >many.csv
+if command -v script >/dev/null 2>&1; then
+	script -qc "fq import -C repo6 --dry-run many.csv >/dev/null" tty.log >/dev/null 2>&1
+	like "a progress count on a terminal" "$(tr '\r' '\n' <tty.log)" 'many.csv: 1000 records…'
+fi
 
 # --- §4.4: every row of the date table through a whole import -------------
 make_repo repo7
