@@ -33,6 +33,7 @@
  * The writer lock is flock(2) on .git/fq/lock: the kernel drops it when the
  * holder exits, however it exits.
  */
+#define _GNU_SOURCE		/* syncfs(2) */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -46,6 +47,8 @@
 #include <unistd.h>
 
 #include <git2.h>
+#include <git2/sys/odb_backend.h>
+#include <zlib.h>
 
 #include "fq/store.h"
 #include "internal.h"
@@ -420,7 +423,8 @@ out:
 }
 
 static int store_commit(fq_store *s, const struct fq_change *changes,
-	size_t n, const char *message, bool *committed, struct fq_error *err);
+	const size_t *zl, size_t n, const char *message, bool *committed,
+	struct fq_error *err);
 
 int
 fq_store_init(const char *dir, const struct fq_store_init_opts *opts,
@@ -523,7 +527,7 @@ fq_store_init(const char *dir, const struct fq_store_init_opts *opts,
 	ch[1].data = "";
 	ch[1].len = 0;
 	fq_buf_addf(&msg, "fq-init: %s %s", opts->unit, opts->name);
-	ret = store_commit(s, ch, 2, msg.buf, NULL, err);
+	ret = store_commit(s, ch, NULL, 2, msg.buf, NULL, err);
 out:
 	umask(old_umask);
 	git_config_free(cfg);
@@ -1047,13 +1051,34 @@ write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
-/* Write path (relative) as a whole: temporary file, fsync, rename. */
-static int
-write_working_file(fq_store *s, const struct fq_change *ch,
-	struct fq_error *err)
+/*
+ * The bytes of a change: data itself, or for a compressed change (zlen)
+ * the inflated bytes in scratch.  NULL if the stream is broken.
+ */
+static const char *
+change_bytes(const struct fq_change *ch, size_t zlen, struct fq_buf *scratch)
 {
-	struct fq_buf tmp = FQ_BUF_INIT;
-	const char *base = basename_of(ch->path);
+	uLongf n = (uLongf)ch->len;
+
+	if (!zlen)
+		return ch->data;
+	fq_buf_reset(scratch);
+	fq_buf_grow(scratch, ch->len + 1);
+	if (uncompress((Bytef *)scratch->buf, &n, (const Bytef *)ch->data,
+	    (uLong)zlen) != Z_OK || n != ch->len)
+		return NULL;
+	fq_buf_setlen(scratch, ch->len);
+	return scratch->buf;
+}
+
+/* Write path (relative) as a whole: temporary file, fsync, rename.
+ * Without sync the caller makes the files durable (syncfs) afterwards. */
+static int
+write_working_file(fq_store *s, const struct fq_change *ch, size_t zlen,
+	bool sync, struct fq_error *err)
+{
+	struct fq_buf tmp = FQ_BUF_INIT, raw = FQ_BUF_INIT;
+	const char *base = basename_of(ch->path), *bytes;
 	char suffix[7];
 	int dfd = -1, fd = -1, tries, ret;
 
@@ -1073,8 +1098,13 @@ write_working_file(fq_store *s, const struct fq_change *ch,
 			"beside '%s': %s", ch->path, strerror(errno));
 		goto out;
 	}
-	if (fchmod(fd, 0600) < 0 || write_all(fd, ch->data, ch->len) < 0 ||
-	    fsync(fd) < 0) {
+	if (!(bytes = change_bytes(ch, zlen, &raw))) {
+		ret = fq_error_set(err, FQ_ERROR, "cannot inflate '%s'",
+			ch->path);
+		goto fail;
+	}
+	if (fchmod(fd, 0600) < 0 || write_all(fd, bytes, ch->len) < 0 ||
+	    (sync && fsync(fd) < 0)) {
 		ret = fq_error_set(err, FQ_ERROR, "cannot write '%s': %s",
 			ch->path, strerror(errno));
 		goto fail;
@@ -1092,7 +1122,8 @@ write_working_file(fq_store *s, const struct fq_change *ch,
 			ch->path, strerror(errno));
 		goto fail;
 	}
-	fsync(dfd);	/* make the rename durable; failure is not fatal */
+	if (sync)
+		fsync(dfd);	/* make the rename durable; not fatal */
 	ret = FQ_OK;
 	goto out;
 fail:
@@ -1103,6 +1134,7 @@ out:
 	if (dfd >= 0)
 		close(dfd);
 	fq_buf_release(&tmp);
+	fq_buf_release(&raw);
 	return ret;
 }
 
@@ -1150,9 +1182,40 @@ tree_has(const git_tree *tree, const char *path)
 	return true;
 }
 
+/* An index entry for a file just written, from its stat and blob id. */
+static int
+index_add_known(fq_store *s, git_index *index, const char *path,
+	const git_oid *id)
+{
+	struct fq_buf full = FQ_BUF_INIT;
+	git_index_entry e;
+	struct stat st;
+	int r;
+
+	fq_buf_addf(&full, "%s/%s", s->root, path);
+	r = lstat(full.buf, &st);
+	fq_buf_release(&full);
+	if (r < 0)
+		return git_index_add_bypath(index, path);
+	memset(&e, 0, sizeof(e));
+	e.ctime.seconds = (int32_t)st.st_ctim.tv_sec;
+	e.ctime.nanoseconds = (uint32_t)st.st_ctim.tv_nsec;
+	e.mtime.seconds = (int32_t)st.st_mtim.tv_sec;
+	e.mtime.nanoseconds = (uint32_t)st.st_mtim.tv_nsec;
+	e.dev = (uint32_t)st.st_dev;
+	e.ino = (uint32_t)st.st_ino;
+	e.mode = GIT_FILEMODE_BLOB;
+	e.uid = (uint32_t)st.st_uid;
+	e.gid = (uint32_t)st.st_gid;
+	e.file_size = (uint32_t)st.st_size;
+	e.id = *id;
+	e.path = path;
+	return git_index_add(index, &e);
+}
+
 static int
 update_index(fq_store *s, const struct fq_change *ch, size_t n,
-	struct fq_error *err)
+	const git_oid *blobs, struct fq_error *err)
 {
 	git_index *index = NULL;
 	size_t i;
@@ -1164,8 +1227,8 @@ update_index(fq_store *s, const struct fq_change *ch, size_t n,
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		int r = ch[i].data ? git_index_add_bypath(index, ch[i].path) :
-			git_index_remove_bypath(index, ch[i].path);
+		int r = ch[i].data ? index_add_known(s, index, ch[i].path,
+			&blobs[i]) : git_index_remove_bypath(index, ch[i].path);
 
 		if (r < 0) {
 			ret = git_fail(err, "committed, but cannot update "
@@ -1180,9 +1243,282 @@ out:
 	return ret;
 }
 
+/*
+ * Bulk commits.  A change of many files (an import) writes its blobs as
+ * one pack, without deltas, through libgit2's indexer, instead of one
+ * loose object file each; the working files are synced once at the end
+ * (syncfs) rather than one by one.  The pack is complete and indexed
+ * before the tree and the commit that refer to it are written.
+ */
+#define FQ_BULK_CHANGES 64
+
+/* SHA-1 (FIPS 180-4), for the pack's trailer. */
+struct sha1 {
+	uint32_t h[5];
+	uint64_t len;
+	unsigned char block[64];
+	size_t used;
+};
+
+#define ROL(x, n) (((x) << (n)) | ((x) >> (32 - (n))))
+
+static void
+sha1_block(struct sha1 *c, const unsigned char *p)
+{
+	uint32_t w[80], a, b, d, e, f, k, t, cc;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
+			(uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+	for (i = 16; i < 80; i++)
+		w[i] = ROL(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
+	a = c->h[0]; b = c->h[1]; cc = c->h[2]; d = c->h[3]; e = c->h[4];
+	for (i = 0; i < 80; i++) {
+		if (i < 20) {
+			f = (b & cc) | (~b & d);
+			k = 0x5A827999;
+		} else if (i < 40) {
+			f = b ^ cc ^ d;
+			k = 0x6ED9EBA1;
+		} else if (i < 60) {
+			f = (b & cc) | (b & d) | (cc & d);
+			k = 0x8F1BBCDC;
+		} else {
+			f = b ^ cc ^ d;
+			k = 0xCA62C1D6;
+		}
+		t = ROL(a, 5) + f + e + k + w[i];
+		e = d; d = cc; cc = ROL(b, 30); b = a; a = t;
+	}
+	c->h[0] += a; c->h[1] += b; c->h[2] += cc; c->h[3] += d; c->h[4] += e;
+}
+
+static void
+sha1_init(struct sha1 *c)
+{
+	static const uint32_t h0[5] = { 0x67452301, 0xEFCDAB89, 0x98BADCFE,
+		0x10325476, 0xC3D2E1F0 };
+
+	memcpy(c->h, h0, sizeof(h0));
+	c->len = 0;
+	c->used = 0;
+}
+
+static void
+sha1_add(struct sha1 *c, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+
+	c->len += n;
+	while (n) {
+		size_t k = 64 - c->used < n ? 64 - c->used : n;
+
+		memcpy(c->block + c->used, p, k);
+		c->used += k;
+		p += k;
+		n -= k;
+		if (c->used == 64) {
+			sha1_block(c, c->block);
+			c->used = 0;
+		}
+	}
+}
+
+static void
+sha1_end(struct sha1 *c, unsigned char out[20])
+{
+	uint64_t bits = c->len * 8;
+	unsigned char pad = 0x80, len[8];
+	int i;
+
+	sha1_add(c, &pad, 1);
+	pad = 0;
+	while (c->used != 56)
+		sha1_add(c, &pad, 1);
+	for (i = 0; i < 8; i++)
+		len[i] = (unsigned char)(bits >> (56 - 8 * i));
+	sha1_add(c, len, 8);
+	for (i = 0; i < 5; i++) {
+		out[4 * i] = (unsigned char)(c->h[i] >> 24);
+		out[4 * i + 1] = (unsigned char)(c->h[i] >> 16);
+		out[4 * i + 2] = (unsigned char)(c->h[i] >> 8);
+		out[4 * i + 3] = (unsigned char)c->h[i];
+	}
+}
+
+/*
+ * Hash the blobs of ch into blobs[] and store those the object database
+ * lacks as one pack (format 2, no deltas), streamed to libgit2's indexer
+ * object by object.
+ */
+/* qsort of change indices by blob id (single-threaded, like the rest) */
+static const git_oid *sort_blobs;
+
 static int
-store_commit(fq_store *s, const struct fq_change *ch, size_t n,
-	const char *message, bool *committed, struct fq_error *err)
+cmp_blob(const void *a, const void *b)
+{
+	return git_oid_cmp(&sort_blobs[*(const size_t *)a],
+		&sort_blobs[*(const size_t *)b]);
+}
+
+static int
+pack_append(git_odb_writepack *wp, struct sha1 *h, const void *data,
+	size_t len, git_indexer_progress *stats)
+{
+	sha1_add(h, data, len);
+	return wp->append(wp, data, len, stats);
+}
+
+static int
+write_blob_pack(fq_store *s, const struct fq_change *ch, const size_t *zl,
+	size_t n, git_oid *blobs, struct fq_error *err)
+{
+	git_odb *odb = NULL;
+	git_odb_writepack *wp = NULL;
+	git_indexer_progress stats;
+	struct sha1 h;
+	unsigned char head[12] = { 'P', 'A', 'C', 'K', 0, 0, 0, 2 };
+	unsigned char trailer[20], *z = NULL;
+	bool *want = fq_xcalloc(n ? n : 1, sizeof(*want));
+	struct fq_buf raw = FQ_BUF_INIT;
+	z_stream zs;
+	uLong zcap = 0;
+	uint32_t count = 0;
+	size_t i;
+	int ret = FQ_OK;
+
+	memset(&zs, 0, sizeof(zs));
+	memset(&stats, 0, sizeof(stats));
+	if (deflateInit(&zs, Z_BEST_SPEED) != Z_OK) {
+		free(want);
+		return fq_error_set(err, FQ_ERROR, "cannot start zlib");
+	}
+	if (git_repository_odb(&odb, s->repo) < 0) {
+		ret = git_fail(err, "cannot open the object database");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		const char *bytes;
+
+		if (!ch[i].data)
+			continue;
+		if (!(bytes = change_bytes(&ch[i], zl ? zl[i] : 0, &raw))) {
+			ret = fq_error_set(err, FQ_ERROR, "cannot inflate "
+				"'%s'", ch[i].path);
+			goto out;
+		}
+		if (git_odb_hash(&blobs[i], bytes, ch[i].len,
+		    GIT_OBJECT_BLOB) < 0) {
+			ret = git_fail(err, "cannot hash '%s'", ch[i].path);
+			goto out;
+		}
+		if (!git_odb_exists(odb, &blobs[i])) {
+			want[i] = true;
+			count++;
+		}
+	}
+	/* the same content twice is one object: a pack holds it once */
+	if (count > 1) {
+		size_t *ord = fq_xcalloc(count, sizeof(*ord)), m = 0;
+
+		for (i = 0; i < n; i++)
+			if (want[i])
+				ord[m++] = i;
+		sort_blobs = blobs;
+		qsort(ord, m, sizeof(*ord), cmp_blob);
+		for (i = 1; i < m; i++)
+			if (git_oid_equal(&blobs[ord[i]], &blobs[ord[i - 1]])) {
+				want[ord[i]] = false;
+				count--;
+			}
+		free(ord);
+	}
+	if (!count)
+		goto out;
+	head[8] = (unsigned char)(count >> 24);
+	head[9] = (unsigned char)(count >> 16);
+	head[10] = (unsigned char)(count >> 8);
+	head[11] = (unsigned char)count;
+	sha1_init(&h);
+	/* The indexer maps the pack it writes; small windows keep an
+	 * import of 100 000 cases from holding all of it in memory. */
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)(4 << 20));
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)(32 << 20));
+	if (git_odb_write_pack(&wp, odb, NULL, NULL) < 0 ||
+	    pack_append(wp, &h, head, sizeof(head), &stats) < 0) {
+		ret = git_fail(err, "cannot write the new objects");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		unsigned char hdr[16];
+		size_t len = ch[i].len, k = 0;
+		uLong zlen;
+
+		if (!want[i])
+			continue;
+		/* type 3 (blob) and the size, 4 bits then 7 per byte */
+		hdr[k] = (unsigned char)(0x30 | (len & 0x0F));
+		len >>= 4;
+		while (len) {
+			hdr[k++] |= 0x80;
+			hdr[k] = (unsigned char)(len & 0x7F);
+			len >>= 7;
+		}
+		if (zl && zl[i]) {
+			/* already a zlib stream: as it is */
+			if (pack_append(wp, &h, hdr, k + 1, &stats) < 0 ||
+			    pack_append(wp, &h, ch[i].data, zl[i],
+			    &stats) < 0) {
+				ret = git_fail(err, "cannot write the new "
+					"objects");
+				goto out;
+			}
+			continue;
+		}
+		zlen = deflateBound(&zs, (uLong)ch[i].len);
+		if (zlen > zcap) {
+			zcap = zlen;
+			z = fq_xrealloc(z, zcap);
+		}
+		/* one deflate state for all: deflateReset, not deflateInit */
+		zs.next_in = (Bytef *)ch[i].data;
+		zs.avail_in = (uInt)ch[i].len;
+		zs.next_out = z;
+		zs.avail_out = (uInt)zcap;
+		if (deflate(&zs, Z_FINISH) != Z_STREAM_END) {
+			ret = fq_error_set(err, FQ_ERROR, "cannot compress "
+				"'%s'", ch[i].path);
+			goto out;
+		}
+		if (pack_append(wp, &h, hdr, k + 1, &stats) < 0 ||
+		    pack_append(wp, &h, z, zcap - zs.avail_out, &stats) < 0) {
+			ret = git_fail(err, "cannot write the new objects");
+			goto out;
+		}
+		deflateReset(&zs);
+	}
+	sha1_end(&h, trailer);
+	if (wp->append(wp, trailer, sizeof(trailer), &stats) < 0 ||
+	    wp->commit(wp, &stats) < 0) {
+		ret = git_fail(err, "cannot write the new objects");
+		goto out;
+	}
+	git_odb_refresh(odb);
+out:
+	if (wp)
+		wp->free(wp);
+	deflateEnd(&zs);
+	free(z);
+	free(want);
+	fq_buf_release(&raw);
+	git_odb_free(odb);
+	return ret;
+}
+
+static int
+store_commit(fq_store *s, const struct fq_change *ch, const size_t *zl,
+	size_t n, const char *message, bool *committed, struct fq_error *err)
 {
 	git_commit *head = NULL;
 	git_tree *old_tree = NULL, *new_tree = NULL;
@@ -1190,7 +1526,8 @@ store_commit(fq_store *s, const struct fq_change *ch, size_t n,
 	git_tree_update *upd = NULL;
 	git_oid *blobs = NULL, tree_oid, commit_oid;
 	const git_commit *parents[1];
-	struct fq_buf msg = FQ_BUF_INIT;
+	struct fq_buf msg = FQ_BUF_INIT, scratch = FQ_BUF_INIT;
+	bool bulk;
 	size_t i, nupd = 0;
 	mode_t old_umask;
 	int ret;
@@ -1206,11 +1543,17 @@ store_commit(fq_store *s, const struct fq_change *ch, size_t n,
 	if ((ret = head_tree(s, &head, &old_tree, err)) < 0)
 		goto out;
 
-	/* 1. blobs */
+	/* 1. blobs: one pack for many, else loose objects */
 	blobs = fq_xcalloc(n, sizeof(*blobs));
-	for (i = 0; i < n; i++) {
-		if (ch[i].data && git_blob_create_from_buffer(&blobs[i],
-		    s->repo, ch[i].data, ch[i].len) < 0) {
+	bulk = n >= FQ_BULK_CHANGES;
+	if (bulk && (ret = write_blob_pack(s, ch, zl, n, blobs, err)) < 0)
+		goto out;
+	for (i = 0; !bulk && i < n; i++) {
+		const char *bytes = ch[i].data ? change_bytes(&ch[i],
+			zl ? zl[i] : 0, &scratch) : NULL;
+
+		if (ch[i].data && (!bytes || git_blob_create_from_buffer(
+		    &blobs[i], s->repo, bytes, ch[i].len) < 0)) {
 			ret = git_fail(err, "cannot store '%s'", ch[i].path);
 			goto out;
 		}
@@ -1218,10 +1561,23 @@ store_commit(fq_store *s, const struct fq_change *ch, size_t n,
 
 	/* 2. working files */
 	for (i = 0; i < n; i++) {
-		ret = ch[i].data ? write_working_file(s, &ch[i], err) :
+		ret = ch[i].data ? write_working_file(s, &ch[i],
+			zl ? zl[i] : 0, !bulk, err) :
 			remove_working_file(s, ch[i].path, err);
 		if (ret < 0)
 			goto out;
+	}
+	if (bulk) {
+		int rfd = open(s->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (rfd < 0 || syncfs(rfd) < 0) {
+			ret = fq_error_set(err, FQ_ERROR, "cannot sync the "
+				"working files: %s", strerror(errno));
+			if (rfd >= 0)
+				close(rfd);
+			goto out;
+		}
+		close(rfd);
 	}
 
 	/* 3. tree: removing what HEAD lacks is an error to libgit2 */
@@ -1264,7 +1620,7 @@ store_commit(fq_store *s, const struct fq_change *ch, size_t n,
 	}
 
 	/* 5. index */
-	ret = update_index(s, ch, n, err);
+	ret = update_index(s, ch, n, blobs, err);
 out:
 	umask(old_umask);
 	git_signature_free(sig);
@@ -1274,6 +1630,7 @@ out:
 	free(upd);
 	free(blobs);
 	fq_buf_release(&msg);
+	fq_buf_release(&scratch);
 	return ret;
 }
 
@@ -1286,7 +1643,20 @@ fq_store_commit(fq_store *s, const struct fq_change *changes, size_t n,
 	if (s->lock_fd < 0)
 		return fq_error_set(err, FQ_ERROR,
 			"a commit needs the repository lock");
-	return store_commit(s, changes, n, message, committed, err);
+	return store_commit(s, changes, NULL, n, message, committed, err);
+}
+
+int
+fq_store_commit_z(fq_store *s, const struct fq_change *changes,
+	const size_t *zlen, size_t n, const char *message, bool *committed,
+	struct fq_error *err)
+{
+	if (committed)
+		*committed = false;
+	if (s->lock_fd < 0)
+		return fq_error_set(err, FQ_ERROR,
+			"a commit needs the repository lock");
+	return store_commit(s, changes, zlen, n, message, committed, err);
 }
 
 /*

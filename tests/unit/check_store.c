@@ -8,6 +8,7 @@
  * what fq wrote: commits, trees, authors and `git status`.
  */
 #include <check.h>
+#include <zlib.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -868,6 +869,139 @@ START_TEST(test_store_commit_many)
 }
 END_TEST
 
+/* A commit of many files (the bulk path: one pack, one sync). */
+START_TEST(test_store_commit_bulk)
+{
+	struct fq_error err = FQ_ERROR_INIT;
+	fq_store *s = new_locked_store();
+	struct fq_change ch[200];
+	char paths[200][64], data[200][64];
+	struct fq_buf b = FQ_BUF_INIT;
+	bool committed = false;
+	size_t i;
+
+	for (i = 0; i < 200; i++) {
+		snprintf(paths[i], sizeof(paths[i]),
+			"cases/2024/%02zu/QSZ-2024-%06zu.yaml", i % 12 + 1, i + 1);
+		snprintf(data[i], sizeof(data[i]), "id: QSZ-2024-%06zu\n",
+			i + 1);
+		ch[i].path = paths[i];
+		ch[i].data = data[i];
+		ch[i].len = strlen(data[i]);
+	}
+	ck_assert_int_eq(fq_store_commit(s, ch, 200, "fq-import: 200",
+		&committed, &err), FQ_OK);
+	ck_assert(committed);
+	ck_assert_int_eq(count_commits(), 2);
+	for (i = 0; i < 200; i += 37) {
+		ck_assert(head_has(paths[i]));
+		fq_buf_reset(&b);
+		ck_assert_int_eq(fq_store_read_head(s, paths[i], &b, &err),
+			FQ_OK);
+		ck_assert_str_eq(b.buf, data[i]);
+	}
+	ck_assert_uint_eq(git_dirty(), 0);
+	/* the same again: no commit; half changed: one more */
+	ck_assert_int_eq(fq_store_commit(s, ch, 200, "again", &committed,
+		&err), FQ_OK);
+	ck_assert(!committed);
+	for (i = 0; i < 200; i += 2)
+		ch[i].data = "changed: yes\n", ch[i].len = 13;
+	ck_assert_int_eq(fq_store_commit(s, ch, 200, "half", &committed,
+		&err), FQ_OK);
+	ck_assert(committed);
+	ck_assert_int_eq(count_commits(), 3);
+	fq_buf_reset(&b);
+	ck_assert_int_eq(fq_store_read_head(s, paths[10], &b, &err), FQ_OK);
+	ck_assert_str_eq(b.buf, "changed: yes\n");
+	ck_assert_uint_eq(git_dirty(), 0);
+	fq_buf_release(&b);
+	fq_store_free(s);
+}
+END_TEST
+
+/* Blobs by id, as fq_store_foreach gives them. */
+static int
+first_oid(const char *relpath, const char *oid, void *data)
+{
+	(void)relpath;
+	snprintf(data, 41, "%s", oid);
+	return 1;
+}
+
+START_TEST(test_store_read_blob)
+{
+	struct fq_error err = FQ_ERROR_INIT;
+	fq_store *s = new_locked_store();
+	struct fq_change ch[] = { { CASE1, "c: 1\n", 5 } };
+	struct fq_buf b = FQ_BUF_INIT;
+	char oid[41] = "";
+
+	ck_assert_int_eq(fq_store_commit(s, ch, 1, "one", NULL, &err), FQ_OK);
+	ck_assert_int_eq(fq_store_foreach(s, first_oid, oid, &err), 1);
+	ck_assert_int_eq(fq_store_read_blob(s, oid, &b, &err), FQ_OK);
+	ck_assert_str_eq(b.buf, "c: 1\n");
+	ck_assert_int_eq(fq_store_read_blob(s, "xyz", &b, &err), FQ_EUSAGE);
+	ck_assert_int_lt(fq_store_read_blob(s,
+		"0123456789012345678901234567890123456789", &b, &err), 0);
+	fq_buf_release(&b);
+	fq_store_free(s);
+}
+END_TEST
+
+/* Compressed changes (fq_store_commit_z), loose and in a pack. */
+START_TEST(test_store_commit_z)
+{
+	struct fq_error err = FQ_ERROR_INIT;
+	fq_store *s = new_locked_store();
+	struct fq_change ch[100];
+	size_t zl[100], i, n;
+	char paths[100][64];
+	unsigned char z[100][64];
+	const char *text = "id: QSZ-2024-000001\ntitle: 压缩\n";
+	struct fq_buf b = FQ_BUF_INIT;
+	bool committed = false;
+
+	for (i = 0; i < 100; i++) {
+		uLongf zlen = sizeof(z[i]);
+		char t[64];
+
+		snprintf(t, sizeof(t), "%s%zu\n", text, i);
+		ck_assert_int_eq(compress2(z[i], &zlen, (const Bytef *)t,
+			strlen(t), 1), Z_OK);
+		snprintf(paths[i], sizeof(paths[i]),
+			"cases/2024/03/QSZ-2024-%06zu.yaml", i + 1);
+		ch[i].path = paths[i];
+		ch[i].data = (const char *)z[i];
+		ch[i].len = strlen(t);
+		zl[i] = zlen;
+	}
+	/* one file: the loose path */
+	ck_assert_int_eq(fq_store_commit_z(s, ch, zl, 1, "one", &committed,
+		&err), FQ_OK);
+	ck_assert(committed);
+	ck_assert_int_eq(fq_store_read_head(s, paths[0], &b, &err), FQ_OK);
+	ck_assert_str_eq(b.buf, "id: QSZ-2024-000001\ntitle: 压缩\n0\n");
+	/* a hundred: the pack */
+	n = 100;
+	ck_assert_int_eq(fq_store_commit_z(s, ch, zl, n, "many", &committed,
+		&err), FQ_OK);
+	ck_assert(committed);
+	fq_buf_reset(&b);
+	ck_assert_int_eq(fq_store_read_head(s, paths[99], &b, &err), FQ_OK);
+	ck_assert_str_eq(b.buf, "id: QSZ-2024-000001\ntitle: 压缩\n99\n");
+	ck_assert_uint_eq(git_dirty(), 0);
+	/* a broken stream is an error, and nothing is committed */
+	zl[5] = 3;
+	ck_assert_int_lt(fq_store_commit_z(s, ch, zl, n, "bad", &committed,
+		&err), 0);
+	ck_assert(!committed);
+	ck_assert_int_eq(count_commits(), 3);
+	fq_buf_release(&b);
+	fq_store_free(s);
+}
+END_TEST
+
 START_TEST(test_store_commit_needs_lock)
 {
 	struct fq_error err = FQ_ERROR_INIT;
@@ -1672,6 +1806,9 @@ fq_store_suite(void)
 	tcase_add_test(tc, test_store_commit_noop);
 	tcase_add_test(tc, test_store_commit_delete);
 	tcase_add_test(tc, test_store_commit_many);
+	tcase_add_test(tc, test_store_commit_bulk);
+	tcase_add_test(tc, test_store_read_blob);
+	tcase_add_test(tc, test_store_commit_z);
 	tcase_add_test(tc, test_store_commit_needs_lock);
 	tcase_add_test(tc, test_store_commit_bad_message);
 	tcase_add_loop_test(tc, test_store_commit_bad_paths, 0,

@@ -130,6 +130,16 @@ int fq_store_commit(fq_store *s, const struct fq_change *changes, size_t n,
 	const char *message, bool *committed, struct fq_error *err);
 
 /*
+ * The same, for a caller that holds many files until one commit (an
+ * import): with zlen[i] > 0, changes[i].data is the file as a zlib stream
+ * (compress2(3)) of zlen[i] bytes and changes[i].len its inflated size.
+ * The stream goes into the pack as it is.  zlen may be NULL.
+ */
+int fq_store_commit_z(fq_store *s, const struct fq_change *changes,
+	const size_t *zlen, size_t n, const char *message, bool *committed,
+	struct fq_error *err);
+
+/*
  * Call fn for every case file in HEAD (paths under cases/ ending .yaml),
  * in path order, with its relative path and blob id (40 hex digits).
  * fn returns 0 to go on, anything else to stop (returned as is).
@@ -143,9 +153,8 @@ int fq_store_foreach(fq_store *s, fq_store_each_fn fn, void *data,
 int fq_store_read_head(fq_store *s, const char *relpath, struct fq_buf *out,
 	struct fq_error *err);
 
-/* Read the blob with this id (40 hex digits, as fq_store_foreach gives)
- * into out: for commands that read every case, without walking HEAD's
- * tree again for each file. */
+/* Append the blob with this id (40 hex digits, as fq_store_foreach gives
+ * it) to out: no lookup of HEAD's tree, for callers that read many. */
 int fq_store_read_blob(fq_store *s, const char *oid, struct fq_buf *out,
 	struct fq_error *err);
 
