@@ -780,7 +780,13 @@ fq_sync(fq_store *s, const struct fq_sync_opts *o, struct fq_sync_result *r,
 		if (getenv("FQ_SYNC_BEFORE_PUSH") && !tries &&
 		    *getenv("FQ_SYNC_BEFORE_PUSH")) {
 			/* for tests: someone else pushes right now */
-			if (system(getenv("FQ_SYNC_BEFORE_PUSH")) != 0) {
+			char *cmd = fq_xstrdup(getenv("FQ_SYNC_BEFORE_PUSH"));
+			int st;
+
+			unsetenv("FQ_SYNC_BEFORE_PUSH");
+			st = system(cmd);
+			free(cmd);
+			if (st != 0) {
 				ret = fq_error_set(err, FQ_ERROR,
 					"FQ_SYNC_BEFORE_PUSH failed");
 				goto out;
