@@ -23,12 +23,13 @@
 static const char *const usage[] = {
 	"fq-report [-C DIR] [--month YYYY-MM|last] "
 	"[--format text|csv|md|html|xlsx|json] [-o FILE] [--bom] "
-	"[--repo DIR]...",
+	"[--repo DIR]... [--county DIR]...",
 	NULL
 };
 
 enum {
-	OPT_MONTH = FQ_OPT_FIRST_PROGRAM_OPTION, OPT_FORMAT, OPT_BOM, OPT_REPO
+	OPT_MONTH = FQ_OPT_FIRST_PROGRAM_OPTION, OPT_FORMAT, OPT_BOM, OPT_REPO,
+	OPT_COUNTY
 };
 
 struct ctx {
@@ -351,6 +352,122 @@ expand_repos(struct fq_cli *cli, char **in, size_t nin, char ***out,
 	return 0;
 }
 
+/* A git repository without a working tree (a county or a bare mirror)? */
+static bool
+is_bare(const char *dir)
+{
+	struct fq_buf p = FQ_BUF_INIT;
+	struct stat sb;
+	bool ok;
+
+	fq_buf_addf(&p, "%s/HEAD", dir);
+	ok = stat(p.buf, &sb) == 0 && S_ISREG(sb.st_mode);
+	fq_buf_setlen(&p, 0);
+	fq_buf_addf(&p, "%s/objects", dir);
+	ok = ok && stat(p.buf, &sb) == 0 && S_ISDIR(sb.st_mode);
+	fq_buf_release(&p);
+	return ok;
+}
+
+static void
+push_repo(char ***v, char ***refs, size_t *n, size_t *alloc, char *path,
+	char *ref)
+{
+	if (*n == *alloc) {
+		*alloc = *alloc ? *alloc * 2 : 16;
+		*v = realloc(*v, *alloc * sizeof(**v));
+		*refs = realloc(*refs, *alloc * sizeof(**refs));
+		if (!*v || !*refs)
+			abort();
+	}
+	(*v)[*n] = path;
+	(*refs)[*n] = ref;
+	(*n)++;
+}
+
+/*
+ * Expand each --county: a bare repository with one branch per township
+ * (refs/heads/UNIT), or a directory of township repositories and bare
+ * mirrors (a mirror with no unit branches is read at its HEAD).  Read
+ * from git, never checked out.
+ */
+static int
+expand_county(struct fq_cli *cli, const char *dir, char ***v, char ***refs,
+	size_t *n, size_t *alloc)
+{
+	struct fq_error err = FQ_ERROR_INIT;
+	struct fq_buf names = FQ_BUF_INIT;
+	size_t count = 0, k, first = *n;
+	const char *p;
+	DIR *d;
+	struct dirent *de;
+	char **sub = NULL;
+	size_t nsub = 0, asub = 0;
+
+	if (is_bare(dir) && !is_repo(dir)) {
+		if (fq_store_unit_branches(dir, &names, &count, &err)) {
+			fq_buf_release(&names);
+			return fq_cli_error(cli, &err);
+		}
+		for (k = 0, p = names.buf; k < count; k++, p += strlen(p) + 1) {
+			struct fq_buf r = FQ_BUF_INIT;
+
+			fq_buf_addf(&r, "refs/heads/%s", p);
+			push_repo(v, refs, n, alloc, strdup(dir),
+				fq_buf_detach(&r, NULL));
+		}
+		if (!count)
+			push_repo(v, refs, n, alloc, strdup(dir),
+				strdup("HEAD"));
+		fq_buf_release(&names);
+		return 0;
+	}
+	if (is_repo(dir)) {
+		push_repo(v, refs, n, alloc, strdup(dir), NULL);
+		return 0;
+	}
+	if (!(d = opendir(dir)))
+		return fq_cli_fail(cli, FQ_EXIT_FAIL, "--county %s: %s", dir,
+			strerror(errno));
+	while ((de = readdir(d))) {
+		struct fq_buf q = FQ_BUF_INIT;
+
+		if (de->d_name[0] == '.')
+			continue;
+		fq_buf_addf(&q, "%s/%s", dir, de->d_name);
+		if (is_repo(q.buf) || is_bare(q.buf)) {
+			if (nsub == asub) {
+				asub = asub ? asub * 2 : 16;
+				sub = realloc(sub, asub * sizeof(*sub));
+				if (!sub)
+					abort();
+			}
+			sub[nsub++] = fq_buf_detach(&q, NULL);
+		}
+		fq_buf_release(&q);
+	}
+	closedir(d);
+	if (nsub)
+		qsort(sub, nsub, sizeof(*sub), cmp_str);
+	for (k = 0; k < nsub; k++) {
+		int ret = expand_county(cli, sub[k], v, refs, n, alloc);
+
+		if (ret) {
+			for (; k < nsub; k++)
+				free(sub[k]);
+			free(sub);
+			return ret;
+		}
+		free(sub[k]);
+	}
+	free(sub);
+	if (*n == first)
+		return fq_cli_fail(cli, FQ_EXIT_FAIL, "--county %s: not a "
+			"county repository, nor a directory of township "
+			"repositories", dir);
+	return 0;
+}
+
 static const char *
 cfg(const struct fq_node *config, const char *key)
 {
@@ -369,6 +486,7 @@ main(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "bom", no_argument, NULL, OPT_BOM },
 		{ "repo", required_argument, NULL, OPT_REPO },
+		{ "county", required_argument, NULL, OPT_COUNTY },
 		{ NULL, 0, NULL, 0 }
 	};
 	static const char *const formats[] = {
@@ -381,8 +499,9 @@ main(int argc, char **argv)
 	struct fq_buf out = FQ_BUF_INIT, unitbuf = FQ_BUF_INIT;
 	const char *month = NULL, *format = "text", *path = NULL;
 	char mbuf[8];
-	char **repos_in = NULL, **repos = NULL;
-	size_t nrepos_in = 0, nrepos = 0, i;
+	char **repos_in = NULL, **repos = NULL, **refs = NULL;
+	char **county_in = NULL;
+	size_t nrepos_in = 0, nrepos = 0, ncounty_in = 0, alloc = 0, i;
 	bool bom = false, county = false;
 	int ch, ret = 0, fmt = -1;
 
@@ -391,6 +510,7 @@ main(int argc, char **argv)
 	fq_buf_init(&x.data);
 	fq_buf_init(&x.bad_list);
 	repos_in = calloc((size_t)argc + 1, sizeof(*repos_in));
+	county_in = calloc((size_t)argc + 1, sizeof(*county_in));
 	while ((ch = getopt_long(argc, argv, "C:ho:", opts, NULL)) != -1) {
 		switch (ch) {
 		case OPT_MONTH: month = optarg; break;
@@ -398,6 +518,7 @@ main(int argc, char **argv)
 		case 'o': path = optarg; break;
 		case OPT_BOM: bom = true; break;
 		case OPT_REPO: repos_in[nrepos_in++] = optarg; break;
+		case OPT_COUNTY: county_in[ncounty_in++] = optarg; break;
 		default: fq_cli_common_opt(&cli, ch, optarg);
 		}
 	}
@@ -441,7 +562,17 @@ main(int argc, char **argv)
 		if ((ret = expand_repos(&cli, repos_in, nrepos_in, &repos,
 		    &nrepos, &county)))
 			goto out;
-	} else {
+		alloc = nrepos;
+		refs = calloc(nrepos + 1, sizeof(*refs));
+	}
+	if (ncounty_in) {
+		for (i = 0; i < ncounty_in; i++)
+			if ((ret = expand_county(&cli, county_in[i], &repos,
+			    &refs, &nrepos, &alloc)))
+				goto out;
+		county = true;
+	}
+	if (!nrepos_in && !ncounty_in) {
 		if ((ret = fq_cli_open(&cli)))
 			goto out;
 		nrepos = 1;
@@ -453,7 +584,9 @@ main(int argc, char **argv)
 		const struct fq_node *config;
 
 		if (repos) {
-			if (fq_store_open(&x.st, repos[i], &err)) {
+			if (refs[i] ? fq_store_open_ref(&x.st, repos[i],
+			    refs[i], &err) : fq_store_open(&x.st, repos[i],
+			    &err)) {
 				ret = fq_cli_error(&cli, &err);
 				if (ret != FQ_EXIT_DATA)
 					ret = FQ_EXIT_FAIL;
@@ -521,10 +654,14 @@ main(int argc, char **argv)
 out:
 	if (repos && x.st)
 		fq_store_free(x.st);
-	for (i = 0; i < nrepos; i++)
+	for (i = 0; i < nrepos; i++) {
 		free(repos ? repos[i] : NULL);
+		free(refs ? refs[i] : NULL);
+	}
 	free(repos);
+	free(refs);
 	free(repos_in);
+	free(county_in);
 	fq_report_free(x.r);
 	fq_buf_release(&x.data);
 	fq_buf_release(&x.bad_list);
