@@ -612,8 +612,9 @@ read_bundle(struct sync *x, const char *path, git_oid *theirs)
 	git_odb_writepack *wp = NULL;
 	git_indexer_progress stats;
 	const char *p, *end, *nl;
-	bool found = false;
-	git_oid oid;
+	bool found = false, missing = false;
+	git_oid oid, need;
+	char hex[GIT_OID_HEXSZ + 1];
 	int ret = FQ_OK;
 
 	if (fq_buf_read_file(&b, path, (size_t)1 << 31) < 0)
@@ -660,14 +661,9 @@ read_bundle(struct sync *x, const char *path, git_oid *theirs)
 					"%s: bad bundle header", path);
 				goto out;
 			}
-			if (!git_odb_exists(odb, &oid)) {
-				ret = fq_error_set(x->err, FQ_ENOTFOUND, "%s "
-					"needs commit %.12s, which this "
-					"repository does not have: it was "
-					"written for a copy that is further "
-					"on; sync that copy first, or write a "
-					"full bundle", path, p + 1);
-				goto out;
+			if (!missing && !git_odb_exists(odb, &oid)) {
+				missing = true;
+				git_oid_cpy(&need, &oid);
 			}
 		} else {
 			if (nl - p < 42 || p[40] != ' ' ||
@@ -692,12 +688,24 @@ read_bundle(struct sync *x, const char *path, git_oid *theirs)
 			x->unit_ref);
 		goto out;
 	}
+	if (missing) {
+		ret = fq_error_set(x->err, FQ_ENOTFOUND, "%s needs commit "
+			"%.12s, which this repository does not have: it was "
+			"written for a copy that is further on; sync with that "
+			"copy first, or write the bundle again", path,
+			git_oid_tostr(hex, sizeof(hex), &need));
+		goto out;
+	}
 	memset(&stats, 0, sizeof(stats));
 	if (git_odb_write_pack(&wp, odb, NULL, NULL) < 0 ||
 	    wp->append(wp, p, (size_t)(end - p), &stats) < 0 ||
 	    wp->commit(wp, &stats) < 0) {
-		ret = fq_git_fail(x->err, "%s: the bundle's pack is damaged",
-			path);
+		const git_error *e = git_error_last();
+
+		ret = fq_error_set(x->err, FQ_EPARSE, "%s: the bundle's pack "
+			"is damaged (%s); nothing was taken in", path,
+			e && e->message ? e->message : "?");
+		git_error_clear();
 		goto out;
 	}
 	git_odb_refresh(odb);
