@@ -35,6 +35,7 @@ main(int argc, char **argv)
 	const char *color = NULL, *plan = NULL, *lead = NULL, *unit = NULL;
 	const char *extra = NULL, *old;
 	int ch, ret;
+	bool changed;
 
 	fq_cli_init(&cli, "fq-risk", argv[0], usage);
 	while ((ch = getopt_long(argc, argv, "C:h", opts, NULL)) != -1) {
@@ -83,8 +84,9 @@ main(int argc, char **argv)
 		fq_buf_addf(&note, "%s%s", note.len ? "; " : "", extra);
 	if (plan)
 		fq_buf_addf(&note, "%s一案一策: %s", note.len ? "; " : "", plan);
+	changed = old && strcmp(old, color);	/* old dies with the set */
 	fq_map_set_str(cc.c, "risk_color", color);
-	fq_case_add_event(cc.c, cli.now, old && strcmp(old, color) ?
+	fq_case_add_event(cc.c, cli.now, changed ?
 		"risk_change" : "note", fq_cli_actor(&cli),
 		note.len ? note.buf : "风险等级信息更新");
 	ret = fq_cli_commit(&cli, &cc);

@@ -393,24 +393,108 @@ set_callbacks(git_remote_callbacks *cb)
 }
 
 /*
+ * Remotes are read from and written to git's configuration directly
+ * (remote.NAME.url): libgit2 1.5's git_remote_lookup() and
+ * git_remote_create() leak the match data of the regular expressions
+ * they run over the configuration, and fq needs neither their refspecs
+ * nor url.*.insteadOf.
+ */
+
+/* remote.NAME.url, copied into url; FQ_ENOTFOUND when there is none. */
+static int
+remote_url(git_repository *repo, const char *name, char **url,
+	struct fq_error *err)
+{
+	git_config *cfg = NULL;
+	struct fq_buf key = FQ_BUF_INIT;
+	const char *v = NULL;
+	int r, ret = FQ_OK;
+
+	*url = NULL;
+	if (git_repository_config_snapshot(&cfg, repo) < 0)
+		return fq_git_fail(err, "cannot read git's configuration");
+	fq_buf_addf(&key, "remote.%s.url", name);
+	r = git_config_get_string(&v, cfg, key.buf);
+	if (r == GIT_ENOTFOUND || (r == 0 && (!v || !*v))) {
+		git_error_clear();
+		ret = FQ_ENOTFOUND;
+	} else if (r < 0) {
+		ret = fq_git_fail(err, "cannot read %s", key.buf);
+	} else {
+		*url = fq_xstrdup(v);
+	}
+	git_config_free(cfg);
+	fq_buf_release(&key);
+	return ret;
+}
+
+/* A remote for url, bound to the repository, without a name. */
+static int
+remote_for(git_repository *repo, const char *url, git_remote **out,
+	struct fq_error *err)
+{
+	git_remote_create_options o;
+
+	git_remote_create_options_init(&o, GIT_REMOTE_CREATE_OPTIONS_VERSION);
+	o.repository = repo;
+	o.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF |
+		GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
+	if (git_remote_create_with_opts(out, url, &o) < 0)
+		return fq_git_fail(err, "cannot use %s", url);
+	return FQ_OK;
+}
+
+static int
+set_remote(git_repository *repo, const char *name, const char *url,
+	struct fq_error *err)
+{
+	git_config *cfg = NULL;
+	struct fq_buf key = FQ_BUF_INIT, val = FQ_BUF_INIT;
+	int ret = FQ_OK;
+
+	if (git_repository_config(&cfg, repo) < 0)
+		return fq_git_fail(err, "cannot open git's configuration");
+	fq_buf_addf(&key, "remote.%s.url", name);
+	if (git_config_set_string(cfg, key.buf, url) < 0) {
+		ret = fq_git_fail(err, "cannot set %s", key.buf);
+		goto out;
+	}
+	fq_buf_reset(&key);
+	fq_buf_addf(&key, "remote.%s.fetch", name);
+	fq_buf_addf(&val, "+refs/heads/*:refs/remotes/%s/*", name);
+	if (git_config_set_string(cfg, key.buf, val.buf) < 0)
+		ret = fq_git_fail(err, "cannot set %s", key.buf);
+out:
+	git_config_free(cfg);
+	fq_buf_release(&key);
+	fq_buf_release(&val);
+	return ret;
+}
+
+/*
  * The remote to talk to: a configured one by name, else a path or URL.
  * With no "origin" configured yet, a path or URL becomes "origin".
+ * *label gets the name to show (the remote's name, or the location).
  */
 static int
 open_remote(struct sync *x, const char *name, git_remote **out,
-	struct fq_buf *track)
+	struct fq_buf *track, struct fq_buf *label)
 {
-	git_remote *origin = NULL;
-	int r;
+	char *url = NULL;
+	int r, ret;
 
 	*out = NULL;
-	r = git_remote_lookup(out, x->repo, name);
-	if (r == 0) {
+	r = remote_url(x->repo, name, &url, x->err);
+	if (r == FQ_OK) {
 		fq_buf_addf(track, "refs/remotes/%s/%s", name,
 			fq_store_unit(x->s));
-		return FQ_OK;
+		fq_buf_adds(label, name);
+		ret = remote_for(x->repo, url, out, x->err);
+		free(url);
+		return ret;
 	}
-	git_error_clear();
+	if (r != FQ_ENOTFOUND)
+		return r;
 	if (!looks_like_location(name)) {
 		if (!strcmp(name, "origin"))
 			return fq_error_set(x->err, FQ_ENOTFOUND, "no county "
@@ -420,22 +504,21 @@ open_remote(struct sync *x, const char *name, git_remote **out,
 		return fq_error_set(x->err, FQ_ENOTFOUND, "no remote called "
 			"'%s', and it is not a path or URL", name);
 	}
-	r = git_remote_lookup(&origin, x->repo, "origin");
-	git_remote_free(origin);
-	if (r == GIT_ENOTFOUND) {
-		git_error_clear();
-		if (git_remote_create(out, x->repo, "origin", name) < 0)
-			return fq_git_fail(x->err, "cannot remember %s as "
-				"origin", name);
+	r = remote_url(x->repo, "origin", &url, x->err);
+	free(url);
+	if (r == FQ_ENOTFOUND) {
+		if ((ret = set_remote(x->repo, "origin", name, x->err)) < 0)
+			return ret;
 		fq_buf_addf(track, "refs/remotes/origin/%s",
 			fq_store_unit(x->s));
-		return FQ_OK;
+		fq_buf_adds(label, "origin");
+		return remote_for(x->repo, name, out, x->err);
 	}
-	git_error_clear();
-	if (git_remote_create_anonymous(out, x->repo, name) < 0)
-		return fq_git_fail(x->err, "cannot use %s", name);
+	if (r < 0)
+		return r;
 	fq_buf_addf(track, "refs/fq/sync/%s", fq_store_unit(x->s));
-	return FQ_OK;
+	fq_buf_adds(label, name);
+	return remote_for(x->repo, name, out, x->err);
 }
 
 /* The id the remote gives for refname; *found false when none. */
@@ -744,7 +827,8 @@ fq_sync(fq_store *s, const struct fq_sync_opts *o, struct fq_sync_result *r,
 	struct fq_error *err)
 {
 	struct sync x;
-	struct fq_buf stray = FQ_BUF_INIT, track = FQ_BUF_INIT;
+	struct fq_buf stray = FQ_BUF_INIT, track = FQ_BUF_INIT,
+		label = FQ_BUF_INIT;
 	git_remote *rem = NULL;
 	git_oid theirs, before, after;
 	size_t nstray = 0;
@@ -772,10 +856,9 @@ fq_sync(fq_store *s, const struct fq_sync_opts *o, struct fq_sync_result *r,
 		goto done;
 	}
 	if ((ret = open_remote(&x, o->remote ? o->remote : "origin", &rem,
-	    &track)) < 0)
+	    &track, &label)) < 0)
 		goto out;
-	x.from = git_remote_name(rem) ? git_remote_name(rem) :
-		git_remote_url(rem);
+	x.from = label.buf;
 	for (tries = 0; tries < max; tries++) {
 		if (tries)
 			note(&x, FQ_SYNC_RETRY, NULL, NULL, NULL, NULL);
@@ -833,6 +916,7 @@ out:
 	git_remote_free(rem);
 	fq_buf_release(&stray);
 	fq_buf_release(&track);
+	fq_buf_release(&label);
 	return ret;
 }
 
@@ -977,19 +1061,5 @@ int
 fq_sync_set_remote(fq_store *s, const char *name, const char *url,
 	struct fq_error *err)
 {
-	git_repository *repo = fq_store_git(s);
-	git_remote *rem = NULL;
-
-	if (git_remote_lookup(&rem, repo, name) == 0) {
-		git_remote_free(rem);
-		if (git_remote_set_url(repo, name, url) < 0)
-			return fq_git_fail(err, "cannot set %s to %s", name,
-				url);
-		return FQ_OK;
-	}
-	git_error_clear();
-	if (git_remote_create(&rem, repo, name, url) < 0)
-		return fq_git_fail(err, "cannot add the remote %s", name);
-	git_remote_free(rem);
-	return FQ_OK;
+	return set_remote(fq_store_git(s), name, url, err);
 }
