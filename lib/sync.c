@@ -143,6 +143,125 @@ out:
 	return ret;
 }
 
+/* Highest NNNNNN of prefix ("QSZ-2024-") under cases/YYYY/ in tree. */
+static unsigned long
+max_number(struct sync *x, git_tree *tree, const char *prefix)
+{
+	git_tree_entry *ye = NULL;
+	git_tree *yt = NULL, *mt = NULL;
+	char ydir[16];
+	size_t plen = strlen(prefix), i, j;
+	unsigned long max = 0;
+
+	snprintf(ydir, sizeof(ydir), "cases/%.4s", prefix + plen - 5);
+	if (git_tree_entry_bypath(&ye, tree, ydir) < 0 ||
+	    git_tree_lookup(&yt, x->repo, git_tree_entry_id(ye)) < 0) {
+		git_error_clear();
+		goto out;
+	}
+	for (i = 0; i < git_tree_entrycount(yt); i++) {
+		const git_tree_entry *me = git_tree_entry_byindex(yt, i);
+
+		if (git_tree_entry_type(me) != GIT_OBJECT_TREE ||
+		    git_tree_lookup(&mt, x->repo, git_tree_entry_id(me)) < 0)
+			continue;
+		for (j = 0; j < git_tree_entrycount(mt); j++) {
+			const char *name = git_tree_entry_name(
+				git_tree_entry_byindex(mt, j));
+			unsigned long n;
+			char *end;
+
+			if (strncmp(name, prefix, plen))
+				continue;
+			n = strtoul(name + plen, &end, 10);
+			if (end == name + plen + 6 && !strcmp(end, ".yaml") &&
+			    n > max)
+				max = n;
+		}
+		git_tree_free(mt);
+		mt = NULL;
+	}
+out:
+	git_tree_free(yt);
+	git_tree_entry_free(ye);
+	return max;
+}
+
+/*
+ * The same ID registered in two copies (both added the file, and the two
+ * cases were created at different times): ours keeps the ID, theirs gets
+ * the next free number, with a correction event saying so.  *newpath
+ * gets its path (caller frees), *blob its contents.
+ */
+static int
+renumber(struct sync *x, const char *path, git_tree *ot, git_tree *tt,
+	unsigned long *last, char **newpath, git_oid *blob, bool *done)
+{
+	struct fq_node *ours = NULL, *theirs = NULL;
+	struct fq_buf text = FQ_BUF_INIT, note_text = FQ_BUF_INIT,
+		np = FQ_BUF_INIT;
+	const char *oid_, *oc, *tc, *slash;
+	char prefix[FQ_ID_MAX], newid[FQ_ID_MAX + 32], old[FQ_ID_MAX];
+	unsigned long n;
+	int ret;
+
+	*done = false;
+	*newpath = NULL;
+	if ((ret = parse_at(x, ot, path, &ours)) < 0 ||
+	    (ret = parse_at(x, tt, path, &theirs)) < 0)
+		goto out;
+	oid_ = fq_map_str(theirs, "id");
+	oc = fq_map_str(ours, "created_at");
+	tc = fq_map_str(theirs, "created_at");
+	if (!oid_ || !fq_id_valid(oid_) || !oc || !tc || !strcmp(oc, tc))
+		goto out;	/* one case after all: merge it */
+	snprintf(old, sizeof(old), "%s", oid_);
+	snprintf(prefix, sizeof(prefix), "%.*s", (int)(strlen(old) - 6),
+		old);
+	n = max_number(x, ot, prefix);
+	if (max_number(x, tt, prefix) > n)
+		n = max_number(x, tt, prefix);
+	if (*last > n)
+		n = *last;
+	if (n >= 999999) {
+		ret = fq_error_set(x->err, FQ_ERROR, "no case numbers left "
+			"to renumber %s", old);
+		goto out;
+	}
+	*last = ++n;
+	snprintf(newid, sizeof(newid), "%s%06lu", prefix, n);
+	fq_map_set_str(theirs, "id", newid);
+	fq_buf_addf(&note_text, "renumbered from %s by fq sync: %s was also "
+		"registered in another copy of this repository", old, old);
+	fq_case_add_event(theirs, x->o->now, "correction",
+		fq_store_author_name(x->s), note_text.buf);
+	if (x->o->fix && (ret = x->o->fix(theirs, x->o->data)) < 0)
+		goto out;
+	if ((ret = fq_case_render(&text, x->o->schema, theirs, x->err)) < 0) {
+		ret = fq_error_setpos(x->err, ret, path, 0, 0, "the "
+			"renumbered case %s is not valid (%s); nothing written",
+			newid, x->err->msg);
+		goto out;
+	}
+	if (git_blob_create_from_buffer(blob, x->repo, text.buf,
+	    text.len) < 0) {
+		ret = fq_git_fail(x->err, "cannot store %s", newid);
+		goto out;
+	}
+	slash = strrchr(path, '/');
+	fq_buf_addf(&np, "%.*s/%s.yaml", (int)(slash - path), path, newid);
+	*newpath = fq_buf_detach(&np, NULL);
+	*done = true;
+	note(x, FQ_SYNC_RENUMBERED, old, newid, NULL, NULL);
+out:
+	fq_node_free(ours);
+	fq_node_free(theirs);
+	fq_buf_release(&text);
+	fq_buf_release(&note_text);
+	fq_buf_release(&np);
+	return ret;
+}
+
 static int
 diff_trees(struct sync *x, git_tree *a, git_tree *b, git_diff **out)
 {
@@ -184,6 +303,8 @@ merge(struct sync *x, const git_oid *ours, const git_oid *theirs,
 	git_signature *sig = NULL;
 	const git_commit *parents[2];
 	struct fq_buf msg = FQ_BUF_INIT;
+	char **newpaths = NULL;
+	unsigned long last = 0;
 	size_t i, j, no, nt, nupd = 0, taken = 0;
 	int ret;
 
@@ -198,6 +319,7 @@ merge(struct sync *x, const git_oid *ours, const git_oid *theirs,
 	nt = git_diff_num_deltas(dthe);
 	upd = fq_xcalloc(nt + 1, sizeof(*upd));
 	blobs = fq_xcalloc(nt + 1, sizeof(*blobs));
+	newpaths = fq_xcalloc(nt + 1, sizeof(*newpaths));
 	/* both lists are sorted by path: walk them side by side */
 	for (i = 0, j = 0; j < nt; j++) {
 		const git_diff_delta *t = git_diff_get_delta(dthe, j);
@@ -246,6 +368,22 @@ merge(struct sync *x, const git_oid *ours, const git_oid *theirs,
 			note(x, FQ_SYNC_FILE_KEPT, path, NULL, NULL, NULL);
 			continue;
 		}
+		if (o->status == GIT_DELTA_ADDED &&
+		    t->status == GIT_DELTA_ADDED) {
+			bool done;
+
+			if ((ret = renumber(x, path, ot, tt, &last,
+			    &newpaths[j], &blobs[j], &done)) < 0)
+				goto out;
+			if (done) {
+				upd[nupd].action = GIT_TREE_UPDATE_UPSERT;
+				upd[nupd].path = newpaths[j];
+				git_oid_cpy(&upd[nupd].id, &blobs[j]);
+				nupd++;
+				taken++;
+				continue;
+			}
+		}
 		if ((ret = merge_case(x, path, bt, ot, tt, &blobs[j])) < 0)
 			goto out;
 		upd[nupd].action = GIT_TREE_UPDATE_UPSERT;
@@ -278,6 +416,9 @@ out:
 	git_signature_free(sig);
 	free(upd);
 	free(blobs);
+	for (j = 0; newpaths && j < nt; j++)
+		free(newpaths[j]);
+	free(newpaths);
 	git_diff_free(dout);
 	git_diff_free(dthe);
 	git_tree_free(mt);

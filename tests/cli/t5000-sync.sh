@@ -119,6 +119,28 @@ like "... and qs2's" "$(git -C "$C" show "QSZ:cases/2024/03/$A.yaml")" 'note: �
 is "... clean" "$(clean qs2)" ""
 fq sync -C qs1 >/dev/null
 
+# --- one number registered in two copies: the other copy's case renumbered ---
+fq sync -C qs2 >/dev/null
+N1=$(REPO=qs1 TITLE=甲处新登记 new_case --accepted 2024-03-11)
+sleep 1
+N2=$(REPO=qs2 TITLE=乙处新登记 new_case --accepted 2024-03-12)
+is "both copies gave out the same number" "$N1" "$N2"
+fq sync -C qs1 >/dev/null
+exits 0 "sync the second copy" fq sync -C qs2
+like "... says the other copy's case was renumbered" "$(err)" \
+	"warning: $N1 was registered in two copies: the other copy's case is now QSZ-2024-000004"
+exits 0 "... ours keeps the number" fq show -C qs2 --format json "$N1"
+like "... its title" "$(out)" '"title": "乙处新登记"'
+exits 0 "... theirs has the next one" fq show -C qs2 --format json QSZ-2024-000004
+like "... its title" "$(out)" '"title": "甲处新登记"'
+like "... and a correction event naming the old number" "$(out)" \
+	"renumbered from $N1 by fq sync"
+exits 0 "... fq check passes" fq check -C qs2
+fq sync -C qs1 >/dev/null
+exits 0 "qs1 takes the renumbering" fq show -C qs1 QSZ-2024-000004
+is "... same commit" "$(head_of qs1)" "$(head_of qs2)"
+is "... clean" "$(clean qs1)" ""
+
 # --- stray changes are not synced ------------------------------------------
 echo '# stray' >> "$(casefile qs1 "$B")"
 exits 1 "a working tree that differs from HEAD" fq sync -C qs1
@@ -177,8 +199,8 @@ out > three.json
 ok "... the same report" cmp county.json three.json
 like "... one row per township" "$(python3 -c '
 import json; print(sorted(json.load(open("county.json"))["by_unit"].keys()))' 2>&1)" '东山镇.*柳河镇.*青山镇'
-is "... four cases new in March" "$(python3 -c '
-import json; print(json.load(open("county.json"))["figures"]["new"])')" 4
+is "... six cases new in March" "$(python3 -c '
+import json; print(json.load(open("county.json"))["figures"]["new"])')" 6
 exits 0 "text report from the county" fq report --month 2024-03 --county "$C"
 like "... totals and townships" "$(out)" '合计 +东山镇 +柳河镇 +青山镇'
 mkdir mirrors

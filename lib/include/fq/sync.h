@@ -25,6 +25,10 @@
  * other in the case's `conflicts:` list (with the time and where it came
  * from) plus a `flags:` entry, so the case shows up for review; nothing
  * is lost.
+ *
+ * The same ID registered in two copies (both added the file, with
+ * different created_at): this side's case keeps the ID, the other's gets
+ * the next free number in the merged tree and a correction event.
  */
 #ifndef FQ_SYNC_H
 #define FQ_SYNC_H
