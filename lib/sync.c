@@ -113,14 +113,16 @@ merge_case(struct sync *x, const char *path, git_tree *bt, git_tree *ot,
 		goto out;
 	id = fq_map_str(m, "id") ? fq_map_str(m, "id") : path;
 	if (x->o->fix && (ret = x->o->fix(m, x->o->data)) < 0) {
-		ret = fq_error_set(x->err, ret, "%s: cannot merge: %s", id,
-			x->err->msg);
+		ret = fq_error_set(x->err, ret, "%s: cannot merge", id);
 		goto out;
 	}
 	if ((ret = fq_case_render(&text, x->o->schema, m, x->err)) < 0) {
+		char why[sizeof(x->err->msg)];
+
+		snprintf(why, sizeof(why), "%s", x->err->msg);
 		ret = fq_error_setpos(x->err, ret, path, 0, 0,
 			"the merged case %s is not valid (%s); nothing written",
-			id, x->err->msg);
+			id, why);
 		goto out;
 	}
 	if (git_blob_create_from_buffer(blob, x->repo, text.buf,
@@ -238,9 +240,12 @@ renumber(struct sync *x, const char *path, git_tree *ot, git_tree *tt,
 	if (x->o->fix && (ret = x->o->fix(theirs, x->o->data)) < 0)
 		goto out;
 	if ((ret = fq_case_render(&text, x->o->schema, theirs, x->err)) < 0) {
+		char why[sizeof(x->err->msg)];
+
+		snprintf(why, sizeof(why), "%s", x->err->msg);
 		ret = fq_error_setpos(x->err, ret, path, 0, 0, "the "
 			"renumbered case %s is not valid (%s); nothing written",
-			newid, x->err->msg);
+			newid, why);
 		goto out;
 	}
 	if (git_blob_create_from_buffer(blob, x->repo, text.buf,

@@ -147,6 +147,38 @@ exits 1 "a working tree that differs from HEAD" fq sync -C qs1
 like "... says to repair first" "$(err)" "run 'fq check --repair'"
 git -C qs1 checkout -q -- .
 
+# --- busy: another writer holds the lock ------------------------------------
+mkdir -p qs1/.git/fq
+flock qs1/.git/fq/lock sleep 3 &
+_i=0
+while flock -n qs1/.git/fq/lock true 2>/dev/null && [ $_i -lt 100 ]; do
+	sleep 0.05; _i=$((_i + 1))
+done
+H=$(head_of qs1)
+exits 75 "the repository is busy" env FQ_LOCK_TIMEOUT=0.2 fq sync -C qs1
+is "... nothing changed" "$(head_of qs1)" "$H"
+wait
+
+# --- a merge that would not be valid is refused whole -------------------------
+fq note -C qs1 "$A" 有效的一条
+# an office edited the file by hand into something that is not a case
+python3 - "$(casefile qs2 "$A")" <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p, encoding="utf-8").read().replace("status: accepted", "status: no_such_state")
+open(p, "w", encoding="utf-8").write(s)
+PY
+git -C qs2 -c user.name=x -c user.email=x@y commit -qam 'by hand'
+fq sync -C qs1 >/dev/null
+H2=$(head_of qs2)
+exits 65 "a merged case that does not validate" fq sync -C qs2
+like "... names the case" "$(err)" "the merged case $A is not valid"
+is "... nothing committed" "$(head_of qs2)" "$H2"
+is "... nothing written" "$(clean qs2)" ""
+git -C qs2 -c user.name=x -c user.email=x@y revert --no-edit HEAD >/dev/null
+exits 0 "... after the fix, the sync goes through" fq sync -C qs2
+fq sync -C qs1 >/dev/null
+
 # --- a USB stick: bundle round trip ------------------------------------------
 mkdir stick
 fq note -C qs1 "$B" 村里没有网络
