@@ -34,7 +34,7 @@ county="$out/county.git"
 git init -q --bare "$county"
 
 now() { date +%s.%N; }
-elapsed() { echo "$2 - $1" | bc; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
 start=$(now)
 i=0
@@ -54,7 +54,7 @@ fq report --county "$county" --month 2024-06 --format json >/dev/null
 start=$(now)
 fq report --county "$county" --month 2024-06 --format json >"$out/county.json"
 rep=$(elapsed "$start" "$(now)")
-echo "report --county: $t x $n cases in $rep s (300 townships: about $(echo "$rep * 300 / $t" | bc -l | cut -c1-5) s)"
+echo "report --county: $t x $n cases in $rep s (300 townships: about $(awk -v r="$rep" -v t="$t" 'BEGIN { printf "%.1f", r * 300 / t }') s)"
 
 # one day's changes in two copies of one township
 a="$out/towns/T000"

@@ -155,8 +155,10 @@ main(int argc, char **argv)
 			arg ? arg : "origin");
 		goto out;
 	}
-	if (r.fast_forward)
+	if (r.fast_forward && r.files_in)
 		printf("took in %zu changed file(s)\n", r.files_in);
+	else if (r.fast_forward)
+		printf("took in the other side's commits (no file changed)\n");
 	if (r.merged)
 		printf("merged: %zu file(s) from the other side, %zu case(s) "
 			"changed in both places, %zu conflict(s) kept for "

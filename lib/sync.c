@@ -651,6 +651,15 @@ open_remote(struct sync *x, const char *name, git_remote **out,
 			"'%s', and it is not a path or URL", name);
 	}
 	r = remote_url(x->repo, "origin", &url, x->err);
+	if (r == FQ_OK && !strcmp(url, name)) {
+		/* origin's own URL: the same remote, by its name */
+		fq_buf_addf(track, "refs/remotes/origin/%s",
+			fq_store_unit(x->s));
+		fq_buf_adds(label, "origin");
+		ret = remote_for(x->repo, url, out, x->err);
+		free(url);
+		return ret;
+	}
 	free(url);
 	if (r == FQ_ENOTFOUND) {
 		if ((ret = set_remote(x->repo, "origin", name, x->err)) < 0)
@@ -1087,9 +1096,19 @@ fq_sync_bundle_write(fq_store *s, const char *path, const char *remote,
 	*commits = 0;
 	if (!remote)
 		remote = "origin";
-	if (looks_like_location(remote))
-		fq_buf_addf(&track, "refs/fq/sync/%s", fq_store_unit(s));
-	else
+	if (looks_like_location(remote)) {
+		char *url = NULL;
+
+		if (remote_url(repo, "origin", &url, err) == FQ_OK &&
+		    !strcmp(url, remote))
+			fq_buf_addf(&track, "refs/remotes/origin/%s",
+				fq_store_unit(s));
+		else
+			fq_buf_addf(&track, "refs/fq/sync/%s",
+				fq_store_unit(s));
+		free(url);
+		fq_error_clear(err);
+	} else
 		fq_buf_addf(&track, "refs/remotes/%s/%s", remote,
 			fq_store_unit(s));
 	if (git_reference_name_to_id(&head, repo, "HEAD") < 0)
