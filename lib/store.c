@@ -1797,6 +1797,13 @@ fq_store_move_to(fq_store *s, const git_oid *target, const char *logmsg,
 		ch[i].path = path;
 		if ((ret = check_changes(&ch[i], 1, err)) < 0)
 			goto out;
+		if (d->status != GIT_DELTA_DELETED &&
+		    d->new_file.mode != GIT_FILEMODE_BLOB &&
+		    d->new_file.mode != GIT_FILEMODE_BLOB_EXECUTABLE) {
+			ret = fq_error_set(err, FQ_EINVALID, "refusing '%s': "
+				"not a plain file (a link or a submodule)", path);
+			goto out;
+		}
 	}
 	/* working files first: a crash leaves strays, never a lie in HEAD */
 	for (i = 0; i < n; i++) {
