@@ -1,8 +1,10 @@
 /*
  * store.c: the case repository (see fq/store.h).
  *
- * This is the only file that includes <git2.h>.  Everything fq writes goes
- * through store_commit(), in this order:
+ * This file and sync.c (through store_git.h) are the only ones that use
+ * libgit2.  Everything fq writes goes through store_commit(), in this
+ * order (fq sync moves the branch with fq_store_move_to(), which keeps the
+ * same order of working files, then branch, then index):
  *
  *	1. blobs		the new contents go into git's object store
  *	2. working files	each written to "<name>.tmpXXXXXX" beside the
