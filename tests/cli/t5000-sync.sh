@@ -205,6 +205,31 @@ head -c 200 stick/qs.bundle > stick/cut.bundle
 exits 65 "a bundle cut short" fq sync -C qs2 stick/cut.bundle
 is "... qs2 unchanged" "$(head_of qs2)" "$(head_of qs1)"
 
+git clone -q -b QSZ "$C" qs3
+fq note -C qs1 "$A" 送县里的一条
+fq sync -C qs1 >/dev/null
+fq note -C qs1 "$A" 再写一条
+fq note -C qs2 "$B" 村里自己的一条
+exits 0 "a bundle that builds on the county's newest commit" \
+	fq sync -C qs1 --bundle "$TEST_TMP/stick/next.bundle"
+exits 1 "... refused by a copy that lacks that commit" fq sync -C qs3 stick/next.bundle
+like "... saying which" "$(err)" 'needs commit [0-9a-f]{12}, which this repository does not have'
+is "... qs3 untouched" "$(clean qs3)" ""
+exits 0 "--no-push: fetch and integrate only" fq sync -C qs2 --no-push
+like "... merged the county's commit" "$(out)" '^merged: '
+unlike "... sent nothing" "$(out)" 'sent'
+is "... the county did not move" "$(git -C "$C" rev-parse QSZ)" "$(git -C qs1 rev-parse HEAD~1)"
+exits 0 "the bundle, taken by a copy with its own change: a merge" fq sync -C qs2 stick/next.bundle
+like "... merged" "$(out)" '^merged: '
+like "... the bundle's note" "$(cat "$(casefile qs2 "$A")")" 'note: 再写一条'
+like "... qs2's own" "$(cat "$(casefile qs2 "$B")")" 'note: 村里自己的一条'
+is "... nothing pushed" "$(git -C "$C" rev-parse QSZ)" "$(git -C qs1 rev-parse HEAD~1)"
+is "... clean" "$(clean qs2)" ""
+exits 0 "then a plain sync sends it" fq sync -C qs2
+is "... the county has qs2's HEAD" "$(branch_of QSZ)" "$(head_of qs2)"
+fq sync -C qs1 >/dev/null
+fq sync -C qs3 >/dev/null
+
 # --- a unit code belongs to one repository -----------------------------------
 exits 1 "init a second QSZ against the county" fq init dup --unit QSZ --name 冒名 --remote "$C"
 like "... refused" "$(err)" 'unit QSZ is already on .*county.git: it belongs to another repository'
@@ -218,7 +243,7 @@ is "... the county branch is untouched" "$(branch_of QSZ)" "$QB"
 is "... dup2 untouched" "$(git -C dup2 rev-list --count HEAD)" 2
 
 # --- everything checks, the county report equals the report of the three -----
-for r in qs1 qs2 lh ds; do
+for r in qs1 qs2 qs3 lh ds; do
 	exits 0 "fq check in $r" fq check -C $r
 	is "... $r clean" "$(clean $r)" ""
 done
