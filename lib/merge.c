@@ -477,6 +477,11 @@ record(struct fq_node *c, const struct fq_conflicts *v, size_t first,
 
 		fq_buf_reset(&f);
 		fq_buf_addf(&f, "sync conflict: %s", v->v[i].field);
+		/* a short one-line other value is shown right there */
+		if (v->v[i].other && *v->v[i].other &&
+		    !strchr(v->v[i].other, '\n') &&
+		    strlen(v->v[i].other) <= 60)
+			fq_buf_addf(&f, " (other copy: %s)", v->v[i].other);
 		fl = fq_node_text(f.buf);
 		for (j = 0; j < flags->len && !seen; j++)
 			seen = fq_node_equal(flags->vals[j], fl);

@@ -99,11 +99,11 @@ like "... ours in the field" "$(cat "$F")" '^risk_color: red$'
 is "... theirs recorded" "$(sed -n '/^conflicts:/,/^[a-z]/p' "$F" | grep -c 'other: yellow')" 1
 like "... with the field" "$(cat "$F")" '  field: risk_color'
 like "... and where it came from" "$(cat "$F")" '  from: origin'
-like "... marked for review" "$(cat "$F")" "^- 'sync conflict: risk_color'"
+like "... marked for review" "$(cat "$F")" "^- 'sync conflict: risk_color \(other copy: yellow\)'"
 is "... both risk changes in the log" "$(grep -c 'kind: risk_change' "$F")" 2
 exits 0 "... fq check passes" fq check -C qs2
 exits 0 "... fq show shows the flag" fq show -C qs2 "$A"
-like "... as 待核事项" "$(out)" 'sync conflict: risk_color'
+like "... as 待核事项, with the other value" "$(out)" '待核事项 +sync conflict: risk_color \(other copy: yellow\)'
 exits 0 "... qs1 takes the merge" fq sync -C qs1
 is "... and has it too" "$(grep -c 'other: yellow' "$(casefile qs1 "$A")")" 1
 

@@ -220,7 +220,8 @@ START_TEST(test_true_conflict_kept_both_ways)
 	flags = fq_map_get(merged, "flags");
 	ck_assert_ptr_nonnull(flags);
 	ck_assert_uint_eq(flags->len, 1);
-	ck_assert_str_eq(flags->vals[0]->str, "sync conflict: status");
+	ck_assert_str_eq(flags->vals[0]->str,
+		"sync conflict: status (other copy: referred_out)");
 	assert_valid();
 }
 END_TEST
@@ -426,7 +427,8 @@ START_TEST(test_remerge_no_duplicate_flag)
 	first = merged;
 	merged = NULL;
 	/* the merged case is ours now; the other side changes the title
-	 * again: one more conflict entry, still one flag */
+	 * again: one more conflict entry and flag; the same conflict merged
+	 * once more adds nothing to the flags */
 	fq_node_free(base);
 	base = theirs;
 	theirs = fq_node_dup(base);
@@ -435,7 +437,27 @@ START_TEST(test_remerge_no_duplicate_flag)
 	ours = first;
 	merge();
 	ck_assert_uint_eq(fq_map_get(merged, "conflicts")->len, 2);
-	ck_assert_uint_eq(fq_map_get(merged, "flags")->len, 1);
+	ck_assert_uint_eq(fq_map_get(merged, "flags")->len, 2);
+	fq_node_free(ours);
+	ours = merged;
+	merged = NULL;
+	merge();
+	ck_assert_uint_eq(fq_map_get(merged, "flags")->len, 2);
+}
+END_TEST
+
+START_TEST(test_long_other_value_not_in_flag)
+{
+	const struct fq_node *flags;
+
+	fq_map_set(ours, "summary", fq_node_text("这一处写的简要情况"));
+	fq_map_set(theirs, "summary", fq_node_text("第一行\n第二行"));
+	merge();
+	flags = fq_map_get(merged, "flags");
+	ck_assert_str_eq(flags->vals[0]->str, "sync conflict: summary");
+	ck_assert_str_eq(fq_map_str(fq_map_get(merged, "conflicts")->vals[0],
+		"other"), "第一行\n第二行");
+	assert_valid();
 }
 END_TEST
 
@@ -496,6 +518,7 @@ fq_sync_suite(void)
 	tcase_add_test(tc, test_added_on_both_sides);
 	tcase_add_test(tc, test_inputs_unchanged);
 	tcase_add_test(tc, test_remerge_no_duplicate_flag);
+	tcase_add_test(tc, test_long_other_value_not_in_flag);
 	tcase_add_test(tc, test_not_a_mapping);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("bundle");
