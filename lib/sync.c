@@ -883,12 +883,11 @@ read_bundle(struct sync *x, const char *path, git_oid *theirs)
 			break;
 		}
 		if (*p == '@') {
-			/* v3 capabilities: only sha1 is known here */
-			if (strncmp(p, "@object-format=sha1\n", 20) &&
-			    strncmp(p, "@filter", 7) == 0) {
+			/* v3 capabilities: only sha1 objects are known here */
+			if (strncmp(p, "@object-format=sha1\n", 20)) {
 				ret = fq_error_set(x->err, FQ_EPARSE, "%s: a "
-					"partial bundle cannot be taken in",
-					path);
+					"bundle capability fq does not know: "
+					"%.*s", path, (int)(nl - p), p);
 				goto out;
 			}
 		} else if (*p == '-') {
