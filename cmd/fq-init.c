@@ -7,13 +7,18 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "fq/sync.h"
 
 static const char *const usage[] = {
-	"fq-init [DIR] --unit CODE --name NAME [--town TOWN] [--level LEVEL]",
+	"fq-init [DIR] --unit CODE --name NAME [--town TOWN] [--level LEVEL] "
+	"[--remote URL]",
 	NULL
 };
 
-enum { OPT_UNIT = FQ_OPT_FIRST_PROGRAM_OPTION, OPT_NAME, OPT_TOWN, OPT_LEVEL };
+enum {
+	OPT_UNIT = FQ_OPT_FIRST_PROGRAM_OPTION, OPT_NAME, OPT_TOWN, OPT_LEVEL,
+	OPT_REMOTE
+};
 
 int
 main(int argc, char **argv)
@@ -22,6 +27,7 @@ main(int argc, char **argv)
 		FQ_CLI_COMMON_OPTIONS,
 		{ "level", required_argument, NULL, OPT_LEVEL },
 		{ "name", required_argument, NULL, OPT_NAME },
+		{ "remote", required_argument, NULL, OPT_REMOTE },
 		{ "town", required_argument, NULL, OPT_TOWN },
 		{ "unit", required_argument, NULL, OPT_UNIT },
 		{ NULL, 0, NULL, 0 }
@@ -29,7 +35,9 @@ main(int argc, char **argv)
 	struct fq_cli cli;
 	struct fq_store_init_opts o = { 0 };
 	struct fq_error err = FQ_ERROR_INIT;
-	const char *dir = ".";
+	const char *dir = ".", *remote = NULL;
+	fq_store *st = NULL;
+	bool taken = false;
 	int c, ret = 0;
 
 	fq_cli_init(&cli, "fq-init", argv[0], usage);
@@ -39,6 +47,7 @@ main(int argc, char **argv)
 		case OPT_NAME: o.name = optarg; break;
 		case OPT_TOWN: o.town = optarg; break;
 		case OPT_LEVEL: o.level = optarg; break;
+		case OPT_REMOTE: remote = optarg; break;
 		default: fq_cli_common_opt(&cli, c, optarg);
 		}
 	}
@@ -61,14 +70,37 @@ main(int argc, char **argv)
 		goto out;
 	if (o.level)
 		o.level = fq_cli_enum(&cli, "levels", "--level", o.level);
+	if (remote && !*remote)
+		fq_cli_usage_error(&cli, "--remote: an empty URL");
+	/* a unit code belongs to one repository: refuse one in use */
+	if (remote) {
+		if (fq_sync_remote_has_unit(remote, o.unit, &taken, &err)) {
+			ret = fq_cli_error(&cli, &err);
+			goto out;
+		}
+		if (taken) {
+			ret = fq_cli_fail(&cli, FQ_EXIT_FAIL, "unit %s is "
+				"already on %s: it belongs to another "
+				"repository; choose another code, or copy "
+				"that one (git clone -b %s %s DIR)", o.unit,
+				remote, o.unit, remote);
+			goto out;
+		}
+	}
 	o.author_name = cli.user;
 	o.author_email = cli.email;
 	if (fq_store_init(dir, &o, &err)) {
 		ret = fq_cli_error(&cli, &err);
 		goto out;
 	}
+	if (remote && (fq_store_open(&st, dir, &err) ||
+	    fq_sync_set_remote(st, "origin", remote, &err))) {
+		ret = fq_cli_error(&cli, &err);
+		goto out;
+	}
 	printf("Initialized fq repository %s (%s) in %s\n", o.unit, o.name,
 		dir);
 out:
+	fq_store_free(st);
 	return fq_cli_finish(&cli, ret);
 }

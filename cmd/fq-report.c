@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,12 +24,13 @@
 static const char *const usage[] = {
 	"fq-report [-C DIR] [--month YYYY-MM|last] "
 	"[--format text|csv|md|html|xlsx|json] [-o FILE] [--bom] "
-	"[--repo DIR]...",
+	"[--repo DIR]... [--county DIR]...",
 	NULL
 };
 
 enum {
-	OPT_MONTH = FQ_OPT_FIRST_PROGRAM_OPTION, OPT_FORMAT, OPT_BOM, OPT_REPO
+	OPT_MONTH = FQ_OPT_FIRST_PROGRAM_OPTION, OPT_FORMAT, OPT_BOM, OPT_REPO,
+	OPT_COUNTY
 };
 
 struct ctx {
@@ -75,6 +77,250 @@ bad:
 			fq_store_root(x->st), relpath);
 	x->bad++;
 	return 0;
+}
+
+/*
+ * Many repositories (--repo, --county) are read by worker threads, one
+ * per core: each opens a repository, reads its case files from git and
+ * parses them; the main thread counts them, repository by repository in
+ * the given order, so the report is the same bytes as a sequential run.
+ * Workers run at most two repositories per thread ahead of it.
+ */
+struct job {
+	const char *path, *ref;
+	fq_store *st;
+	struct fq_node **nodes;
+	char **names;		/* relpath of each node, for messages */
+	size_t n, alloc;
+	size_t bad;
+	struct fq_buf bad_list;
+	int failed;		/* opening or walking failed: err says why */
+	struct fq_error err;
+	bool done;
+};
+
+struct pool {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct job *jobs;
+	size_t njobs, next, consumed, window;
+	bool stop;
+	const fq_report *r;
+	bool noskip;
+	pthread_t *threads;
+	size_t nthreads;
+};
+
+struct wctx {
+	struct pool *p;
+	struct job *j;
+	struct fq_buf data;
+};
+
+static void
+job_bad(struct job *j, const char *relpath)
+{
+	if (j->bad < 10)
+		fq_buf_addf(&j->bad_list, "%s%s/%s", j->bad ? ", " : "",
+			fq_store_root(j->st), relpath);
+	j->bad++;
+}
+
+static int
+collect(const char *relpath, const char *oid, void *data)
+{
+	struct wctx *w = data;
+	struct job *j = w->j;
+	struct fq_error err = FQ_ERROR_INIT;
+	struct fq_node *c = NULL;
+
+	fq_buf_reset(&w->data);
+	if (fq_store_read_blob(j->st, oid, &w->data, &err)) {
+		job_bad(j, relpath);
+		return 0;
+	}
+	if (!w->p->noskip && fq_report_can_skip(w->p->r, w->data.buf,
+	    w->data.len))
+		return 0;
+	if (fq_yaml_parse(&c, w->data.buf, w->data.len, relpath, &err) ||
+	    c->kind != FQ_NODE_MAP || !fq_map_str(c, "id")) {
+		fq_node_free(c);
+		job_bad(j, relpath);
+		return 0;
+	}
+	if (j->n == j->alloc) {
+		j->alloc = j->alloc ? j->alloc * 2 : 256;
+		j->nodes = realloc(j->nodes, j->alloc * sizeof(*j->nodes));
+		j->names = realloc(j->names, j->alloc * sizeof(*j->names));
+		if (!j->nodes || !j->names)
+			abort();
+	}
+	j->nodes[j->n] = c;
+	j->names[j->n++] = strdup(relpath);
+	return 0;
+}
+
+static void
+run_job(struct pool *p, struct job *j)
+{
+	struct wctx w;
+
+	if (j->ref ? fq_store_open_ref(&j->st, j->path, j->ref, &j->err) :
+	    fq_store_open(&j->st, j->path, &j->err)) {
+		j->failed = 1;
+		return;
+	}
+	w.p = p;
+	w.j = j;
+	fq_buf_init(&w.data);
+	if (fq_store_foreach(j->st, collect, &w, &j->err))
+		j->failed = 2;
+	fq_buf_release(&w.data);
+}
+
+static void *
+worker(void *arg)
+{
+	struct pool *p = arg;
+	size_t i;
+
+	for (;;) {
+		pthread_mutex_lock(&p->mu);
+		while (!p->stop && p->next < p->njobs &&
+		    p->next >= p->consumed + p->window)
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (p->stop || p->next >= p->njobs) {
+			pthread_mutex_unlock(&p->mu);
+			return NULL;
+		}
+		i = p->next++;
+		pthread_mutex_unlock(&p->mu);
+		run_job(p, &p->jobs[i]);
+		pthread_mutex_lock(&p->mu);
+		p->jobs[i].done = true;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+	}
+}
+
+static void
+job_free(struct job *j)
+{
+	size_t k;
+
+	for (k = 0; k < j->n; k++) {
+		fq_node_free(j->nodes[k]);
+		free(j->names[k]);
+	}
+	free(j->nodes);
+	free(j->names);
+	j->nodes = NULL;
+	j->names = NULL;
+	j->n = 0;
+	fq_buf_release(&j->bad_list);
+	fq_store_free(j->st);
+	j->st = NULL;
+}
+
+static void
+pool_start(struct pool *p, char **repos, char **refs, size_t n,
+	const fq_report *r, bool noskip)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t i;
+
+	memset(p, 0, sizeof(*p));
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	p->jobs = calloc(n ? n : 1, sizeof(*p->jobs));
+	if (!p->jobs)
+		abort();
+	for (i = 0; i < n; i++) {
+		p->jobs[i].path = repos[i];
+		p->jobs[i].ref = refs ? refs[i] : NULL;
+		fq_buf_init(&p->jobs[i].bad_list);
+	}
+	p->njobs = n;
+	p->r = r;
+	p->noskip = noskip;
+	p->nthreads = cpus > 1 ? (size_t)cpus : 1;
+	if (p->nthreads > 8)
+		p->nthreads = 8;
+	if (p->nthreads > n)
+		p->nthreads = n ? n : 1;
+	p->window = 2 * p->nthreads;
+	p->threads = calloc(p->nthreads, sizeof(*p->threads));
+	if (!p->threads)
+		abort();
+	for (i = 0; i < p->nthreads; i++)
+		if (pthread_create(&p->threads[i], NULL, worker, p) != 0)
+			abort();
+}
+
+/* The i-th job, once read (in order); the caller releases it. */
+static struct job *
+pool_take(struct pool *p, size_t i)
+{
+	pthread_mutex_lock(&p->mu);
+	while (!p->jobs[i].done)
+		pthread_cond_wait(&p->cv, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+	return &p->jobs[i];
+}
+
+static void
+pool_release(struct pool *p, size_t i)
+{
+	job_free(&p->jobs[i]);
+	pthread_mutex_lock(&p->mu);
+	p->consumed = i + 1;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static void
+pool_stop(struct pool *p)
+{
+	size_t i;
+
+	if (!p->threads)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->stop = true;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	for (i = 0; i < p->nthreads; i++)
+		pthread_join(p->threads[i], NULL);
+	for (i = 0; i < p->njobs; i++)
+		job_free(&p->jobs[i]);
+	free(p->threads);
+	free(p->jobs);
+	p->threads = NULL;
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->mu);
+}
+
+/* Count the cases a worker read. */
+static void
+add_parsed(struct ctx *x, struct job *j)
+{
+	struct fq_error err = FQ_ERROR_INIT;
+	size_t k;
+
+	for (k = 0; k < j->n; k++) {
+		const char *unit = x->township ? x->township :
+			fq_map_str(j->nodes[k], "village");
+
+		if (fq_report_add(x->r, j->nodes[k], unit,
+		    fq_store_config(j->st), x->cli->cal, &err))
+			job_bad(j, j->names[k]);
+	}
+	if (j->bad) {
+		if (x->bad < 10)
+			fq_buf_addf(&x->bad_list, "%s%s", x->bad ? ", " : "",
+				j->bad_list.buf);
+		x->bad += j->bad;
+	}
 }
 
 /* The month before today's, or today's. */
@@ -351,6 +597,122 @@ expand_repos(struct fq_cli *cli, char **in, size_t nin, char ***out,
 	return 0;
 }
 
+/* A git repository without a working tree (a county or a bare mirror)? */
+static bool
+is_bare(const char *dir)
+{
+	struct fq_buf p = FQ_BUF_INIT;
+	struct stat sb;
+	bool ok;
+
+	fq_buf_addf(&p, "%s/HEAD", dir);
+	ok = stat(p.buf, &sb) == 0 && S_ISREG(sb.st_mode);
+	fq_buf_setlen(&p, 0);
+	fq_buf_addf(&p, "%s/objects", dir);
+	ok = ok && stat(p.buf, &sb) == 0 && S_ISDIR(sb.st_mode);
+	fq_buf_release(&p);
+	return ok;
+}
+
+static void
+push_repo(char ***v, char ***refs, size_t *n, size_t *alloc, char *path,
+	char *ref)
+{
+	if (*n == *alloc) {
+		*alloc = *alloc ? *alloc * 2 : 16;
+		*v = realloc(*v, *alloc * sizeof(**v));
+		*refs = realloc(*refs, *alloc * sizeof(**refs));
+		if (!*v || !*refs)
+			abort();
+	}
+	(*v)[*n] = path;
+	(*refs)[*n] = ref;
+	(*n)++;
+}
+
+/*
+ * Expand each --county: a bare repository with one branch per township
+ * (refs/heads/UNIT), or a directory of township repositories and bare
+ * mirrors (a mirror with no unit branches is read at its HEAD).  Read
+ * from git, never checked out.
+ */
+static int
+expand_county(struct fq_cli *cli, const char *dir, char ***v, char ***refs,
+	size_t *n, size_t *alloc)
+{
+	struct fq_error err = FQ_ERROR_INIT;
+	struct fq_buf names = FQ_BUF_INIT;
+	size_t count = 0, k, first = *n;
+	const char *p;
+	DIR *d;
+	struct dirent *de;
+	char **sub = NULL;
+	size_t nsub = 0, asub = 0;
+
+	if (is_bare(dir) && !is_repo(dir)) {
+		if (fq_store_unit_branches(dir, &names, &count, &err)) {
+			fq_buf_release(&names);
+			return fq_cli_error(cli, &err);
+		}
+		for (k = 0, p = names.buf; k < count; k++, p += strlen(p) + 1) {
+			struct fq_buf r = FQ_BUF_INIT;
+
+			fq_buf_addf(&r, "refs/heads/%s", p);
+			push_repo(v, refs, n, alloc, strdup(dir),
+				fq_buf_detach(&r, NULL));
+		}
+		if (!count)
+			push_repo(v, refs, n, alloc, strdup(dir),
+				strdup("HEAD"));
+		fq_buf_release(&names);
+		return 0;
+	}
+	if (is_repo(dir)) {
+		push_repo(v, refs, n, alloc, strdup(dir), NULL);
+		return 0;
+	}
+	if (!(d = opendir(dir)))
+		return fq_cli_fail(cli, FQ_EXIT_FAIL, "--county %s: %s", dir,
+			strerror(errno));
+	while ((de = readdir(d))) {
+		struct fq_buf q = FQ_BUF_INIT;
+
+		if (de->d_name[0] == '.')
+			continue;
+		fq_buf_addf(&q, "%s/%s", dir, de->d_name);
+		if (is_repo(q.buf) || is_bare(q.buf)) {
+			if (nsub == asub) {
+				asub = asub ? asub * 2 : 16;
+				sub = realloc(sub, asub * sizeof(*sub));
+				if (!sub)
+					abort();
+			}
+			sub[nsub++] = fq_buf_detach(&q, NULL);
+		}
+		fq_buf_release(&q);
+	}
+	closedir(d);
+	if (nsub)
+		qsort(sub, nsub, sizeof(*sub), cmp_str);
+	for (k = 0; k < nsub; k++) {
+		int ret = expand_county(cli, sub[k], v, refs, n, alloc);
+
+		if (ret) {
+			for (; k < nsub; k++)
+				free(sub[k]);
+			free(sub);
+			return ret;
+		}
+		free(sub[k]);
+	}
+	free(sub);
+	if (*n == first)
+		return fq_cli_fail(cli, FQ_EXIT_FAIL, "--county %s: not a "
+			"county repository, nor a directory of township "
+			"repositories", dir);
+	return 0;
+}
+
 static const char *
 cfg(const struct fq_node *config, const char *key)
 {
@@ -369,6 +731,7 @@ main(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "bom", no_argument, NULL, OPT_BOM },
 		{ "repo", required_argument, NULL, OPT_REPO },
+		{ "county", required_argument, NULL, OPT_COUNTY },
 		{ NULL, 0, NULL, 0 }
 	};
 	static const char *const formats[] = {
@@ -376,21 +739,26 @@ main(int argc, char **argv)
 	};
 	struct fq_cli cli;
 	struct ctx x;
+	struct pool pool;
+	struct job *job = NULL;
 	struct fq_error err = FQ_ERROR_INIT;
 	struct fq_report_header hdr;
 	struct fq_buf out = FQ_BUF_INIT, unitbuf = FQ_BUF_INIT;
 	const char *month = NULL, *format = "text", *path = NULL;
 	char mbuf[8];
-	char **repos_in = NULL, **repos = NULL;
-	size_t nrepos_in = 0, nrepos = 0, i;
+	char **repos_in = NULL, **repos = NULL, **refs = NULL;
+	char **county_in = NULL;
+	size_t nrepos_in = 0, nrepos = 0, ncounty_in = 0, alloc = 0, i;
 	bool bom = false, county = false;
 	int ch, ret = 0, fmt = -1;
 
 	fq_cli_init(&cli, "fq-report", argv[0], usage);
 	memset(&x, 0, sizeof(x));
+	memset(&pool, 0, sizeof(pool));
 	fq_buf_init(&x.data);
 	fq_buf_init(&x.bad_list);
 	repos_in = calloc((size_t)argc + 1, sizeof(*repos_in));
+	county_in = calloc((size_t)argc + 1, sizeof(*county_in));
 	while ((ch = getopt_long(argc, argv, "C:ho:", opts, NULL)) != -1) {
 		switch (ch) {
 		case OPT_MONTH: month = optarg; break;
@@ -398,6 +766,7 @@ main(int argc, char **argv)
 		case 'o': path = optarg; break;
 		case OPT_BOM: bom = true; break;
 		case OPT_REPO: repos_in[nrepos_in++] = optarg; break;
+		case OPT_COUNTY: county_in[ncounty_in++] = optarg; break;
 		default: fq_cli_common_opt(&cli, ch, optarg);
 		}
 	}
@@ -441,7 +810,17 @@ main(int argc, char **argv)
 		if ((ret = expand_repos(&cli, repos_in, nrepos_in, &repos,
 		    &nrepos, &county)))
 			goto out;
-	} else {
+		alloc = nrepos;
+		refs = calloc(nrepos + 1, sizeof(*refs));
+	}
+	if (ncounty_in) {
+		for (i = 0; i < ncounty_in; i++)
+			if ((ret = expand_county(&cli, county_in[i], &repos,
+			    &refs, &nrepos, &alloc)))
+				goto out;
+		county = true;
+	}
+	if (!nrepos_in && !ncounty_in) {
 		if ((ret = fq_cli_open(&cli)))
 			goto out;
 		nrepos = 1;
@@ -449,16 +828,20 @@ main(int argc, char **argv)
 	fq_report_set_county(x.r, county);
 	memset(&hdr, 0, sizeof(hdr));
 	hdr.date = cli.today;
+	if (repos)
+		pool_start(&pool, repos, refs, nrepos, x.r, x.noskip);
 	for (i = 0; i < nrepos; i++) {
 		const struct fq_node *config;
 
 		if (repos) {
-			if (fq_store_open(&x.st, repos[i], &err)) {
-				ret = fq_cli_error(&cli, &err);
-				if (ret != FQ_EXIT_DATA)
+			job = pool_take(&pool, i);
+			if (job->failed) {
+				ret = fq_cli_error(&cli, &job->err);
+				if (job->failed == 1 && ret != FQ_EXIT_DATA)
 					ret = FQ_EXIT_FAIL;
 				goto out;
 			}
+			x.st = job->st;
 		} else {
 			x.st = cli.store;
 		}
@@ -486,13 +869,13 @@ main(int argc, char **argv)
 			}
 			fq_report_set_header(x.r, &hdr);
 		}
-		if (fq_store_foreach(x.st, each, &x, &err)) {
+		if (repos) {
+			add_parsed(&x, job);
+			x.st = NULL;
+			pool_release(&pool, i);
+		} else if (fq_store_foreach(x.st, each, &x, &err)) {
 			ret = fq_cli_error(&cli, &err);
 			goto out;
-		}
-		if (repos) {
-			fq_store_free(x.st);
-			x.st = NULL;
 		}
 	}
 	if (x.bad) {
@@ -519,12 +902,15 @@ main(int argc, char **argv)
 	else
 		fwrite(out.buf, 1, out.len, stdout);
 out:
-	if (repos && x.st)
-		fq_store_free(x.st);
-	for (i = 0; i < nrepos; i++)
+	pool_stop(&pool);
+	for (i = 0; i < nrepos; i++) {
 		free(repos ? repos[i] : NULL);
+		free(refs ? refs[i] : NULL);
+	}
 	free(repos);
+	free(refs);
 	free(repos_in);
+	free(county_in);
 	fq_report_free(x.r);
 	fq_buf_release(&x.data);
 	fq_buf_release(&x.bad_list);

@@ -40,6 +40,7 @@ static const char *const commands[][2] = {
 	{ "import", "import paper-ledger CSV, all or nothing" },
 	{ "export", "all or selected cases out as CSV, JSON or YAML" },
 	{ "report", "the monthly 台账 report to the county" },
+	{ "sync", "exchange commits with the county repository or a bundle" },
 	{ NULL, NULL }
 };
 

@@ -1,8 +1,10 @@
 /*
  * store.c: the case repository (see fq/store.h).
  *
- * This is the only file that includes <git2.h>.  Everything fq writes goes
- * through store_commit(), in this order:
+ * This file and sync.c (through store_git.h) are the only ones that use
+ * libgit2.  Everything fq writes goes through store_commit(), in this
+ * order (fq sync moves the branch with fq_store_move_to(), which keeps the
+ * same order of working files, then branch, then index):
  *
  *	1. blobs		the new contents go into git's object store
  *	2. working files	each written to "<name>.tmpXXXXXX" beside the
@@ -52,6 +54,7 @@
 
 #include "fq/store.h"
 #include "internal.h"
+#include "store_git.h"
 
 #define LOCK_POLL_MS 25
 
@@ -63,6 +66,7 @@ struct fq_store {
 	const char *unit;	/* borrowed from config */
 	char *author_name, *author_email;
 	int lock_fd;		/* -1 when the lock is not held */
+	char *ref;		/* read-only view of this ref, or NULL: HEAD */
 };
 
 /*
@@ -306,6 +310,7 @@ fq_store_free(fq_store *s)
 	free(s->private_dir);
 	free(s->author_name);
 	free(s->author_email);
+	free(s->ref);
 	free(s);
 }
 
@@ -639,6 +644,10 @@ fq_store_lock(fq_store *s, int timeout_ms, struct fq_error *err)
 	if (s->lock_fd >= 0)
 		return fq_error_set(err, FQ_ERROR,
 			"the repository lock is already held by this store");
+	if (s->ref)
+		return fq_error_set(err, FQ_ERROR,
+			"%s is opened read-only (a branch of %s)", s->ref,
+			s->root);
 	fq_buf_addf(&path, "%s/lock", fq_store_private_dir(s));
 	fd = open(path.buf, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0) {
@@ -701,7 +710,7 @@ head_tree(fq_store *s, git_commit **commit, git_tree **tree,
 	*tree = NULL;
 	if (commit)
 		*commit = NULL;
-	e = git_reference_name_to_id(&oid, s->repo, "HEAD");
+	e = git_reference_name_to_id(&oid, s->repo, s->ref ? s->ref : "HEAD");
 	if (e == GIT_ENOTFOUND || e == GIT_EUNBORNBRANCH) {
 		git_error_clear();
 		return FQ_OK;
@@ -1948,4 +1957,272 @@ fq_store_author_name(fq_store *s)
 		return s->author_name;
 	}
 	return "fq";
+}
+
+/*
+ * Read-only views of a branch, for county reports over bare repositories.
+ */
+int
+fq_store_open_ref(fq_store **out, const char *path, const char *ref,
+	struct fq_error *err)
+{
+	git_repository *repo = NULL;
+	fq_store *s = NULL;
+	struct fq_buf data = FQ_BUF_INIT, name = FQ_BUF_INIT;
+	const struct fq_node *unit;
+	char shown[256];
+	char *root = NULL;
+	int ret;
+
+	*out = NULL;
+	if ((ret = git_setup(err)) < 0)
+		return ret;
+	root = realpath(path, NULL);
+	if (!root || git_repository_open_ext(&repo, root,
+	    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
+		git_error_clear();
+		ret = fq_error_set(err, FQ_ENOTFOUND,
+			"not a git repository: %s",
+			printable(shown, sizeof(shown), path));
+		goto out;
+	}
+	s = store_alloc(repo, root);
+	repo = NULL;
+	s->ref = fq_xstrdup(ref);
+	fq_buf_addf(&name, "%s:%s:fq.yaml", root, ref);
+	ret = fq_store_read_head(s, "fq.yaml", &data, err);
+	if (ret == FQ_ENOTFOUND)
+		ret = fq_error_set(err, FQ_ENOTFOUND,
+			"not an fq branch (no fq.yaml): %s in %s", ref, root);
+	if (ret < 0)
+		goto out;
+	if ((ret = fq_yaml_parse(&s->config, data.buf, data.len, name.buf,
+	    err)) < 0)
+		goto out;
+	unit = s->config->kind == FQ_NODE_MAP ?
+		fq_map_get(s->config, "unit") : NULL;
+	if (!unit || unit->kind != FQ_NODE_SCALAR ||
+	    !fq_unit_valid(unit->str)) {
+		ret = fq_error_set(err, FQ_EINVALID, "%s: no valid unit code",
+			name.buf);
+		goto out;
+	}
+	s->unit = unit->str;
+	*out = s;
+	s = NULL;
+out:
+	fq_store_free(s);
+	git_repository_free(repo);
+	fq_buf_release(&data);
+	fq_buf_release(&name);
+	free(root);
+	return ret;
+}
+
+static int
+cmp_cstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+fq_store_unit_branches(const char *path, struct fq_buf *names,
+	size_t *count, struct fq_error *err)
+{
+	git_repository *repo = NULL;
+	git_branch_iterator *it = NULL;
+	git_reference *ref = NULL;
+	git_branch_t type;
+	char **v = NULL, shown[256];
+	size_t n = 0, alloc = 0, i;
+	int r, ret = FQ_OK;
+
+	*count = 0;
+	if ((ret = git_setup(err)) < 0)
+		return ret;
+	if (git_repository_open_ext(&repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH,
+	    NULL) < 0) {
+		git_error_clear();
+		return fq_error_set(err, FQ_ENOTFOUND,
+			"not a git repository: %s",
+			printable(shown, sizeof(shown), path));
+	}
+	if (git_branch_iterator_new(&it, repo, GIT_BRANCH_LOCAL) < 0) {
+		ret = git_fail(err, "cannot list the branches of %s", path);
+		goto out;
+	}
+	while ((r = git_branch_next(&ref, &type, it)) == 0) {
+		const char *short_name = git_reference_shorthand(ref);
+
+		if (fq_unit_valid(short_name)) {
+			FQ_ALLOC_GROW(v, n + 1, alloc);
+			v[n++] = fq_xstrdup(short_name);
+		}
+		git_reference_free(ref);
+		ref = NULL;
+	}
+	if (r != GIT_ITEROVER) {
+		ret = git_fail(err, "cannot list the branches of %s", path);
+		goto out;
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_cstr);
+	for (i = 0; i < n; i++)
+		fq_buf_add(names, v[i], strlen(v[i]) + 1);
+	*count = n;
+out:
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+	git_branch_iterator_free(it);
+	git_repository_free(repo);
+	return ret;
+}
+
+/*
+ * For sync.c (store_git.h).
+ */
+git_repository *
+fq_store_git(fq_store *s)
+{
+	return s->repo;
+}
+
+int
+fq_store_signature(fq_store *s, git_signature **out, struct fq_error *err)
+{
+	return make_signature(s, out, err);
+}
+
+int
+fq_git_fail(struct fq_error *err, const char *fmt, ...)
+{
+	char what[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	return git_fail(err, "%s", what);
+}
+
+int
+fq_store_branch(fq_store *s, char **out, struct fq_error *err)
+{
+	git_reference *head = NULL;
+
+	*out = NULL;
+	if (git_reference_lookup(&head, s->repo, "HEAD") < 0)
+		return git_fail(err, "cannot read HEAD");
+	if (git_reference_type(head) != GIT_REFERENCE_SYMBOLIC) {
+		git_reference_free(head);
+		return fq_error_set(err, FQ_ERROR, "HEAD is detached: "
+			"check out a branch first");
+	}
+	*out = fq_xstrdup(git_reference_symbolic_target(head));
+	git_reference_free(head);
+	return FQ_OK;
+}
+
+int
+fq_store_move_to(fq_store *s, const git_oid *target, const char *logmsg,
+	struct fq_error *err)
+{
+	git_commit *head = NULL, *to = NULL;
+	git_tree *old_tree = NULL, *new_tree = NULL;
+	git_diff *diff = NULL;
+	git_diff_options dopts;
+	git_reference *ref = NULL;
+	git_blob *blob = NULL;
+	struct fq_change *ch = NULL;
+	char *branch = NULL;
+	size_t i, n = 0;
+	mode_t old_umask;
+	int ret;
+
+	if (s->lock_fd < 0)
+		return fq_error_set(err, FQ_ERROR,
+			"moving the branch needs the repository lock");
+	old_umask = umask(077);
+	if ((ret = fq_store_branch(s, &branch, err)) < 0)
+		goto out;
+	if ((ret = head_tree(s, &head, &old_tree, err)) < 0)
+		goto out;
+	if (git_commit_lookup(&to, s->repo, target) < 0 ||
+	    git_commit_tree(&new_tree, to) < 0) {
+		ret = git_fail(err, "cannot read the commit to move to");
+		goto out;
+	}
+	git_diff_options_init(&dopts, GIT_DIFF_OPTIONS_VERSION);
+	if (git_diff_tree_to_tree(&diff, s->repo, old_tree, new_tree,
+	    &dopts) < 0) {
+		ret = git_fail(err, "cannot compare HEAD with the new commit");
+		goto out;
+	}
+	n = git_diff_num_deltas(diff);
+	ch = fq_xcalloc(n ? n : 1, sizeof(*ch));
+	for (i = 0; i < n; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		const char *path = d->status == GIT_DELTA_DELETED ?
+			d->old_file.path : d->new_file.path;
+
+		ch[i].path = path;
+		if ((ret = check_changes(&ch[i], 1, err)) < 0)
+			goto out;
+		if (d->status != GIT_DELTA_DELETED &&
+		    d->new_file.mode != GIT_FILEMODE_BLOB &&
+		    d->new_file.mode != GIT_FILEMODE_BLOB_EXECUTABLE) {
+			ret = fq_error_set(err, FQ_EINVALID, "refusing '%s': "
+				"not a plain file (a link or a submodule)", path);
+			goto out;
+		}
+	}
+	/* working files first: a crash leaves strays, never a lie in HEAD */
+	for (i = 0; i < n; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+
+		if (d->status == GIT_DELTA_DELETED) {
+			ch[i].data = NULL;
+			ret = remove_working_file(s, ch[i].path, err);
+		} else {
+			if (git_blob_lookup(&blob, s->repo,
+			    &d->new_file.id) < 0) {
+				ret = git_fail(err, "cannot read '%s'",
+					ch[i].path);
+				goto out;
+			}
+			ch[i].data = "";	/* marks "written" for the index */
+			{
+				struct fq_change w = ch[i];
+
+				w.data = git_blob_rawcontent(blob);
+				w.len = (size_t)git_blob_rawsize(blob);
+				if (!w.data)
+					w.data = "";
+				ret = write_working_file(s, &w, err);
+			}
+			git_blob_free(blob);
+			blob = NULL;
+		}
+		if (ret < 0)
+			goto out;
+	}
+	if (git_reference_create(&ref, s->repo, branch, target, 1,
+	    logmsg) < 0) {
+		ret = git_fail(err, "cannot move %s", branch);
+		goto out;
+	}
+	ret = update_index(s, ch, n, err);
+out:
+	umask(old_umask);
+	git_blob_free(blob);
+	git_reference_free(ref);
+	git_diff_free(diff);
+	git_tree_free(new_tree);
+	git_tree_free(old_tree);
+	git_commit_free(to);
+	git_commit_free(head);
+	free(ch);
+	free(branch);
+	return ret;
 }

@@ -177,4 +177,22 @@ typedef int (*fq_store_log_fn)(const char *commit, const char *name,
 int fq_store_log(fq_store *s, const char *relpath, fq_store_log_fn fn,
 	void *data, struct fq_error *err);
 
+/*
+ * A read-only view of one branch of a git repository (bare or not), for
+ * county reports: ref is e.g. "refs/heads/QSZ"; the settings come from
+ * that tree's fq.yaml and fq_store_foreach(), fq_store_find() and the
+ * readers work on that tree; locking and committing refuse.
+ * @retval FQ_ENOTFOUND	no such repository, or no fq.yaml in that tree
+ */
+int fq_store_open_ref(fq_store **out, const char *path, const char *ref,
+	struct fq_error *err);
+
+/*
+ * The local branches of the git repository at path whose names are unit
+ * codes (a county repository holds one per township), sorted, appended to
+ * names NUL-separated; *count gets their number.
+ */
+int fq_store_unit_branches(const char *path, struct fq_buf *names,
+	size_t *count, struct fq_error *err);
+
 #endif

@@ -1,0 +1,85 @@
+#!/bin/sh
+# sync.sh [TOWNSHIPS [CASES]]: a county of TOWNSHIPS township repositories
+# (default 30) of CASES generated cases each (default 2000) pushed to one
+# bare county repository, then
+#
+#   report   fq report --county over the bare repository (every branch read
+#            from git, nothing checked out); the issue's target is 300 x
+#            2,000 cases in under 10 s, extrapolated linearly from this
+#   push     one day's changes (30 fq note commits) sent by one office
+#   merge    the other copy of the same township, with 10 commits of its
+#            own, takes those 30 in: fetch, per-case merge, push
+#
+# 300 x 2,000 is too heavy to generate on the 2-core build machine in the
+# time at hand (about 11 minutes of gen.py alone); the report's cost is
+# linear in the number of case files, so the figure for 300 is 10x the
+# figure for 30.
+#
+#	sh bench/sync.sh 30 2000
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+bin=${FQ_BIN:-$top/build/bin}
+out=${BENCH_DIR:-$top/bench/out}/sync
+t=${1:-30}
+n=${2:-2000}
+PATH=$bin:$PATH
+export PATH FQ_TODAY=2024-06-20 GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
+export FQ_USER=bench FQ_EMAIL=bench@example.org
+export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.org
+export GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.org
+rm -rf "$out"
+mkdir -p "$out/towns"
+county="$out/county.git"
+git init -q --bare "$county"
+
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+
+start=$(now)
+i=0
+while [ $i -lt "$t" ]; do
+	unit=$(printf 'T%03d' $i)
+	dir="$out/towns/$unit"
+	python3 "$here/gen.py" "$n" "$dir" --unit "$unit" --seed $((i + 1)) >/dev/null
+	sed -i "s/^town: .*/town: 第${i}镇/" "$dir/fq.yaml"
+	git -C "$dir" commit -qam "town"
+	fq sync -C "$dir" "$county" >/dev/null
+	i=$((i + 1))
+done
+echo "setup: $t townships x $n cases pushed in $(elapsed "$start" "$(now)") s"
+
+# warm the object files once, then time the county report
+fq report --county "$county" --month 2024-06 --format json >/dev/null
+start=$(now)
+fq report --county "$county" --month 2024-06 --format json >"$out/county.json"
+rep=$(elapsed "$start" "$(now)")
+echo "report --county: $t x $n cases in $rep s (300 townships: about $(awk -v r="$rep" -v t="$t" 'BEGIN { printf "%.1f", r * 300 / t }') s)"
+
+# one day's changes in two copies of one township
+a="$out/towns/T000"
+b="$out/copy-T000"
+git clone -q -b T000 "$county" "$b"
+ids=$(ls "$a"/cases/*/*/ | grep yaml | sed 's/\.yaml$//' | head -40)
+k=0
+for id in $ids; do
+	if [ $k -lt 30 ]; then
+		fq note -C "$a" --kind follow_up "$id" "今日电话回访 $k" >/dev/null
+	else
+		fq note -C "$b" --kind follow_up "$id" "走访记录 $k" >/dev/null
+	fi
+	k=$((k + 1))
+done
+# the copy also touches three of the cases office A changed: per-case merges
+for id in $(echo "$ids" | head -3); do
+	fq note -C "$b" --kind follow_up "$id" "同日另一处记录" >/dev/null
+done
+start=$(now)
+fq sync -C "$a" >/dev/null
+push=$(elapsed "$start" "$(now)")
+start=$(now)
+fq sync -C "$b" >"$out/merge.txt"
+merge=$(elapsed "$start" "$(now)")
+echo "sync, push of 30 commits: $push s"
+echo "sync, fetch 30 + merge (3 cases changed in both) + push: $merge s ($(cat "$out/merge.txt" | head -1))"
+fq check -C "$b" >/dev/null && echo "fq check after the merge: ok"
