@@ -2135,6 +2135,7 @@ fq_store_move_to(fq_store *s, const git_oid *target, const char *logmsg,
 	git_reference *ref = NULL;
 	git_blob *blob = NULL;
 	struct fq_change *ch = NULL;
+	git_oid *blobs = NULL;
 	char *branch = NULL;
 	size_t i, n = 0;
 	mode_t old_umask;
@@ -2161,6 +2162,7 @@ fq_store_move_to(fq_store *s, const git_oid *target, const char *logmsg,
 	}
 	n = git_diff_num_deltas(diff);
 	ch = fq_xcalloc(n ? n : 1, sizeof(*ch));
+	blobs = fq_xcalloc(n ? n : 1, sizeof(*blobs));
 	for (i = 0; i < n; i++) {
 		const git_diff_delta *d = git_diff_get_delta(diff, i);
 		const char *path = d->status == GIT_DELTA_DELETED ?
@@ -2192,6 +2194,7 @@ fq_store_move_to(fq_store *s, const git_oid *target, const char *logmsg,
 				goto out;
 			}
 			ch[i].data = "";	/* marks "written" for the index */
+			blobs[i] = d->new_file.id;
 			{
 				struct fq_change w = ch[i];
 
@@ -2199,7 +2202,7 @@ fq_store_move_to(fq_store *s, const git_oid *target, const char *logmsg,
 				w.len = (size_t)git_blob_rawsize(blob);
 				if (!w.data)
 					w.data = "";
-				ret = write_working_file(s, &w, err);
+				ret = write_working_file(s, &w, 0, true, err);
 			}
 			git_blob_free(blob);
 			blob = NULL;
@@ -2212,7 +2215,7 @@ fq_store_move_to(fq_store *s, const git_oid *target, const char *logmsg,
 		ret = git_fail(err, "cannot move %s", branch);
 		goto out;
 	}
-	ret = update_index(s, ch, n, err);
+	ret = update_index(s, ch, n, blobs, err);
 out:
 	umask(old_umask);
 	git_blob_free(blob);
@@ -2222,6 +2225,7 @@ out:
 	git_tree_free(old_tree);
 	git_commit_free(to);
 	git_commit_free(head);
+	free(blobs);
 	free(ch);
 	free(branch);
 	return ret;
