@@ -47,6 +47,7 @@
 
 #include <git2.h>
 
+#include "fq/fault.h"
 #include "fq/store.h"
 #include "internal.h"
 
@@ -93,14 +94,17 @@ static int
 git_fail(struct fq_error *err, const char *fmt, ...)
 {
 	const git_error *e = git_error_last();
+	int saved_errno = errno;
 	char what[256];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
+	/* libgit2 sets no message for some system errors (ENOSPC) */
 	return fq_error_set(err, FQ_ERROR, "%s: %s", what,
-		e && e->message ? e->message : "unknown libgit2 error");
+		e && e->message ? e->message : saved_errno ?
+		strerror(saved_errno) : "unknown libgit2 error");
 }
 
 /* Copy s into out for a one-line message, control bytes as '?'. */
@@ -1073,8 +1077,9 @@ write_working_file(fq_store *s, const struct fq_change *ch,
 			"beside '%s': %s", ch->path, strerror(errno));
 		goto out;
 	}
-	if (fchmod(fd, 0600) < 0 || write_all(fd, ch->data, ch->len) < 0 ||
-	    fsync(fd) < 0) {
+	if (fchmod(fd, 0600) < 0 || write_all(fd, ch->data, ch->len / 2) < 0 ||
+	    fq_fault("write") < 0 || write_all(fd, ch->data + ch->len / 2,
+	    ch->len - ch->len / 2) < 0 || fsync(fd) < 0) {
 		ret = fq_error_set(err, FQ_ERROR, "cannot write '%s': %s",
 			ch->path, strerror(errno));
 		goto fail;
@@ -1087,7 +1092,9 @@ write_working_file(fq_store *s, const struct fq_change *ch,
 	}
 	fd = -1;
 	/* rename(2) replaces a symbolic link at base, never its target. */
-	if (renameat(dfd, tmp.buf, dfd, base) < 0) {
+	if (fq_fault("before-rename") < 0 ||
+	    renameat(dfd, tmp.buf, dfd, base) < 0 ||
+	    fq_fault("after-rename") < 0) {
 		ret = fq_error_set(err, FQ_ERROR, "cannot rename over '%s': %s",
 			ch->path, strerror(errno));
 		goto fail;
@@ -1180,6 +1187,155 @@ out:
 	return ret;
 }
 
+/*
+ * The journal .git/fq/pending: the paths a commit is about to write,
+ * NUL-separated, there from before the first working file is touched
+ * until the commit is made (or undone).  If it outlives its writer, that
+ * writer was killed, and fq check --repair puts those paths back as HEAD
+ * has them instead of committing half a change.
+ */
+static void
+pending_path(fq_store *s, struct fq_buf *out)
+{
+	fq_buf_addf(out, "%s/pending", fq_store_private_dir(s));
+}
+
+static void
+pending_begin(fq_store *s, const struct fq_change *ch, size_t n)
+{
+	struct fq_buf path = FQ_BUF_INIT, data = FQ_BUF_INIT;
+	size_t i;
+	int fd;
+
+	pending_path(s, &path);
+	for (i = 0; i < n; i++)
+		fq_buf_add(&data, ch[i].path, strlen(ch[i].path) + 1);
+	fd = open(path.buf, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+		O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		if (write_all(fd, data.buf, data.len) == 0)
+			fsync(fd);
+		close(fd);
+	}
+	fq_buf_release(&data);
+	fq_buf_release(&path);
+}
+
+static void
+pending_end(fq_store *s)
+{
+	struct fq_buf path = FQ_BUF_INIT;
+
+	pending_path(s, &path);
+	unlink(path.buf);
+	fq_buf_release(&path);
+}
+
+int
+fq_store_pending(fq_store *s, struct fq_buf *paths, size_t *count,
+	struct fq_error *err)
+{
+	struct fq_buf path = FQ_BUF_INIT, data = FQ_BUF_INIT;
+	size_t i, start = 0;
+	int ret = FQ_OK;
+
+	*count = 0;
+	pending_path(s, &path);
+	if (access(path.buf, F_OK) < 0)
+		goto out;
+	if (fq_buf_read_file(&data, path.buf, 1 << 24) < 0) {
+		ret = fq_error_set(err, FQ_ERROR, "cannot read '%s': %s",
+			path.buf, strerror(errno));
+		goto out;
+	}
+	for (i = 0; i < data.len; i++) {
+		if (data.buf[i])
+			continue;
+		if (i > start && path_ok(data.buf + start)) {
+			fq_buf_add(paths, data.buf + start, i - start + 1);
+			(*count)++;
+		}
+		start = i + 1;
+	}
+out:
+	fq_buf_release(&data);
+	fq_buf_release(&path);
+	return ret;
+}
+
+/*
+ * After a failure before the commit, put the working files of ch[0..n)
+ * back as HEAD has them, so that a failed command leaves the repository
+ * as it was.  Best effort: what cannot be put back is a stray change
+ * that fq check reports.
+ */
+static void
+undo_working_files(fq_store *s, const struct fq_change *ch, size_t n,
+	const git_tree *tree)
+{
+	struct fq_error ignored = FQ_ERROR_INIT;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		git_tree_entry *e = NULL;
+		git_blob *b = NULL;
+		struct fq_change old = { ch[i].path, NULL, 0 };
+
+		if (tree && git_tree_entry_bypath(&e, tree, ch[i].path) == 0 &&
+		    git_blob_lookup(&b, s->repo, git_tree_entry_id(e)) == 0) {
+			old.data = git_blob_rawcontent(b);
+			old.len = (size_t)git_blob_rawsize(b);
+			write_working_file(s, &old, &ignored);
+		} else {
+			remove_working_file(s, ch[i].path, &ignored);
+		}
+		git_error_clear();
+		git_blob_free(b);
+		git_tree_entry_free(e);
+	}
+}
+
+/* Put back the paths of an interrupted commit (SQLite's hot journal). */
+static size_t
+recover_pending(fq_store *s, const git_tree *tree)
+{
+	struct fq_error ignored = FQ_ERROR_INIT;
+	struct fq_buf paths = FQ_BUF_INIT;
+	struct fq_change *v;
+	const char *p;
+	size_t n = 0, i;
+
+	if (fq_store_pending(s, &paths, &n, &ignored) < 0 || !n) {
+		fq_buf_release(&paths);
+		return 0;
+	}
+	v = fq_xcalloc(n, sizeof(*v));
+	for (i = 0, p = paths.buf; i < n; i++, p += strlen(p) + 1)
+		v[i].path = p;
+	undo_working_files(s, v, n, tree);
+	pending_end(s);
+	free(v);
+	fq_buf_release(&paths);
+	return n;
+}
+
+int
+fq_store_recover(fq_store *s, size_t *count, struct fq_error *err)
+{
+	git_tree *tree = NULL;
+	int ret;
+
+	*count = 0;
+	if (s->lock_fd < 0)
+		return fq_error_set(err, FQ_ERROR,
+			"recovery needs the repository lock");
+	if ((ret = head_tree(s, NULL, &tree, err)) < 0)
+		return ret;
+	*count = recover_pending(s, tree);
+	git_tree_free(tree);
+	return FQ_OK;
+}
+
 static int
 store_commit(fq_store *s, const struct fq_change *ch, size_t n,
 	const char *message, bool *committed, struct fq_error *err)
@@ -1191,7 +1347,8 @@ store_commit(fq_store *s, const struct fq_change *ch, size_t n,
 	git_oid *blobs = NULL, tree_oid, commit_oid;
 	const git_commit *parents[1];
 	struct fq_buf msg = FQ_BUF_INIT;
-	size_t i, nupd = 0;
+	size_t i, nupd = 0, nwritten = 0;
+	bool journal = false;
 	mode_t old_umask;
 	int ret;
 
@@ -1217,7 +1374,11 @@ store_commit(fq_store *s, const struct fq_change *ch, size_t n,
 	}
 
 	/* 2. working files */
+	recover_pending(s, old_tree);
+	pending_begin(s, ch, n);
+	journal = true;
 	for (i = 0; i < n; i++) {
+		nwritten = i + 1;
 		ret = ch[i].data ? write_working_file(s, &ch[i], err) :
 			remove_working_file(s, ch[i].path, err);
 		if (ret < 0)
@@ -1254,6 +1415,11 @@ store_commit(fq_store *s, const struct fq_change *ch, size_t n,
 		if (msg.buf[msg.len - 1] != '\n')
 			fq_buf_addch(&msg, '\n');
 		parents[0] = head;
+		if (fq_fault("before-commit") < 0) {
+			ret = fq_error_set(err, FQ_ERROR, "cannot commit: %s",
+				strerror(errno));
+			goto out;
+		}
 		if (git_commit_create(&commit_oid, s->repo, "HEAD", sig, sig,
 		    NULL, msg.buf, new_tree, head ? 1 : 0, parents) < 0) {
 			ret = git_fail(err, "cannot commit");
@@ -1263,9 +1429,16 @@ store_commit(fq_store *s, const struct fq_change *ch, size_t n,
 			*committed = true;
 	}
 
+	nwritten = 0;	/* committed, or nothing to commit: keep the files */
+	fq_fault("after-commit");
+
 	/* 5. index */
 	ret = update_index(s, ch, n, err);
 out:
+	if (ret < 0 && nwritten)
+		undo_working_files(s, ch, nwritten, old_tree);
+	if (journal)
+		pending_end(s);
 	umask(old_umask);
 	git_signature_free(sig);
 	git_tree_free(new_tree);
