@@ -862,15 +862,23 @@ fq_store_find(fq_store *s, const char *id, struct fq_buf *relpath,
 		}
 		e = git_tree_entry_byname(mtree, name);
 		if (e && git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
+			/* a copy by hand in another month: refuse to guess */
+			if (relpath->len) {
+				ret = fq_error_set(err, FQ_EINVALID, "case %s "
+					"is in two files: %s and %s/%s/%s "
+					"(run 'fq check')", id, relpath->buf,
+					ydir, git_tree_entry_name(me), name);
+				fq_buf_reset(relpath);
+				goto out;
+			}
 			fq_buf_addf(relpath, "%s/%s/%s", ydir,
 				git_tree_entry_name(me), name);
-			ret = FQ_OK;
-			goto out;
 		}
 		git_tree_free(mtree);
 		mtree = NULL;
 	}
-	ret = fq_error_set(err, FQ_ENOTFOUND, "no such case: %s", id);
+	ret = relpath->len ? FQ_OK :
+		fq_error_set(err, FQ_ENOTFOUND, "no such case: %s", id);
 out:
 	git_tree_free(mtree);
 	git_tree_free(ytree);
@@ -1538,7 +1546,6 @@ fq_store_read_head(fq_store *s, const char *relpath, struct fq_buf *out,
 {
 	git_tree *head = NULL;
 	git_tree_entry *e = NULL;
-	git_blob *blob = NULL;
 	int ret, r;
 
 	if ((ret = head_tree(s, NULL, &head, err)) < 0)
@@ -1555,15 +1562,14 @@ fq_store_read_head(fq_store *s, const char *relpath, struct fq_buf *out,
 		ret = git_fail(err, "cannot read '%s' in HEAD", relpath);
 		goto out;
 	}
-	if (git_blob_lookup(&blob, s->repo, git_tree_entry_id(e)) < 0) {
-		ret = git_fail(err, "cannot read '%s' in HEAD", relpath);
-		goto out;
+	{
+		/* by id: a huge blob is refused before it is inflated */
+		char hex[GIT_OID_HEXSZ + 1];
+
+		git_oid_tostr(hex, sizeof(hex), git_tree_entry_id(e));
+		ret = fq_store_read_blob(s, hex, out, err);
 	}
-	fq_buf_add(out, git_blob_rawcontent(blob),
-		(size_t)git_blob_rawsize(blob));
-	ret = FQ_OK;
 out:
-	git_blob_free(blob);
 	git_tree_entry_free(e);
 	git_tree_free(head);
 	return ret;
@@ -1576,6 +1582,8 @@ fq_store_read_blob(fq_store *s, const char *oid, struct fq_buf *out,
 	git_oid id;
 	git_odb *odb = NULL;
 	git_odb_object *obj = NULL;
+	git_object_t type;
+	size_t size;
 	int ret = FQ_OK;
 
 	if (!oid || git_oid_fromstrn(&id, oid, 40) < 0) {
@@ -1585,7 +1593,16 @@ fq_store_read_blob(fq_store *s, const char *oid, struct fq_buf *out,
 	}
 	/* straight from the object database: no blob cache to fill */
 	if (git_repository_odb(&odb, s->repo) < 0 ||
-	    git_odb_read(&obj, odb, &id) < 0) {
+	    git_odb_read_header(&size, &type, odb, &id) < 0) {
+		ret = git_fail(err, "cannot read blob %.40s", oid);
+		goto out;
+	}
+	if (size > FQ_NODE_MAX_FILE) {	/* never inflate a huge blob */
+		ret = fq_error_set(err, FQ_EPARSE, "file too large (%zu "
+			"bytes, at most %d)", size, FQ_NODE_MAX_FILE);
+		goto out;
+	}
+	if (git_odb_read(&obj, odb, &id) < 0) {
 		ret = git_fail(err, "cannot read blob %.40s", oid);
 		goto out;
 	}
