@@ -40,6 +40,7 @@ static const char *const commands[][2] = {
 	{ "import", "import paper-ledger CSV, all or nothing" },
 	{ "export", "all or selected cases out as CSV, JSON or YAML" },
 	{ "report", "the monthly 台账 report to the county" },
+	{ "purge", "anonymise archived cases past their retention" },
 	{ NULL, NULL }
 };
 
