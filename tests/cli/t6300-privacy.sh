@@ -85,7 +85,7 @@ P=$(nd --title 王某甲与李四宅基地纠纷 --category 宅基地 \
 L=$(nd --title 张三与赵五借款纠纷 --category 合同 --summary 张三借给赵五三千元 \
 	--party 张三:申请人:13700000003 --party 赵五)
 K=$(nd --title 周七排水纠纷 --category 邻里 --summary 周七 --party 周七)
-O=$(nd --title 吴八劳务纠纷 --category 劳动 --summary 吴八 --party 吴八)
+O=$(nd --title 吴八劳务纠纷 --category lljf --summary 吴八 --party 吴八)
 docs=application,notice,id_proof,record
 for id in $P $L $K; do fq withdraw -C repo "$id" --reason 撤回 >/dev/null 2>&1; done
 fq archive -C repo "$P" --retention short --doc $docs >/dev/null 2>&1
