@@ -259,6 +259,9 @@ main(int argc, char **argv)
 		nftw(dir.buf, find_links, 16, FTW_PHYS);
 		fq_buf_release(&dir);
 	}
+	/* git's own locks first: a repair commit needs them gone */
+	if (repair)
+		problems += stale_git_locks(&cli, true);
 	{
 		if (repair) {
 			if (fq_store_recover(cli.store, &npend, &err)) {
@@ -369,9 +372,16 @@ main(int argc, char **argv)
 			if (fq_store_commit(cli.store, ch_list, nch, msg.buf,
 			    &committed, &err)) {
 				ret = fq_cli_error(&cli, &err);
-			} else {
+			} else if (committed) {
 				fprintf(stderr, "%s: committed %zu stray "
 					"change%s\n", cli.prog, nch,
+					nch == 1 ? "" : "s");
+			} else {
+				/* the files were as HEAD has them: only git's
+				 * index was behind (a write killed after its
+				 * commit, or a stale index.lock) */
+				fprintf(stderr, "%s: git's index brought up to "
+					"date for %zu file%s\n", cli.prog, nch,
 					nch == 1 ? "" : "s");
 			}
 			fq_buf_release(&msg);
@@ -384,7 +394,8 @@ main(int argc, char **argv)
 			goto out;
 	}
 
-	problems += stale_git_locks(&cli, repair);
+	if (!repair)
+		problems += stale_git_locks(&cli, false);
 
 	/* Duplicate IDs. */
 	if (x.nids > 1) {

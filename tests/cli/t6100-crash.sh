@@ -115,6 +115,33 @@ if command -v fq-import >/dev/null 2>&1; then
 		"$(git -C repo status --porcelain --untracked-files=all)" ""
 fi
 
+# A process killed inside libgit2 leaves git's own lock files, which
+# flock does not clear: fq check reports them, --repair removes them.
+N=$(commits repo)
+before=$(git -C repo rev-parse "HEAD:cases/2024/03/$A.yaml")
+touch repo/.git/refs/heads/main.lock
+exits 1 "a stale refs/heads/main.lock: fq note fails" fq note -C repo "$A" 锁住了
+like "... saying it cannot commit" "$(err)" 'cannot commit.*main\.lock'
+is "... no commit" "$(commits repo)" "$N"
+is "... the file is put back as it was" \
+	"$(git -C repo hash-object "$TEST_TMP/repo/cases/2024/03/$A.yaml")" "$before"
+exits 1 "... fq check reports the stale lock" fq check -C repo
+like "... by name" "$(out)" 'refs/heads/main\.lock: stale lock'
+ok "... fq check --repair" fq check -C repo --repair
+like "... removes it" "$(err)" 'removed stale lock .git/refs/heads/main.lock'
+after_kill stale-main.lock
+touch repo/.git/index.lock
+N=$(commits repo)
+exits 1 "a stale index.lock: fq note commits but says the index is behind" \
+	fq note -C repo "$A" 索引锁
+like "... says so" "$(err)" 'committed, but cannot write git.s index'
+is "... the note is committed" "$(commits repo)" $((N + 1))
+NOTES="$NOTES $A=索引锁"
+ok "... fq check --repair" fq check -C repo --repair
+like "... removes the lock and updates the index" "$(err)" \
+	"removed stale lock .git/index.lock"
+after_kill stale-index.lock
+
 # No space left: injected ENOSPC at each point that can meet it.
 for p in write before-rename after-rename before-commit; do
 	N=$(commits repo)
