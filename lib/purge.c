@@ -81,7 +81,8 @@ struct names {
 	size_t n;
 };
 
-/* surname + 某某: the first character kept */
+/* The surname (first character) and 某 for a two-character name, 某某
+ * for a longer one: a text never grows (a title keeps within its max). */
 static char *
 surname_mask(const char *name)
 {
@@ -91,7 +92,7 @@ surname_mask(const char *name)
 	while (name[k] && ((unsigned char)name[k] & 0xC0) == 0x80)
 		k++;
 	fq_buf_add(&b, name, k);
-	fq_buf_adds(&b, "某某");
+	fq_buf_adds(&b, chars(name) == 2 ? "某" : "某某");
 	return fq_buf_detach(&b, NULL);
 }
 
@@ -188,7 +189,7 @@ fq_case_anonymise(struct fq_node *c, const fq_schema *sc)
 		if (name && *name && !fq_map_get(ps->vals[i], "name_masked")) {
 			/* a one-character name too, or one in a list that
 			 * was longer than could be tracked */
-			if (!strstr(name, "某某")) {
+			if (!strstr(name, "某")) {
 				char *m = surname_mask(name);
 
 				fq_map_set_str(ps->vals[i], "name", m);

@@ -46,8 +46,9 @@ int fq_retention_end(char out[FQ_DATE_SIZE], const struct fq_node *c,
 /*
  * Anonymise case c in place: each party loses id_number, phones, address,
  * birth_date, ethnicity, occupation, work_unit, representative and note;
- * a person's name becomes surname + 某某 (name_masked: true) there and
- * in every text of the case; phone and ID numbers typed into text are
+ * a person's name becomes the surname and 某 (two characters: 李四 is
+ * 李某) or 某某 (王某甲 is 王某某), name_masked: true, there and in every
+ * text of the case, which never grows longer; phone and ID numbers typed into text are
  * masked.  What the statistics need stays: category, dates, status,
  * outcome, amounts, counts, role, kind, gender, age, is_minor, the kinds
  * and dates of events.  Returns the number of values removed or changed.
