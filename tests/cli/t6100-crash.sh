@@ -70,9 +70,19 @@ for p in $POINTS; do
 
 	# fq note killed at p, then the next command runs first (the
 	# journal is rolled back by the next writer, not only by repair)
+	before=$(git -C repo rev-parse "HEAD:cases/2024/03/$A.yaml")
 	env FQ_FAULT=$p fq note -C repo "$A" "被杀-$p" >/dev/null 2>&1
 	is "fq note killed at $p dies of SIGKILL" "$?" 137
 	kills=$((kills + 1))
+	case $p in
+	write|before-rename)
+		is "... the case file is whole and as it was (half is only in a temporary file)" \
+			"$(git -C repo hash-object "$TEST_TMP/repo/cases/2024/03/$A.yaml")" "$before"
+		ok "... and the temporary file is there, shorter" sh -c \
+			'f=$(ls repo/cases/2024/03/*.tmp*) && [ $(wc -c <"$f") -le $(wc -c <repo/cases/2024/03/'"$A"'.yaml) ] || [ '"$p"' != write ]' ;;
+	*)	ok "... the case file is whole: one of the versions git stores" \
+			git -C repo cat-file -e "$(git -C repo hash-object "$TEST_TMP/repo/cases/2024/03/$A.yaml")" ;;
+	esac
 	ID=$(fq new -C repo --title "之后$p" --category lljf --summary x --party 乙)
 	is "... the next fq new succeeds" "$?" 0
 	SAVED="$SAVED $ID"
