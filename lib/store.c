@@ -1199,8 +1199,9 @@ out:
  * The journal .git/fq/pending: the paths a commit is about to write,
  * NUL-separated, there from before the first working file is touched
  * until the commit is made (or undone).  If it outlives its writer, that
- * writer was killed, and fq check --repair puts those paths back as HEAD
- * has them instead of committing half a change.
+ * writer was killed, and the next commit or fq check --repair puts those
+ * paths back as HEAD has them (recover_pending) instead of committing
+ * half a change.
  */
 static void
 pending_path(fq_store *s, struct fq_buf *out)
