@@ -12,7 +12,7 @@ ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO ?= $(BUILD)/demo
 
-.PHONY: all deps build demo test test-plain test-asan test-valgrind install clean
+.PHONY: all deps build demo test test-plain test-asan test-valgrind install clean fuzz
 
 all: build
 
@@ -54,6 +54,27 @@ test-valgrind: deps
 	cmake -S . -B build-valgrind -DCMAKE_BUILD_TYPE=Debug -DFQ_VALGRIND=ON
 	cmake --build build-valgrind -j $(JOBS)
 	cd build-valgrind && ctest --output-on-failure -j $(JOBS) -R valgrind
+
+# libFuzzer, outside make test: FUZZ_SECONDS per harness; what it finds
+# is in build-fuzz/crashes/ (turn each into a file of fuzz/regressions/).
+FUZZ_DEPS = clang libclang-rt-14-dev
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+fuzz:
+	@$(MAKE) --no-print-directory deps DEPS="$(DEPS) $(FUZZ_DEPS)"
+	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFQ_FUZZ=ON
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	@mkdir -p $(FUZZ_BUILD)/crashes; for t in case ledger date; do \
+		mkdir -p $(FUZZ_BUILD)/corpus/$$t; \
+		echo "== fuzz_$$t, $(FUZZ_SECONDS) s"; \
+		extra=; [ $$t = case ] && extra=tests/data/cases; \
+		TZ=UTC LC_ALL=C.UTF-8 ASAN_OPTIONS=detect_leaks=1 \
+		$(FUZZ_BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+			-max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+			-artifact_prefix=$(FUZZ_BUILD)/crashes/$$t- \
+			$(FUZZ_BUILD)/corpus/$$t fuzz/seeds/$$t fuzz/regressions/$$t $$extra \
+			|| exit 1; \
+	done
 
 install: build
 	cmake --install $(BUILD)

@@ -6,8 +6,11 @@
  * with its own ID and the ID's year, and no two files claim one ID; no
  * symbolic links under cases/; the working tree equals HEAD (a command
  * killed between writing a file and committing it leaves a stray
- * change).  --repair commits stray changes that are valid, and removes
- * lock files that a killed git operation left behind.
+ * change).  --repair puts back the files of a command that was killed
+ * before its commit (the journal .git/fq/pending names them), removes
+ * the temporary files it left, commits other stray changes (hand edits)
+ * that are valid, and removes lock files that a killed git operation
+ * left behind.
  */
 #define _XOPEN_SOURCE 700	/* nftw */
 #include <dirent.h>
@@ -146,6 +149,28 @@ has_diag(const struct fq_diags *d, const char *path)
 	return false;
 }
 
+static bool
+in_list(const char *list, size_t n, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++, list += strlen(list) + 1)
+		if (!strcmp(list, path))
+			return true;
+	return false;
+}
+
+/* NAME.yaml.tmpXXXXXX: a temporary file of lib/store.c */
+static bool
+is_temp_file(const char *path)
+{
+	const char *b = strrchr(path, '/'), *t;
+
+	b = b ? b + 1 : path;
+	t = strstr(b, ".yaml.tmp");
+	return t && t > b && strlen(t) == strlen(".yaml.tmp") + 6;
+}
+
 static int
 each(const char *relpath, const char *oid, void *data)
 {
@@ -196,7 +221,8 @@ main(int argc, char **argv)
 	struct fq_cli cli;
 	struct ctx x = { 0 };
 	struct fq_error err = FQ_ERROR_INIT;
-	struct fq_buf stray = FQ_BUF_INIT;
+	struct fq_buf stray = FQ_BUF_INIT, pend = FQ_BUF_INIT;
+	size_t npend = 0;
 	bool repair = false, quiet = false;
 	size_t nstray = 0, problems = 0, i;
 	int ch, ret = 0;
@@ -233,6 +259,28 @@ main(int argc, char **argv)
 		nftw(dir.buf, find_links, 16, FTW_PHYS);
 		fq_buf_release(&dir);
 	}
+	/* git's own locks first: a repair commit needs them gone */
+	if (repair)
+		problems += stale_git_locks(&cli, true);
+	{
+		if (repair) {
+			if (fq_store_recover(cli.store, &npend, &err)) {
+				ret = fq_cli_error(&cli, &err);
+				goto out;
+			}
+			if (npend)
+				fprintf(stderr, "%s: put back %zu file%s of an "
+					"interrupted command\n", cli.prog,
+					npend, npend == 1 ? "" : "s");
+		} else if (fq_store_pending(cli.store, &pend, &npend,
+		    &err) == 0 && npend) {
+			printf(".git/fq/pending: a command was interrupted "
+				"before its commit ('fq check --repair' puts "
+				"back its %zu file%s)\n", npend,
+				npend == 1 ? "" : "s");
+			problems++;
+		}
+	}
 	if (fq_store_stray(cli.store, &stray, &nstray, &err)) {
 		ret = fq_cli_error(&cli, &err);
 		goto out;
@@ -254,6 +302,19 @@ main(int argc, char **argv)
 			fq_buf_init(&bufs[i]);
 			fq_buf_addf(&abs, "%s/%s", fq_store_root(cli.store), p);
 			exists = lstat(abs.buf, &st) == 0;
+			if (exists && is_temp_file(p) && S_ISREG(st.st_mode)) {
+				if (repair && unlink(abs.buf) == 0) {
+					fprintf(stderr, "%s: removed temporary "
+						"file %s\n", cli.prog, p);
+				} else {
+					printf("%s: temporary file left by an "
+						"interrupted command ('fq check "
+						"--repair' removes it)\n", p);
+					problems++;
+				}
+				fq_buf_release(&abs);
+				continue;
+			}
 			if (exists && strncmp(p, "cases/", 6) == 0 &&
 			    strlen(p) > 5 && !strcmp(p + strlen(p) - 5,
 			    ".yaml")) {
@@ -272,7 +333,12 @@ main(int argc, char **argv)
 			/* a changed file of HEAD was checked by each() */
 			if (exists && has_diag(&x.d, p))
 				bad_stray = true;
-			if (!repair) {
+			if (!repair && in_list(pend.buf, npend, p)) {
+				printf("%s: written by the interrupted command "
+					"('fq check --repair' puts it back)\n",
+					p);
+				problems++;
+			} else if (!repair) {
 				printf("%s: uncommitted change (a command was "
 					"interrupted? 'fq check --repair' "
 					"commits it)\n", p);
@@ -306,9 +372,16 @@ main(int argc, char **argv)
 			if (fq_store_commit(cli.store, ch_list, nch, msg.buf,
 			    &committed, &err)) {
 				ret = fq_cli_error(&cli, &err);
-			} else {
+			} else if (committed) {
 				fprintf(stderr, "%s: committed %zu stray "
 					"change%s\n", cli.prog, nch,
+					nch == 1 ? "" : "s");
+			} else {
+				/* the files were as HEAD has them: only git's
+				 * index was behind (a write killed after its
+				 * commit, or a stale index.lock) */
+				fprintf(stderr, "%s: git's index brought up to "
+					"date for %zu file%s\n", cli.prog, nch,
 					nch == 1 ? "" : "s");
 			}
 			fq_buf_release(&msg);
@@ -321,7 +394,8 @@ main(int argc, char **argv)
 			goto out;
 	}
 
-	problems += stale_git_locks(&cli, repair);
+	if (!repair)
+		problems += stale_git_locks(&cli, false);
 
 	/* Duplicate IDs. */
 	if (x.nids > 1) {
@@ -355,5 +429,6 @@ out:
 	free(x.ids);
 	fq_diags_release(&x.d);
 	fq_buf_release(&stray);
+	fq_buf_release(&pend);
 	return fq_cli_finish(&cli, ret);
 }

@@ -53,6 +53,9 @@ main(int argc, char **argv)
 		fq_cli_usage_error(&cli, "what happened? the text is empty");
 	if (!fq_utf8_valid(text.buf))
 		fq_cli_usage_error(&cli, "the text is not valid UTF-8");
+	if (fq_text_control(text.buf))
+		fq_cli_usage_error(&cli, "the text holds a control character "
+			"(U+%04X)", fq_text_control(text.buf));
 	if ((ret = fq_cli_open(&cli)))
 		goto out;
 	kind = fq_cli_enum(&cli, "event_kinds", "--kind", kind);

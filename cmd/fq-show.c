@@ -267,7 +267,32 @@ main(int argc, char **argv)
 			"an ID" : "one ID at a time");
 	if ((ret = fq_cli_open(&cli)))
 		goto out;
-	if ((ret = fq_cli_load_case(&cli, argv[optind], &c, NULL)))
+	if (cli.show_pii) {
+		/*
+		 * PIPL art. 51 (DOMAIN.md §3.10): revealing ID numbers and
+		 * phones is an access event in the case log, committed
+		 * before anything is shown.  No record, no reveal.
+		 */
+		struct fq_buf path = FQ_BUF_INIT, note = FQ_BUF_INIT;
+
+		if ((ret = fq_cli_lock(&cli)) ||
+		    (ret = fq_cli_load_case(&cli, argv[optind], &c, &path))) {
+			fq_buf_release(&path);
+			goto out;
+		}
+		fq_buf_addf(&note, "fq show --show-pii --format %s", format);
+		fq_case_add_event(c, cli.now, "access", fq_cli_actor(&cli),
+			note.buf);
+		if (fq_case_save(cli.store, cli.schema, c, path.buf, "fq-show",
+		    cli.now, &err))
+			ret = fq_cli_error(&cli, &err);
+		fq_buf_release(&note);
+		fq_buf_release(&path);
+		if (ret)
+			goto out;
+		fq_store_unlock(cli.store);
+		cli.locked = false;
+	} else if ((ret = fq_cli_load_case(&cli, argv[optind], &c, NULL)))
 		goto out;
 	d = fq_cli_display_copy(&cli, c);
 	if (!strcmp(format, "yaml")) {

@@ -41,6 +41,7 @@ static const char *const commands[][2] = {
 	{ "export", "all or selected cases out as CSV, JSON or YAML" },
 	{ "report", "the monthly 台账 report to the county" },
 	{ "sync", "exchange commits with the county repository or a bundle" },
+	{ "purge", "anonymise archived cases past their retention" },
 	{ NULL, NULL }
 };
 

@@ -2,6 +2,8 @@
  * case.c: one case file (see fq/case.h).
  */
 #include <errno.h>
+#include <stdbool.h>
+#include <sys/stat.h>
 #include <stdio.h>
 
 #include "fq/case.h"
@@ -34,6 +36,27 @@ fq_case_parse(struct fq_node **out, const fq_schema *sc, const char *buf,
 	return ret;
 }
 
+/* True if a directory on rel (below root) is a symbolic link or not a
+ * directory: a case is never read from outside the repository. */
+static bool
+linked_dir(const char *root, const char *rel)
+{
+	struct fq_buf p = FQ_BUF_INIT;
+	const char *slash;
+	struct stat st;
+	bool bad = false;
+
+	for (slash = strchr(rel, '/'); slash && !bad;
+	    slash = strchr(slash + 1, '/')) {
+		fq_buf_reset(&p);
+		fq_buf_addf(&p, "%s/%.*s", root, (int)(slash - rel), rel);
+		if (lstat(p.buf, &st) == 0 && !S_ISDIR(st.st_mode))
+			bad = true;
+	}
+	fq_buf_release(&p);
+	return bad;
+}
+
 int
 fq_case_load(struct fq_node **out, fq_store *st, const fq_schema *sc,
 	const char *id, struct fq_buf *relpath, struct fq_error *err)
@@ -47,6 +70,12 @@ fq_case_load(struct fq_node **out, fq_store *st, const fq_schema *sc,
 	if ((ret = fq_store_find(st, id, &rel, err)))
 		goto out;
 	fq_buf_addf(&path, "%s/%s", fq_store_root(st), rel.buf);
+	if (linked_dir(fq_store_root(st), rel.buf)) {
+		ret = fq_error_setpos(err, FQ_ERROR, rel.buf, 0, 0, "cannot "
+			"read case %s: a directory on its path is a symbolic "
+			"link", id);
+		goto out;
+	}
 	if (fq_buf_read_file(&data, path.buf, FQ_NODE_MAX_FILE) < 0) {
 		int e = errno;
 

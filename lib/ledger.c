@@ -1424,6 +1424,8 @@ phone_one(struct fq_ledger_phones *out, const char *p, const char *e)
 				;
 			if (t == close && close > q + 1 && !n) {
 				/* "(0394)5550001" */
+				if ((size_t)(close - q - 1) >= sizeof(dg) - 1)
+					return false;	/* not an area code */
 				for (t = q + 1; t < close; t++)
 					dg[n++] = *t;
 				dash = n;

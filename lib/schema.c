@@ -624,6 +624,20 @@ fq_utf8_valid(const char *s)
 	return true;
 }
 
+int
+fq_text_control(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p; p++) {
+		if ((*p < 0x20 && *p != '\t' && *p != '\n') || *p == 0x7f)
+			return *p;
+		if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+			return p[1];	/* C1: U+0080..U+009F */
+	}
+	return 0;
+}
+
 size_t
 fq_utf8_chars(const char *s)
 {
@@ -697,6 +711,12 @@ validate_value(const fq_schema *s, const struct fq_field *f, enum fq_type t,
 	if (!fq_utf8_valid(v->str)) {
 		fq_diags_add(d, file, v->line, v->column,
 			"%s: not valid UTF-8", where);
+		return 1;
+	}
+	if (fq_text_control(v->str)) {
+		/* an escape sequence would drive the clerk's terminal */
+		fq_diags_add(d, file, v->line, v->column, "%s: control "
+			"character U+%04X", where, fq_text_control(v->str));
 		return 1;
 	}
 	switch (t) {

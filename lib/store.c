@@ -52,6 +52,7 @@
 #include <git2/sys/odb_backend.h>
 #include <zlib.h>
 
+#include "fq/fault.h"
 #include "fq/store.h"
 #include "internal.h"
 #include "store_git.h"
@@ -100,14 +101,17 @@ static int
 git_fail(struct fq_error *err, const char *fmt, ...)
 {
 	const git_error *e = git_error_last();
+	int saved_errno = errno;
 	char what[256];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
+	/* libgit2 sets no message for some system errors (ENOSPC) */
 	return fq_error_set(err, FQ_ERROR, "%s: %s", what,
-		e && e->message ? e->message : "unknown libgit2 error");
+		e && e->message ? e->message : saved_errno ?
+		strerror(saved_errno) : "unknown libgit2 error");
 }
 
 /* Copy s into out for a one-line message, control bytes as '?'. */
@@ -871,15 +875,23 @@ fq_store_find(fq_store *s, const char *id, struct fq_buf *relpath,
 		}
 		e = git_tree_entry_byname(mtree, name);
 		if (e && git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
+			/* a copy by hand in another month: refuse to guess */
+			if (relpath->len) {
+				ret = fq_error_set(err, FQ_EINVALID, "case %s "
+					"is in two files: %s and %s/%s/%s "
+					"(run 'fq check')", id, relpath->buf,
+					ydir, git_tree_entry_name(me), name);
+				fq_buf_reset(relpath);
+				goto out;
+			}
 			fq_buf_addf(relpath, "%s/%s/%s", ydir,
 				git_tree_entry_name(me), name);
-			ret = FQ_OK;
-			goto out;
 		}
 		git_tree_free(mtree);
 		mtree = NULL;
 	}
-	ret = fq_error_set(err, FQ_ENOTFOUND, "no such case: %s", id);
+	ret = relpath->len ? FQ_OK :
+		fq_error_set(err, FQ_ENOTFOUND, "no such case: %s", id);
 out:
 	git_tree_free(mtree);
 	git_tree_free(ytree);
@@ -1112,8 +1124,9 @@ write_working_file(fq_store *s, const struct fq_change *ch, size_t zlen,
 			ch->path);
 		goto fail;
 	}
-	if (fchmod(fd, 0600) < 0 || write_all(fd, bytes, ch->len) < 0 ||
-	    (sync && fsync(fd) < 0)) {
+	if (fchmod(fd, 0600) < 0 || write_all(fd, bytes, ch->len / 2) < 0 ||
+	    fq_fault("write") < 0 || write_all(fd, bytes + ch->len / 2,
+	    ch->len - ch->len / 2) < 0 || (sync && fsync(fd) < 0)) {
 		ret = fq_error_set(err, FQ_ERROR, "cannot write '%s': %s",
 			ch->path, strerror(errno));
 		goto fail;
@@ -1126,7 +1139,9 @@ write_working_file(fq_store *s, const struct fq_change *ch, size_t zlen,
 	}
 	fd = -1;
 	/* rename(2) replaces a symbolic link at base, never its target. */
-	if (renameat(dfd, tmp.buf, dfd, base) < 0) {
+	if (fq_fault("before-rename") < 0 ||
+	    renameat(dfd, tmp.buf, dfd, base) < 0 ||
+	    fq_fault("after-rename") < 0) {
 		ret = fq_error_set(err, FQ_ERROR, "cannot rename over '%s': %s",
 			ch->path, strerror(errno));
 		goto fail;
@@ -1250,6 +1265,156 @@ update_index(fq_store *s, const struct fq_change *ch, size_t n,
 out:
 	git_index_free(index);
 	return ret;
+}
+
+/*
+ * The journal .git/fq/pending: the paths a commit is about to write,
+ * NUL-separated, there from before the first working file is touched
+ * until the commit is made (or undone).  If it outlives its writer, that
+ * writer was killed, and the next commit or fq check --repair puts those
+ * paths back as HEAD has them (recover_pending) instead of committing
+ * half a change.
+ */
+static void
+pending_path(fq_store *s, struct fq_buf *out)
+{
+	fq_buf_addf(out, "%s/pending", fq_store_private_dir(s));
+}
+
+static void
+pending_begin(fq_store *s, const struct fq_change *ch, size_t n)
+{
+	struct fq_buf path = FQ_BUF_INIT, data = FQ_BUF_INIT;
+	size_t i;
+	int fd;
+
+	pending_path(s, &path);
+	for (i = 0; i < n; i++)
+		fq_buf_add(&data, ch[i].path, strlen(ch[i].path) + 1);
+	fd = open(path.buf, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+		O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		if (write_all(fd, data.buf, data.len) == 0)
+			fsync(fd);
+		close(fd);
+	}
+	fq_buf_release(&data);
+	fq_buf_release(&path);
+}
+
+static void
+pending_end(fq_store *s)
+{
+	struct fq_buf path = FQ_BUF_INIT;
+
+	pending_path(s, &path);
+	unlink(path.buf);
+	fq_buf_release(&path);
+}
+
+int
+fq_store_pending(fq_store *s, struct fq_buf *paths, size_t *count,
+	struct fq_error *err)
+{
+	struct fq_buf path = FQ_BUF_INIT, data = FQ_BUF_INIT;
+	size_t i, start = 0;
+	int ret = FQ_OK;
+
+	*count = 0;
+	pending_path(s, &path);
+	if (access(path.buf, F_OK) < 0)
+		goto out;
+	if (fq_buf_read_file(&data, path.buf, 1 << 24) < 0) {
+		ret = fq_error_set(err, FQ_ERROR, "cannot read '%s': %s",
+			path.buf, strerror(errno));
+		goto out;
+	}
+	for (i = 0; i < data.len; i++) {
+		if (data.buf[i])
+			continue;
+		if (i > start && path_ok(data.buf + start)) {
+			fq_buf_add(paths, data.buf + start, i - start + 1);
+			(*count)++;
+		}
+		start = i + 1;
+	}
+out:
+	fq_buf_release(&data);
+	fq_buf_release(&path);
+	return ret;
+}
+
+/*
+ * After a failure before the commit, put the working files of ch[0..n)
+ * back as HEAD has them, so that a failed command leaves the repository
+ * as it was.  Best effort: what cannot be put back is a stray change
+ * that fq check reports.
+ */
+static void
+undo_working_files(fq_store *s, const struct fq_change *ch, size_t n,
+	const git_tree *tree)
+{
+	struct fq_error ignored = FQ_ERROR_INIT;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		git_tree_entry *e = NULL;
+		git_blob *b = NULL;
+		struct fq_change old = { ch[i].path, NULL, 0 };
+
+		if (tree && git_tree_entry_bypath(&e, tree, ch[i].path) == 0 &&
+		    git_blob_lookup(&b, s->repo, git_tree_entry_id(e)) == 0) {
+			old.data = git_blob_rawcontent(b);
+			old.len = (size_t)git_blob_rawsize(b);
+			write_working_file(s, &old, 0, true, &ignored);
+		} else {
+			remove_working_file(s, ch[i].path, &ignored);
+		}
+		git_error_clear();
+		git_blob_free(b);
+		git_tree_entry_free(e);
+	}
+}
+
+/* Put back the paths of an interrupted commit (SQLite's hot journal). */
+static size_t
+recover_pending(fq_store *s, const git_tree *tree)
+{
+	struct fq_error ignored = FQ_ERROR_INIT;
+	struct fq_buf paths = FQ_BUF_INIT;
+	struct fq_change *v;
+	const char *p;
+	size_t n = 0, i;
+
+	if (fq_store_pending(s, &paths, &n, &ignored) < 0 || !n) {
+		fq_buf_release(&paths);
+		return 0;
+	}
+	v = fq_xcalloc(n, sizeof(*v));
+	for (i = 0, p = paths.buf; i < n; i++, p += strlen(p) + 1)
+		v[i].path = p;
+	undo_working_files(s, v, n, tree);
+	pending_end(s);
+	free(v);
+	fq_buf_release(&paths);
+	return n;
+}
+
+int
+fq_store_recover(fq_store *s, size_t *count, struct fq_error *err)
+{
+	git_tree *tree = NULL;
+	int ret;
+
+	*count = 0;
+	if (s->lock_fd < 0)
+		return fq_error_set(err, FQ_ERROR,
+			"recovery needs the repository lock");
+	if ((ret = head_tree(s, NULL, &tree, err)) < 0)
+		return ret;
+	*count = recover_pending(s, tree);
+	git_tree_free(tree);
+	return FQ_OK;
 }
 
 /*
@@ -1536,8 +1701,8 @@ store_commit(fq_store *s, const struct fq_change *ch, const size_t *zl,
 	git_oid *blobs = NULL, tree_oid, commit_oid;
 	const git_commit *parents[1];
 	struct fq_buf msg = FQ_BUF_INIT, scratch = FQ_BUF_INIT;
-	bool bulk;
-	size_t i, nupd = 0;
+	bool bulk, journal = false;
+	size_t i, nupd = 0, nwritten = 0;
 	mode_t old_umask;
 	int ret;
 
@@ -1569,7 +1734,11 @@ store_commit(fq_store *s, const struct fq_change *ch, const size_t *zl,
 	}
 
 	/* 2. working files */
+	recover_pending(s, old_tree);
+	pending_begin(s, ch, n);
+	journal = true;
 	for (i = 0; i < n; i++) {
+		nwritten = i + 1;
 		ret = ch[i].data ? write_working_file(s, &ch[i],
 			zl ? zl[i] : 0, !bulk, err) :
 			remove_working_file(s, ch[i].path, err);
@@ -1619,6 +1788,11 @@ store_commit(fq_store *s, const struct fq_change *ch, const size_t *zl,
 		if (msg.buf[msg.len - 1] != '\n')
 			fq_buf_addch(&msg, '\n');
 		parents[0] = head;
+		if (fq_fault("before-commit") < 0) {
+			ret = fq_error_set(err, FQ_ERROR, "cannot commit: %s",
+				strerror(errno));
+			goto out;
+		}
 		if (git_commit_create(&commit_oid, s->repo, "HEAD", sig, sig,
 		    NULL, msg.buf, new_tree, head ? 1 : 0, parents) < 0) {
 			ret = git_fail(err, "cannot commit");
@@ -1628,9 +1802,16 @@ store_commit(fq_store *s, const struct fq_change *ch, const size_t *zl,
 			*committed = true;
 	}
 
+	nwritten = 0;	/* committed, or nothing to commit: keep the files */
+	fq_fault("after-commit");
+
 	/* 5. index */
 	ret = update_index(s, ch, n, blobs, err);
 out:
+	if (ret < 0 && nwritten)
+		undo_working_files(s, ch, nwritten, old_tree);
+	if (journal)
+		pending_end(s);
 	umask(old_umask);
 	git_signature_free(sig);
 	git_tree_free(new_tree);
@@ -1744,7 +1925,6 @@ fq_store_read_head(fq_store *s, const char *relpath, struct fq_buf *out,
 {
 	git_tree *head = NULL;
 	git_tree_entry *e = NULL;
-	git_blob *blob = NULL;
 	int ret, r;
 
 	if ((ret = head_tree(s, NULL, &head, err)) < 0)
@@ -1761,15 +1941,14 @@ fq_store_read_head(fq_store *s, const char *relpath, struct fq_buf *out,
 		ret = git_fail(err, "cannot read '%s' in HEAD", relpath);
 		goto out;
 	}
-	if (git_blob_lookup(&blob, s->repo, git_tree_entry_id(e)) < 0) {
-		ret = git_fail(err, "cannot read '%s' in HEAD", relpath);
-		goto out;
+	{
+		/* by id: a huge blob is refused before it is inflated */
+		char hex[GIT_OID_HEXSZ + 1];
+
+		git_oid_tostr(hex, sizeof(hex), git_tree_entry_id(e));
+		ret = fq_store_read_blob(s, hex, out, err);
 	}
-	fq_buf_add(out, git_blob_rawcontent(blob),
-		(size_t)git_blob_rawsize(blob));
-	ret = FQ_OK;
 out:
-	git_blob_free(blob);
 	git_tree_entry_free(e);
 	git_tree_free(head);
 	return ret;
@@ -1782,6 +1961,8 @@ fq_store_read_blob(fq_store *s, const char *oid, struct fq_buf *out,
 	git_oid id;
 	git_odb *odb = NULL;
 	git_odb_object *obj = NULL;
+	git_object_t type;
+	size_t size;
 	int ret = FQ_OK;
 
 	if (!oid || git_oid_fromstrn(&id, oid, 40) < 0) {
@@ -1791,7 +1972,16 @@ fq_store_read_blob(fq_store *s, const char *oid, struct fq_buf *out,
 	}
 	/* straight from the object database: no blob cache to fill */
 	if (git_repository_odb(&odb, s->repo) < 0 ||
-	    git_odb_read(&obj, odb, &id) < 0) {
+	    git_odb_read_header(&size, &type, odb, &id) < 0) {
+		ret = git_fail(err, "cannot read blob %.40s", oid);
+		goto out;
+	}
+	if (size > FQ_NODE_MAX_FILE) {	/* never inflate a huge blob */
+		ret = fq_error_set(err, FQ_EPARSE, "file too large (%zu "
+			"bytes, at most %d)", size, FQ_NODE_MAX_FILE);
+		goto out;
+	}
+	if (git_odb_read(&obj, odb, &id) < 0) {
 		ret = git_fail(err, "cannot read blob %.40s", oid);
 		goto out;
 	}

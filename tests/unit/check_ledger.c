@@ -731,6 +731,10 @@ static const struct phone_case {
 		PH_BAD },
 	{ "1380000000.5", FQ_EPARSE, 0, { { MOB, NULL } }, PH_BAD },
 	{ "\xFF\xFE", FQ_EPARSE, 0, { { MOB, NULL } }, PH_BAD },
+	/* found by fuzz_ledger: a bracket longer than the digit buffer was
+	 * copied into it as an area code (stack overflow) */
+	{ "(666666666666666666666666666666690103506666666666666666)4",
+		FQ_EPARSE, 0, { { MOB, NULL } }, PH_BAD },
 };
 
 START_TEST(test_ledger_phones)

@@ -133,5 +133,8 @@ bool fq_valid_money(const char *s);
 size_t fq_utf8_chars(const char *s);
 /* True if s is valid UTF-8. */
 bool fq_utf8_valid(const char *s);
+/* The first control character of s that text may not hold (C0 other than
+ * tab and newline, DEL, C1), or 0 when there is none. */
+int fq_text_control(const char *s);
 
 #endif

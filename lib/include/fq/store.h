@@ -18,7 +18,12 @@
  * never rescans the working tree); makes the commit, moves the branch,
  * and updates git's index entries so `git status` stays clean.  After a
  * crash between the rename and the commit the working tree differs from
- * HEAD; `fq check` reports it and `fq check --repair` commits it.
+ * HEAD; `fq check` reports it.  A command that fails before its commit
+ * puts the working files back as they were.  The paths a commit is about
+ * to write are kept in .git/fq/pending until it is made: the next writer,
+ * or `fq check --repair`, puts the files of an interrupted command back
+ * as HEAD has them (half a change is never committed), while a hand edit
+ * (no journal) is what --repair commits.
  *
  * IDs.  UNIT-YYYY-NNNNNN.  fq_store_next_id() must be called with the
  * lock held; it scans HEAD's cases/YYYY/ subtrees for the highest number.
@@ -165,6 +170,20 @@ int fq_store_read_blob(fq_store *s, const char *oid, struct fq_buf *out,
  */
 int fq_store_stray(fq_store *s, struct fq_buf *paths, size_t *count,
 	struct fq_error *err);
+
+/*
+ * Paths of a commit that was interrupted (its writer was killed between
+ * touching the first working file and committing), NUL-separated, as
+ * .git/fq/pending lists them; *count is 0 when no commit was interrupted.
+ */
+int fq_store_pending(fq_store *s, struct fq_buf *paths, size_t *count,
+	struct fq_error *err);
+/*
+ * Put the paths of an interrupted commit back as HEAD has them and forget
+ * it (lock must be held); *count gets their number.  The next commit does
+ * this by itself first, as SQLite rolls back a hot journal.
+ */
+int fq_store_recover(fq_store *s, size_t *count, struct fq_error *err);
 
 /*
  * History of one file: for each commit that changed relpath, newest
