@@ -1345,8 +1345,31 @@ cb_field(void *s, size_t len, void *data)
 	struct ctx *x = data;
 	struct row *r = &x->cur;
 
+	char *t, *p, *q;
+
 	FQ_ALLOC_GROW(r->cells, r->n + 1, r->alloc);
-	r->cells[r->n++] = fq_xstrndup(s ? s : "", s ? len : 0);
+	t = fq_xstrndup(s ? s : "", s ? len : 0);
+	/*
+	 * A line break typed in an Excel cell comes as CR LF (or a lone CR)
+	 * in a file saved on Windows: one LF.  Other control characters,
+	 * which no case field may hold, become a space.
+	 */
+	for (p = q = t; *p; p++) {
+		if (*p == '\r') {
+			*q++ = '\n';
+			if (p[1] == '\n')
+				p++;
+		} else if ((unsigned char)*p < 0x20 && *p != '\n' &&
+		    *p != '\t') {
+			*q++ = ' ';
+		} else if (*p == 0x7f) {
+			*q++ = ' ';
+		} else {
+			*q++ = *p;
+		}
+	}
+	*q = '\0';
+	r->cells[r->n++] = t;
 }
 
 static void

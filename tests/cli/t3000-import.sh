@@ -355,4 +355,16 @@ like "inconsistent: 销号 with 持续跟进 warned" "$E" "inconsistent.csv:4: r
 like "inconsistent: success with no date warned" "$E" 'inconsistent.csv:5: closed_on: the case is closed but the ledger gives no closing date'
 ok "fq check passes" fq check -C repo10
 
+
+# A line break typed in an Excel cell, saved on Windows: CR LF inside a
+# quoted cell becomes one LF; other control characters a space.
+make_repo repocr
+printf '编号,登记日期,当事人,纠纷类型,简要情况\r\n1,2024-03-01,张三,邻里纠纷,"两家为排水沟\r\n争吵\a了"\r\n' >crlf.csv
+exits 0 "a cell with CR LF inside imports" fq import -C repocr crlf.csv
+F=$(ls repocr/cases/2024/03/*.yaml)
+is "... as a line break" "$(sed -n '/^summary: /,/^[a-z]/p' "$F" | sed -n 2,3p)" "  两家为排水沟
+  争吵 了"
+unlike "... with no CR kept" "$(cat "$F")" "$(printf '\r')"
+ok "... and fq check passes" fq check -C repocr
+
 done_testing

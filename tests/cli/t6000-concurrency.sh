@@ -63,6 +63,14 @@ CSV
 		have_import=false
 	fi
 	rm -rf probe
+	# a ledger of its own for every round: a re-import of the same
+	# file changes nothing and makes no commit, by design
+	r=1
+	while [ $r -le "$ROUNDS" ]; do
+		printf '编号,登记日期,当事人,纠纷类型,简要情况\n1,2024-03-0%s,张三%s,邻里纠纷,第%s轮导入\n' \
+			"$r" "$r" "$r" >"small.$r.csv"
+		r=$((r + 1))
+	done
 fi
 
 writer() {	# writer N ROUND: one change, exit code to rc.N.ROUND
@@ -71,7 +79,7 @@ writer() {	# writer N ROUND: one change, exit code to rc.N.ROUND
 			--summary "第$2轮第$1个" --party "甲$1" >"out.$1.$2" 2>"err.$1.$2" ;;
 	1)	fq note -C repo "$A" "并发记录 $1-$2" >"out.$1.$2" 2>"err.$1.$2" ;;
 	3)	if $have_import && [ "$1" = 3 ]; then
-			fq import -C repo small.csv >"out.$1.$2" 2>"err.$1.$2"
+			fq import -C repo "small.$2.csv" >"out.$1.$2" 2>"err.$1.$2"
 		else
 			fq note -C repo "$B" "并发记录 $1-$2" >"out.$1.$2" 2>"err.$1.$2"
 		fi ;;
