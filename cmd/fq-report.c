@@ -11,7 +11,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -77,250 +76,6 @@ bad:
 			fq_store_root(x->st), relpath);
 	x->bad++;
 	return 0;
-}
-
-/*
- * Many repositories (--repo, --county) are read by worker threads, one
- * per core: each opens a repository, reads its case files from git and
- * parses them; the main thread counts them, repository by repository in
- * the given order, so the report is the same bytes as a sequential run.
- * Workers run at most two repositories per thread ahead of it.
- */
-struct job {
-	const char *path, *ref;
-	fq_store *st;
-	struct fq_node **nodes;
-	char **names;		/* relpath of each node, for messages */
-	size_t n, alloc;
-	size_t bad;
-	struct fq_buf bad_list;
-	int failed;		/* opening or walking failed: err says why */
-	struct fq_error err;
-	bool done;
-};
-
-struct pool {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	struct job *jobs;
-	size_t njobs, next, consumed, window;
-	bool stop;
-	const fq_report *r;
-	bool noskip;
-	pthread_t *threads;
-	size_t nthreads;
-};
-
-struct wctx {
-	struct pool *p;
-	struct job *j;
-	struct fq_buf data;
-};
-
-static void
-job_bad(struct job *j, const char *relpath)
-{
-	if (j->bad < 10)
-		fq_buf_addf(&j->bad_list, "%s%s/%s", j->bad ? ", " : "",
-			fq_store_root(j->st), relpath);
-	j->bad++;
-}
-
-static int
-collect(const char *relpath, const char *oid, void *data)
-{
-	struct wctx *w = data;
-	struct job *j = w->j;
-	struct fq_error err = FQ_ERROR_INIT;
-	struct fq_node *c = NULL;
-
-	fq_buf_reset(&w->data);
-	if (fq_store_read_blob(j->st, oid, &w->data, &err)) {
-		job_bad(j, relpath);
-		return 0;
-	}
-	if (!w->p->noskip && fq_report_can_skip(w->p->r, w->data.buf,
-	    w->data.len))
-		return 0;
-	if (fq_yaml_parse(&c, w->data.buf, w->data.len, relpath, &err) ||
-	    c->kind != FQ_NODE_MAP || !fq_map_str(c, "id")) {
-		fq_node_free(c);
-		job_bad(j, relpath);
-		return 0;
-	}
-	if (j->n == j->alloc) {
-		j->alloc = j->alloc ? j->alloc * 2 : 256;
-		j->nodes = realloc(j->nodes, j->alloc * sizeof(*j->nodes));
-		j->names = realloc(j->names, j->alloc * sizeof(*j->names));
-		if (!j->nodes || !j->names)
-			abort();
-	}
-	j->nodes[j->n] = c;
-	j->names[j->n++] = strdup(relpath);
-	return 0;
-}
-
-static void
-run_job(struct pool *p, struct job *j)
-{
-	struct wctx w;
-
-	if (j->ref ? fq_store_open_ref(&j->st, j->path, j->ref, &j->err) :
-	    fq_store_open(&j->st, j->path, &j->err)) {
-		j->failed = 1;
-		return;
-	}
-	w.p = p;
-	w.j = j;
-	fq_buf_init(&w.data);
-	if (fq_store_foreach(j->st, collect, &w, &j->err))
-		j->failed = 2;
-	fq_buf_release(&w.data);
-}
-
-static void *
-worker(void *arg)
-{
-	struct pool *p = arg;
-	size_t i;
-
-	for (;;) {
-		pthread_mutex_lock(&p->mu);
-		while (!p->stop && p->next < p->njobs &&
-		    p->next >= p->consumed + p->window)
-			pthread_cond_wait(&p->cv, &p->mu);
-		if (p->stop || p->next >= p->njobs) {
-			pthread_mutex_unlock(&p->mu);
-			return NULL;
-		}
-		i = p->next++;
-		pthread_mutex_unlock(&p->mu);
-		run_job(p, &p->jobs[i]);
-		pthread_mutex_lock(&p->mu);
-		p->jobs[i].done = true;
-		pthread_cond_broadcast(&p->cv);
-		pthread_mutex_unlock(&p->mu);
-	}
-}
-
-static void
-job_free(struct job *j)
-{
-	size_t k;
-
-	for (k = 0; k < j->n; k++) {
-		fq_node_free(j->nodes[k]);
-		free(j->names[k]);
-	}
-	free(j->nodes);
-	free(j->names);
-	j->nodes = NULL;
-	j->names = NULL;
-	j->n = 0;
-	fq_buf_release(&j->bad_list);
-	fq_store_free(j->st);
-	j->st = NULL;
-}
-
-static void
-pool_start(struct pool *p, char **repos, char **refs, size_t n,
-	const fq_report *r, bool noskip)
-{
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t i;
-
-	memset(p, 0, sizeof(*p));
-	pthread_mutex_init(&p->mu, NULL);
-	pthread_cond_init(&p->cv, NULL);
-	p->jobs = calloc(n ? n : 1, sizeof(*p->jobs));
-	if (!p->jobs)
-		abort();
-	for (i = 0; i < n; i++) {
-		p->jobs[i].path = repos[i];
-		p->jobs[i].ref = refs ? refs[i] : NULL;
-		fq_buf_init(&p->jobs[i].bad_list);
-	}
-	p->njobs = n;
-	p->r = r;
-	p->noskip = noskip;
-	p->nthreads = cpus > 1 ? (size_t)cpus : 1;
-	if (p->nthreads > 8)
-		p->nthreads = 8;
-	if (p->nthreads > n)
-		p->nthreads = n ? n : 1;
-	p->window = 2 * p->nthreads;
-	p->threads = calloc(p->nthreads, sizeof(*p->threads));
-	if (!p->threads)
-		abort();
-	for (i = 0; i < p->nthreads; i++)
-		if (pthread_create(&p->threads[i], NULL, worker, p) != 0)
-			abort();
-}
-
-/* The i-th job, once read (in order); the caller releases it. */
-static struct job *
-pool_take(struct pool *p, size_t i)
-{
-	pthread_mutex_lock(&p->mu);
-	while (!p->jobs[i].done)
-		pthread_cond_wait(&p->cv, &p->mu);
-	pthread_mutex_unlock(&p->mu);
-	return &p->jobs[i];
-}
-
-static void
-pool_release(struct pool *p, size_t i)
-{
-	job_free(&p->jobs[i]);
-	pthread_mutex_lock(&p->mu);
-	p->consumed = i + 1;
-	pthread_cond_broadcast(&p->cv);
-	pthread_mutex_unlock(&p->mu);
-}
-
-static void
-pool_stop(struct pool *p)
-{
-	size_t i;
-
-	if (!p->threads)
-		return;
-	pthread_mutex_lock(&p->mu);
-	p->stop = true;
-	pthread_cond_broadcast(&p->cv);
-	pthread_mutex_unlock(&p->mu);
-	for (i = 0; i < p->nthreads; i++)
-		pthread_join(p->threads[i], NULL);
-	for (i = 0; i < p->njobs; i++)
-		job_free(&p->jobs[i]);
-	free(p->threads);
-	free(p->jobs);
-	p->threads = NULL;
-	pthread_cond_destroy(&p->cv);
-	pthread_mutex_destroy(&p->mu);
-}
-
-/* Count the cases a worker read. */
-static void
-add_parsed(struct ctx *x, struct job *j)
-{
-	struct fq_error err = FQ_ERROR_INIT;
-	size_t k;
-
-	for (k = 0; k < j->n; k++) {
-		const char *unit = x->township ? x->township :
-			fq_map_str(j->nodes[k], "village");
-
-		if (fq_report_add(x->r, j->nodes[k], unit,
-		    fq_store_config(j->st), x->cli->cal, &err))
-			job_bad(j, j->names[k]);
-	}
-	if (j->bad) {
-		if (x->bad < 10)
-			fq_buf_addf(&x->bad_list, "%s%s", x->bad ? ", " : "",
-				j->bad_list.buf);
-		x->bad += j->bad;
-	}
 }
 
 /* The month before today's, or today's. */
@@ -739,8 +494,6 @@ main(int argc, char **argv)
 	};
 	struct fq_cli cli;
 	struct ctx x;
-	struct pool pool;
-	struct job *job = NULL;
 	struct fq_error err = FQ_ERROR_INIT;
 	struct fq_report_header hdr;
 	struct fq_buf out = FQ_BUF_INIT, unitbuf = FQ_BUF_INIT;
@@ -754,7 +507,6 @@ main(int argc, char **argv)
 
 	fq_cli_init(&cli, "fq-report", argv[0], usage);
 	memset(&x, 0, sizeof(x));
-	memset(&pool, 0, sizeof(pool));
 	fq_buf_init(&x.data);
 	fq_buf_init(&x.bad_list);
 	repos_in = calloc((size_t)argc + 1, sizeof(*repos_in));
@@ -828,20 +580,18 @@ main(int argc, char **argv)
 	fq_report_set_county(x.r, county);
 	memset(&hdr, 0, sizeof(hdr));
 	hdr.date = cli.today;
-	if (repos)
-		pool_start(&pool, repos, refs, nrepos, x.r, x.noskip);
 	for (i = 0; i < nrepos; i++) {
 		const struct fq_node *config;
 
 		if (repos) {
-			job = pool_take(&pool, i);
-			if (job->failed) {
-				ret = fq_cli_error(&cli, &job->err);
-				if (job->failed == 1 && ret != FQ_EXIT_DATA)
+			if (refs[i] ? fq_store_open_ref(&x.st, repos[i],
+			    refs[i], &err) : fq_store_open(&x.st, repos[i],
+			    &err)) {
+				ret = fq_cli_error(&cli, &err);
+				if (ret != FQ_EXIT_DATA)
 					ret = FQ_EXIT_FAIL;
 				goto out;
 			}
-			x.st = job->st;
 		} else {
 			x.st = cli.store;
 		}
@@ -869,13 +619,13 @@ main(int argc, char **argv)
 			}
 			fq_report_set_header(x.r, &hdr);
 		}
-		if (repos) {
-			add_parsed(&x, job);
-			x.st = NULL;
-			pool_release(&pool, i);
-		} else if (fq_store_foreach(x.st, each, &x, &err)) {
+		if (fq_store_foreach(x.st, each, &x, &err)) {
 			ret = fq_cli_error(&cli, &err);
 			goto out;
+		}
+		if (repos) {
+			fq_store_free(x.st);
+			x.st = NULL;
 		}
 	}
 	if (x.bad) {
@@ -902,7 +652,8 @@ main(int argc, char **argv)
 	else
 		fwrite(out.buf, 1, out.len, stdout);
 out:
-	pool_stop(&pool);
+	if (repos && x.st)
+		fq_store_free(x.st);
 	for (i = 0; i < nrepos; i++) {
 		free(repos ? repos[i] : NULL);
 		free(refs ? refs[i] : NULL);
