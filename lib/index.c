@@ -1,26 +1,78 @@
 /*
- * index.c: case summaries cached by blob id (see fq/index.h).
+ * index.c: what the many-case readers need, cached by blob id (see
+ * fq/index.h).
  *
- * File format (.git/fq/index), text, one case per line after the header:
+ * File format (.git/fq/index; .git/fq/NAME for a fq_nodecache), native
+ * byte order (the file never leaves the machine; the header says which):
  *
- *	fq-index 1
- *	<40-hex blob id> TAB <field> TAB <field> ... NEWLINE
+ *	struct hdr			magic, version, record size, key,
+ *					count, file size, checksum
+ *	struct rec[count]		sorted as HEAD's tree, one per blob
+ *	data				per record: len0 bytes (summary) then
+ *					len1 bytes (case), packed trees
  *
- * Fields are the scalar keys in the order of scalar_keys[], then the
- * mediators joined by 0x1F, then the referrals as to/from agency pairs
- * joined by 0x1F ("to>from").  A missing value is empty.  Backslash,
- * tab and newline inside a value are escaped as \\, \t and \n.
+ * hdr.sum is FNV-1a over the header (sum field zero) and the table; each
+ * rec.sum covers the record's data.  The table is checked on load, the
+ * data of a record when it is used.
+ *
+ * A packed tree: a tag byte (0 null, 1 scalar, 2 quoted scalar, 3 map,
+ * 4 seq), then for a scalar a length (varint) and the bytes, for a seq a
+ * count and the items, for a map a count and (key length, key bytes,
+ * value) pairs.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "fq/index.h"
 #include "internal.h"
 
-#define INDEX_MAGIC "fq-index 1\n"
+#define INDEX_MAGIC "fqindex"
+#define CACHE_MAGIC "fqcache"
+#define BYTE_ORDER_MARK 0x01020304u
+
+enum { R_READ = 1, R_MAP = 2, R_STATUS = 4 };
+
+struct hdr {
+	char magic[8];
+	uint32_t version;
+	uint32_t recsize;
+	uint32_t order;
+	uint32_t pad;
+	uint64_t key;
+	uint64_t count;
+	uint64_t size;
+	uint64_t sum;
+};
+
+struct rec {
+	unsigned char oid[20];
+	uint32_t flags;
+	char status[16];
+	char min[10], max[10];
+	uint32_t len0, len1;
+	uint64_t off;
+	uint64_t sum;
+};
+
+uint64_t
+fq_hash(uint64_t h, const void *p, size_t len)
+{
+	const unsigned char *s = p;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* --- summary and projection --- */
 
 static const char *const scalar_keys[] = {
 	"id", "title", "status", "outcome", "category", "source",
@@ -70,332 +122,948 @@ fq_index_summary(const struct fq_node *c)
 	return s;
 }
 
-/* --- escaping --- */
-
-static void
-put_escaped(struct fq_buf *b, const char *s)
+struct fq_node *
+fq_index_projection(const struct fq_node *c)
 {
-	for (; *s; s++) {
-		if (*s == '\\')
-			fq_buf_adds(b, "\\\\");
-		else if (*s == '\t')
-			fq_buf_adds(b, "\\t");
-		else if (*s == '\n')
-			fq_buf_adds(b, "\\n");
-		else
-			fq_buf_addch(b, *s);
-	}
-}
+	struct fq_node *p = fq_node_dup(c), *v;
+	size_t i, j;
 
-/* Unescape s[0..len) into a fresh string. */
-static char *
-unescape(const char *s, size_t len)
-{
-	char *out = fq_xmalloc(len + 1), *o = out;
-	size_t i;
+	v = fq_map_get(p, "parties");
+	for (i = 0; v && v->kind == FQ_NODE_SEQ && i < v->len; i++) {
+		struct fq_node *party = v->vals[i];
 
-	for (i = 0; i < len; i++) {
-		if (s[i] == '\\' && i + 1 < len) {
-			i++;
-			*o++ = s[i] == 't' ? '\t' : s[i] == 'n' ? '\n' : s[i];
-		} else {
-			*o++ = s[i];
-		}
-	}
-	*o = '\0';
-	return out;
-}
-
-static void
-put_line(struct fq_buf *b, const char *oid, const struct fq_node *s)
-{
-	const struct fq_node *v;
-	size_t i;
-
-	fq_buf_adds(b, oid);
-	for (i = 0; i < NSCALAR; i++) {
-		const char *x = fq_map_str(s, scalar_keys[i]);
-
-		fq_buf_addch(b, '\t');
-		if (x)
-			put_escaped(b, x);
-	}
-	fq_buf_addch(b, '\t');
-	v = fq_map_get(s, "mediators");
-	for (i = 0; v && i < v->len; i++) {
-		if (i)
-			fq_buf_addch(b, '\x1f');
-		put_escaped(b, v->vals[i]->str);
-	}
-	fq_buf_addch(b, '\t');
-	v = fq_map_get(s, "referrals");
-	if (v)
-		fq_buf_addch(b, 'R');	/* has a referrals list */
-	for (i = 0; v && i < v->len; i++) {
-		const char *to = fq_map_str(v->vals[i], "to_agency");
-		const char *from = fq_map_str(v->vals[i], "from_agency");
-
-		if (i)
-			fq_buf_addch(b, '\x1f');
-		put_escaped(b, to ? to : "");
-		fq_buf_addch(b, '>');
-		put_escaped(b, from ? from : "");
-	}
-	fq_buf_addch(b, '\n');
-}
-
-/* Parse the fields of one line (after "oid\t") into a summary. */
-static struct fq_node *
-get_line(const char *p, const char *end)
-{
-	struct fq_node *s = fq_node_new(FQ_NODE_MAP);
-	const char *f[NSCALAR + 2];
-	size_t flen[NSCALAR + 2], k = 0, i;
-	const char *q = p;
-
-	while (k < NSCALAR + 2) {
-		const char *t = memchr(q, '\t', (size_t)(end - q));
-
-		f[k] = q;
-		if (!t || k == NSCALAR + 1) {
-			flen[k] = (size_t)(end - q);
-			k++;
-			break;
-		}
-		flen[k] = (size_t)(t - q);
-		k++;
-		q = t + 1;
-	}
-	if (k != NSCALAR + 2) {
-		fq_node_free(s);
-		return NULL;
-	}
-	for (i = 0; i < NSCALAR; i++) {
-		struct fq_node *n;
-
-		if (!flen[i])
+		if (party->kind != FQ_NODE_MAP)
 			continue;
-		n = fq_node_new(FQ_NODE_SCALAR);
-		n->str = unescape(f[i], flen[i]);
-		fq_map_set(s, scalar_keys[i], n);
-	}
-	if (flen[NSCALAR]) {
-		struct fq_node *seq = fq_node_new(FQ_NODE_SEQ);
-		const char *a = f[NSCALAR], *e = a + flen[NSCALAR];
+		for (j = party->len; j-- > 0;) {
+			const char *k = party->keys[j]->str;
 
-		while (a <= e) {
-			const char *sep = memchr(a, '\x1f', (size_t)(e - a));
-			const char *stop = sep ? sep : e;
-			struct fq_node *n = fq_node_new(FQ_NODE_SCALAR);
-
-			n->str = unescape(a, (size_t)(stop - a));
-			fq_seq_push(seq, n);
-			a = stop + 1;
+			if (strcmp(k, "role") && strcmp(k, "kind") &&
+			    strcmp(k, "name"))
+				fq_map_del(party, k);
 		}
-		fq_map_set(s, "mediators", seq);
 	}
-	if (flen[NSCALAR + 1] && f[NSCALAR + 1][0] == 'R') {
-		struct fq_node *seq = fq_node_new(FQ_NODE_SEQ);
-		const char *a = f[NSCALAR + 1] + 1;
-		const char *e = f[NSCALAR + 1] + flen[NSCALAR + 1];
-
-		while (a < e) {
-			const char *sep = memchr(a, '\x1f', (size_t)(e - a));
-			const char *stop = sep ? sep : e;
-			const char *gt = memchr(a, '>', (size_t)(stop - a));
-			struct fq_node *r = fq_node_new(FQ_NODE_MAP);
-
-			if (gt) {
-				char *to = unescape(a, (size_t)(gt - a));
-				char *from = unescape(gt + 1,
-					(size_t)(stop - gt - 1));
-
-				if (*to)
-					fq_map_set(r, "to_agency",
-						fq_node_scalar(to));
-				if (*from)
-					fq_map_set(r, "from_agency",
-						fq_node_scalar(from));
-				free(to);
-				free(from);
-			}
-			fq_seq_push(seq, r);
-			a = stop + 1;
-		}
-		fq_map_set(s, "referrals", seq);
-	}
-	return s;
+	v = fq_map_get(p, "events");
+	for (i = 0; v && v->kind == FQ_NODE_SEQ && i < v->len; i++)
+		if (v->vals[i]->kind == FQ_NODE_MAP)
+			fq_map_del(v->vals[i], "actor");
+	return p;
 }
 
-/* --- the table: open addressing over blob ids --- */
+/* --- packed trees --- */
 
-struct slot {
-	const char *oid;	/* points into the loaded file, 40 chars */
-	const char *rest;	/* the fields */
-	const char *end;	/* end of line */
-};
+static void
+put_varint(struct fq_buf *b, size_t n)
+{
+	while (n >= 0x80) {
+		fq_buf_addch(b, (char)((n & 0x7f) | 0x80));
+		n >>= 7;
+	}
+	fq_buf_addch(b, (char)n);
+}
 
-struct table {
-	struct slot *v;
-	size_t cap;
+static void
+put_str(struct fq_buf *b, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	put_varint(b, n);
+	fq_buf_add(b, s ? s : "", n);
+}
+
+void
+fq_node_pack(struct fq_buf *out, const struct fq_node *n)
+{
+	size_t i;
+
+	switch (n->kind) {
+	case FQ_NODE_NULL:
+		fq_buf_addch(out, 0);
+		break;
+	case FQ_NODE_SCALAR:
+		fq_buf_addch(out, n->quoted ? 2 : 1);
+		put_str(out, n->str);
+		break;
+	case FQ_NODE_MAP:
+		fq_buf_addch(out, 3);
+		put_varint(out, n->len);
+		for (i = 0; i < n->len; i++) {
+			put_str(out, n->keys[i]->str);
+			fq_node_pack(out, n->vals[i]);
+		}
+		break;
+	case FQ_NODE_SEQ:
+		fq_buf_addch(out, 4);
+		put_varint(out, n->len);
+		for (i = 0; i < n->len; i++)
+			fq_node_pack(out, n->vals[i]);
+		break;
+	}
+}
+
+struct rd {
+	const unsigned char *p, *end;
+	bool bad;
 };
 
 static size_t
-hash_oid(const char *oid)
+get_varint(struct rd *r)
 {
-	size_t h = 0;
+	size_t n = 0;
+	int shift = 0;
+
+	while (r->p < r->end && shift < 35) {
+		unsigned char c = *r->p++;
+
+		n |= (size_t)(c & 0x7f) << shift;
+		if (!(c & 0x80))
+			return n;
+		shift += 7;
+	}
+	r->bad = true;
+	return 0;
+}
+
+static struct fq_node *
+get_scalar(struct rd *r, bool quoted)
+{
+	size_t n = get_varint(r);
+	struct fq_node *s;
+
+	if (r->bad || n > (size_t)(r->end - r->p)) {
+		r->bad = true;
+		return NULL;
+	}
+	s = fq_node_new(FQ_NODE_SCALAR);
+	s->str = fq_xstrndup((const char *)r->p, n);
+	s->quoted = quoted;
+	r->p += n;
+	return s;
+}
+
+static struct fq_node *
+get_node(struct rd *r, int depth)
+{
+	struct fq_node *n;
+	size_t len, i;
+	unsigned tag;
+
+	if (r->p >= r->end || depth > FQ_NODE_MAX_DEPTH) {
+		r->bad = true;
+		return NULL;
+	}
+	tag = *r->p++;
+	if (tag == 0)
+		return fq_node_new(FQ_NODE_NULL);
+	if (tag == 1 || tag == 2)
+		return get_scalar(r, tag == 2);
+	if (tag != 3 && tag != 4) {
+		r->bad = true;
+		return NULL;
+	}
+	len = get_varint(r);
+	/* every entry takes at least one byte */
+	if (r->bad || len > (size_t)(r->end - r->p)) {
+		r->bad = true;
+		return NULL;
+	}
+	n = fq_node_new(tag == 3 ? FQ_NODE_MAP : FQ_NODE_SEQ);
+	if (!len)
+		return n;
+	n->vals = fq_xcalloc(len, sizeof(*n->vals));
+	if (tag == 3)
+		n->keys = fq_xcalloc(len, sizeof(*n->keys));
+	n->alloc = len;
+	for (i = 0; i < len; i++) {
+		if (tag == 3 && !(n->keys[i] = get_scalar(r, false)))
+			break;
+		if (!(n->vals[i] = get_node(r, depth + 1))) {
+			if (tag == 3)
+				fq_node_free(n->keys[i]);
+			break;
+		}
+		n->len++;
+	}
+	if (r->bad) {
+		fq_node_free(n);
+		return NULL;
+	}
+	return n;
+}
+
+struct fq_node *
+fq_node_unpack(const char *p, size_t len)
+{
+	struct rd r = { (const unsigned char *)p,
+		(const unsigned char *)p + len, false };
+	struct fq_node *n = get_node(&r, 0);
+
+	if (n && r.p != r.end) {
+		fq_node_free(n);
+		return NULL;
+	}
+	return n;
+}
+
+/* --- the file --- */
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static bool
+oid_bin(unsigned char out[20], const char *hex)
+{
 	int i;
 
-	for (i = 0; i < 16; i++)
-		h = h * 16 + (size_t)(oid[i] <= '9' ? oid[i] - '0' :
-			oid[i] - 'a' + 10);
-	return h;
-}
+	for (i = 0; i < 20; i++) {
+		int a = hexval(hex[2 * i]), b = a < 0 ? -1 :
+			hexval(hex[2 * i + 1]);
 
-static void
-table_load(struct table *t, const struct fq_buf *data)
-{
-	const char *p, *end = data->buf + data->len;
-	size_t lines = 0;
-
-	t->v = NULL;
-	t->cap = 0;
-	if (data->len < strlen(INDEX_MAGIC) ||
-	    memcmp(data->buf, INDEX_MAGIC, strlen(INDEX_MAGIC)))
-		return;
-	for (p = data->buf; p < end; p++)
-		if (*p == '\n')
-			lines++;
-	t->cap = 16;
-	while (t->cap < lines * 2)
-		t->cap *= 2;
-	t->v = fq_xcalloc(t->cap, sizeof(*t->v));
-	p = data->buf + strlen(INDEX_MAGIC);
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t h;
-
-		if (!nl)
-			break;
-		if (nl - p > 41 && p[40] == '\t') {
-			h = hash_oid(p) & (t->cap - 1);
-			while (t->v[h].oid)
-				h = (h + 1) & (t->cap - 1);
-			t->v[h].oid = p;
-			t->v[h].rest = p + 41;
-			t->v[h].end = nl;
-		}
-		p = nl + 1;
+		if (a < 0 || b < 0)
+			return false;
+		out[i] = (unsigned char)(a << 4 | b);
 	}
+	return true;
 }
 
-static const struct slot *
-table_get(const struct table *t, const char *oid)
+static size_t
+oid_hash(const unsigned char *oid)
 {
 	size_t h;
 
-	if (!t->cap)
+	memcpy(&h, oid, sizeof(h));
+	return h;
+}
+
+struct ixfile {
+	char *map;
+	size_t size;
+	const struct hdr *h;
+	const struct rec *recs;
+	size_t count;
+	uint32_t *slots;	/* record index + 1, 0 = empty */
+	size_t cap;		/* power of two */
+};
+
+static void
+ixfile_close(struct ixfile *f)
+{
+	if (f->map)
+		munmap(f->map, f->size);
+	free(f->slots);
+	memset(f, 0, sizeof(*f));
+}
+
+static uint64_t
+table_sum(const struct hdr *h, const struct rec *recs, size_t count)
+{
+	struct hdr copy = *h;
+	uint64_t s;
+
+	copy.sum = 0;
+	s = fq_hash(FQ_HASH_INIT, &copy, sizeof(copy));
+	return fq_hash(s, recs, count * sizeof(*recs));
+}
+
+/* Map and check the file; on any doubt leave f empty. */
+static void
+ixfile_load(struct ixfile *f, const char *path, const char *magic,
+	uint64_t key)
+{
+	struct stat sb;
+	const struct hdr *h;
+	size_t i;
+	int fd;
+
+	memset(f, 0, sizeof(*f));
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return;
+	if (fstat(fd, &sb) < 0 || sb.st_size < (off_t)sizeof(struct hdr)) {
+		close(fd);
+		return;
+	}
+	f->size = (size_t)sb.st_size;
+	f->map = mmap(NULL, f->size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (f->map == MAP_FAILED) {
+		f->map = NULL;
+		return;
+	}
+	h = (const struct hdr *)f->map;
+	if (memcmp(h->magic, magic, strlen(magic) + 1) ||
+	    h->version != FQ_INDEX_VERSION ||
+	    h->recsize != sizeof(struct rec) || h->order != BYTE_ORDER_MARK ||
+	    h->key != key || h->size != f->size ||
+	    h->count > (f->size - sizeof(*h)) / sizeof(struct rec))
+		goto bad;
+	f->h = h;
+	f->recs = (const struct rec *)(f->map + sizeof(*h));
+	f->count = (size_t)h->count;
+	if (table_sum(h, f->recs, f->count) != h->sum)
+		goto bad;
+	f->cap = 16;
+	while (f->cap < f->count * 2)
+		f->cap *= 2;
+	f->slots = fq_xcalloc(f->cap, sizeof(*f->slots));
+	for (i = 0; i < f->count; i++) {
+		size_t s = oid_hash(f->recs[i].oid) & (f->cap - 1);
+
+		while (f->slots[s])
+			s = (s + 1) & (f->cap - 1);
+		f->slots[s] = (uint32_t)(i + 1);
+	}
+	return;
+bad:
+	ixfile_close(f);
+}
+
+static const struct rec *
+ixfile_find(const struct ixfile *f, const unsigned char *oid)
+{
+	size_t s;
+
+	if (!f->cap)
 		return NULL;
-	h = hash_oid(oid) & (t->cap - 1);
-	while (t->v[h].oid) {
-		if (!memcmp(t->v[h].oid, oid, 40))
-			return &t->v[h];
-		h = (h + 1) & (t->cap - 1);
+	s = oid_hash(oid) & (f->cap - 1);
+	while (f->slots[s]) {
+		const struct rec *r = &f->recs[f->slots[s] - 1];
+
+		if (!memcmp(r->oid, oid, 20))
+			return r;
+		s = (s + 1) & (f->cap - 1);
 	}
 	return NULL;
 }
 
-struct scan {
-	fq_store *st;
-	fq_index_fn fn;
-	void *data;
-	struct table t;
-	struct fq_buf out;	/* the new index */
-	struct fq_buf blob;
-	size_t hits, misses;
+/* The data of a record of the file, checked. */
+static const char *
+ixfile_data(const struct ixfile *f, const struct rec *r)
+{
+	size_t start = sizeof(struct hdr) + f->count * sizeof(struct rec);
+	size_t len = (size_t)r->len0 + r->len1;
+
+	if (r->off < start || r->off > f->size || len > f->size - r->off)
+		return NULL;
+	if (fq_hash(FQ_HASH_INIT, f->map + r->off, len) != r->sum)
+		return NULL;
+	return f->map + r->off;
+}
+
+/* The new file: records whose data is in the old file (old != NULL) or
+ * in data. */
+struct wrec {
+	struct rec r;
+	const char *old;	/* data in the old mapping, or NULL */
+	size_t at;		/* offset in data when old is NULL */
 };
 
-static int
-each(const char *relpath, const char *oid, void *data)
-{
-	struct scan *x = data;
-	const struct slot *sl = table_get(&x->t, oid);
-	struct fq_node *s = NULL, *c = NULL;
-	struct fq_error err = FQ_ERROR_INIT;
-	size_t before = x->out.len;
-	int ret;
+struct writer {
+	struct wrec *v;
+	size_t n, alloc;
+	struct fq_buf data;
+	uint32_t *slots;
+	size_t cap;
+	bool dirty;
+};
 
-	if (sl && (s = get_line(sl->rest, sl->end))) {
-		x->hits++;
-		fq_buf_add(&x->out, sl->oid, (size_t)(sl->end - sl->oid) + 1);
-	} else {
-		x->misses++;
-		fq_buf_reset(&x->blob);
-		if (fq_store_read_head(x->st, relpath, &x->blob, &err) == 0 &&
-		    fq_yaml_parse(&c, x->blob.buf, x->blob.len, relpath,
-		    &err) == 0 && c->kind == FQ_NODE_MAP) {
-			s = fq_index_summary(c);
-			put_line(&x->out, oid, s);
-		}
-		fq_node_free(c);
-	}
-	(void)before;
-	ret = x->fn(relpath, oid, s, x->data);
-	fq_node_free(s);
-	return ret;
+static void
+writer_init(struct writer *w, size_t expect)
+{
+	memset(w, 0, sizeof(*w));
+	fq_buf_init(&w->data);
+	w->cap = 16;
+	while (w->cap < expect * 2)
+		w->cap *= 2;
+	w->slots = fq_xcalloc(w->cap, sizeof(*w->slots));
 }
 
 static void
-write_index(const char *path, const struct fq_buf *b)
+writer_release(struct writer *w)
+{
+	free(w->v);
+	free(w->slots);
+	fq_buf_release(&w->data);
+}
+
+/* The record for oid, added if new (*added set). */
+static struct wrec *
+writer_slot(struct writer *w, const unsigned char *oid, bool *added)
+{
+	size_t s, i;
+
+	if (w->n * 2 >= w->cap) {
+		free(w->slots);
+		w->cap *= 2;
+		w->slots = fq_xcalloc(w->cap, sizeof(*w->slots));
+		for (i = 0; i < w->n; i++) {
+			s = oid_hash(w->v[i].r.oid) & (w->cap - 1);
+			while (w->slots[s])
+				s = (s + 1) & (w->cap - 1);
+			w->slots[s] = (uint32_t)(i + 1);
+		}
+	}
+	s = oid_hash(oid) & (w->cap - 1);
+	while (w->slots[s]) {
+		struct wrec *x = &w->v[w->slots[s] - 1];
+
+		if (!memcmp(x->r.oid, oid, 20)) {
+			*added = false;
+			return x;
+		}
+		s = (s + 1) & (w->cap - 1);
+	}
+	FQ_ALLOC_GROW(w->v, w->n + 1, w->alloc);
+	memset(&w->v[w->n], 0, sizeof(w->v[w->n]));
+	memcpy(w->v[w->n].r.oid, oid, 20);
+	w->slots[s] = (uint32_t)(w->n + 1);
+	*added = true;
+	return &w->v[w->n++];
+}
+
+static const char *
+wrec_data(const struct writer *w, const struct wrec *x)
+{
+	return x->old ? x->old : w->data.buf + x->at;
+}
+
+/* Write the new file next to path and rename it over path. */
+static void
+writer_write(struct writer *w, const char *path, const char *magic,
+	uint64_t key)
 {
 	struct fq_buf tmp = FQ_BUF_INIT;
+	struct rec *recs = fq_xcalloc(w->n ? w->n : 1, sizeof(*recs));
+	struct hdr h;
+	uint64_t off = sizeof(h) + w->n * sizeof(struct rec);
+	size_t i, n;
+	FILE *fp = NULL;
 	int fd;
 
+	memset(&h, 0, sizeof(h));
+	memcpy(h.magic, magic, strlen(magic) + 1);
+	h.version = FQ_INDEX_VERSION;
+	h.recsize = sizeof(struct rec);
+	h.order = BYTE_ORDER_MARK;
+	h.key = key;
+	for (i = 0, n = 0; i < w->n; i++) {
+		if (!(w->v[i].r.flags & R_READ))
+			continue;
+		recs[n] = w->v[i].r;
+		recs[n].off = off;
+		off += (uint64_t)recs[n].len0 + recs[n].len1;
+		n++;
+	}
+	/* the table is smaller when records were dropped */
+	off -= (w->n - n) * sizeof(struct rec);
+	for (i = 0; i < n; i++)
+		recs[i].off -= (w->n - n) * sizeof(struct rec);
+	h.count = n;
+	h.size = off;
+	h.sum = table_sum(&h, recs, n);
 	fq_buf_addf(&tmp, "%s.tmpXXXXXX", path);
-	fd = mkstemp(tmp.buf);
-	if (fd < 0)
+	if ((fd = mkstemp(tmp.buf)) < 0)
 		goto out;
-	if (write(fd, b->buf, b->len) != (ssize_t)b->len || fsync(fd) < 0) {
+	if (!(fp = fdopen(fd, "wb"))) {
 		close(fd);
 		unlink(tmp.buf);
 		goto out;
 	}
-	close(fd);
-	if (rename(tmp.buf, path) < 0)
+	fwrite(&h, sizeof(h), 1, fp);
+	fwrite(recs, sizeof(*recs), n, fp);
+	for (i = 0; i < w->n; i++)
+		if (w->v[i].r.flags & R_READ)
+			fwrite(wrec_data(w, &w->v[i]), 1,
+				(size_t)w->v[i].r.len0 + w->v[i].r.len1, fp);
+	if (fflush(fp) || ferror(fp) || fsync(fileno(fp)) < 0) {
+		fclose(fp);
+		unlink(tmp.buf);
+		goto out;
+	}
+	if (fclose(fp) || rename(tmp.buf, path) < 0)
 		unlink(tmp.buf);
 out:
+	free(recs);
 	fq_buf_release(&tmp);
+}
+
+/* --- parsing a blob --- */
+
+struct parsed {
+	uint32_t flags;
+	struct fq_report_digest dg;
+	struct fq_buf data;	/* summary then case */
+	uint32_t len0, len1;
+};
+
+static void
+parse_blob(struct parsed *out, const char *relpath, const char *raw,
+	size_t len)
+{
+	struct fq_node *c = NULL, *s, *p;
+	struct fq_error err = FQ_ERROR_INIT;
+	size_t at;
+
+	out->flags = R_READ;
+	fq_report_digest(&out->dg, raw, len);
+	if (out->dg.has_status)
+		out->flags |= R_STATUS;
+	if (fq_yaml_parse(&c, raw, len, relpath, &err) == 0 &&
+	    c->kind == FQ_NODE_MAP) {
+		out->flags |= R_MAP;
+		s = fq_index_summary(c);
+		p = fq_index_projection(c);
+		at = out->data.len;
+		fq_node_pack(&out->data, s);
+		out->len0 = (uint32_t)(out->data.len - at);
+		at = out->data.len;
+		fq_node_pack(&out->data, p);
+		out->len1 = (uint32_t)(out->data.len - at);
+		fq_node_free(s);
+		fq_node_free(p);
+	}
+	fq_node_free(c);
+}
+
+static void
+put_parsed(struct writer *w, struct wrec *x, const struct parsed *p)
+{
+	x->r.flags = p->flags;
+	memcpy(x->r.status, p->dg.status, sizeof(x->r.status));
+	memcpy(x->r.min, p->dg.min, sizeof(x->r.min));
+	memcpy(x->r.max, p->dg.max, sizeof(x->r.max));
+	x->r.len0 = p->len0;
+	x->r.len1 = p->len1;
+	x->r.sum = fq_hash(FQ_HASH_INIT, p->data.buf, p->data.len);
+	x->old = NULL;
+	x->at = w->data.len;
+	fq_buf_add(&w->data, p->data.buf, p->data.len);
+	w->dirty = true;
+}
+
+/* --- the parallel parse of the blobs not in the index --- */
+
+struct job {
+	const char *relpath;
+	struct fq_buf raw;
+	bool readable;
+	struct parsed out;
+};
+
+struct batch {
+	struct job *v;
+	size_t n;
+	size_t next;		/* next job to take */
+	pthread_mutex_t mu;
+};
+
+static void *
+worker(void *arg)
+{
+	struct batch *b = arg;
+
+	for (;;) {
+		size_t i;
+
+		pthread_mutex_lock(&b->mu);
+		i = b->next++;
+		pthread_mutex_unlock(&b->mu);
+		if (i >= b->n)
+			return NULL;
+		if (b->v[i].readable)
+			parse_blob(&b->v[i].out, b->v[i].relpath,
+				b->v[i].raw.buf, b->v[i].raw.len);
+		fq_buf_release(&b->v[i].raw);
+	}
+}
+
+/* Threads that parse; FQ_INDEX_THREADS overrides (1: no thread). */
+static int
+nthreads(size_t jobs)
+{
+	const char *e = getenv("FQ_INDEX_THREADS");
+	long n = e && *e ? strtol(e, NULL, 10) : 2;
+
+	if (n < 1)
+		n = 1;
+	if (n > 8)
+		n = 8;
+	if (jobs < 64)
+		n = 1;
+	return (int)n;
+}
+
+#define BATCH 512
+
+/* Parse the jobs: the blobs are read here (libgit2 objects stay in one
+ * thread), parsed by n threads, the calling one among them. */
+static void
+parse_jobs(fq_store *st, struct job *jobs, size_t n, const char **oids)
+{
+	size_t at;
+	int t, nt = nthreads(n);
+
+	for (at = 0; at < n; at += BATCH) {
+		struct batch b;
+		pthread_t th[8];
+		int started = 0;
+		size_t i;
+
+		b.v = jobs + at;
+		b.n = n - at < BATCH ? n - at : BATCH;
+		b.next = 0;
+		for (i = 0; i < b.n; i++) {
+			struct fq_error err = FQ_ERROR_INIT;
+
+			fq_buf_init(&b.v[i].raw);
+			fq_buf_init(&b.v[i].out.data);
+			b.v[i].readable = fq_store_read_blob(st, oids[at + i],
+				&b.v[i].raw, &err) == 0;
+		}
+		pthread_mutex_init(&b.mu, NULL);
+		for (t = 1; t < nt; t++)
+			if (pthread_create(&th[started], NULL, worker, &b) == 0)
+				started++;
+		worker(&b);
+		for (t = 0; t < started; t++)
+			pthread_join(th[t], NULL);
+		pthread_mutex_destroy(&b.mu);
+	}
+}
+
+/* --- scanning --- */
+
+struct entry {
+	char *relpath;
+	char oid[41];
+	unsigned char bin[20];
+	bool bad_oid;
+};
+
+struct entries {
+	struct entry *v;
+	size_t n, alloc;
+};
+
+static int
+collect(const char *relpath, const char *oid, void *data)
+{
+	struct entries *e = data;
+	struct entry *x;
+
+	FQ_ALLOC_GROW(e->v, e->n + 1, e->alloc);
+	x = &e->v[e->n++];
+	x->relpath = fq_xstrdup(relpath);
+	snprintf(x->oid, sizeof(x->oid), "%s", oid);
+	x->bad_oid = strlen(oid) != 40 || !oid_bin(x->bin, oid);
+	return 0;
+}
+
+struct item_priv {
+	fq_store *st;
+	struct writer *w;
+	struct wrec *x;
+	struct fq_node *summary, *c;
+	bool decoded;
+};
+
+/* Parse the blob of x again (its cached data is damaged). */
+static void
+reparse(fq_store *st, struct writer *w, struct wrec *x, const char *relpath,
+	const char *oid)
+{
+	struct parsed p;
+	struct fq_buf raw = FQ_BUF_INIT;
+	struct fq_error err = FQ_ERROR_INIT;
+
+	memset(&p, 0, sizeof(p));
+	fq_buf_init(&p.data);
+	if (fq_store_read_blob(st, oid, &raw, &err) == 0)
+		parse_blob(&p, relpath, raw.buf, raw.len);
+	else
+		p.flags = 0;	/* unreadable: dropped from the new file */
+	put_parsed(w, x, &p);
+	fq_buf_release(&p.data);
+	fq_buf_release(&raw);
+}
+
+/* Decode the record's trees; a record whose data is damaged is parsed
+ * again from its blob (and the file rewritten). */
+static void
+decode(struct fq_index_item *it)
+{
+	struct item_priv *ip = it->priv_;
+	struct wrec *x = ip->x;
+	const char *d;
+
+	if (ip->decoded)
+		return;
+	ip->decoded = true;
+	if (!x || !(x->r.flags & R_MAP))
+		return;
+	d = wrec_data(ip->w, x);
+	if (x->old && fq_hash(FQ_HASH_INIT, d, (size_t)x->r.len0 +
+	    x->r.len1) != x->r.sum)
+		d = NULL;
+	if (d) {
+		ip->summary = fq_node_unpack(d, x->r.len0);
+		ip->c = fq_node_unpack(d + x->r.len0, x->r.len1);
+	}
+	if (ip->summary && ip->c)
+		return;
+	fq_node_free(ip->summary);
+	fq_node_free(ip->c);
+	ip->summary = ip->c = NULL;
+	if (!x->old) {
+		it->map = false;	/* our own bytes do not unpack: cannot be */
+		return;
+	}
+	reparse(ip->st, ip->w, x, it->relpath, it->oid);
+	d = wrec_data(ip->w, x);
+	if (x->r.flags & R_MAP) {
+		ip->summary = fq_node_unpack(d, x->r.len0);
+		ip->c = fq_node_unpack(d + x->r.len0, x->r.len1);
+	}
+	it->readable = (x->r.flags & R_READ) != 0;
+	it->map = ip->summary && ip->c;
+}
+
+const struct fq_node *
+fq_index_item_summary(struct fq_index_item *it)
+{
+	decode(it);
+	return ((struct item_priv *)it->priv_)->summary;
+}
+
+const struct fq_node *
+fq_index_item_case(struct fq_index_item *it)
+{
+	decode(it);
+	return ((struct item_priv *)it->priv_)->c;
+}
+
+/* A record of the old file taken as is; its data is checked when used. */
+static void
+take_old(fq_store *st, struct writer *w, struct wrec *x,
+	const struct ixfile *f, const struct rec *r, const struct entry *e)
+{
+	size_t start = sizeof(struct hdr) + f->count * sizeof(struct rec);
+
+	x->r = *r;
+	x->old = f->map + r->off;
+	if (r->off < start || r->off > f->size ||
+	    (size_t)r->len0 + r->len1 > f->size - r->off)
+		reparse(st, w, x, e->relpath, e->oid);
+}
+
+int
+fq_index_each(fq_store *st, fq_index_item_fn fn, void *data,
+	struct fq_error *err)
+{
+	struct entries e = { NULL, 0, 0 };
+	struct ixfile f;
+	struct writer w;
+	struct fq_buf path = FQ_BUF_INIT;
+	struct job *jobs = NULL;
+	const char **joid = NULL;
+	size_t *jof = NULL, nj = 0, i, j;
+	int ret;
+
+	fq_buf_addf(&path, "%s/index", fq_store_private_dir(st));
+	ixfile_load(&f, path.buf, INDEX_MAGIC, 0);
+	if ((ret = fq_store_foreach(st, collect, &e, err)) < 0)
+		goto out;
+	writer_init(&w, e.n);
+	/* the blobs not in the index, parsed first (in parallel) */
+	jobs = fq_xcalloc(e.n ? e.n : 1, sizeof(*jobs));
+	joid = fq_xcalloc(e.n ? e.n : 1, sizeof(*joid));
+	jof = fq_xcalloc(e.n ? e.n : 1, sizeof(*jof));
+	for (i = 0; i < e.n; i++) {
+		jof[i] = (size_t)-1;
+		if (e.v[i].bad_oid || ixfile_find(&f, e.v[i].bin))
+			continue;
+		for (j = 0; j < i; j++)	/* rare: the same blob twice */
+			if (jof[j] != (size_t)-1 &&
+			    !memcmp(e.v[j].bin, e.v[i].bin, 20))
+				break;
+		if (j < i) {
+			jof[i] = jof[j];
+			continue;
+		}
+		jobs[nj].relpath = e.v[i].relpath;
+		joid[nj] = e.v[i].oid;
+		jof[i] = nj++;
+	}
+	parse_jobs(st, jobs, nj, joid);
+	for (i = 0; i < e.n && !ret; i++) {
+		struct fq_index_item it;
+		struct item_priv ip;
+		const struct rec *r;
+		bool added = false;
+
+		memset(&it, 0, sizeof(it));
+		memset(&ip, 0, sizeof(ip));
+		it.relpath = e.v[i].relpath;
+		it.oid = e.v[i].oid;
+		it.priv_ = &ip;
+		ip.st = st;
+		ip.w = &w;
+		if (e.v[i].bad_oid)
+			;	/* not a blob id: unreadable */
+		else if (jof[i] != (size_t)-1) {
+			if (jobs[jof[i]].readable) {
+				ip.x = writer_slot(&w, e.v[i].bin, &added);
+				if (added)
+					put_parsed(&w, ip.x,
+						&jobs[jof[i]].out);
+			}
+		} else if ((r = ixfile_find(&f, e.v[i].bin))) {
+			ip.x = writer_slot(&w, e.v[i].bin, &added);
+			if (added)
+				take_old(st, &w, ip.x, &f, r, &e.v[i]);
+		}
+		if (ip.x && !(ip.x->r.flags & R_READ))
+			ip.x = NULL;
+		if (ip.x) {
+			const struct rec *rr = &ip.x->r;
+
+			it.readable = true;
+			it.map = (rr->flags & R_MAP) != 0;
+			it.digest.has_status = (rr->flags & R_STATUS) != 0;
+			memcpy(it.digest.status, rr->status, 16);
+			it.digest.status[15] = '\0';
+			memcpy(it.digest.min, rr->min, 10);
+			memcpy(it.digest.max, rr->max, 10);
+		}
+		ret = fn(&it, data);
+		fq_node_free(ip.summary);
+		fq_node_free(ip.c);
+	}
+	if (!ret && (w.dirty || w.n != f.count))
+		writer_write(&w, path.buf, INDEX_MAGIC, 0);
+	writer_release(&w);
+out:
+	for (i = 0; i < nj; i++)
+		fq_buf_release(&jobs[i].out.data);
+	for (i = 0; i < e.n; i++)
+		free(e.v[i].relpath);
+	free(e.v);
+	free(jobs);
+	free(joid);
+	free(jof);
+	ixfile_close(&f);
+	fq_buf_release(&path);
+	return ret;
+}
+
+/* --- the old interface: summaries --- */
+
+struct scan {
+	fq_index_fn fn;
+	void *data;
+};
+
+static int
+scan_one(struct fq_index_item *it, void *data)
+{
+	struct scan *s = data;
+
+	return s->fn(it->relpath, it->oid,
+		it->map ? fq_index_item_summary(it) : NULL, s->data);
 }
 
 int
 fq_index_scan(fq_store *st, fq_index_fn fn, void *data, struct fq_error *err)
 {
-	struct scan x;
-	struct fq_buf path = FQ_BUF_INIT, old = FQ_BUF_INIT;
-	size_t old_lines = 0, i;
-	int ret;
+	struct scan s = { fn, data };
 
-	memset(&x, 0, sizeof(x));
-	x.st = st;
-	x.fn = fn;
-	x.data = data;
-	fq_buf_init(&x.out);
-	fq_buf_init(&x.blob);
-	fq_buf_addf(&path, "%s/index", fq_store_private_dir(st));
-	if (fq_buf_read_file(&old, path.buf, 0) < 0)
-		fq_buf_reset(&old);
-	table_load(&x.t, &old);
-	for (i = 0; i < x.t.cap; i++)
-		if (x.t.v[i].oid)
-			old_lines++;
-	fq_buf_adds(&x.out, INDEX_MAGIC);
-	ret = fq_store_foreach(st, each, &x, err);
-	if (ret == FQ_OK && (x.misses || x.hits != old_lines))
-		write_index(path.buf, &x.out);
-	free(x.t.v);
-	fq_buf_release(&x.out);
-	fq_buf_release(&x.blob);
-	fq_buf_release(&path);
-	fq_buf_release(&old);
-	return ret;
+	return fq_index_each(st, scan_one, &s, err);
+}
+
+/* --- fq_nodecache --- */
+
+struct fq_nodecache {
+	struct ixfile f;
+	struct writer w;
+	struct fq_buf path;
+	uint64_t key;
+	size_t hits;
+};
+
+fq_nodecache *
+fq_nodecache_open(fq_store *st, const char *name, uint64_t key)
+{
+	fq_nodecache *nc = fq_xcalloc(1, sizeof(*nc));
+
+	fq_buf_init(&nc->path);
+	fq_buf_addf(&nc->path, "%s/%s", fq_store_private_dir(st), name);
+	nc->key = key;
+	ixfile_load(&nc->f, nc->path.buf, CACHE_MAGIC, key);
+	writer_init(&nc->w, nc->f.count);
+	return nc;
+}
+
+struct fq_node *
+fq_nodecache_get(fq_nodecache *nc, const char *oid)
+{
+	unsigned char bin[20];
+	const struct rec *r;
+	const char *d;
+	struct fq_node *n;
+	struct wrec *x;
+	bool added;
+
+	if (strlen(oid) != 40 || !oid_bin(bin, oid) ||
+	    !(r = ixfile_find(&nc->f, bin)) || !(d = ixfile_data(&nc->f, r)) ||
+	    !(n = fq_node_unpack(d, r->len0)))
+		return NULL;
+	x = writer_slot(&nc->w, bin, &added);
+	if (added) {
+		x->r = *r;
+		x->old = d;
+	}
+	return n;
+}
+
+void
+fq_nodecache_put(fq_nodecache *nc, const char *oid, const struct fq_node *n)
+{
+	unsigned char bin[20];
+	struct wrec *x;
+	bool added;
+	size_t at;
+
+	if (strlen(oid) != 40 || !oid_bin(bin, oid))
+		return;
+	x = writer_slot(&nc->w, bin, &added);
+	at = nc->w.data.len;
+	fq_node_pack(&nc->w.data, n);
+	memset(&x->r, 0, sizeof(x->r));
+	memcpy(x->r.oid, bin, 20);
+	x->r.flags = R_READ | R_MAP;
+	x->r.len0 = (uint32_t)(nc->w.data.len - at);
+	x->r.sum = fq_hash(FQ_HASH_INIT, nc->w.data.buf + at, x->r.len0);
+	x->old = NULL;
+	x->at = at;
+	nc->w.dirty = true;
+}
+
+void
+fq_nodecache_close(fq_nodecache *nc)
+{
+	if (!nc)
+		return;
+	if (nc->w.dirty || nc->w.n != nc->f.count)
+		writer_write(&nc->w, nc->path.buf, CACHE_MAGIC, nc->key);
+	writer_release(&nc->w);
+	ixfile_close(&nc->f);
+	fq_buf_release(&nc->path);
+	free(nc);
 }
