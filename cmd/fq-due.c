@@ -123,6 +123,14 @@ due_tree(struct ctx *x, const struct fq_node *c)
 	if (fq_case_deadlines(c, x->cli->cal, fq_store_config(x->cli->store),
 	    collect, list, &err))
 		fq_map_set_str(t, "failed", "1");
+	else if (!list->len) {
+		/* the common case, kept small: nothing due, ever */
+		fq_node_free(t);
+		fq_node_free(list);
+		t = fq_node_new(FQ_NODE_MAP);
+		fq_map_set_str(t, "none", "1");
+		return t;
+	}
 	fq_map_set(t, "d", list);
 	return t;
 }
@@ -135,6 +143,8 @@ replay(struct ctx *x, const struct fq_node *t)
 	const struct fq_enum_value *col;
 	size_t i;
 
+	if (fq_map_get(t, "none"))
+		return;
 	x->c = t;
 	col = fq_enum_code(fq_schema_enum(x->cli->schema, "colors"),
 		fq_map_str(t, "risk_color"));
@@ -203,7 +213,7 @@ each_item(struct fq_index_item *it, void *data)
 		if (x->cache)
 			fq_nodecache_put(x->cache, it->oid, t);
 	}
-	if (!fq_map_str(t, "id"))
+	if (!fq_map_get(t, "none") && !fq_map_str(t, "id"))
 		x->skipped++;
 	else
 		replay(x, t);

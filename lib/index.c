@@ -8,11 +8,12 @@
  *	struct hdr			magic, version, record size, key,
  *					count, file size, checksum
  *	struct rec[count]		sorted as HEAD's tree, one per blob
- *	data				per record: len0 bytes (summary) then
- *					len1 bytes (case), packed trees
+ *	summaries			packed trees, one per record
+ *	cases				packed trees, one per record
  *
  * hdr.sum is FNV-1a over the header (sum field zero) and the table; each
- * rec.sum covers the record's data.  The table is checked on load, the
+ * rec.sum[k] covers the record's part k (0 summary, 1 case).  Summaries
+ * come first, together, so that a list touches only them.  The table is checked on load, the
  * data of a record when it is used.
  *
  * A packed tree: a tag byte (0 null, 1 scalar, 2 quoted scalar, 3 map,
@@ -54,9 +55,9 @@ struct rec {
 	uint32_t flags;
 	char status[16];
 	char min[10], max[10];
-	uint32_t len0, len1;
-	uint64_t off;
-	uint64_t sum;
+	uint32_t len[2];
+	uint64_t off[2];
+	uint64_t sum[2];
 };
 
 uint64_t
@@ -122,12 +123,23 @@ fq_index_summary(const struct fq_node *c)
 	return s;
 }
 
+/* Keys only table 3 of the report (red and yellow cases) reads. */
+static const char *const key_case_only[] = {
+	"parties", "summary", "people_involved", "lead_official",
+	"responsible_unit"
+};
+
 struct fq_node *
 fq_index_projection(const struct fq_node *c)
 {
 	struct fq_node *p = fq_node_dup(c), *v;
+	const char *color = fq_map_str(c, "risk_color");
+	bool key = color && (!strcmp(color, "red") || !strcmp(color, "yellow"));
 	size_t i, j;
 
+	if (!key)
+		for (i = 0; i < FQ_ARRAY_SIZE(key_case_only); i++)
+			fq_map_del(p, key_case_only[i]);
 	v = fq_map_get(p, "parties");
 	for (i = 0; v && v->kind == FQ_NODE_SEQ && i < v->len; i++) {
 		struct fq_node *party = v->vals[i];
@@ -144,8 +156,11 @@ fq_index_projection(const struct fq_node *c)
 	}
 	v = fq_map_get(p, "events");
 	for (i = 0; v && v->kind == FQ_NODE_SEQ && i < v->len; i++)
-		if (v->vals[i]->kind == FQ_NODE_MAP)
+		if (v->vals[i]->kind == FQ_NODE_MAP) {
 			fq_map_del(v->vals[i], "actor");
+			if (!key)
+				fq_map_del(v->vals[i], "note");
+		}
 	return p;
 }
 
@@ -443,26 +458,32 @@ ixfile_find(const struct ixfile *f, const unsigned char *oid)
 	return NULL;
 }
 
-/* The data of a record of the file, checked. */
-static const char *
-ixfile_data(const struct ixfile *f, const struct rec *r)
+/* Does part k of a record lie in the file's data? */
+static bool
+ixfile_inside(const struct ixfile *f, const struct rec *r, int k)
 {
 	size_t start = sizeof(struct hdr) + f->count * sizeof(struct rec);
-	size_t len = (size_t)r->len0 + r->len1;
 
-	if (r->off < start || r->off > f->size || len > f->size - r->off)
+	return r->off[k] >= start && r->off[k] <= f->size &&
+		r->len[k] <= f->size - r->off[k];
+}
+
+/* Part k of a record of the file, checked. */
+static const char *
+ixfile_part(const struct ixfile *f, const struct rec *r, int k)
+{
+	if (!ixfile_inside(f, r, k) || fq_hash(FQ_HASH_INIT,
+	    f->map + r->off[k], r->len[k]) != r->sum[k])
 		return NULL;
-	if (fq_hash(FQ_HASH_INIT, f->map + r->off, len) != r->sum)
-		return NULL;
-	return f->map + r->off;
+	return f->map + r->off[k];
 }
 
 /* The new file: records whose data is in the old file (old != NULL) or
  * in data. */
 struct wrec {
 	struct rec r;
-	const char *old;	/* data in the old mapping, or NULL */
-	size_t at;		/* offset in data when old is NULL */
+	const char *old[2];	/* part in the old mapping, or NULL */
+	size_t at[2];		/* offset in data when old is NULL */
 };
 
 struct writer {
@@ -529,9 +550,9 @@ writer_slot(struct writer *w, const unsigned char *oid, bool *added)
 }
 
 static const char *
-wrec_data(const struct writer *w, const struct wrec *x)
+wrec_part(const struct writer *w, const struct wrec *x, int k)
 {
-	return x->old ? x->old : w->data.buf + x->at;
+	return x->old[k] ? x->old[k] : w->data.buf + x->at[k];
 }
 
 /* Write the new file next to path and rename it over path. */
@@ -542,8 +563,9 @@ writer_write(struct writer *w, const char *path, const char *magic,
 	struct fq_buf tmp = FQ_BUF_INIT;
 	struct rec *recs = fq_xcalloc(w->n ? w->n : 1, sizeof(*recs));
 	struct hdr h;
-	uint64_t off = sizeof(h) + w->n * sizeof(struct rec);
-	size_t i, n;
+	uint64_t off;
+	size_t i, j, n;
+	int k;
 	FILE *fp = NULL;
 	int fd;
 
@@ -553,18 +575,20 @@ writer_write(struct writer *w, const char *path, const char *magic,
 	h.recsize = sizeof(struct rec);
 	h.order = BYTE_ORDER_MARK;
 	h.key = key;
-	for (i = 0, n = 0; i < w->n; i++) {
-		if (!(w->v[i].r.flags & R_READ))
-			continue;
-		recs[n] = w->v[i].r;
-		recs[n].off = off;
-		off += (uint64_t)recs[n].len0 + recs[n].len1;
-		n++;
-	}
-	/* the table is smaller when records were dropped */
-	off -= (w->n - n) * sizeof(struct rec);
-	for (i = 0; i < n; i++)
-		recs[i].off -= (w->n - n) * sizeof(struct rec);
+	for (i = 0, n = 0; i < w->n; i++)
+		if (w->v[i].r.flags & R_READ)
+			n++;
+	off = sizeof(h) + n * sizeof(struct rec);
+	for (k = 0; k < 2; k++)
+		for (i = 0, j = 0; i < w->n; i++) {
+			if (!(w->v[i].r.flags & R_READ))
+				continue;
+			if (!k)
+				recs[j] = w->v[i].r;
+			recs[j].off[k] = off;
+			off += recs[j].len[k];
+			j++;
+		}
 	h.count = n;
 	h.size = off;
 	h.sum = table_sum(&h, recs, n);
@@ -578,10 +602,11 @@ writer_write(struct writer *w, const char *path, const char *magic,
 	}
 	fwrite(&h, sizeof(h), 1, fp);
 	fwrite(recs, sizeof(*recs), n, fp);
-	for (i = 0; i < w->n; i++)
-		if (w->v[i].r.flags & R_READ)
-			fwrite(wrec_data(w, &w->v[i]), 1,
-				(size_t)w->v[i].r.len0 + w->v[i].r.len1, fp);
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < w->n; i++)
+			if (w->v[i].r.flags & R_READ)
+				fwrite(wrec_part(w, &w->v[i], k), 1,
+					w->v[i].r.len[k], fp);
 	if (fflush(fp) || ferror(fp) || fsync(fileno(fp)) < 0) {
 		fclose(fp);
 		unlink(tmp.buf);
@@ -600,7 +625,7 @@ struct parsed {
 	uint32_t flags;
 	struct fq_report_digest dg;
 	struct fq_buf data;	/* summary then case */
-	uint32_t len0, len1;
+	uint32_t len[2];
 };
 
 static void
@@ -622,10 +647,10 @@ parse_blob(struct parsed *out, const char *relpath, const char *raw,
 		p = fq_index_projection(c);
 		at = out->data.len;
 		fq_node_pack(&out->data, s);
-		out->len0 = (uint32_t)(out->data.len - at);
+		out->len[0] = (uint32_t)(out->data.len - at);
 		at = out->data.len;
 		fq_node_pack(&out->data, p);
-		out->len1 = (uint32_t)(out->data.len - at);
+		out->len[1] = (uint32_t)(out->data.len - at);
 		fq_node_free(s);
 		fq_node_free(p);
 	}
@@ -639,11 +664,14 @@ put_parsed(struct writer *w, struct wrec *x, const struct parsed *p)
 	memcpy(x->r.status, p->dg.status, sizeof(x->r.status));
 	memcpy(x->r.min, p->dg.min, sizeof(x->r.min));
 	memcpy(x->r.max, p->dg.max, sizeof(x->r.max));
-	x->r.len0 = p->len0;
-	x->r.len1 = p->len1;
-	x->r.sum = fq_hash(FQ_HASH_INIT, p->data.buf, p->data.len);
-	x->old = NULL;
-	x->at = w->data.len;
+	x->r.len[0] = p->len[0];
+	x->r.len[1] = p->len[1];
+	x->r.sum[0] = fq_hash(FQ_HASH_INIT, p->data.buf, p->len[0]);
+	x->r.sum[1] = fq_hash(FQ_HASH_INIT, p->data.buf + p->len[0],
+		p->len[1]);
+	x->old[0] = x->old[1] = NULL;
+	x->at[0] = w->data.len;
+	x->at[1] = w->data.len + p->len[0];
 	fq_buf_add(&w->data, p->data.buf, p->data.len);
 	w->dirty = true;
 }
@@ -770,8 +798,8 @@ struct item_priv {
 	fq_store *st;
 	struct writer *w;
 	struct wrec *x;
-	struct fq_node *summary, *c;
-	bool decoded;
+	struct fq_node *node[2];	/* summary, case */
+	bool decoded[2];
 };
 
 /* Parse the blob of x again (its cached data is damaged). */
@@ -794,59 +822,47 @@ reparse(fq_store *st, struct writer *w, struct wrec *x, const char *relpath,
 	fq_buf_release(&raw);
 }
 
-/* Decode the record's trees; a record whose data is damaged is parsed
- * again from its blob (and the file rewritten). */
-static void
-decode(struct fq_index_item *it)
+/* Unpack part k of the record; a part of the old file that does not
+ * match its checksum is parsed again from its blob (and the file
+ * rewritten). */
+static const struct fq_node *
+decode(struct fq_index_item *it, int k)
 {
 	struct item_priv *ip = it->priv_;
 	struct wrec *x = ip->x;
 	const char *d;
 
-	if (ip->decoded)
-		return;
-	ip->decoded = true;
+	if (ip->decoded[k])
+		return ip->node[k];
+	ip->decoded[k] = true;
 	if (!x || !(x->r.flags & R_MAP))
-		return;
-	d = wrec_data(ip->w, x);
-	if (x->old && fq_hash(FQ_HASH_INIT, d, (size_t)x->r.len0 +
-	    x->r.len1) != x->r.sum)
+		return NULL;
+	d = wrec_part(ip->w, x, k);
+	if (x->old[k] && fq_hash(FQ_HASH_INIT, d, x->r.len[k]) != x->r.sum[k])
 		d = NULL;
-	if (d) {
-		ip->summary = fq_node_unpack(d, x->r.len0);
-		ip->c = fq_node_unpack(d + x->r.len0, x->r.len1);
-	}
-	if (ip->summary && ip->c)
-		return;
-	fq_node_free(ip->summary);
-	fq_node_free(ip->c);
-	ip->summary = ip->c = NULL;
-	if (!x->old) {
-		it->map = false;	/* our own bytes do not unpack: cannot be */
-		return;
-	}
+	if (d && (ip->node[k] = fq_node_unpack(d, x->r.len[k])))
+		return ip->node[k];
+	if (!x->old[k])
+		return NULL;	/* our own bytes: cannot be */
 	reparse(ip->st, ip->w, x, it->relpath, it->oid);
-	d = wrec_data(ip->w, x);
-	if (x->r.flags & R_MAP) {
-		ip->summary = fq_node_unpack(d, x->r.len0);
-		ip->c = fq_node_unpack(d + x->r.len0, x->r.len1);
-	}
 	it->readable = (x->r.flags & R_READ) != 0;
-	it->map = ip->summary && ip->c;
+	it->map = (x->r.flags & R_MAP) != 0;
+	if (it->map)
+		ip->node[k] = fq_node_unpack(wrec_part(ip->w, x, k),
+			x->r.len[k]);
+	return ip->node[k];
 }
 
 const struct fq_node *
 fq_index_item_summary(struct fq_index_item *it)
 {
-	decode(it);
-	return ((struct item_priv *)it->priv_)->summary;
+	return decode(it, 0);
 }
 
 const struct fq_node *
 fq_index_item_case(struct fq_index_item *it)
 {
-	decode(it);
-	return ((struct item_priv *)it->priv_)->c;
+	return decode(it, 1);
 }
 
 /* A record of the old file taken as is; its data is checked when used. */
@@ -854,12 +870,10 @@ static void
 take_old(fq_store *st, struct writer *w, struct wrec *x,
 	const struct ixfile *f, const struct rec *r, const struct entry *e)
 {
-	size_t start = sizeof(struct hdr) + f->count * sizeof(struct rec);
-
 	x->r = *r;
-	x->old = f->map + r->off;
-	if (r->off < start || r->off > f->size ||
-	    (size_t)r->len0 + r->len1 > f->size - r->off)
+	x->old[0] = f->map + r->off[0];
+	x->old[1] = f->map + r->off[1];
+	if (!ixfile_inside(f, r, 0) || !ixfile_inside(f, r, 1))
 		reparse(st, w, x, e->relpath, e->oid);
 }
 
@@ -943,8 +957,8 @@ fq_index_each(fq_store *st, fq_index_item_fn fn, void *data,
 			memcpy(it.digest.max, rr->max, 10);
 		}
 		ret = fn(&it, data);
-		fq_node_free(ip.summary);
-		fq_node_free(ip.c);
+		fq_node_free(ip.node[0]);
+		fq_node_free(ip.node[1]);
 	}
 	if (!ret && (w.dirty || w.n != f.count))
 		writer_write(&w, path.buf, INDEX_MAGIC, 0);
@@ -1021,13 +1035,15 @@ fq_nodecache_get(fq_nodecache *nc, const char *oid)
 	bool added;
 
 	if (strlen(oid) != 40 || !oid_bin(bin, oid) ||
-	    !(r = ixfile_find(&nc->f, bin)) || !(d = ixfile_data(&nc->f, r)) ||
-	    !(n = fq_node_unpack(d, r->len0)))
+	    !(r = ixfile_find(&nc->f, bin)) || !(d = ixfile_part(&nc->f, r, 0)) ||
+	    !(n = fq_node_unpack(d, r->len[0])))
 		return NULL;
 	x = writer_slot(&nc->w, bin, &added);
 	if (added) {
 		x->r = *r;
-		x->old = d;
+		x->old[0] = d;
+		x->old[1] = NULL;
+		x->at[1] = 0;
 	}
 	return n;
 }
@@ -1048,10 +1064,12 @@ fq_nodecache_put(fq_nodecache *nc, const char *oid, const struct fq_node *n)
 	memset(&x->r, 0, sizeof(x->r));
 	memcpy(x->r.oid, bin, 20);
 	x->r.flags = R_READ | R_MAP;
-	x->r.len0 = (uint32_t)(nc->w.data.len - at);
-	x->r.sum = fq_hash(FQ_HASH_INIT, nc->w.data.buf + at, x->r.len0);
-	x->old = NULL;
-	x->at = at;
+	x->r.len[0] = (uint32_t)(nc->w.data.len - at);
+	x->r.sum[0] = fq_hash(FQ_HASH_INIT, nc->w.data.buf + at, x->r.len[0]);
+	x->r.sum[1] = fq_hash(FQ_HASH_INIT, "", 0);
+	x->old[0] = x->old[1] = NULL;
+	x->at[0] = at;
+	x->at[1] = 0;
 	nc->w.dirty = true;
 }
 
