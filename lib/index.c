@@ -129,11 +129,11 @@ static const char *const key_case_only[] = {
 	"responsible_unit"
 };
 
-struct fq_node *
-fq_index_projection(const struct fq_node *c)
+static void
+project(struct fq_node *p)
 {
-	struct fq_node *p = fq_node_dup(c), *v;
-	const char *color = fq_map_str(c, "risk_color");
+	struct fq_node *v;
+	const char *color = fq_map_str(p, "risk_color");
 	bool key = color && (!strcmp(color, "red") || !strcmp(color, "yellow"));
 	size_t i, j;
 
@@ -161,6 +161,14 @@ fq_index_projection(const struct fq_node *c)
 			if (!key)
 				fq_map_del(v->vals[i], "note");
 		}
+}
+
+struct fq_node *
+fq_index_projection(const struct fq_node *c)
+{
+	struct fq_node *p = fq_node_dup(c);
+
+	project(p);
 	return p;
 }
 
@@ -632,7 +640,7 @@ static void
 parse_blob(struct parsed *out, const char *relpath, const char *raw,
 	size_t len)
 {
-	struct fq_node *c = NULL, *s, *p;
+	struct fq_node *c = NULL, *s;
 	struct fq_error err = FQ_ERROR_INIT;
 	size_t at;
 
@@ -644,15 +652,14 @@ parse_blob(struct parsed *out, const char *relpath, const char *raw,
 	    c->kind == FQ_NODE_MAP) {
 		out->flags |= R_MAP;
 		s = fq_index_summary(c);
-		p = fq_index_projection(c);
 		at = out->data.len;
 		fq_node_pack(&out->data, s);
 		out->len[0] = (uint32_t)(out->data.len - at);
-		at = out->data.len;
-		fq_node_pack(&out->data, p);
-		out->len[1] = (uint32_t)(out->data.len - at);
 		fq_node_free(s);
-		fq_node_free(p);
+		project(c);
+		at = out->data.len;
+		fq_node_pack(&out->data, c);
+		out->len[1] = (uint32_t)(out->data.len - at);
 	}
 	fq_node_free(c);
 }
@@ -887,7 +894,7 @@ fq_index_each(fq_store *st, fq_index_item_fn fn, void *data,
 	struct fq_buf path = FQ_BUF_INIT;
 	struct job *jobs = NULL;
 	const char **joid = NULL;
-	size_t *jof = NULL, nj = 0, i, j;
+	size_t *jof = NULL, *seen, nj = 0, i, cap, h;
 	int ret;
 
 	fq_buf_addf(&path, "%s/index", fq_store_private_dir(st));
@@ -899,22 +906,27 @@ fq_index_each(fq_store *st, fq_index_item_fn fn, void *data,
 	jobs = fq_xcalloc(e.n ? e.n : 1, sizeof(*jobs));
 	joid = fq_xcalloc(e.n ? e.n : 1, sizeof(*joid));
 	jof = fq_xcalloc(e.n ? e.n : 1, sizeof(*jof));
+	for (cap = 16; cap < e.n * 2; cap *= 2)
+		;
+	seen = fq_xcalloc(cap, sizeof(*seen));
 	for (i = 0; i < e.n; i++) {
 		jof[i] = (size_t)-1;
 		if (e.v[i].bad_oid || ixfile_find(&f, e.v[i].bin))
 			continue;
-		for (j = 0; j < i; j++)	/* rare: the same blob twice */
-			if (jof[j] != (size_t)-1 &&
-			    !memcmp(e.v[j].bin, e.v[i].bin, 20))
-				break;
-		if (j < i) {
-			jof[i] = jof[j];
+		/* the same blob twice (rare) is parsed once */
+		h = oid_hash(e.v[i].bin) & (cap - 1);
+		while (seen[h] && memcmp(e.v[seen[h] - 1].bin, e.v[i].bin, 20))
+			h = (h + 1) & (cap - 1);
+		if (seen[h]) {
+			jof[i] = jof[seen[h] - 1];
 			continue;
 		}
+		seen[h] = i + 1;
 		jobs[nj].relpath = e.v[i].relpath;
 		joid[nj] = e.v[i].oid;
 		jof[i] = nj++;
 	}
+	free(seen);
 	parse_jobs(st, jobs, nj, joid);
 	for (i = 0; i < e.n && !ret; i++) {
 		struct fq_index_item it;
