@@ -501,6 +501,7 @@ struct writer {
 	uint32_t *slots;
 	size_t cap;
 	bool dirty;
+	size_t reparsed;	/* damaged parts parsed again */
 };
 
 static void
@@ -825,6 +826,7 @@ reparse(fq_store *st, struct writer *w, struct wrec *x, const char *relpath,
 	else
 		p.flags = 0;	/* unreadable: dropped from the new file */
 	put_parsed(w, x, &p);
+	w->reparsed++;
 	fq_buf_release(&p.data);
 	fq_buf_release(&raw);
 }
@@ -888,6 +890,13 @@ int
 fq_index_each(fq_store *st, fq_index_item_fn fn, void *data,
 	struct fq_error *err)
 {
+	return fq_index_run(st, fn, data, NULL, err);
+}
+
+int
+fq_index_run(fq_store *st, fq_index_item_fn fn, void *data,
+	struct fq_index_stats *stats, struct fq_error *err)
+{
 	struct entries e = { NULL, 0, 0 };
 	struct ixfile f;
 	struct writer w;
@@ -928,6 +937,12 @@ fq_index_each(fq_store *st, fq_index_item_fn fn, void *data,
 	}
 	free(seen);
 	parse_jobs(st, jobs, nj, joid);
+	if (stats) {
+		memset(stats, 0, sizeof(*stats));
+		stats->cases = e.n;
+		stats->parsed = nj;
+		stats->loaded = f.h != NULL;
+	}
 	for (i = 0; i < e.n && !ret; i++) {
 		struct fq_index_item it;
 		struct item_priv ip;
@@ -972,8 +987,13 @@ fq_index_each(fq_store *st, fq_index_item_fn fn, void *data,
 		fq_node_free(ip.node[0]);
 		fq_node_free(ip.node[1]);
 	}
-	if (!ret && (w.dirty || w.n != f.count))
+	if (!ret && (w.dirty || w.n != f.count)) {
 		writer_write(&w, path.buf, INDEX_MAGIC, 0);
+		if (stats)
+			stats->written = true;
+	}
+	if (stats)
+		stats->reparsed = w.reparsed;
 	writer_release(&w);
 out:
 	for (i = 0; i < nj; i++)

@@ -61,6 +61,17 @@ typedef int (*fq_index_item_fn)(struct fq_index_item *it, void *data);
 int fq_index_each(fq_store *st, fq_index_item_fn fn, void *data,
 	struct fq_error *err);
 
+/* What a scan did (for tests and benchmarks). */
+struct fq_index_stats {
+	size_t cases;		/* cases in HEAD */
+	size_t parsed;		/* blobs not in the index, parsed */
+	size_t reparsed;	/* records whose data was damaged */
+	bool loaded;		/* an index file was there and sound */
+	bool written;		/* the index was rewritten */
+};
+int fq_index_run(fq_store *st, fq_index_item_fn fn, void *data,
+	struct fq_index_stats *stats, struct fq_error *err);
+
 /* The summary / the case of an item (borrowed until fn returns); NULL
  * when the file did not parse to a mapping. */
 const struct fq_node *fq_index_item_summary(struct fq_index_item *it);
