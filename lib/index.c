@@ -64,12 +64,16 @@ uint64_t
 fq_hash(uint64_t h, const void *p, size_t len)
 {
 	const unsigned char *s = p;
-	size_t i;
+	uint64_t w;
 
-	for (i = 0; i < len; i++) {
-		h ^= s[i];
-		h *= 0x100000001b3ULL;
+	h ^= len;
+	for (; len >= 8; s += 8, len -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 32;
 	}
+	for (; len; s++, len--)
+		h = (h ^ *s) * 0x100000001b3ULL;
 	return h;
 }
 
@@ -329,15 +333,16 @@ fq_node_unpack(const char *p, size_t len)
 
 /* --- the file --- */
 
-static int
-hexval(char c)
+static inline int
+hexval(char ch)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
+	unsigned c = (unsigned char)ch;
+
+	if (c - '0' < 10)
+		return (int)(c - '0');
+	c |= 0x20;
+	if (c - 'a' < 6)
+		return (int)(c - 'a' + 10);
 	return -1;
 }
 
@@ -372,8 +377,11 @@ struct ixfile {
 	const struct hdr *h;
 	const struct rec *recs;
 	size_t count;
-	uint32_t *slots;	/* record index + 1, 0 = empty */
+	uint32_t *slots;	/* record index + 1, 0 = empty; built when
+				 * first needed */
 	size_t cap;		/* power of two */
+	size_t cursor;		/* the record after the last found */
+	uint32_t *wrec;		/* per record: its wrec index + 1 */
 };
 
 static void
@@ -382,6 +390,7 @@ ixfile_close(struct ixfile *f)
 	if (f->map)
 		munmap(f->map, f->size);
 	free(f->slots);
+	free(f->wrec);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -403,7 +412,6 @@ ixfile_load(struct ixfile *f, const char *path, const char *magic,
 {
 	struct stat sb;
 	const struct hdr *h;
-	size_t i;
 	int fd;
 
 	memset(f, 0, sizeof(*f));
@@ -432,6 +440,17 @@ ixfile_load(struct ixfile *f, const char *path, const char *magic,
 	f->count = (size_t)h->count;
 	if (table_sum(h, f->recs, f->count) != h->sum)
 		goto bad;
+	f->wrec = fq_xcalloc(f->count + 1, sizeof(*f->wrec));
+	return;
+bad:
+	ixfile_close(f);
+}
+
+static void
+ixfile_hash(struct ixfile *f)
+{
+	size_t i;
+
 	f->cap = 16;
 	while (f->cap < f->count * 2)
 		f->cap *= 2;
@@ -443,24 +462,29 @@ ixfile_load(struct ixfile *f, const char *path, const char *magic,
 			s = (s + 1) & (f->cap - 1);
 		f->slots[s] = (uint32_t)(i + 1);
 	}
-	return;
-bad:
-	ixfile_close(f);
 }
 
+/* The record of oid.  Lookups mostly come in the order of the file (the
+ * tree's), so the record after the last one found is tried first. */
 static const struct rec *
-ixfile_find(const struct ixfile *f, const unsigned char *oid)
+ixfile_find(struct ixfile *f, const unsigned char *oid)
 {
 	size_t s;
 
-	if (!f->cap)
+	if (!f->count)
 		return NULL;
+	if (f->cursor < f->count && !memcmp(f->recs[f->cursor].oid, oid, 20))
+		return &f->recs[f->cursor++];
+	if (!f->slots)
+		ixfile_hash(f);
 	s = oid_hash(oid) & (f->cap - 1);
 	while (f->slots[s]) {
 		const struct rec *r = &f->recs[f->slots[s] - 1];
 
-		if (!memcmp(r->oid, oid, 20))
+		if (!memcmp(r->oid, oid, 20)) {
+			f->cursor = f->slots[s];
 			return r;
+		}
 		s = (s + 1) & (f->cap - 1);
 	}
 	return NULL;
@@ -498,64 +522,32 @@ struct writer {
 	struct wrec *v;
 	size_t n, alloc;
 	struct fq_buf data;
-	uint32_t *slots;
-	size_t cap;
 	bool dirty;
 	size_t reparsed;	/* damaged parts parsed again */
 };
 
 static void
-writer_init(struct writer *w, size_t expect)
+writer_init(struct writer *w)
 {
 	memset(w, 0, sizeof(*w));
 	fq_buf_init(&w->data);
-	w->cap = 16;
-	while (w->cap < expect * 2)
-		w->cap *= 2;
-	w->slots = fq_xcalloc(w->cap, sizeof(*w->slots));
 }
 
 static void
 writer_release(struct writer *w)
 {
 	free(w->v);
-	free(w->slots);
 	fq_buf_release(&w->data);
 }
 
-/* The record for oid, added if new (*added set). */
-static struct wrec *
-writer_slot(struct writer *w, const unsigned char *oid, bool *added)
+/* A new record (callers see to it that a blob id comes once). */
+static size_t
+writer_add(struct writer *w, const unsigned char *oid)
 {
-	size_t s, i;
-
-	if (w->n * 2 >= w->cap) {
-		free(w->slots);
-		w->cap *= 2;
-		w->slots = fq_xcalloc(w->cap, sizeof(*w->slots));
-		for (i = 0; i < w->n; i++) {
-			s = oid_hash(w->v[i].r.oid) & (w->cap - 1);
-			while (w->slots[s])
-				s = (s + 1) & (w->cap - 1);
-			w->slots[s] = (uint32_t)(i + 1);
-		}
-	}
-	s = oid_hash(oid) & (w->cap - 1);
-	while (w->slots[s]) {
-		struct wrec *x = &w->v[w->slots[s] - 1];
-
-		if (!memcmp(x->r.oid, oid, 20)) {
-			*added = false;
-			return x;
-		}
-		s = (s + 1) & (w->cap - 1);
-	}
 	FQ_ALLOC_GROW(w->v, w->n + 1, w->alloc);
 	memset(&w->v[w->n], 0, sizeof(w->v[w->n]));
 	memcpy(w->v[w->n].r.oid, oid, 20);
-	w->slots[s] = (uint32_t)(w->n + 1);
-	*added = true;
-	return &w->v[w->n++];
+	return w->n++;
 }
 
 static const char *
@@ -691,6 +683,7 @@ struct job {
 	struct fq_buf raw;
 	bool readable;
 	struct parsed out;
+	size_t wrec;		/* its record in the writer, index + 1 */
 };
 
 struct batch {
@@ -805,6 +798,7 @@ collect(const char *relpath, const char *oid, void *data)
 struct item_priv {
 	fq_store *st;
 	struct writer *w;
+	size_t wi;		/* index + 1 in w */
 	struct wrec *x;
 	struct fq_node *node[2];	/* summary, case */
 	bool decoded[2];
@@ -910,7 +904,7 @@ fq_index_run(fq_store *st, fq_index_item_fn fn, void *data,
 	ixfile_load(&f, path.buf, INDEX_MAGIC, 0);
 	if ((ret = fq_store_foreach(st, collect, &e, err)) < 0)
 		goto out;
-	writer_init(&w, e.n);
+	writer_init(&w);
 	/* the blobs not in the index, parsed first (in parallel) */
 	jobs = fq_xcalloc(e.n ? e.n : 1, sizeof(*jobs));
 	joid = fq_xcalloc(e.n ? e.n : 1, sizeof(*joid));
@@ -947,7 +941,6 @@ fq_index_run(fq_store *st, fq_index_item_fn fn, void *data,
 		struct fq_index_item it;
 		struct item_priv ip;
 		const struct rec *r;
-		bool added = false;
 
 		memset(&it, 0, sizeof(it));
 		memset(&ip, 0, sizeof(ip));
@@ -959,17 +952,26 @@ fq_index_run(fq_store *st, fq_index_item_fn fn, void *data,
 		if (e.v[i].bad_oid)
 			;	/* not a blob id: unreadable */
 		else if (jof[i] != (size_t)-1) {
-			if (jobs[jof[i]].readable) {
-				ip.x = writer_slot(&w, e.v[i].bin, &added);
-				if (added)
-					put_parsed(&w, ip.x,
-						&jobs[jof[i]].out);
+			struct job *jb = &jobs[jof[i]];
+
+			if (jb->readable && !jb->wrec) {
+				jb->wrec = writer_add(&w, e.v[i].bin) + 1;
+				put_parsed(&w, &w.v[jb->wrec - 1], &jb->out);
 			}
+			if (jb->wrec)
+				ip.wi = jb->wrec;
 		} else if ((r = ixfile_find(&f, e.v[i].bin))) {
-			ip.x = writer_slot(&w, e.v[i].bin, &added);
-			if (added)
-				take_old(st, &w, ip.x, &f, r, &e.v[i]);
+			size_t k = (size_t)(r - f.recs);
+
+			if (!f.wrec[k]) {
+				f.wrec[k] = (uint32_t)writer_add(&w,
+					e.v[i].bin) + 1;
+				take_old(st, &w, &w.v[f.wrec[k] - 1], &f, r,
+					&e.v[i]);
+			}
+			ip.wi = f.wrec[k];
 		}
+		ip.x = ip.wi ? &w.v[ip.wi - 1] : NULL;
 		if (ip.x && !(ip.x->r.flags & R_READ))
 			ip.x = NULL;
 		if (ip.x) {
@@ -1052,7 +1054,7 @@ fq_nodecache_open(fq_store *st, const char *name, uint64_t key)
 	fq_buf_addf(&nc->path, "%s/%s", fq_store_private_dir(st), name);
 	nc->key = key;
 	ixfile_load(&nc->f, nc->path.buf, CACHE_MAGIC, key);
-	writer_init(&nc->w, nc->f.count);
+	writer_init(&nc->w);
 	return nc;
 }
 
@@ -1064,14 +1066,16 @@ fq_nodecache_get(fq_nodecache *nc, const char *oid)
 	const char *d;
 	struct fq_node *n;
 	struct wrec *x;
-	bool added;
+	size_t k;
 
-	if (strlen(oid) != 40 || !oid_bin(bin, oid) ||
+	if (!nc || strlen(oid) != 40 || !oid_bin(bin, oid) ||
 	    !(r = ixfile_find(&nc->f, bin)) || !(d = ixfile_part(&nc->f, r, 0)) ||
 	    !(n = fq_node_unpack(d, r->len[0])))
 		return NULL;
-	x = writer_slot(&nc->w, bin, &added);
-	if (added) {
+	k = (size_t)(r - nc->f.recs);
+	if (!nc->f.wrec[k]) {
+		nc->f.wrec[k] = (uint32_t)writer_add(&nc->w, bin) + 1;
+		x = &nc->w.v[nc->f.wrec[k] - 1];
 		x->r = *r;
 		x->old[0] = d;
 		x->old[1] = NULL;
@@ -1085,12 +1089,12 @@ fq_nodecache_put(fq_nodecache *nc, const char *oid, const struct fq_node *n)
 {
 	unsigned char bin[20];
 	struct wrec *x;
-	bool added;
-	size_t at;
+	size_t at, k;
 
-	if (strlen(oid) != 40 || !oid_bin(bin, oid))
+	if (!nc || strlen(oid) != 40 || !oid_bin(bin, oid))
 		return;
-	x = writer_slot(&nc->w, bin, &added);
+	k = writer_add(&nc->w, bin);
+	x = &nc->w.v[k];
 	at = nc->w.data.len;
 	fq_node_pack(&nc->w.data, n);
 	memset(&x->r, 0, sizeof(x->r));
