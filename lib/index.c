@@ -774,6 +774,7 @@ struct entry {
 	char oid[41];
 	unsigned char bin[20];
 	bool bad_oid;
+	uint32_t rec;		/* its record in the old file, index + 1 */
 };
 
 struct entries {
@@ -798,11 +799,39 @@ collect(const char *relpath, const char *oid, void *data)
 struct item_priv {
 	fq_store *st;
 	struct writer *w;
-	size_t wi;		/* index + 1 in w */
-	struct wrec *x;
+	struct ixfile *f;
+	const struct entry *e;
+	size_t wi;		/* its record in w, index + 1; or */
+	size_t k;		/* its record in f (when wi is 0) */
 	struct fq_node *node[2];	/* summary, case */
 	bool decoded[2];
 };
+
+static const struct rec *
+item_rec(const struct item_priv *ip)
+{
+	if (ip->wi)
+		return &ip->w->v[ip->wi - 1].r;
+	if (ip->e->rec)
+		return &ip->f->recs[ip->k];
+	return NULL;
+}
+
+/* The item's fields from its record (flags and digest). */
+static void
+item_fill(struct fq_index_item *it, const struct rec *r)
+{
+	it->readable = r && (r->flags & R_READ);
+	it->map = it->readable && (r->flags & R_MAP);
+	memset(&it->digest, 0, sizeof(it->digest));
+	if (!it->readable)
+		return;
+	it->digest.has_status = (r->flags & R_STATUS) != 0;
+	memcpy(it->digest.status, r->status, 16);
+	it->digest.status[15] = '\0';
+	memcpy(it->digest.min, r->min, 10);
+	memcpy(it->digest.max, r->max, 10);
+}
 
 /* Parse the blob of x again (its cached data is damaged). */
 static void
@@ -832,28 +861,30 @@ static const struct fq_node *
 decode(struct fq_index_item *it, int k)
 {
 	struct item_priv *ip = it->priv_;
-	struct wrec *x = ip->x;
+	const struct rec *r = item_rec(ip);
 	const char *d;
 
 	if (ip->decoded[k])
 		return ip->node[k];
 	ip->decoded[k] = true;
-	if (!x || !(x->r.flags & R_MAP))
+	if (!r || !(r->flags & R_MAP))
 		return NULL;
-	d = wrec_part(ip->w, x, k);
-	if (x->old[k] && fq_hash(FQ_HASH_INIT, d, x->r.len[k]) != x->r.sum[k])
-		d = NULL;
-	if (d && (ip->node[k] = fq_node_unpack(d, x->r.len[k])))
+	if (ip->wi)	/* our own bytes */
+		return ip->node[k] = fq_node_unpack(wrec_part(ip->w,
+			&ip->w->v[ip->wi - 1], k), r->len[k]);
+	d = ixfile_part(ip->f, r, k);
+	if (d && (ip->node[k] = fq_node_unpack(d, r->len[k])))
 		return ip->node[k];
-	if (!x->old[k])
-		return NULL;	/* our own bytes: cannot be */
-	reparse(ip->st, ip->w, x, it->relpath, it->oid);
-	it->readable = (x->r.flags & R_READ) != 0;
-	it->map = (x->r.flags & R_MAP) != 0;
-	if (it->map)
-		ip->node[k] = fq_node_unpack(wrec_part(ip->w, x, k),
-			x->r.len[k]);
-	return ip->node[k];
+	/* damaged: parse the blob, keep the result for the new file */
+	ip->wi = writer_add(ip->w, ip->e->bin) + 1;
+	ip->f->wrec[ip->k] = (uint32_t)ip->wi;
+	reparse(ip->st, ip->w, &ip->w->v[ip->wi - 1], it->relpath, it->oid);
+	r = item_rec(ip);
+	item_fill(it, r);
+	fq_node_free(ip->node[0]);
+	ip->node[0] = NULL;
+	ip->decoded[0] = ip->decoded[1] = false;
+	return decode(it, k);
 }
 
 const struct fq_node *
@@ -868,16 +899,59 @@ fq_index_item_case(struct fq_index_item *it)
 	return decode(it, 1);
 }
 
-/* A record of the old file taken as is; its data is checked when used. */
+/* Write the index anew when it changed: the records in tree order, each
+ * blob once, from the old file or from what was parsed. */
 static void
-take_old(fq_store *st, struct writer *w, struct wrec *x,
-	const struct ixfile *f, const struct rec *r, const struct entry *e)
+write_index(struct writer *w, struct ixfile *f, struct entries *e,
+	struct job *jobs, const size_t *jof, const char *path,
+	struct fq_index_stats *stats)
 {
-	x->r = *r;
-	x->old[0] = f->map + r->off[0];
-	x->old[1] = f->map + r->off[1];
-	if (!ixfile_inside(f, r, 0) || !ixfile_inside(f, r, 1))
-		reparse(st, w, x, e->relpath, e->oid);
+	struct writer out;
+	unsigned char *done = fq_xcalloc(f->count + 1, 1);
+	bool *jdone = fq_xcalloc(e->n + 1, sizeof(*jdone));
+	size_t i, k, kept = 0;
+
+	memset(&out, 0, sizeof(out));
+	for (i = 0; i < e->n; i++) {
+		const struct wrec *x = NULL;
+		struct wrec old;
+
+		if (jof[i] != (size_t)-1) {
+			if (jdone[jof[i]] || !jobs[jof[i]].wrec)
+				continue;
+			jdone[jof[i]] = true;
+			x = &w->v[jobs[jof[i]].wrec - 1];
+		} else if (e->v[i].rec) {
+			k = e->v[i].rec - 1;
+			if (done[k])
+				continue;
+			done[k] = 1;
+			kept++;
+			if (f->wrec[k]) {
+				x = &w->v[f->wrec[k] - 1];
+			} else if (ixfile_inside(f, &f->recs[k], 0) &&
+			    ixfile_inside(f, &f->recs[k], 1)) {
+				memset(&old, 0, sizeof(old));
+				old.r = f->recs[k];
+				old.old[0] = f->map + old.r.off[0];
+				old.old[1] = f->map + old.r.off[1];
+				x = &old;
+			}
+		}
+		if (!x || !(x->r.flags & R_READ))
+			continue;
+		FQ_ALLOC_GROW(out.v, out.n + 1, out.alloc);
+		out.v[out.n++] = *x;
+	}
+	if (w->dirty || w->reparsed || kept != f->count) {
+		out.data = w->data;	/* borrowed */
+		writer_write(&out, path, INDEX_MAGIC, 0);
+		if (stats)
+			stats->written = true;
+	}
+	free(out.v);
+	free(done);
+	free(jdone);
 }
 
 int
@@ -913,9 +987,15 @@ fq_index_run(fq_store *st, fq_index_item_fn fn, void *data,
 		;
 	seen = fq_xcalloc(cap, sizeof(*seen));
 	for (i = 0; i < e.n; i++) {
+		const struct rec *r;
+
 		jof[i] = (size_t)-1;
-		if (e.v[i].bad_oid || ixfile_find(&f, e.v[i].bin))
+		if (e.v[i].bad_oid)
 			continue;
+		if ((r = ixfile_find(&f, e.v[i].bin))) {
+			e.v[i].rec = (uint32_t)(r - f.recs) + 1;
+			continue;
+		}
 		/* the same blob twice (rare) is parsed once */
 		h = oid_hash(e.v[i].bin) & (cap - 1);
 		while (seen[h] && memcmp(e.v[seen[h] - 1].bin, e.v[i].bin, 20))
@@ -940,7 +1020,6 @@ fq_index_run(fq_store *st, fq_index_item_fn fn, void *data,
 	for (i = 0; i < e.n && !ret; i++) {
 		struct fq_index_item it;
 		struct item_priv ip;
-		const struct rec *r;
 
 		memset(&it, 0, sizeof(it));
 		memset(&ip, 0, sizeof(ip));
@@ -949,51 +1028,27 @@ fq_index_run(fq_store *st, fq_index_item_fn fn, void *data,
 		it.priv_ = &ip;
 		ip.st = st;
 		ip.w = &w;
-		if (e.v[i].bad_oid)
-			;	/* not a blob id: unreadable */
-		else if (jof[i] != (size_t)-1) {
+		ip.f = &f;
+		ip.e = &e.v[i];
+		if (jof[i] != (size_t)-1) {
 			struct job *jb = &jobs[jof[i]];
 
 			if (jb->readable && !jb->wrec) {
 				jb->wrec = writer_add(&w, e.v[i].bin) + 1;
 				put_parsed(&w, &w.v[jb->wrec - 1], &jb->out);
 			}
-			if (jb->wrec)
-				ip.wi = jb->wrec;
-		} else if ((r = ixfile_find(&f, e.v[i].bin))) {
-			size_t k = (size_t)(r - f.recs);
-
-			if (!f.wrec[k]) {
-				f.wrec[k] = (uint32_t)writer_add(&w,
-					e.v[i].bin) + 1;
-				take_old(st, &w, &w.v[f.wrec[k] - 1], &f, r,
-					&e.v[i]);
-			}
-			ip.wi = f.wrec[k];
+			ip.wi = jb->wrec;
+		} else if (e.v[i].rec) {
+			ip.k = e.v[i].rec - 1;
+			ip.wi = f.wrec[ip.k];	/* parsed again */
 		}
-		ip.x = ip.wi ? &w.v[ip.wi - 1] : NULL;
-		if (ip.x && !(ip.x->r.flags & R_READ))
-			ip.x = NULL;
-		if (ip.x) {
-			const struct rec *rr = &ip.x->r;
-
-			it.readable = true;
-			it.map = (rr->flags & R_MAP) != 0;
-			it.digest.has_status = (rr->flags & R_STATUS) != 0;
-			memcpy(it.digest.status, rr->status, 16);
-			it.digest.status[15] = '\0';
-			memcpy(it.digest.min, rr->min, 10);
-			memcpy(it.digest.max, rr->max, 10);
-		}
+		item_fill(&it, item_rec(&ip));
 		ret = fn(&it, data);
 		fq_node_free(ip.node[0]);
 		fq_node_free(ip.node[1]);
 	}
-	if (!ret && (w.dirty || w.n != f.count)) {
-		writer_write(&w, path.buf, INDEX_MAGIC, 0);
-		if (stats)
-			stats->written = true;
-	}
+	if (!ret)
+		write_index(&w, &f, &e, jobs, jof, path.buf, stats);
 	if (stats)
 		stats->reparsed = w.reparsed;
 	writer_release(&w);
