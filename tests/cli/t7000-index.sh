@@ -132,6 +132,11 @@ same "random bytes in the deadline cache: the same" ref duebytes
 # a lifecycle step: the index follows HEAD
 ok "fq note on a case" fq note -C repo "$C" 电话联系法院
 ok "fq fail on a case" fq fail -C repo "$A" --advised litigation
+# open; with mediation 15 days (below) due on 2025-01-17, then moved by
+# the holidays further below
+D=$(fq new -C repo --title 邻里纠纷 --category neighbor --summary 噪音 \
+	--party 钱某 --party 吴某 --mediator 李调解 --accepted 2025-01-02)
+ok "fq mediate on a new case" fq mediate -C repo "$D"
 FQ_NOINDEX=1 readers ref2
 readers step
 same "after lifecycle steps: the same" ref2 step
@@ -150,7 +155,7 @@ cp -R "$FQ_SOURCE_DIR/schemas" schemas
 export FQ_SCHEMA_DIR="$TEST_TMP/schemas"
 readers ref4pre
 same "another schema directory with the same files: the same" ref3 ref4pre
-for d in 03 04 05 06 09 10 11 12 13 16 17 18 19 20; do
+for d in 02 03 06 07 08 09 10 13 14 15 16 17 20 21 22 23 24; do
 	echo "  - 2025-01-$d"
 done >days
 awk 'FNR==NR { add = add $0 "\n"; next }
