@@ -169,6 +169,19 @@ unset FQ_SCHEMA_DIR
 readers back
 same "back to the installed holidays: as before" ref3 back
 
+# a county roll-up (--repo, many): each repository through its own index
+python3 "$FQ_SOURCE_DIR/bench/gen.py" 300 repo2 --unit QSY --seed 7 >/dev/null
+for m in 2024-11 2024-06; do
+	FQ_NOINDEX=1 fq report --repo repo --repo repo2 --month $m --format json \
+		>county-ref-$m.json 2>&1
+	rm -rf repo2/.git/fq
+	fq report --repo repo --repo repo2 --month $m --format json >county-cold-$m.json 2>&1
+	fq report --repo repo --repo repo2 --month $m --format json >county-warm-$m.json 2>&1
+	ok "county roll-up $m, index deleted: the same" cmp county-ref-$m.json county-cold-$m.json
+	ok "county roll-up $m, index warm: the same" cmp county-ref-$m.json county-warm-$m.json
+done
+like "... with both townships in it" "$(cat county-ref-2024-11.json)" "QSZ-.*QSY-|QSY-.*QSZ-"
+
 # git status stays clean: the caches live in .git
 is "git status is clean" "$(git -C repo status --porcelain)" ""
 
