@@ -344,6 +344,8 @@ expand_repos(struct fq_cli *cli, char **in, size_t nin, char ***out,
 			continue;
 		}
 		if (!(d = opendir(in[i]))) {
+			while (n > 0)
+				free(v[--n]);
 			free(v);
 			return fq_cli_fail(cli, FQ_EXIT_FAIL, "--repo %s: %s",
 				in[i], strerror(errno));
