@@ -18,8 +18,9 @@
  *
  * A packed tree: a tag byte (0 null, 1 scalar, 2 quoted scalar, 3 map,
  * 4 seq), then for a scalar a length (varint) and the bytes, for a seq a
- * count and the items, for a map a count and (key length, key bytes,
- * value) pairs.
+ * count and the items, for a map a count and (key, value) pairs, a key
+ * being 2 * its number in key_dict + 1, or 2 * its length and its bytes
+ * (lengths and counts are varints).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -178,6 +179,46 @@ fq_index_projection(const struct fq_node *c)
 
 /* --- packed trees --- */
 
+/*
+ * Keys written as a number: the keys of schemas/case.yaml, sorted (bytes,
+ * as strcmp).  Changing this list changes the format: bump
+ * FQ_INDEX_VERSION.
+ */
+static const char *const key_dict[] = {
+	"accepted_on", "actor", "address", "age", "agreement", "amount",
+	"amount_in_dispute", "application", "applied_on", "archived_on",
+	"at", "birth_date", "by", "cancelled_on", "category", "channel",
+	"claims", "closed_on", "confirmation", "confirmations", "consent",
+	"court", "court_action", "court_case_no", "created_at", "crime",
+	"decided_on", "direction", "doc_no", "docket_no", "docs", "due_on",
+	"due_receipt", "due_result", "effective_on", "ethnicity", "events",
+	"extended_until", "extensions", "failure_routes_advised", "feedback",
+	"flags", "form", "from_agency", "from_org", "gender", "grid",
+	"households", "households_involved", "id", "id_number", "id_proof",
+	"imported_from", "is_minor", "kind", "lead_official", "legal_basis",
+	"level", "mass_fight", "mass_petition", "measures", "mediators",
+	"merged_into", "method", "name", "name_masked", "note", "notice",
+	"number", "occupation", "outcome", "participants", "parties",
+	"people", "people_involved", "performance_due", "performance_mode",
+	"performance_status", "performed_on", "phones", "place", "plan",
+	"prevention", "reason", "received_by", "received_on", "record",
+	"recorder", "referral", "referrals", "reported_on", "representative",
+	"responsible_unit", "result", "retention", "returned_on",
+	"risk_color", "risk_signs", "role", "satisfaction", "sent_on",
+	"source", "source_ref", "state", "state_from", "state_to", "status",
+	"subcategory", "subcategory_raw", "suicide", "summary",
+	"superseded_agreements", "superseded_on", "terms", "title",
+	"to_agency", "to_org", "town", "until", "updated_at", "village",
+	"visit_record", "visits", "work_unit"
+};
+#define NKEY_DICT FQ_ARRAY_SIZE(key_dict)
+
+static int
+cmp_key(const void *a, const void *b)
+{
+	return strcmp(a, *(const char *const *)b);
+}
+
 static void
 put_varint(struct fq_buf *b, size_t n)
 {
@@ -214,7 +255,17 @@ fq_node_pack(struct fq_buf *out, const struct fq_node *n)
 		fq_buf_addch(out, 3);
 		put_varint(out, n->len);
 		for (i = 0; i < n->len; i++) {
-			put_str(out, n->keys[i]->str);
+			const char *k = n->keys[i]->str;
+			const char *const *d = bsearch(k, key_dict, NKEY_DICT,
+				sizeof(*key_dict), cmp_key);
+
+			/* a key: 2 * number + 1, or 2 * length and the bytes */
+			if (d) {
+				put_varint(out, 2 * (size_t)(d - key_dict) + 1);
+			} else {
+				put_varint(out, 2 * strlen(k));
+				fq_buf_adds(out, k);
+			}
 			fq_node_pack(out, n->vals[i]);
 		}
 		break;
@@ -268,6 +319,34 @@ get_scalar(struct rd *r, bool quoted)
 }
 
 static struct fq_node *
+get_key(struct rd *r)
+{
+	size_t n = get_varint(r);
+	struct fq_node *s;
+
+	if (r->bad)
+		return NULL;
+	if (n & 1) {
+		if (n / 2 >= NKEY_DICT) {
+			r->bad = true;
+			return NULL;
+		}
+		s = fq_node_new(FQ_NODE_SCALAR);
+		s->str = fq_xstrdup(key_dict[n / 2]);
+		return s;
+	}
+	n /= 2;
+	if (n > (size_t)(r->end - r->p)) {
+		r->bad = true;
+		return NULL;
+	}
+	s = fq_node_new(FQ_NODE_SCALAR);
+	s->str = fq_xstrndup((const char *)r->p, n);
+	r->p += n;
+	return s;
+}
+
+static struct fq_node *
 get_node(struct rd *r, int depth)
 {
 	struct fq_node *n;
@@ -301,7 +380,7 @@ get_node(struct rd *r, int depth)
 		n->keys = fq_xcalloc(len, sizeof(*n->keys));
 	n->alloc = len;
 	for (i = 0; i < len; i++) {
-		if (tag == 3 && !(n->keys[i] = get_scalar(r, false)))
+		if (tag == 3 && !(n->keys[i] = get_key(r)))
 			break;
 		if (!(n->vals[i] = get_node(r, depth + 1))) {
 			if (tag == 3)
@@ -608,7 +687,9 @@ writer_write(struct writer *w, const char *path, const char *magic,
 			if (w->v[i].r.flags & R_READ)
 				fwrite(wrec_part(w, &w->v[i], k), 1,
 					w->v[i].r.len[k], fp);
-	if (fflush(fp) || ferror(fp) || fsync(fileno(fp)) < 0) {
+	/* no fsync: after a crash a file cut short or full of zeros fails
+	 * its checksums and is rebuilt, so the cache needs no durability */
+	if (fflush(fp) || ferror(fp)) {
 		fclose(fp);
 		unlink(tmp.buf);
 		goto out;

@@ -41,7 +41,7 @@
 #include "fq/report.h"
 #include "fq/store.h"
 
-#define FQ_INDEX_VERSION 2
+#define FQ_INDEX_VERSION 3
 
 /* One case of HEAD, as fq_index_each() passes it. */
 struct fq_index_item {
