@@ -812,35 +812,51 @@ nthreads(size_t jobs)
 
 #define BATCH 512
 
-/* Parse the jobs: the blobs are read here (libgit2 objects stay in one
- * thread), parsed by n threads, the calling one among them. */
+static void
+read_batch(fq_store *st, struct job *v, size_t n, const char **oids)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct fq_error err = FQ_ERROR_INIT;
+
+		fq_buf_init(&v[i].raw);
+		fq_buf_init(&v[i].out.data);
+		v[i].readable = fq_store_read_blob(st, oids[i], &v[i].raw,
+			&err) == 0;
+	}
+}
+
+/*
+ * Parse the jobs.  The blobs are read by the calling thread only
+ * (libgit2 objects stay in one thread), a batch ahead: while the other
+ * threads parse batch k, it reads batch k + 1, then helps to parse k.
+ */
 static void
 parse_jobs(fq_store *st, struct job *jobs, size_t n, const char **oids)
 {
 	size_t at;
 	int t, nt = nthreads(n);
 
+	if (!n)
+		return;
+	read_batch(st, jobs, n < BATCH ? n : BATCH, oids);
 	for (at = 0; at < n; at += BATCH) {
 		struct batch b;
 		pthread_t th[8];
 		int started = 0;
-		size_t i;
+		size_t next = at + BATCH;
 
 		b.v = jobs + at;
 		b.n = n - at < BATCH ? n - at : BATCH;
 		b.next = 0;
-		for (i = 0; i < b.n; i++) {
-			struct fq_error err = FQ_ERROR_INIT;
-
-			fq_buf_init(&b.v[i].raw);
-			fq_buf_init(&b.v[i].out.data);
-			b.v[i].readable = fq_store_read_blob(st, oids[at + i],
-				&b.v[i].raw, &err) == 0;
-		}
 		pthread_mutex_init(&b.mu, NULL);
 		for (t = 1; t < nt; t++)
 			if (pthread_create(&th[started], NULL, worker, &b) == 0)
 				started++;
+		if (next < n)
+			read_batch(st, jobs + next, n - next < BATCH ?
+				n - next : BATCH, oids + next);
 		worker(&b);
 		for (t = 0; t < started; t++)
 			pthread_join(th[t], NULL);
