@@ -1009,6 +1009,16 @@ write_index(struct writer *w, struct ixfile *f, struct entries *e,
 	size_t i, k, kept = 0;
 
 	memset(&out, 0, sizeof(out));
+	/* is there anything to write?  (each old record once) */
+	for (i = 0; i < e->n; i++)
+		if (jof[i] == (size_t)-1 && e->v[i].rec &&
+		    !done[e->v[i].rec - 1]) {
+			done[e->v[i].rec - 1] = 1;
+			kept++;
+		}
+	if (!w->dirty && !w->reparsed && kept == f->count)
+		goto out;
+	memset(done, 0, f->count + 1);
 	for (i = 0; i < e->n; i++) {
 		const struct wrec *x = NULL;
 		struct wrec old;
@@ -1023,7 +1033,6 @@ write_index(struct writer *w, struct ixfile *f, struct entries *e,
 			if (done[k])
 				continue;
 			done[k] = 1;
-			kept++;
 			if (f->wrec[k]) {
 				x = &w->v[f->wrec[k] - 1];
 			} else if (ixfile_inside(f, &f->recs[k], 0) &&
@@ -1040,12 +1049,11 @@ write_index(struct writer *w, struct ixfile *f, struct entries *e,
 		FQ_ALLOC_GROW(out.v, out.n + 1, out.alloc);
 		out.v[out.n++] = *x;
 	}
-	if (w->dirty || w->reparsed || kept != f->count) {
-		out.data = w->data;	/* borrowed */
-		writer_write(&out, path, INDEX_MAGIC, 0);
-		if (stats)
-			stats->written = true;
-	}
+	out.data = w->data;	/* borrowed */
+	writer_write(&out, path, INDEX_MAGIC, 0);
+	if (stats)
+		stats->written = true;
+out:
 	free(out.v);
 	free(done);
 	free(jdone);
