@@ -3,7 +3,10 @@
  * the next DAYS days (default 3), for cases and their referrals, red
  * cases first, then the most overdue.
  */
+#include <dirent.h>
+
 #include "cli.h"
+#include "fq/index.h"
 
 static const char *const usage[] = {
 	"fq-due [-C DIR] [--within DAYS] [--format table|tsv|json]",
@@ -30,6 +33,7 @@ struct ctx {
 	struct fq_buf data;
 	size_t skipped;
 	int severity;
+	fq_nodecache *cache;	/* deadlines per blob, for this profile */
 };
 
 static char *
@@ -83,13 +87,94 @@ add(const struct fq_deadline *d, void *data)
 	return 0;
 }
 
+/* The deadlines of a case as a tree: the fields an item shows, "d" the
+ * deadlines, "failed" when they could not all be computed.  It depends
+ * on the case, fq.yaml and the calendar only, never on the day. */
+static int
+collect(const struct fq_deadline *d, void *data)
+{
+	struct fq_node *list = data, *m = fq_node_new(FQ_NODE_MAP);
+	char n[16];
+
+	fq_map_set_str(m, "rule", d->rule);
+	fq_map_set_str(m, "what", d->what);
+	fq_map_set_str(m, "due", d->due);
+	snprintf(n, sizeof(n), "%d", d->referral);
+	fq_map_set_str(m, "referral", n);
+	fq_seq_push(list, m);
+	return 0;
+}
+
+static struct fq_node *
+due_tree(struct ctx *x, const struct fq_node *c)
+{
+	static const char *const keys[] = {
+		"id", "title", "risk_color", "status", "outcome", "category",
+		"accepted_on"
+	};
+	struct fq_error err = FQ_ERROR_INIT;
+	struct fq_node *t = fq_node_new(FQ_NODE_MAP);
+	struct fq_node *list = fq_node_new(FQ_NODE_SEQ);
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (fq_map_str(c, keys[i]))
+			fq_map_set_str(t, keys[i], fq_map_str(c, keys[i]));
+	if (fq_case_deadlines(c, x->cli->cal, fq_store_config(x->cli->store),
+	    collect, list, &err))
+		fq_map_set_str(t, "failed", "1");
+	else if (!list->len) {
+		/* the common case, kept small: nothing due, ever */
+		fq_node_free(t);
+		fq_node_free(list);
+		t = fq_node_new(FQ_NODE_MAP);
+		fq_map_set_str(t, "none", "1");
+		return t;
+	}
+	fq_map_set(t, "d", list);
+	return t;
+}
+
+/* Take the deadlines of one case (a tree of due_tree). */
+static void
+replay(struct ctx *x, const struct fq_node *t)
+{
+	const struct fq_node *list = fq_map_get(t, "d");
+	const struct fq_enum_value *col;
+	size_t i;
+
+	if (fq_map_get(t, "none"))
+		return;
+	x->c = t;
+	col = fq_enum_code(fq_schema_enum(x->cli->schema, "colors"),
+		fq_map_str(t, "risk_color"));
+	x->severity = fq_enum_extra(col, "severity") ?
+		atoi(fq_enum_extra(col, "severity")) : 0;
+	for (i = 0; list && list->kind == FQ_NODE_SEQ && i < list->len; i++) {
+		const struct fq_node *m = list->vals[i];
+		struct fq_deadline d;
+		const char *due = fq_map_str(m, "due");
+
+		memset(&d, 0, sizeof(d));
+		d.rule = fq_map_str(m, "rule") ? fq_map_str(m, "rule") : "";
+		d.what = fq_map_str(m, "what") ? fq_map_str(m, "what") : "";
+		snprintf(d.due, sizeof(d.due), "%s", due ? due : "");
+		d.referral = fq_map_str(m, "referral") ?
+			atoi(fq_map_str(m, "referral")) : 0;
+		add(&d, x);
+	}
+	if (fq_map_str(t, "failed"))
+		x->skipped++;
+}
+
+/* FQ_NOINDEX=1: every file read and parsed (the reference the tests
+ * compare the index with). */
 static int
 each(const char *relpath, const char *oid, void *data)
 {
 	struct ctx *x = data;
 	struct fq_error err = FQ_ERROR_INIT;
-	struct fq_node *c = NULL;
-	const struct fq_enum_value *col;
+	struct fq_node *c = NULL, *t;
 
 	(void)oid;
 	fq_buf_reset(&x->data);
@@ -100,16 +185,100 @@ each(const char *relpath, const char *oid, void *data)
 		fq_node_free(c);
 		return 0;
 	}
-	x->c = c;
-	col = fq_enum_code(fq_schema_enum(x->cli->schema, "colors"),
-		fq_map_str(c, "risk_color"));
-	x->severity = fq_enum_extra(col, "severity") ?
-		atoi(fq_enum_extra(col, "severity")) : 0;
-	if (fq_case_deadlines(c, x->cli->cal, fq_store_config(x->cli->store),
-	    add, x, &err))
-		x->skipped++;
+	t = due_tree(x, c);
+	replay(x, t);
+	fq_node_free(t);
 	fq_node_free(c);
 	return 0;
+}
+
+static int
+each_item(struct fq_index_item *it, void *data)
+{
+	struct ctx *x = data;
+	const struct fq_node *c;
+	struct fq_node *t;
+
+	if (!it->readable || !it->map) {
+		x->skipped++;
+		return 0;
+	}
+	if (!x->cache || !(t = fq_nodecache_get(x->cache, it->oid))) {
+		c = fq_index_item_case(it);
+		if (!c || !fq_map_str(c, "id")) {
+			x->skipped++;
+			return 0;
+		}
+		t = due_tree(x, c);
+		if (x->cache)
+			fq_nodecache_put(x->cache, it->oid, t);
+	}
+	if (!fq_map_get(t, "none") && !fq_map_str(t, "id"))
+		x->skipped++;
+	else
+		replay(x, t);
+	fq_node_free(t);
+	return 0;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* What the deadlines depend on besides the case: fq.yaml and the
+ * holiday files (names and bytes). */
+static uint64_t
+profile_key(struct fq_cli *cli)
+{
+	struct fq_error err = FQ_ERROR_INIT;
+	struct fq_buf b = FQ_BUF_INIT, path = FQ_BUF_INIT;
+	uint64_t h = fq_hash(FQ_HASH_INIT, "due 1", 5);
+	char **names = NULL;
+	size_t n = 0, alloc = 0, i;
+	struct dirent *de;
+	DIR *d;
+
+	if (fq_yaml_emit(&b, fq_store_config(cli->store), &err)) {
+		fq_buf_release(&b);
+		return 0;	/* no key: no cache */
+	}
+	h = fq_hash(h, b.buf, b.len + 1);
+	h = fq_hash(h, cli->cal ? "cal" : "nocal", cli->cal ? 3 : 5);
+	fq_buf_addf(&path, "%s/holidays", fq_schema_dir(cli->schema));
+	if (cli->cal && (d = opendir(path.buf))) {
+		while ((de = readdir(d))) {
+			if (de->d_name[0] == '.')
+				continue;
+			if (n == alloc) {
+				alloc = alloc ? 2 * alloc : 16;
+				names = realloc(names, alloc * sizeof(*names));
+				if (!names)
+					abort();
+			}
+			names[n++] = strdup(de->d_name);
+		}
+		closedir(d);
+	}
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_str);
+	for (i = 0; i < n; i++) {
+		struct fq_buf f = FQ_BUF_INIT, fp = FQ_BUF_INIT;
+
+		fq_buf_addf(&fp, "%s/%s", path.buf, names[i]);
+		h = fq_hash(h, names[i], strlen(names[i]) + 1);
+		if (fq_buf_read_file(&f, fp.buf, 0) == 0)
+			h = fq_hash(h, f.buf, f.len);
+		h = fq_hash(h, "", 1);
+		fq_buf_release(&f);
+		fq_buf_release(&fp);
+		free(names[i]);
+	}
+	free(names);
+	fq_buf_release(&b);
+	fq_buf_release(&path);
+	return h;
 }
 
 static int
@@ -171,7 +340,17 @@ main(int argc, char **argv)
 		goto out;
 	x.cli = &cli;
 	fq_buf_init(&x.data);
-	if (fq_store_foreach(cli.store, each, &x, &err)) {
+	if (getenv("FQ_NOINDEX") && !strcmp(getenv("FQ_NOINDEX"), "1")) {
+		ret = fq_store_foreach(cli.store, each, &x, &err);
+	} else {
+		uint64_t key = profile_key(&cli);
+
+		x.cache = key ? fq_nodecache_open(cli.store, "due", key) :
+			NULL;
+		ret = fq_index_each(cli.store, each_item, &x, &err);
+		fq_nodecache_close(x.cache);
+	}
+	if (ret) {
 		ret = fq_cli_error(&cli, &err);
 		goto out;
 	}

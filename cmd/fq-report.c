@@ -18,6 +18,7 @@
 #include <xlsxwriter.h>
 
 #include "cli.h"
+#include "fq/index.h"
 #include "fq/report.h"
 
 static const char *const usage[] = {
@@ -43,6 +44,7 @@ struct ctx {
 	int err;
 	struct fq_error e;
 	bool noskip;
+	bool noindex;	/* FQ_NOINDEX=1: read and parse every file */
 };
 
 static int
@@ -74,6 +76,34 @@ bad:
 	if (x->bad < 10)
 		fq_buf_addf(&x->bad_list, "%s%s/%s", x->bad ? ", " : "",
 			fq_store_root(x->st), relpath);
+	x->bad++;
+	return 0;
+}
+
+static int
+each_item(struct fq_index_item *it, void *data)
+{
+	struct ctx *x = data;
+	struct fq_error err = FQ_ERROR_INIT;
+	const struct fq_node *c;
+	const char *unit;
+
+	if (!it->readable)
+		goto bad;
+	if (!x->noskip && fq_report_can_skip_digest(x->r, &it->digest))
+		return 0;
+	if (!it->map || !(c = fq_index_item_case(it)) ||
+	    !fq_map_str(c, "id"))
+		goto bad;
+	unit = x->township ? x->township : fq_map_str(c, "village");
+	if (fq_report_add(x->r, c, unit, fq_store_config(x->st), x->cli->cal,
+	    &err))
+		goto bad;
+	return 0;
+bad:
+	if (x->bad < 10)
+		fq_buf_addf(&x->bad_list, "%s%s/%s", x->bad ? ", " : "",
+			fq_store_root(x->st), it->relpath);
 	x->bad++;
 	return 0;
 }
@@ -315,6 +345,8 @@ expand_repos(struct fq_cli *cli, char **in, size_t nin, char ***out,
 			continue;
 		}
 		if (!(d = opendir(in[i]))) {
+			while (n > 0)
+				free(v[--n]);
 			free(v);
 			return fq_cli_fail(cli, FQ_EXIT_FAIL, "--repo %s: %s",
 				in[i], strerror(errno));
@@ -558,6 +590,7 @@ main(int argc, char **argv)
 	}
 	x.cli = &cli;
 	x.noskip = getenv("FQ_REPORT_NOSKIP") && *getenv("FQ_REPORT_NOSKIP");
+	x.noindex = getenv("FQ_NOINDEX") && !strcmp(getenv("FQ_NOINDEX"), "1");
 	if (nrepos_in) {
 		if ((ret = expand_repos(&cli, repos_in, nrepos_in, &repos,
 		    &nrepos, &county)))
@@ -619,7 +652,8 @@ main(int argc, char **argv)
 			}
 			fq_report_set_header(x.r, &hdr);
 		}
-		if (fq_store_foreach(x.st, each, &x, &err)) {
+		if (x.noindex ? fq_store_foreach(x.st, each, &x, &err) :
+		    fq_index_each(x.st, each_item, &x, &err)) {
 			ret = fq_cli_error(&cli, &err);
 			goto out;
 		}

@@ -384,14 +384,13 @@ fq_report_to(const fq_report *r)
 
 /* --- pre-filter --- */
 
-bool
-fq_report_can_skip(const fq_report *r, const char *raw, size_t len)
+void
+fq_report_digest(struct fq_report_digest *dg, const char *raw, size_t len)
 {
 	const char *p = raw, *end = raw + len, *st = NULL;
-	char status[16];
 	size_t k;
-	bool open, recent = false, early = false;
 
+	memset(dg, 0, sizeof(*dg));
 	/* the top-level status line */
 	if (len >= 8 && !memcmp(raw, "status: ", 8))
 		st = raw + 8;
@@ -401,20 +400,14 @@ fq_report_can_skip(const fq_report *r, const char *raw, size_t len)
 		if (!memcmp(p, "status: ", 8))
 			st = p + 8;
 	}
-	if (!st)
-		return false;
-	for (k = 0; k < sizeof(status) - 1 && st + k < end &&
-	    st[k] != '\n' && st[k] != '\r' && st[k] != ' '; k++)
-		status[k] = st[k];
-	status[k] = '\0';
-	/* a file the report does not parse must at least look sane */
-	for (k = 0; fq_states[k] && strcmp(fq_states[k], status); k++)
-		;
-	if (!fq_states[k])
-		return false;
-	open = is_open(status);
-	/* every DDDD-DD-DD in the text must be before the horizon, or
-	 * (whatever the status) after the period */
+	if (st) {
+		dg->has_status = true;
+		for (k = 0; k < sizeof(dg->status) - 1 && st + k < end &&
+		    st[k] != '\n' && st[k] != '\r' && st[k] != ' '; k++)
+			dg->status[k] = st[k];
+		dg->status[k] = '\0';
+	}
+	/* the first and last of every DDDD-DD-DD in the text */
 	for (p = raw; (p = memchr(p, '-', (size_t)(end - p))); p++) {
 		const char *d = p - 4;
 
@@ -425,15 +418,45 @@ fq_report_can_skip(const fq_report *r, const char *raw, size_t len)
 		    d[5] < '0' || d[5] > '9' || d[6] < '0' || d[6] > '9' ||
 		    d[8] < '0' || d[8] > '9' || d[9] < '0' || d[9] > '9')
 			continue;
-		if (memcmp(d, r->horizon, 10) >= 0)
-			recent = true;
-		if (memcmp(d, r->to, 10) <= 0)
-			early = true;
-		if (recent && early)
-			return false;
+		if (!dg->min[0] || memcmp(d, dg->min, 10) < 0)
+			memcpy(dg->min, d, 10);
+		if (!dg->max[0] || memcmp(d, dg->max, 10) > 0)
+			memcpy(dg->max, d, 10);
 		p += 5;
 	}
+}
+
+bool
+fq_report_can_skip_digest(const fq_report *r,
+	const struct fq_report_digest *dg)
+{
+	size_t k;
+	bool open, recent, early;
+
+	if (!dg->has_status)
+		return false;
+	/* a file the report does not parse must at least look sane */
+	for (k = 0; fq_states[k] && strcmp(fq_states[k], dg->status); k++)
+		;
+	if (!fq_states[k])
+		return false;
+	open = is_open(dg->status);
+	/* every date must be before the horizon, or (whatever the status)
+	 * after the period */
+	recent = dg->max[0] && memcmp(dg->max, r->horizon, 10) >= 0;
+	early = dg->min[0] && memcmp(dg->min, r->to, 10) <= 0;
+	if (recent && early)
+		return false;
 	return !early || (!open && !recent);
+}
+
+bool
+fq_report_can_skip(const fq_report *r, const char *raw, size_t len)
+{
+	struct fq_report_digest dg;
+
+	fq_report_digest(&dg, raw, len);
+	return fq_report_can_skip_digest(r, &dg);
 }
 
 /* --- one case --- */

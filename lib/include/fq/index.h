@@ -1,43 +1,116 @@
 /*
- * index.h: a summary of every case in HEAD, cached by blob id.
+ * index.h: what the many-case readers need of every case in HEAD, cached
+ * by blob id.
  *
- * Commands that read many cases (list, due, report, export of selected
- * fields) need a few fields of each, not the whole file.  fq_index_scan()
- * walks HEAD's tree, which gives every case file's blob id without
- * touching the working tree, and for each blob looks up its summary in
- * .git/fq/index; only blobs it has not seen are read and parsed.  The
- * cache is rewritten atomically (temporary file + rename) when it
- * changed.  It is derived data: it is versioned, a damaged or foreign
- * file is ignored and rebuilt, and deleting it changes no result, because
- * a summary is a pure function of the blob's bytes.
+ * Commands that read many cases (list, due, report) need some fields of
+ * each, not the whole file.  fq_index_each() walks HEAD's tree, which
+ * gives every case file's blob id without touching the working tree,
+ * and for each blob looks up its record in .git/fq/index; only blobs it
+ * has not seen are read and parsed.  A record holds, all derived from the
+ * blob's bytes alone:
  *
- * A summary is an fq_node mapping with the keys of the case that
- * queries use: id, title, status, outcome, category, source, risk_color,
- * village, reported_on, accepted_on, due_on, closed_on, mediators (a
- * list) and referrals (a list of mappings with to_agency, from_agency).
- * Filters (query.h) work on a summary exactly as on a whole case.
+ *	digest		what the report's pre-filter looks at (report.h)
+ *	summary		the keys of a case that list and its filters use:
+ *			id, title, status, outcome, category, source,
+ *			risk_color, village, reported_on, accepted_on,
+ *			due_on, closed_on, mediators, referrals (to_agency,
+ *			from_agency)
+ *	case		the case as the report and the deadlines read it:
+ *			the whole tree, except that a party keeps only
+ *			role, kind and name and an event loses its actor
+ *
+ * Nothing in a record depends on fq.yaml, the holiday calendar or the
+ * day: values derived from those (deadlines) are computed by the reader,
+ * or cached in a fq_nodecache whose key is a hash of their inputs.
+ *
+ * The file is binary, versioned (magic, format number, record size and
+ * byte order in the header), and checked: the header and the table of
+ * records carry a checksum, each record's data another.  A missing,
+ * truncated, foreign or damaged file, or a record whose data does not
+ * match its checksum, is never trusted: the blob is parsed again and the
+ * file rewritten (temporary file + rename).  Failing to write the cache
+ * is not an error: it is only a cache, and deleting it changes no result.
  */
 #ifndef FQ_INDEX_H
 #define FQ_INDEX_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include "fq/error.h"
 #include "fq/node.h"
+#include "fq/report.h"
 #include "fq/store.h"
 
-/* Called for every case in HEAD in path order; summary is borrowed for
- * the call.  Return non-zero to stop (returned by fq_index_scan). */
-typedef int (*fq_index_fn)(const char *relpath, const char *oid,
-	const struct fq_node *summary, void *data);
+#define FQ_INDEX_VERSION 3
+
+/* One case of HEAD, as fq_index_each() passes it. */
+struct fq_index_item {
+	const char *relpath, *oid;
+	bool readable;		/* the blob could be read */
+	bool map;		/* ... and parsed, to a mapping */
+	struct fq_report_digest digest;	/* valid when readable */
+	void *priv_;
+};
+
+typedef int (*fq_index_item_fn)(struct fq_index_item *it, void *data);
 
 /*
- * Scan every case.  A file that does not parse is passed with summary
- * NULL (the caller counts it and tells the clerk to run fq check).
- * Failing to write the cache is not an error: it is only a cache.
+ * Call fn for every case in HEAD, in path order.  fn returns non-zero to
+ * stop (returned by fq_index_each).
  */
+int fq_index_each(fq_store *st, fq_index_item_fn fn, void *data,
+	struct fq_error *err);
+
+/* What a scan did (for tests and benchmarks). */
+struct fq_index_stats {
+	size_t cases;		/* cases in HEAD */
+	size_t parsed;		/* blobs not in the index, parsed */
+	size_t reparsed;	/* records whose data was damaged */
+	bool loaded;		/* an index file was there and sound */
+	bool written;		/* the index was rewritten */
+};
+int fq_index_run(fq_store *st, fq_index_item_fn fn, void *data,
+	struct fq_index_stats *stats, struct fq_error *err);
+
+/* The summary / the case of an item (borrowed until fn returns); NULL
+ * when the file did not parse to a mapping. */
+const struct fq_node *fq_index_item_summary(struct fq_index_item *it);
+const struct fq_node *fq_index_item_case(struct fq_index_item *it);
+
+/* Called for every case in HEAD in path order; summary is borrowed for
+ * the call, NULL for a file that does not parse.  Return non-zero to
+ * stop (returned by fq_index_scan). */
+typedef int (*fq_index_fn)(const char *relpath, const char *oid,
+	const struct fq_node *summary, void *data);
 int fq_index_scan(fq_store *st, fq_index_fn fn, void *data,
 	struct fq_error *err);
 
-/* The summary of a whole case (caller frees). */
+/* The summary / the cached case of a whole case (caller frees). */
 struct fq_node *fq_index_summary(const struct fq_node *c);
+struct fq_node *fq_index_projection(const struct fq_node *c);
+
+/* A tree as compact bytes, and back (NULL if the bytes are not one). */
+void fq_node_pack(struct fq_buf *out, const struct fq_node *n);
+struct fq_node *fq_node_unpack(const char *p, size_t len);
+
+/* FNV-1a, 64 bits: start with h = FQ_HASH_INIT. */
+#define FQ_HASH_INIT 0xcbf29ce484222325ULL
+uint64_t fq_hash(uint64_t h, const void *p, size_t len);
+
+/*
+ * A cache of one tree per blob id under .git/fq/NAME, valid for one key
+ * (a hash of whatever the trees were derived from besides the blob): a
+ * file with another key, or damaged, is ignored.  Every get that hits and
+ * every put goes into the new file, which close writes (atomically) when
+ * it differs from the old one.
+ */
+typedef struct fq_nodecache fq_nodecache;
+fq_nodecache *fq_nodecache_open(fq_store *st, const char *name,
+	uint64_t key);
+/* The tree cached for oid (caller frees), or NULL. */
+struct fq_node *fq_nodecache_get(fq_nodecache *nc, const char *oid);
+void fq_nodecache_put(fq_nodecache *nc, const char *oid,
+	const struct fq_node *n);
+void fq_nodecache_close(fq_nodecache *nc);
 
 #endif

@@ -189,6 +189,23 @@ const char *fq_report_to(const fq_report *r);
 bool fq_report_can_skip(const fq_report *r, const char *raw, size_t len);
 
 /*
+ * What the pre-filter looks at, taken from a file's text once (the index
+ * keeps it): the top-level status token and the first and last date
+ * DDDD-DD-DD written anywhere ("" when none).
+ * fq_report_can_skip(r, raw, len) is fq_report_can_skip_digest(r, d)
+ * with d = fq_report_digest(raw, len).
+ */
+struct fq_report_digest {
+	bool has_status;
+	char status[16];
+	char min[FQ_DATE_SIZE], max[FQ_DATE_SIZE];
+};
+void fq_report_digest(struct fq_report_digest *d, const char *raw,
+	size_t len);
+bool fq_report_can_skip_digest(const fq_report *r,
+	const struct fq_report_digest *d);
+
+/*
  * Count one case.  unit is its row in table 1: the village, else
  * "镇级直办" (unit NULL), or the township for a county roll-up.  config
  * (fq.yaml) and cal give the deadline profile for overdue and the R6

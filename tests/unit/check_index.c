@@ -1,0 +1,416 @@
+/*
+ * check_index.c: the case index and the node cache (lib/index.c).
+ *
+ * Packed trees round-trip and damaged bytes are refused; the report's
+ * digest gives the same answer as its pre-filter on the text; on a real
+ * store, a second scan parses nothing, a changed case only itself, and a
+ * truncated, damaged or foreign index is never trusted.
+ */
+#include <check.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fixture.h"
+#include "fq/index.h"
+#include "fq/node.h"
+#include "fq/report.h"
+#include "fq/schema.h"
+
+#ifndef FQ_TEST_SCHEMA_DIR
+#error "FQ_TEST_SCHEMA_DIR must name the source tree's schemas directory"
+#endif
+
+Suite *fq_index_suite(void);
+
+static struct fq_node *
+parse(const char *yaml)
+{
+	struct fq_error err = FQ_ERROR_INIT;
+	struct fq_node *n = NULL;
+
+	ck_assert_msg(fq_yaml_parse(&n, yaml, strlen(yaml), "t", &err) == 0,
+		"%s", err.msg);
+	return n;
+}
+
+static const char *const case_a =
+	"id: QSZ-2024-000001\n"
+	"title: 王某与李某纠纷\n"
+	"status: mediating\n"
+	"category: neighbor\n"
+	"risk_color: blue\n"
+	"accepted_on: 2024-03-01\n"
+	"summary: 双方争执\n"
+	"parties:\n"
+	"- role: applicant\n  kind: person\n  name: 王某\n  phones:\n  - '13800000001'\n"
+	"mediators:\n- 李调解\n"
+	"referrals:\n- n: 1\n  to_agency: tribunal\n  sent_on: 2024-03-02\n"
+	"events:\n"
+	"- at: 2024-03-01T09:00:00+08:00\n  kind: intake\n  actor: 李调解\n"
+	"  state_to: accepted\n  note: 登记\n"
+	"empty:\n"
+	"quoted: '007'\n";
+
+START_TEST(test_pack_roundtrip)
+{
+	struct fq_node *a = parse(case_a), *b;
+	struct fq_buf buf = FQ_BUF_INIT;
+
+	fq_node_pack(&buf, a);
+	b = fq_node_unpack(buf.buf, buf.len);
+	ck_assert_ptr_nonnull(b);
+	ck_assert(fq_node_equal(a, b));
+	ck_assert(fq_map_get(b, "quoted")->quoted);
+	ck_assert_int_eq(fq_map_get(b, "empty")->kind, FQ_NODE_NULL);
+	fq_node_free(b);
+	fq_node_free(a);
+	fq_buf_release(&buf);
+}
+END_TEST
+
+/* Every shorter prefix, and every byte flipped, is refused or decodes to
+ * something (never a crash); a cut is always refused. */
+START_TEST(test_pack_damaged)
+{
+	struct fq_node *a = parse(case_a), *b;
+	struct fq_buf buf = FQ_BUF_INIT;
+	size_t i;
+
+	fq_node_pack(&buf, a);
+	for (i = 0; i < buf.len; i++)
+		ck_assert_ptr_null(fq_node_unpack(buf.buf, i));
+	for (i = 0; i < buf.len; i++) {
+		char save = buf.buf[i];
+
+		buf.buf[i] = (char)(save ^ 0xA5);
+		b = fq_node_unpack(buf.buf, buf.len);
+		fq_node_free(b);
+		buf.buf[i] = save;
+	}
+	ck_assert_ptr_null(fq_node_unpack("\x07", 1));
+	ck_assert_ptr_null(fq_node_unpack("\x03\xff\xff\xff\xff\x0f", 6));
+	fq_node_free(a);
+	fq_buf_release(&buf);
+}
+END_TEST
+
+START_TEST(test_projection)
+{
+	struct fq_node *a = parse(case_a), *p, *s;
+	const struct fq_node *ev, *party;
+
+	p = fq_index_projection(a);
+	/* a blue case: no table-3 fields; events without actor or note */
+	ck_assert_ptr_null(fq_map_get(p, "summary"));
+	ck_assert_ptr_null(fq_map_get(p, "parties"));
+	ev = fq_map_get(p, "events")->vals[0];
+	ck_assert_ptr_null(fq_map_get(ev, "actor"));
+	ck_assert_ptr_null(fq_map_get(ev, "note"));
+	ck_assert_str_eq(fq_map_str(ev, "state_to"), "accepted");
+	ck_assert_str_eq(fq_map_str(p, "accepted_on"), "2024-03-01");
+	fq_node_free(p);
+	/* red: parties keep role, kind and name only; notes stay */
+	fq_map_set_str(a, "risk_color", "red");
+	p = fq_index_projection(a);
+	ck_assert_str_eq(fq_map_str(p, "summary"), "双方争执");
+	party = fq_map_get(p, "parties")->vals[0];
+	ck_assert_str_eq(fq_map_str(party, "name"), "王某");
+	ck_assert_ptr_null(fq_map_get(party, "phones"));
+	ev = fq_map_get(p, "events")->vals[0];
+	ck_assert_str_eq(fq_map_str(ev, "note"), "登记");
+	ck_assert_ptr_null(fq_map_get(ev, "actor"));
+	fq_node_free(p);
+	s = fq_index_summary(a);
+	ck_assert_str_eq(fq_map_str(s, "status"), "mediating");
+	ck_assert_str_eq(fq_map_str(fq_map_get(s, "referrals")->vals[0],
+		"to_agency"), "tribunal");
+	ck_assert_str_eq(fq_map_get(s, "mediators")->vals[0]->str, "李调解");
+	fq_node_free(s);
+	fq_node_free(a);
+}
+END_TEST
+
+/* The digest answers as the pre-filter on the text, for texts around
+ * the edges of the window of a March 2024 report. */
+static const char *const digest_texts[] = {
+	"status: closed\nclosed_on: 2020-01-01\n",
+	"status: closed\naccepted_on: 2023-01-01\nclosed_on: 2024-03-05\n",
+	"status: mediating\naccepted_on: 2019-01-01\n",
+	"status: closed\naccepted_on: 2024-04-02\n",
+	"status: closed\naccepted_on: 2023-03-31\n",
+	"status: closed\naccepted_on: 2023-02-27\n",
+	"status: bogus\nclosed_on: 2020-01-01\n",
+	"id: x\nclosed_on: 2020-01-01\n",
+	"status: archived\nnote: 2019-01-0x 2019-13-01\n",
+	"status: closed\n",
+	"title: a\nstatus: accepted\naccepted_on: 2025-01-01\n",
+};
+
+START_TEST(test_digest)
+{
+	struct fq_error err = FQ_ERROR_INIT;
+	struct fq_report_digest d;
+	fq_schema *sc = NULL;
+	fq_report *r = NULL;
+	const char *t = digest_texts[_i];
+
+	ck_assert(fq_schema_load(&sc, FQ_TEST_SCHEMA_DIR, &err) == 0);
+	ck_assert(fq_report_new(&r, sc, "2024-03", &err) == 0);
+	fq_report_digest(&d, t, strlen(t));
+	ck_assert_int_eq(fq_report_can_skip_digest(r, &d),
+		fq_report_can_skip(r, t, strlen(t)));
+	fq_report_free(r);
+	fq_schema_free(sc);
+}
+END_TEST
+
+START_TEST(test_digest_values)
+{
+	struct fq_report_digest d;
+	const char *t = "title: x\nstatus: referred_out\nb: 2024-05-01\n"
+		"a: 2023-01-02 and 2025-12-31T09:00\n";
+
+	fq_report_digest(&d, t, strlen(t));
+	ck_assert(d.has_status);
+	ck_assert_str_eq(d.status, "referred_out");
+	ck_assert_str_eq(d.min, "2023-01-02");
+	ck_assert_str_eq(d.max, "2025-12-31");
+	fq_report_digest(&d, "id: 1\n", 6);
+	ck_assert(!d.has_status);
+	ck_assert_str_eq(d.min, "");
+}
+END_TEST
+
+/* --- on a store --- */
+
+static char *dir;
+static fq_store *st;
+
+static void
+store_setup(void)
+{
+	struct fq_error err = FQ_ERROR_INIT;
+
+	dir = fq_test_tmpdir();
+	fq_test_git_isolate(dir);
+	st = fq_test_store_new(dir);
+	ck_assert_msg(fq_store_lock(st, 0, &err) == FQ_OK, "%s", err.msg);
+}
+
+static void
+store_teardown(void)
+{
+	fq_store_free(st);
+	fq_test_rmtree(dir);
+	free(dir);
+}
+
+static void
+commit_case(int n, const char *status)
+{
+	struct fq_error err = FQ_ERROR_INIT;
+	struct fq_buf path = FQ_BUF_INIT, data = FQ_BUF_INIT;
+	struct fq_change ch;
+	char id[32];
+
+	snprintf(id, sizeof(id), "QSZ-2024-%06d", n);
+	fq_store_case_path(&path, id, "2024-03-01");
+	fq_buf_addf(&data, "id: %s\ntitle: 纠纷%d\nstatus: %s\n"
+		"accepted_on: 2024-03-01\nrisk_color: blue\n", id, n, status);
+	ch.path = path.buf;
+	ch.data = data.buf;
+	ch.len = data.len;
+	ck_assert_msg(fq_store_commit(st, &ch, 1, "t", NULL, &err) == FQ_OK,
+		"%s", err.msg);
+	fq_buf_release(&path);
+	fq_buf_release(&data);
+}
+
+struct seen {
+	size_t n, mediating;
+	char status[8][16];
+};
+
+static int
+count(struct fq_index_item *it, void *data)
+{
+	struct seen *s = data;
+	const struct fq_node *c = fq_index_item_case(it);
+	const struct fq_node *sum = fq_index_item_summary(it);
+
+	ck_assert(it->readable && it->map);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_ptr_nonnull(sum);
+	ck_assert_str_eq(fq_map_str(c, "status"), fq_map_str(sum, "status"));
+	ck_assert_str_eq(it->digest.status, fq_map_str(c, "status"));
+	if (s->n < 8)
+		snprintf(s->status[s->n], 16, "%s", fq_map_str(c, "status"));
+	s->n++;
+	if (!strcmp(fq_map_str(c, "status"), "mediating"))
+		s->mediating++;
+	return 0;
+}
+
+static void
+run(struct fq_index_stats *stats, struct seen *s)
+{
+	struct fq_error err = FQ_ERROR_INIT;
+
+	memset(s, 0, sizeof(*s));
+	ck_assert_msg(fq_index_run(st, count, s, stats, &err) == 0, "%s",
+		err.msg);
+}
+
+static char *
+index_path(void)
+{
+	return fq_test_path(fq_store_private_dir(st), "index");
+}
+
+START_TEST(test_scan_incremental)
+{
+	struct fq_index_stats x;
+	struct seen s;
+	int i;
+
+	for (i = 1; i <= 5; i++)
+		commit_case(i, "accepted");
+	run(&x, &s);
+	ck_assert_uint_eq(x.cases, 5);
+	ck_assert_uint_eq(x.parsed, 5);
+	ck_assert(!x.loaded);
+	ck_assert(x.written);
+	ck_assert_uint_eq(s.n, 5);
+	run(&x, &s);
+	ck_assert(x.loaded);
+	ck_assert_uint_eq(x.parsed, 0);
+	ck_assert(!x.written);
+	ck_assert_uint_eq(s.n, 5);
+	/* one case changed, one added: two parsed */
+	commit_case(3, "mediating");
+	commit_case(6, "mediating");
+	run(&x, &s);
+	ck_assert_uint_eq(x.parsed, 2);
+	ck_assert(x.written);
+	ck_assert_uint_eq(s.mediating, 2);
+	ck_assert_str_eq(s.status[2], "mediating");
+	run(&x, &s);
+	ck_assert_uint_eq(x.parsed, 0);
+}
+END_TEST
+
+/* A damaged index is never trusted: cut anywhere, a byte flipped
+ * anywhere, the results stay and the index comes back whole. */
+START_TEST(test_scan_damaged)
+{
+	struct fq_index_stats x;
+	struct seen s, want;
+	char *path, *good;
+	struct stat sb;
+	size_t size, at;
+	int i, fd;
+
+	for (i = 1; i <= 4; i++)
+		commit_case(i, i % 2 ? "accepted" : "mediating");
+	run(&x, &want);
+	path = index_path();
+	ck_assert(stat(path, &sb) == 0);
+	size = (size_t)sb.st_size;
+	good = fq_test_read_file(path);
+	ck_assert_ptr_nonnull(good);
+	for (at = 0; at < size; at += 7) {
+		/* truncated */
+		ck_assert(truncate(path, (off_t)at) == 0);
+		run(&x, &s);
+		ck_assert_uint_eq(s.n, want.n);
+		ck_assert_uint_eq(s.mediating, want.mediating);
+		ck_assert_uint_eq(x.parsed, 4);
+		/* one byte changed */
+		fd = open(path, O_WRONLY | O_TRUNC);
+		ck_assert(fd >= 0);
+		ck_assert(write(fd, good, size) == (ssize_t)size);
+		close(fd);
+		fd = open(path, O_WRONLY);
+		ck_assert(pwrite(fd, "\x5a", 1, (off_t)at) == 1 ||
+			good[at] == 0x5a);
+		close(fd);
+		run(&x, &s);
+		ck_assert_uint_eq(s.n, want.n);
+		ck_assert_uint_eq(s.mediating, want.mediating);
+		ck_assert_msg(good[at] == 0x5a || x.parsed == 4 ||
+			x.reparsed >= 1, "byte %zu changed and trusted", at);
+		/* whole again */
+		run(&x, &s);
+		ck_assert_uint_eq(x.parsed, 0);
+		ck_assert_uint_eq(x.reparsed, 0);
+	}
+	free(good);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_nodecache)
+{
+	struct fq_node *a = parse("x: 1\ny: [a, b]\n"), *got;
+	const char *oid = "0123456789abcdef0123456789abcdef01234567";
+	const char *oid2 = "1123456789abcdef0123456789abcdef01234567";
+	fq_nodecache *nc;
+
+	nc = fq_nodecache_open(st, "t", 42);
+	ck_assert_ptr_null(fq_nodecache_get(nc, oid));
+	fq_nodecache_put(nc, oid, a);
+	fq_nodecache_put(nc, oid2, a);
+	fq_nodecache_close(nc);
+	nc = fq_nodecache_open(st, "t", 42);
+	got = fq_nodecache_get(nc, oid);
+	ck_assert_ptr_nonnull(got);
+	ck_assert(fq_node_equal(got, a));
+	fq_node_free(got);
+	ck_assert_ptr_null(fq_nodecache_get(nc, "not an oid"));
+	fq_nodecache_close(nc);	/* only oid kept */
+	nc = fq_nodecache_open(st, "t", 42);
+	ck_assert_ptr_null(fq_nodecache_get(nc, oid2));
+	got = fq_nodecache_get(nc, oid);
+	ck_assert_ptr_nonnull(got);
+	fq_node_free(got);
+	fq_nodecache_close(nc);
+	/* another key: nothing */
+	nc = fq_nodecache_open(st, "t", 43);
+	ck_assert_ptr_null(fq_nodecache_get(nc, oid));
+	fq_nodecache_put(nc, oid2, a);
+	fq_nodecache_close(nc);
+	nc = fq_nodecache_open(st, "t", 42);
+	ck_assert_ptr_null(fq_nodecache_get(nc, oid));
+	fq_nodecache_close(nc);
+	fq_node_free(a);
+}
+END_TEST
+
+Suite *
+fq_index_suite(void)
+{
+	Suite *s = suite_create("index");
+	TCase *tc;
+
+	tc = tcase_create("format");
+	tcase_add_test(tc, test_pack_roundtrip);
+	tcase_add_test(tc, test_pack_damaged);
+	tcase_add_test(tc, test_projection);
+	tcase_add_loop_test(tc, test_digest, 0,
+		(int)(sizeof(digest_texts) / sizeof(digest_texts[0])));
+	tcase_add_test(tc, test_digest_values);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("store");
+	tcase_add_checked_fixture(tc, store_setup, store_teardown);
+	tcase_add_test(tc, test_scan_incremental);
+	tcase_add_test(tc, test_scan_damaged);
+	tcase_add_test(tc, test_nodecache);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	return s;
+}
