@@ -855,7 +855,7 @@ fq_store_find(fq_store *s, const char *id, struct fq_buf *relpath,
 		return fq_error_set(err, FQ_EUSAGE, "not a case ID: '%s'",
 			id ? printable(shown, sizeof(shown), id) : "");
 	snprintf(ydir, sizeof(ydir), "cases/%04d", fq_id_year(id));
-	snprintf(name, sizeof(name), "%s.yaml", id);
+	snprintf(name, sizeof(name), "%.*s.yaml", FQ_ID_MAX - 1, id);
 
 	if ((ret = head_tree(s, NULL, &head, err)) < 0)
 		goto out;
