@@ -854,7 +854,7 @@ fq_store_find(fq_store *s, const char *id, struct fq_buf *relpath,
 	if (!fq_id_valid(id))
 		return fq_error_set(err, FQ_EUSAGE, "not a case ID: '%s'",
 			id ? printable(shown, sizeof(shown), id) : "");
-	snprintf(ydir, sizeof(ydir), "cases/%04d", fq_id_year(id));
+	snprintf(ydir, sizeof(ydir), "cases/%04d", fq_id_year(id) % 10000);
 	snprintf(name, sizeof(name), "%.*s.yaml", FQ_ID_MAX - 1, id);
 
 	if ((ret = head_tree(s, NULL, &head, err)) < 0)
