@@ -529,8 +529,8 @@ fq_cli_date(const struct fq_cli *cli, const char *option, const char *value,
 	return value;
 }
 
-static bool
-valid_phone(const char *p)
+bool
+fq_cli_valid_phone(const char *p)
 {
 	size_t digits = 0;
 
@@ -577,7 +577,7 @@ fq_cli_party(const struct fq_cli *cli, const char *spec, size_t index)
 	if (fields[2] && *fields[2]) {
 		struct fq_node *phones = fq_node_new(FQ_NODE_SEQ);
 
-		if (!valid_phone(fields[2]))
+		if (!fq_cli_valid_phone(fields[2]))
 			fq_cli_usage_error(cli, "--party '%s': '%s' is not a "
 				"phone number", spec, fields[2]);
 		fq_seq_push(phones, fq_node_text(fields[2]));

@@ -187,6 +187,10 @@ void fq_cli_case_release(struct fq_cli_case *cc);
 struct fq_node *fq_cli_party(const struct fq_cli *cli, const char *spec,
 	size_t index);
 
+/* A phone number as a party's phones take it: 5 to 20 digits, '-' and
+ * '*' allowed. */
+bool fq_cli_valid_phone(const char *p);
+
 /* A copy of a list value with the Chinese separators ， and 、 turned
  * into ','; the caller frees it. */
 char *fq_cli_commas(const char *value);
