@@ -58,6 +58,9 @@ ask(struct opts *o, const char *prompt, const char *def)
 	return v;
 }
 
+/* Parties guided entry asks for at most (o.parties has room for them). */
+#define MAX_ASKED_PARTIES 16
+
 /* Keep a string made while asking, for the end. */
 static const char *
 own(struct opts *o, char *v)
@@ -163,7 +166,7 @@ ask_parties(struct fq_cli *cli, struct opts *o)
 {
 	struct fq_buf prompt = FQ_BUF_INIT, spec = FQ_BUF_INIT;
 
-	while (o->nparties < 16) {
+	while (o->nparties < MAX_ASKED_PARTIES) {
 		char *name, *phone;
 
 		fq_buf_reset(&prompt);
@@ -396,7 +399,9 @@ main(int argc, char **argv)
 	size_t i;
 
 	fq_cli_init(&cli, "fq-new", argv[0], usage);
-	o.parties = calloc((size_t)argc, sizeof(*o.parties));
+	/* room for the --party options and MAX_ASKED_PARTIES asked */
+	o.parties = calloc((size_t)argc + MAX_ASKED_PARTIES,
+		sizeof(*o.parties));
 	o.mediators = calloc((size_t)argc, sizeof(*o.mediators));
 	while ((ch = getopt_long(argc, argv, "C:h", lopts, NULL)) != -1) {
 		switch (ch) {
