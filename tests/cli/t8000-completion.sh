@@ -39,6 +39,8 @@ is "fq-VERB programs are completed too" \
 like "fq <TAB> offers the commands" "$(c fq '' | tr '\n' ' ')" \
 	"init new show list note accept"
 is "fq li<TAB>" "$(c fq li)" "list"
+like "fq -C DIR <TAB>: the commands" "$(c fq -C repo '' | tr '\n' ' ')" "init new show list"
+is "fq -C <TAB>: directories" "$(c fq -C rep)" "repo"
 is "fq me<TAB>: mediate and merge" "$(c fq me | sort | tr '\n' ' ')" "mediate merge "
 is "fq help ag<TAB>" "$(c fq help ag)" "agree"
 is "an option, from the usage line of fq-note --help" "$(c fq note --ki)" "--kind"
@@ -74,6 +76,8 @@ like "fq list offers the filter keys" "$(c fq list '' | tr '\n' ' ')" \
 like "and mine, overdue" "$(c fq list '' | tr '\n' ' ')" "overdue mine"
 is "status:med -> status:mediating" "$(c fq list status:med)" "status:mediating"
 is "status: by a label" "$(c fq list status:调解)" "status:调解中"
+is "a filter after an option and its argument" \
+	"$(c fq list --format tsv status:clo)" "status:closed"
 is "several values" "$(c fq list status:accepted,med)" "status:accepted,mediating"
 # readline splits at ':' (COMP_WORDBREAKS): only the part after it is
 # replaced, so the replies lose 'status:'.
