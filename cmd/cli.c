@@ -356,6 +356,62 @@ fq_cli_color(const struct fq_cli *cli)
 	return cli->tty_out && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
 }
 
+const char *
+fq_cli_risk_sgr(const char *color)
+{
+	if (color && !strcmp(color, "red"))
+		return "\033[31m";
+	if (color && !strcmp(color, "yellow"))
+		return "\033[33m";
+	return "";
+}
+
+const char *
+fq_cli_state_sgr(const struct fq_cli *cli, const char *state,
+	const char *due_on)
+{
+	static const char *const sgr[][2] = {
+		{ "reported", "\033[35m" },	/* magenta: to accept */
+		{ "accepted", "\033[36m" },	/* cyan: to mediate */
+		{ "mediating", "\033[34m" },	/* blue: in hand */
+		{ "agreed", "\033[32m" },	/* green: agreed */
+		{ "referred_out", "\033[36m" },
+	};
+	const struct fq_enum_value *st;
+	const char *open;
+	size_t i;
+
+	if (!state)
+		return "";
+	st = fq_enum_code(fq_schema_enum(cli->schema, "states"), state);
+	open = fq_enum_extra(st, "open");
+	if (open && !strcmp(open, "true") && due_on && *due_on &&
+	    strcmp(due_on, cli->today) < 0)
+		return "\033[1;31m";	/* overdue: bold red */
+	for (i = 0; i < sizeof(sgr) / sizeof(sgr[0]); i++)
+		if (!strcmp(sgr[i][0], state))
+			return sgr[i][1];
+	return "";
+}
+
+void
+fq_cli_add_cell(struct fq_buf *out, const char *s, size_t width, bool pad,
+	const char *sgr)
+{
+	size_t start = out->len, w;
+
+	if (!sgr || !*sgr) {
+		fq_buf_add_cols(out, s, width, pad);
+		return;
+	}
+	fq_buf_adds(out, sgr);
+	fq_buf_add_cols(out, s, width, false);
+	fq_buf_adds(out, FQ_SGR_RESET);
+	w = fq_display_width(out->buf + start);
+	while (pad && w++ < width)
+		fq_buf_addch(out, ' ');
+}
+
 char *
 fq_cli_prompt(const char *prompt, const char *def)
 {
@@ -473,8 +529,8 @@ fq_cli_date(const struct fq_cli *cli, const char *option, const char *value,
 	return value;
 }
 
-static bool
-valid_phone(const char *p)
+bool
+fq_cli_valid_phone(const char *p)
 {
 	size_t digits = 0;
 
@@ -521,7 +577,7 @@ fq_cli_party(const struct fq_cli *cli, const char *spec, size_t index)
 	if (fields[2] && *fields[2]) {
 		struct fq_node *phones = fq_node_new(FQ_NODE_SEQ);
 
-		if (!valid_phone(fields[2]))
+		if (!fq_cli_valid_phone(fields[2]))
 			fq_cli_usage_error(cli, "--party '%s': '%s' is not a "
 				"phone number", spec, fields[2]);
 		fq_seq_push(phones, fq_node_text(fields[2]));

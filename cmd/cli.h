@@ -142,6 +142,22 @@ struct fq_node *fq_cli_display_copy(const struct fq_cli *cli,
 /* Is colour allowed on stdout (a terminal, NO_COLOR unset)? */
 bool fq_cli_color(const struct fq_cli *cli);
 
+/*
+ * Colours of table cells (fq list, fq due), for use when fq_cli_color():
+ * the SGR sequence that starts a cell, "" for none; end it with
+ * FQ_SGR_RESET.  A risk colour: red red, yellow yellow.  A state: an open
+ * case past due_on (YYYY-MM-DD, may be NULL) is red; otherwise each state
+ * has its colour, closed and archived none.
+ */
+#define FQ_SGR_RESET "\033[0m"
+const char *fq_cli_risk_sgr(const char *color);
+const char *fq_cli_state_sgr(const struct fq_cli *cli, const char *state,
+	const char *due_on);
+/* fq_buf_add_cols() of s in colour sgr ("" or NULL: none), the padding
+ * outside the colour. */
+void fq_cli_add_cell(struct fq_buf *out, const char *s, size_t width,
+	bool pad, const char *sgr);
+
 /* Read one line from the terminal after printing prompt on stderr; NULL
  * at end of input.  The result is malloc'd. */
 char *fq_cli_prompt(const char *prompt, const char *def);
@@ -170,6 +186,10 @@ void fq_cli_case_release(struct fq_cli_case *cc);
  * role (applicant, respondent, then party).  Exit 2 on a bad value. */
 struct fq_node *fq_cli_party(const struct fq_cli *cli, const char *spec,
 	size_t index);
+
+/* A phone number as a party's phones take it: 5 to 20 digits, '-' and
+ * '*' allowed. */
+bool fq_cli_valid_phone(const char *p);
 
 /* A copy of a list value with the Chinese separators ， and 、 turned
  * into ','; the caller frees it. */

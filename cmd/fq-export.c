@@ -291,8 +291,8 @@ main(int argc, char **argv)
 	x.cli = &cli;
 	x.filters = calloc((size_t)argc + 1, sizeof(*x.filters));
 	for (i = (size_t)optind; i < (size_t)argc; i++) {
-		if (fq_filter_parse(&x.filters[x.nfilters], cli.schema,
-		    argv[i], &err))
+		if (fq_filter_parse_clerk(&x.filters[x.nfilters],
+		    cli.schema, argv[i], fq_cli_actor(&cli), &err))
 			fq_cli_usage_error(&cli, "%s", err.msg);
 		x.nfilters++;
 	}

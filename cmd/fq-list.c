@@ -193,23 +193,21 @@ print_table(struct fq_cli *cli, struct ctx *x)
 	puts(line.buf);
 	for (i = 0; i < x->n; i++) {
 		const char *risk = x->rows[i].v[4];
-		const char *on = NULL;
+		/* the ID, risk and title in the risk's colour, the state in
+		 * its own (red when overdue) */
+		const char *rc = color ? fq_cli_risk_sgr(risk) : "";
+		const char *sgr[7] = {
+			rc, color ? fq_cli_state_sgr(cli, x->rows[i].v[1],
+			x->rows[i].v[6]) : "", "", rc, "", "", rc
+		};
 
 		fq_buf_reset(&line);
-		if (color && risk && !strcmp(risk, "red"))
-			on = "\033[31m";
-		else if (color && risk && !strcmp(risk, "yellow"))
-			on = "\033[33m";
-		if (on)
-			fq_buf_adds(&line, on);
 		for (j = 0; j < 7; j++) {
-			fq_buf_add_cols(&line, shown(cli, show[j],
-				x->rows[i].v[show[j]]), w[j], j < 6);
+			fq_cli_add_cell(&line, shown(cli, show[j],
+				x->rows[i].v[show[j]]), w[j], j < 6, sgr[j]);
 			if (j < 6)
 				fq_buf_adds(&line, "  ");
 		}
-		if (on)
-			fq_buf_adds(&line, "\033[0m");
 		/* no trailing blanks */
 		while (line.len && line.buf[line.len - 1] == ' ')
 			fq_buf_setlen(&line, line.len - 1);
@@ -253,8 +251,8 @@ main(int argc, char **argv)
 	fq_buf_init(&x.data);
 	x.filters = calloc((size_t)argc + 1, sizeof(*x.filters));
 	for (i = (size_t)optind; i < (size_t)argc; i++) {
-		if (fq_filter_parse(&x.filters[x.nfilters], cli.schema,
-		    argv[i], &err)) {
+		if (fq_filter_parse_clerk(&x.filters[x.nfilters],
+		    cli.schema, argv[i], fq_cli_actor(&cli), &err)) {
 			fprintf(stderr, "%s: %s\n", cli.prog, err.msg);
 			fq_cli_usage(&cli, true);
 		}

@@ -58,6 +58,228 @@ ask(struct opts *o, const char *prompt, const char *def)
 	return v;
 }
 
+/* Parties guided entry asks for at most (o.parties has room for them). */
+#define MAX_ASKED_PARTIES 16
+
+/* Keep a string made while asking, for the end. */
+static const char *
+own(struct opts *o, char *v)
+{
+	if (o->nowned < (sizeof(o->owned) / sizeof(o->owned[0])))
+		o->owned[o->nowned++] = v;
+	else
+		abort();
+	return v;
+}
+
+/* A line from the terminal, maybe empty (NULL at end of input: exit 2). */
+static char *
+ask_any(const char *prompt, const char *def)
+{
+	char *v = fq_cli_prompt(prompt, def);
+
+	if (!v) {
+		fputc('\n', stderr);
+		exit(FQ_EXIT_USAGE);
+	}
+	return v;
+}
+
+/*
+ * Guided entry: a numbered list of the values of enumeration enum_name,
+ * then ask until the answer is a number of the list, a code, a label, an
+ * alias or the pinyin initials (ljjf).  def (a code, or NULL) is taken on
+ * an empty answer.  Returns the code.
+ */
+static const char *
+choose(struct fq_cli *cli, const char *enum_name, const char *prompt,
+	const char *def)
+{
+	const struct fq_enum *e = fq_schema_enum(cli->schema, enum_name);
+	const struct fq_enum_value *ev;
+	struct fq_buf line = FQ_BUF_INIT;
+	size_t i;
+
+	if (!e)
+		return def;
+	/* three to a line, aligned by display width */
+	for (i = 0; i < e->n; i++) {
+		struct fq_buf cell = FQ_BUF_INIT;
+
+		fq_buf_addf(&cell, "%2zu %s", i + 1, e->v[i].label);
+		if (e->v[i].pinyin)
+			fq_buf_addf(&cell, " %s", e->v[i].pinyin);
+		fq_buf_adds(&line, "  ");
+		fq_buf_add_cols(&line, cell.buf, 28, i % 3 != 2 &&
+			i + 1 != e->n);
+		fq_buf_release(&cell);
+		if (i % 3 == 2 || i + 1 == e->n) {
+			fprintf(stderr, "%s\n", line.buf);
+			fq_buf_reset(&line);
+		}
+	}
+	fq_buf_release(&line);
+	for (;;) {
+		char *v = ask_any(prompt, def ? fq_enum_label(e, def) : NULL);
+		char *end;
+		unsigned long k = strtoul(v, &end, 10);
+
+		if (*v >= '0' && *v <= '9' && !*end && k >= 1 && k <= e->n) {
+			free(v);
+			return e->v[k - 1].code;
+		}
+		if (*v && (ev = fq_enum_find(e, v))) {
+			free(v);
+			return ev->code;
+		}
+		if (*v)
+			fprintf(stderr, "  没有“%s”：请输入编号、名称或拼音首字母 "
+				"(no such %s: give a number, a name or pinyin "
+				"initials)\n", v, e->label);
+		free(v);
+	}
+}
+
+/* Ask for a date, again until it is one and not after today. */
+static const char *
+ask_date(struct fq_cli *cli, struct opts *o, const char *prompt)
+{
+	for (;;) {
+		char *v = ask_any(prompt, cli->today);
+
+		if (fq_valid_date(v) && strcmp(v, cli->today) <= 0)
+			return own(o, v);
+		if (fq_valid_date(v))
+			fprintf(stderr, "  %s 在今天 (%s) 之后 (in the "
+				"future)\n", v, cli->today);
+		else
+			fprintf(stderr, "  “%s”不是日期，请按 YYYY-MM-DD 输入，"
+				"如 %s (not a date)\n", v, cli->today);
+		free(v);
+	}
+}
+
+/* Ask for the parties: a name (NAME[:ROLE[:PHONE]] also), then a phone
+ * checked as typed; an empty name ends the list once there is one. */
+static void
+ask_parties(struct fq_cli *cli, struct opts *o)
+{
+	struct fq_buf prompt = FQ_BUF_INIT, spec = FQ_BUF_INIT;
+
+	while (o->nparties < MAX_ASKED_PARTIES) {
+		char *name, *phone;
+
+		fq_buf_reset(&prompt);
+		fq_buf_addf(&prompt, "当事人%zu 姓名 (party %zu, name)%s",
+			o->nparties + 1, o->nparties + 1,
+			o->nparties ? "，回车结束" : "");
+		name = ask_any(prompt.buf, NULL);
+		if (!*name) {
+			free(name);
+			if (o->nparties)
+				break;
+			continue;
+		}
+		if (strchr(name, ':') || strstr(name, "\xEF\xBC\x9A")) {
+			o->parties[o->nparties++] = own(o, name);
+			continue;
+		}
+		for (;;) {
+			phone = ask_any("  电话 (phone)，可不填", NULL);
+			if (!*phone || fq_cli_valid_phone(phone))
+				break;
+			fprintf(stderr, "  “%s”不是电话号码 (not a phone "
+				"number)\n", phone);
+			free(phone);
+		}
+		fq_buf_reset(&spec);
+		fq_buf_addf(&spec, "%s%s%s", name, *phone ? "::" : "", phone);
+		free(name);
+		free(phone);
+		o->parties[o->nparties++] = own(o,
+			fq_buf_detach(&spec, NULL));
+	}
+	fq_buf_release(&prompt);
+	fq_buf_release(&spec);
+}
+
+/* The case as the clerk gave it, to check before saving. */
+static void
+show_case(struct fq_cli *cli, const struct fq_node *c)
+{
+	static const struct {
+		const char *key, *label, *en;
+	} rows[] = {
+		{ "title", "纠纷名称", NULL },
+		{ "category", "纠纷类别", "categories" },
+		{ "summary", "简要情况", NULL },
+		{ "source", "案件来源", "sources" },
+		{ "risk_color", "风险等级", "colors" },
+		{ "accepted_on", "受理日期", NULL },
+		{ "reported_on", "登记日期", NULL },
+	};
+	const struct fq_node *parties = fq_map_get(c, "parties");
+	struct fq_buf b = FQ_BUF_INIT;
+	size_t i, j;
+
+	fputs("\n—— 请核对 (check) ——\n", stderr);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const char *v = fq_map_str(c, rows[i].key);
+
+		if (!v || (!strcmp(rows[i].key, "reported_on") &&
+		    fq_map_str(c, "accepted_on")))
+			continue;
+		fprintf(stderr, "  %s：%s\n", rows[i].label, rows[i].en ?
+			fq_schema_label(cli->schema, rows[i].en, v) : v);
+	}
+	for (i = 0; parties && parties->kind == FQ_NODE_SEQ &&
+	    i < parties->len; i++) {
+		const struct fq_node *p = parties->vals[i];
+		const struct fq_node *ph = fq_map_get(p, "phones");
+
+		fq_buf_reset(&b);
+		fq_buf_addf(&b, "%s（%s）", fq_map_str(p, "name"),
+			fq_schema_label(cli->schema, "party_roles",
+			fq_map_str(p, "role")));
+		for (j = 0; ph && ph->kind == FQ_NODE_SEQ && j < ph->len; j++)
+			if (ph->vals[j]->kind == FQ_NODE_SCALAR) {
+				fq_buf_adds(&b, " ");
+				if (cli->show_pii)
+					fq_buf_adds(&b, ph->vals[j]->str);
+				else
+					fq_mask_phone(&b, ph->vals[j]->str);
+			}
+		fprintf(stderr, "  %s%s\n", i ? "          " : "当 事 人：",
+			b.buf);
+	}
+	fq_buf_release(&b);
+}
+
+/* y to save, n to give up; ask again otherwise. */
+static bool
+confirm(void)
+{
+	static const char *const yes[] = { "y", "yes", "Y", "是", "好", "对" };
+	static const char *const no[] = { "n", "no", "N", "否", "不" };
+	size_t i;
+
+	for (;;) {
+		char *v = ask_any("确认登记？(y/n)", NULL);
+
+		for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+			if (!strcmp(v, yes[i])) {
+				free(v);
+				return true;
+			}
+		for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+			if (!strcmp(v, no[i])) {
+				free(v);
+				return false;
+			}
+		free(v);
+	}
+}
+
 /* Title for a case registered without one: the start of the summary. */
 static void
 title_from_summary(struct fq_buf *out, const char *summary)
@@ -172,12 +394,14 @@ main(int argc, char **argv)
 	struct fq_node *c = NULL;
 	struct fq_buf title = FQ_BUF_INIT;
 	char id[FQ_ID_MAX];
-	bool interactive;
+	bool interactive, guided;
 	int ch, ret = 0;
 	size_t i;
 
 	fq_cli_init(&cli, "fq-new", argv[0], usage);
-	o.parties = calloc((size_t)argc, sizeof(*o.parties));
+	/* room for the --party options and MAX_ASKED_PARTIES asked */
+	o.parties = calloc((size_t)argc + MAX_ASKED_PARTIES,
+		sizeof(*o.parties));
 	o.mediators = calloc((size_t)argc, sizeof(*o.mediators));
 	while ((ch = getopt_long(argc, argv, "C:h", lopts, NULL)) != -1) {
 		switch (ch) {
@@ -242,21 +466,33 @@ main(int argc, char **argv)
 		fq_node_free(fq_cli_party(&cli, o.parties[i], i));
 
 	interactive = cli.tty_in && isatty(STDERR_FILENO) && !o.edit;
-	if (interactive) {
+	/* Guided entry: on a terminal with something required missing, ask
+	 * field by field, then show the case and ask before saving. */
+	guided = interactive && (!o.category || !o.summary ||
+		(!o.title && !o.reported) || (!o.nparties && !o.reported));
+	if (guided) {
+		fputs("新案件登记 (new case): 回车取 [ ] 中的默认值\n", stderr);
 		if (!o.category)
-			o.category = fq_cli_enum(&cli, "categories",
-				_("category"), ask(&o, _("Category (code, "
-				"label or pinyin initials)"), NULL));
+			o.category = choose(&cli, "categories",
+				_("纠纷类别 (category): 编号、名称或拼音首字母"),
+				NULL);
 		if (!o.summary)
-			o.summary = ask(&o, _("Summary of the dispute"), NULL);
+			o.summary = ask(&o, _("纠纷简要情况 (summary)"), NULL);
 		if (!o.title) {
 			title_from_summary(&title, o.summary);
-			o.title = ask(&o, _("Title"), title.buf);
+			o.title = ask(&o, _("纠纷名称 (title)"), title.buf);
 		}
-		if (!o.nparties && !o.reported) {
-			o.parties[o.nparties++] = ask(&o, _("Party "
-				"(NAME[:ROLE[:PHONE]])"), NULL);
-		}
+		if (!o.nparties && !o.reported)
+			ask_parties(&cli, &o);
+		if (!o.source && !o.reported)
+			o.source = choose(&cli, "sources",
+				_("案件来源 (source)"), "application");
+		if (!o.risk)
+			o.risk = choose(&cli, "colors",
+				_("风险等级 (risk colour)"), "blue");
+		if (!o.accepted && !o.reported)
+			o.accepted = ask_date(&cli, &o,
+				_("受理日期 (accepted on)"));
 	} else if (!o.edit) {
 		const char *missing[4];
 		size_t n = 0;
@@ -314,6 +550,14 @@ main(int argc, char **argv)
 		fq_cli_warn(&cli, "a %s case needs a plan (--plan) and a lead "
 			"official (--lead); add them with 'fq risk'", o.risk);
 
+	if (guided) {
+		show_case(&cli, c);
+		if (!confirm()) {
+			ret = fq_cli_fail(&cli, FQ_EXIT_FAIL, "not confirmed: "
+				"nothing registered");
+			goto out;
+		}
+	}
 	if ((ret = fq_cli_save_new(&cli, c, id)))
 		goto out;
 	printf("%s\n", id);

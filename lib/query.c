@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <strings.h>
 
+#include "fq/pinyin.h"
 #include "fq/query.h"
 #include "internal.h"
 
@@ -48,6 +49,13 @@ int
 fq_filter_parse(struct fq_filter *out, const fq_schema *s, const char *arg,
 	struct fq_error *err)
 {
+	return fq_filter_parse_clerk(out, s, arg, NULL, err);
+}
+
+int
+fq_filter_parse_clerk(struct fq_filter *out, const fq_schema *s,
+	const char *arg, const char *clerk, struct fq_error *err)
+{
 	const char *colon = strchr(arg, ':');
 	size_t i, klen;
 	const char *v;
@@ -57,9 +65,18 @@ fq_filter_parse(struct fq_filter *out, const fq_schema *s, const char *arg,
 		out->kind = FQ_F_OVERDUE;
 		return FQ_OK;
 	}
+	if (!strcmp(arg, "mine")) {
+		if (!clerk || !*clerk)
+			return fq_error_set(err, FQ_EUSAGE, "filter 'mine': "
+				"who is the clerk? (set FQ_USER or git's "
+				"user.name)");
+		out->kind = FQ_F_MEDIATOR;
+		add_value(out, clerk, strlen(clerk));
+		return FQ_OK;
+	}
 	if (!colon)
 		return fq_error_set(err, FQ_EUSAGE, "filter '%s': expected "
-			"KEY:VALUE or 'overdue'", arg);
+			"KEY:VALUE, 'overdue' or 'mine'", arg);
 	klen = (size_t)(colon - arg);
 	v = colon + 1;
 	for (i = 0; i < FQ_ARRAY_SIZE(keys); i++)
@@ -69,7 +86,7 @@ fq_filter_parse(struct fq_filter *out, const fq_schema *s, const char *arg,
 	if (i == FQ_ARRAY_SIZE(keys))
 		return fq_error_set(err, FQ_EUSAGE, "filter '%s': unknown key "
 			"'%.*s' (status, outcome, category, risk, source, "
-			"agency, mediator, month, accepted, overdue, text)",
+			"agency, mediator, month, accepted, overdue, mine, text)",
 			arg, (int)klen, arg);
 	out->kind = keys[i].kind;
 	if (!*v)
@@ -172,6 +189,43 @@ contains_ci(const char *hay, const char *needle)
 	return false;
 }
 
+/* Does a title or a name (a party's) in the case file raw hold a run of
+ * characters whose pinyin initials spell word?  The file is canonical
+ * block YAML: "title: ..." and "  - name: ..." / "    name: ..." lines. */
+static bool
+pinyin_in_names(const char *raw, const char *word)
+{
+	const char *line = raw, *end, *p;
+	char buf[1024];
+
+	for (; *line; line = *end ? end + 1 : end) {
+		size_t n;
+
+		end = strchr(line, '\n');
+		if (!end)
+			end = line + strlen(line);
+		p = line;
+		while (p < end && *p == ' ')
+			p++;
+		if (p + 2 <= end && p[0] == '-' && p[1] == ' ')
+			p += 2;
+		if ((size_t)(end - p) > 6 && !strncmp(p, "title:", 6))
+			p += 6;
+		else if ((size_t)(end - p) > 5 && !strncmp(p, "name:", 5))
+			p += 5;
+		else
+			continue;
+		n = (size_t)(end - p);
+		if (n >= sizeof(buf))
+			n = sizeof(buf) - 1;
+		memcpy(buf, p, n);
+		buf[n] = '\0';
+		if (fq_pinyin_match(buf, word))
+			return true;
+	}
+	return false;
+}
+
 static bool
 match_one(const struct fq_filter *f, const fq_schema *s,
 	const struct fq_node *c, const char *raw, const char *today)
@@ -231,7 +285,9 @@ match_one(const struct fq_filter *f, const fq_schema *s,
 			strcmp(v, today) < 0;
 	}
 	case FQ_F_TEXT:
-		return raw && contains_ci(raw, f->values[0]);
+		return raw && (contains_ci(raw, f->values[0]) ||
+			(fq_pinyin_word(f->values[0]) &&
+			pinyin_in_names(raw, f->values[0])));
 	}
 	return false;
 }

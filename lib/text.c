@@ -94,14 +94,33 @@ cp_width(unsigned cp)
 	return 1;
 }
 
+/* Length of the terminal escape sequence (CSI: ESC [ params final) at p,
+ * or 0: it takes no columns. */
+static size_t
+esc_len(const unsigned char *p)
+{
+	size_t n = 2;
+
+	if (p[0] != 0x1B || p[1] != '[')
+		return 0;
+	while (p[n] >= 0x20 && p[n] <= 0x3F)
+		n++;
+	return p[n] >= 0x40 && p[n] <= 0x7E ? n + 1 : 0;
+}
+
 size_t
 fq_display_width(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t w = 0;
+	size_t w = 0, e;
 
-	while (*p)
+	while (*p) {
+		if ((e = esc_len(p))) {
+			p += e;
+			continue;
+		}
 		w += (size_t)cp_width(decode(&p));
+	}
 	return w;
 }
 
@@ -119,7 +138,13 @@ fq_buf_add_cols(struct fq_buf *out, const char *s, size_t width, bool pad)
 	} else {
 		while (*p) {
 			int cw;
+			size_t e = esc_len(p);
 
+			if (e) {
+				fq_buf_add(out, p, e);
+				p += e;
+				continue;
+			}
 			q = p;
 			cw = cp_width(decode(&q));
 			if (w + (size_t)cw > width - 1)

@@ -246,17 +246,20 @@ clean "edit"
 # --- on a terminal it asks for what is missing (script(1) gives a pty) ----
 if command -v script >/dev/null 2>&1; then
 	N=$(commits repo)
-	printf '噪音扰民\n' | timeout 20 script -qec \
+	# title; then source, colour, date (defaults); confirm
+	printf '噪音扰民\n\n\n\ny\n' | timeout 20 script -qec \
 		"fq new -C repo --category lljf --summary 楼上噪音 --party 甲" \
 		/dev/null >tty.out 2>&1
-	like "on a terminal, a missing title is asked for" "$(cat tty.out)" 'Title'
+	like "on a terminal, a missing title is asked for" "$(cat tty.out)" 'title'
 	is "... one commit" "$(commits repo)" $((N + 1))
 	like "... titled by the answer" "$(git -C repo log -1 --format=%s)" \
 		'^fq-new: QSZ-2024-[0-9]{6} 噪音扰民$'
-	printf '邻里\n楼下漏水\n\n王某\n' | timeout 20 script -qec \
+	# category, summary, title, party (name, phone, no second), source,
+	# colour, date, confirm
+	printf '邻里\n楼下漏水\n\n王某\n\n\n\n\n\ny\n' | timeout 20 script -qec \
 		"fq new -C repo" /dev/null >tty.out 2>&1
 	like "with nothing given, it asks for category, summary, title, party" \
-		"$(cat tty.out)" 'Category.*Summary.*Title.*Party'
+		"$(cat tty.out)" 'category.*summary.*title.*party'
 	like "... and registers the case, title from the summary" \
 		"$(git -C repo log -1 --format=%s)" \
 		'^fq-new: QSZ-2024-[0-9]{6} 楼下漏水$'

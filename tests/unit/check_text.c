@@ -99,6 +99,8 @@ static const struct {
 	{ "—", 1 },
 	{ "·", 1 },
 	{ "№", 1 },
+	{ "\033[31m调解中\033[0m", 6 },	/* colour takes no columns */
+	{ "\033[1;31ma\033[m", 1 },
 };
 
 START_TEST(test_text_display_width)

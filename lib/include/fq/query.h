@@ -2,7 +2,8 @@
  * query.h: the filters of `fq list` and `fq export` (DESIGN.md §4).
  *
  *	status:CODE[,CODE…]  outcome:  category:  risk:  source:  agency:
- *	mediator:NAME  month:YYYY-MM  accepted:FROM..TO  overdue  text:WORD
+ *	mediator:NAME  month:YYYY-MM  accepted:FROM..TO  overdue  mine
+ *	text:WORD
  *
  * Values of enumerated keys may be codes, Chinese labels, aliases or
  * pinyin initials; several values separated by ',' match any of them.
@@ -10,7 +11,10 @@
  * reported_on for a case not yet accepted).  `accepted:` takes an
  * inclusive range with either end left out (`2024-03-01..`).  `overdue`
  * is an open case whose due_on is before today.  `text:` matches a
- * substring of the case file (case-insensitive for ASCII letters).
+ * substring of the case file (case-insensitive for ASCII letters), or,
+ * for a word of letters, the pinyin initials of a run of characters in
+ * the title or a party's name (`text:wmj` finds 王明军; fq/pinyin.h).
+ * `mine` is `mediator:` the clerk (fq_filter_parse_clerk).
  */
 #ifndef FQ_QUERY_H
 #define FQ_QUERY_H
@@ -39,6 +43,10 @@ struct fq_filter {
  */
 int fq_filter_parse(struct fq_filter *out, const fq_schema *s,
 	const char *arg, struct fq_error *err);
+/* The same, and `mine`: cases whose mediators include clerk (FQ_EUSAGE
+ * when clerk is NULL or empty). */
+int fq_filter_parse_clerk(struct fq_filter *out, const fq_schema *s,
+	const char *arg, const char *clerk, struct fq_error *err);
 void fq_filter_release(struct fq_filter *f);
 
 /* Does case c (whose file text is raw, may be NULL if no text: filter)

@@ -12,7 +12,8 @@
 #include "fq/schema.h"
 
 /* Columns a UTF-8 string takes on a terminal: CJK and other East Asian
- * wide characters count 2, combining marks 0, everything else 1. */
+ * wide characters count 2, combining marks 0, terminal escape sequences
+ * (ESC [ ... m, colours) 0, everything else 1. */
 size_t fq_display_width(const char *s);
 
 /* Append s to out, cut to at most width columns (with "…" when cut) and
