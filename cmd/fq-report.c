@@ -227,7 +227,8 @@ write_xlsx(struct fq_cli *cli, fq_report *r, const char *path)
 						(lxw_row_t)(k + 1),
 						(lxw_col_t)j, c->text, NULL);
 			}
-		worksheet_set_column(ws, 0, 0, i == 2 ? 18 : 14, NULL);
+		worksheet_set_column(ws, 0, 0, t->kind == 3 ? 18 : t->kind == 5 ?
+			28 : 14, NULL);
 	}
 	ws = workbook_add_worksheet(wb, "情况说明");
 	worksheet_write_string(ws, 0, 0, title.buf, bold);
@@ -528,6 +529,7 @@ main(int argc, char **argv)
 	struct ctx x;
 	struct fq_error err = FQ_ERROR_INIT;
 	struct fq_report_header hdr;
+	struct fq_report_options ropt;
 	struct fq_buf out = FQ_BUF_INIT, unitbuf = FQ_BUF_INIT;
 	const char *month = NULL, *format = "text", *path = NULL;
 	char mbuf[8];
@@ -651,6 +653,14 @@ main(int argc, char **argv)
 				hdr.reviewer = cfg(config, "reviewer");
 			}
 			fq_report_set_header(x.r, &hdr);
+			/* the settings of the first repository */
+			if (fq_report_options_parse(&ropt, fq_map_get(config,
+			    "report"), &err) || fq_report_set_options(x.r,
+			    &ropt, &err)) {
+				ret = fq_cli_fail(&cli, FQ_EXIT_DATA, "%s/fq.yaml: "
+					"%s", fq_store_root(x.st), err.msg);
+				goto out;
+			}
 		}
 		if (x.noindex ? fq_store_foreach(x.st, each, &x, &err) :
 		    fq_index_each(x.st, each_item, &x, &err)) {
