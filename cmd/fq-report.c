@@ -119,6 +119,10 @@ month_of(char out[8], const char *today, int back)
 		m += 12;
 		y--;
 	}
+	while (m > 12) {
+		m -= 12;
+		y++;
+	}
 
 	snprintf(b, sizeof(b), "%04d-%02d", y % 10000, m % 100);
 	memcpy(out, b, 7);
@@ -537,7 +541,7 @@ main(int argc, char **argv)
 	char **county_in = NULL;
 	size_t nrepos_in = 0, nrepos = 0, ncounty_in = 0, alloc = 0, i;
 	bool bom = false, county = false;
-	int ch, ret = 0, fmt = -1;
+	int ch, ret = 0, fmt = -1, back = -1;
 
 	fq_cli_init(&cli, "fq-report", argv[0], usage);
 	memset(&x, 0, sizeof(x));
@@ -566,9 +570,9 @@ main(int argc, char **argv)
 		fq_cli_usage_error(&cli, "--format '%s': text, csv, md, html, "
 			"xlsx or json", format);
 	if (!month || !strcmp(month, "this"))
-		month_of(mbuf, cli.today, 0);
+		month_of(mbuf, cli.today, back = 0);
 	else if (!strcmp(month, "last"))
-		month_of(mbuf, cli.today, 1);
+		month_of(mbuf, cli.today, back = 1);
 	else {
 		char probe[16];
 
@@ -660,6 +664,22 @@ main(int argc, char **argv)
 				ret = fq_cli_fail(&cli, FQ_EXIT_DATA, "%s/fq.yaml: "
 					"%s", fq_store_root(x.st), err.msg);
 				goto out;
+			}
+			/* a month that ends on the anchor day: past it,
+			 * today is in the next month's period */
+			if (back >= 0 && ropt.anchor_day &&
+			    atoi(cli.today + 8) > ropt.anchor_day) {
+				month_of(mbuf, cli.today, back - 1);
+				fq_report_free(x.r);
+				if (fq_report_new(&x.r, cli.schema, mbuf, &err) ||
+				    fq_report_set_options(x.r, &ropt, &err)) {
+					ret = fq_cli_error(&cli, &err);
+					goto out;
+				}
+				fq_report_set_county(x.r, county);
+				fq_report_set_header(x.r, &hdr);
+				if (county)
+					fq_report_add_unit(x.r, x.township);
 			}
 		}
 		if (x.noindex ? fq_store_foreach(x.st, each, &x, &err) :

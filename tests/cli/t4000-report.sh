@@ -513,6 +513,12 @@ is "... the month before" "$(fig anchor.json previous.period.from)..$(fig anchor
 is "... the year" "$(fig anchor.json ytd.period.from)/$(fig anchor.json ytd.figures.new)/$(fig anchor.json ytd.figures.resolved)" 2023-12-21/3/1
 ok "... text" fq report -C anchor --month 2024-03
 like "... the header states the period" "$(out)" "^统计期间：2024-02-21至2024-03-20$"
+FQ_TODAY=2024-04-21 fq report -C anchor --month last --format json -o anchor-last.json
+is "... --month last on the 21st: the period that ended on the 20th" "$(fig anchor-last.json period.from)..$(fig anchor-last.json period.to)" 2024-03-21..2024-04-20
+FQ_TODAY=2024-04-20 fq report -C anchor --month last --format json -o anchor-last.json
+is "... on the 20th: the one before" "$(fig anchor-last.json month)" 2024-03
+FQ_TODAY=2024-12-25 fq report -C anchor --format json -o anchor-this.json
+is "... no --month on 12-25: the period to 2025-01-20" "$(fig anchor-this.json period.from)..$(fig anchor-this.json period.to)" 2024-12-21..2025-01-20
 
 for bad in "success_rate: both" "ytd: maybe" "tables: 1,6" "tables: x" "period_anchor_day: 31"; do
 	cp -r repo badset
