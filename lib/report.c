@@ -410,8 +410,12 @@ int
 fq_report_options_parse(struct fq_report_options *o,
 	const struct fq_node *rep, struct fq_error *err)
 {
+	static const char *const keys[] = {
+		"success_rate", "ytd", "tables", "period_anchor_day"
+	};
 	struct fq_report_options d = FQ_REPORT_OPTIONS_INIT;
 	const char *s;
+	size_t i;
 
 	*o = d;
 	if (!rep)
@@ -419,6 +423,15 @@ fq_report_options_parse(struct fq_report_options *o,
 	if (rep->kind != FQ_NODE_MAP)
 		return fq_error_set(err, FQ_EINVALID, "report: a map of "
 			"settings expected");
+	for (i = 0; i < FQ_ARRAY_SIZE(keys); i++) {
+		const struct fq_node *v = fq_map_get(rep, keys[i]);
+
+		if (v && v->kind != FQ_NODE_SCALAR)
+			return fq_error_set(err, FQ_EINVALID, "report.%s: a "
+				"single value expected%s", keys[i],
+				!strcmp(keys[i], "tables") ? " (tables: "
+				"1,2,3,4)" : "");
+	}
 	if ((s = fq_map_str(rep, "success_rate"))) {
 		if (!strcmp(s, "mediated"))
 			o->success_rate = FQ_RATE_SUCCESS;

@@ -574,7 +574,8 @@ START_TEST(test_report_options)
 	static const char *const bad[] = {
 		"success_rate: both\n", "ytd: yes\n", "tables: 1,6\n",
 		"tables: x\n", "tables: ','\n", "period_anchor_day: 29\n",
-		"period_anchor_day: -1\n", "period_anchor_day: 2x\n"
+		"period_anchor_day: -1\n", "period_anchor_day: 2x\n",
+		"tables: [1, 2]\n", "success_rate: {a: b}\n"
 	};
 	size_t i;
 
