@@ -376,7 +376,7 @@ fq_report_new(fq_report **out, const fq_schema *sc, const char *month,
 	r->nzz = r->zzs ? r->zzs->n : 0;
 	if (r->nzz)
 		zz_map(r);
-	r->zz = fq_xcalloc((r->nzz + 1) * FQ_NZZ * FQ_NZZCOL,
+	r->zz = fq_xcalloc((r->nzz + 2) * FQ_NZZ * FQ_NZZCOL,
 		sizeof(*r->zz));
 	r->hdr.town = fq_xstrdup("");
 	r->hdr.unit = fq_xstrdup("");
@@ -1051,10 +1051,14 @@ mediation_act(const struct fq_node *c, const char *from, const char *to)
 }
 
 static void
-zz_count(fq_report *r, size_t zi, int m, int col, const char *id)
+zz_count(fq_report *r, size_t zi, bool major, int m, int col,
+	const char *id)
 {
 	r->zz[(zi * FQ_NZZ + (size_t)m) * FQ_NZZCOL + (size_t)col]++;
 	r->zz[(r->nzz * FQ_NZZ + (size_t)m) * FQ_NZZCOL + (size_t)col]++;
+	if (major)
+		r->zz[((r->nzz + 1) * FQ_NZZ + (size_t)m) * FQ_NZZCOL +
+			(size_t)col]++;
 	fq_idlist_add(&r->zzids[m][col], id);
 }
 
@@ -1065,7 +1069,9 @@ zz_add(fq_report *r, const struct fq_node *c, size_t ci, const char *id,
 	const char *code = fq_map_str(c, "zz_category");
 	const char *level = fq_map_str(c, "level");
 	const char *village = fq_map_str(c, "village");
+	const char *color = fq_map_str(c, "risk_color");
 	const struct fq_enum_value *v;
+	bool major = color && !strcmp(color, "red");
 	size_t zi;
 	int col;
 
@@ -1081,17 +1087,17 @@ zz_add(fq_report *r, const struct fq_node *c, size_t ci, const char *id,
 	else
 		col = village && *village ? FQ_ZZ_VILLAGE : FQ_ZZ_TOWNSHIP;
 	if (x->n[FQ_FIG_SCREENED] || x->n[FQ_FIG_NEW])
-		zz_count(r, zi, FQ_ZZ_SCREENED, col, id);
+		zz_count(r, zi, major, FQ_ZZ_SCREENED, col, id);
 	if (x->n[FQ_FIG_RESOLVED] || mediation_act(c, r->from, r->to))
-		zz_count(r, zi, FQ_ZZ_HANDLED, col, id);
+		zz_count(r, zi, major, FQ_ZZ_HANDLED, col, id);
 	if (x->n[FQ_FIG_RESOLVED])
-		zz_count(r, zi, FQ_ZZ_SUCCESS, col, id);
+		zz_count(r, zi, major, FQ_ZZ_SUCCESS, col, id);
 	if (yx->n[FQ_FIG_SCREENED] || yx->n[FQ_FIG_NEW])
-		zz_count(r, zi, FQ_ZZ_SCREENED, FQ_ZZ_YTD, id);
+		zz_count(r, zi, major, FQ_ZZ_SCREENED, FQ_ZZ_YTD, id);
 	if (yx->n[FQ_FIG_RESOLVED] || mediation_act(c, r->yfrom, r->to))
-		zz_count(r, zi, FQ_ZZ_HANDLED, FQ_ZZ_YTD, id);
+		zz_count(r, zi, major, FQ_ZZ_HANDLED, FQ_ZZ_YTD, id);
 	if (yx->n[FQ_FIG_RESOLVED])
-		zz_count(r, zi, FQ_ZZ_SUCCESS, FQ_ZZ_YTD, id);
+		zz_count(r, zi, major, FQ_ZZ_SUCCESS, FQ_ZZ_YTD, id);
 }
 
 size_t
@@ -1103,7 +1109,8 @@ fq_report_nzz(const fq_report *r)
 long
 fq_report_zz(const fq_report *r, size_t i, int m, int col)
 {
-	if (i > r->nzz || m < 0 || m >= FQ_NZZ || col < 0 || col >= FQ_NZZCOL)
+	if (i > r->nzz + 1 || m < 0 || m >= FQ_NZZ || col < 0 ||
+	    col >= FQ_NZZCOL)
 		return 0;
 	return r->zz[(i * FQ_NZZ + (size_t)m) * FQ_NZZCOL + (size_t)col];
 }

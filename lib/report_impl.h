@@ -29,8 +29,9 @@ struct fq_report {
 	struct fq_report_options opt;
 
 	struct fq_figs ytd;
-	/* table 5: zz[(i * FQ_NZZ + measure) * FQ_NZZCOL + col], i <= nzz
-	 * (nzz: 总况); cat_zz[category index] = 综治 index */
+	/* table 5: zz[(i * FQ_NZZ + measure) * FQ_NZZCOL + col], i <=
+	 * nzz + 1 (nzz: 总况, nzz + 1: 重大矛盾纠纷); cat_zz[category
+	 * index] = 综治 index */
 	const struct fq_enum *zzs;
 	size_t nzz;
 	size_t *cat_zz;

@@ -197,13 +197,13 @@ t5_row(struct tb *b, const fq_report *r, size_t i, const char *name, int m)
 	tb_num(b, fq_report_zz(r, i, m, FQ_ZZ_YTD));
 }
 
-/* A rate row of 总况: num_m / den_m in each column. */
+/* A rate row of 总况 (z = nzz) or 重大矛盾纠纷 (nzz + 1): num_m / den_m
+ * in each column. */
 static void
-t5_rate(struct tb *b, const fq_report *r, const char *label, int num, int den)
+t5_rate(struct tb *b, const fq_report *r, size_t z, const char *name,
+	const char *label, int num, int den)
 {
-	size_t z = r->nzz;
-
-	tb_cell(b, "总况", false);
+	tb_cell(b, name, false);
 	tb_cell(b, label, false);
 	tb_pct(b, fq_report_zz(r, z, num, FQ_ZZ_TOWNSHIP),
 		fq_report_zz(r, z, den, FQ_ZZ_TOWNSHIP));
@@ -321,15 +321,21 @@ build_tables(fq_report *r)
 		b.t->kind = 5;
 		t5_row(&b, r, r->nzz, "总况", FQ_ZZ_SCREENED);
 		t5_row(&b, r, r->nzz, "总况", FQ_ZZ_HANDLED);
-		t5_rate(&b, r, "调处率", FQ_ZZ_HANDLED, FQ_ZZ_SCREENED);
+		t5_rate(&b, r, r->nzz, "总况", "调处率", FQ_ZZ_HANDLED,
+			FQ_ZZ_SCREENED);
 		t5_row(&b, r, r->nzz, "总况", FQ_ZZ_SUCCESS);
-		t5_rate(&b, r, "成功率", FQ_ZZ_SUCCESS, FQ_ZZ_HANDLED);
+		t5_rate(&b, r, r->nzz, "总况", "成功率", FQ_ZZ_SUCCESS,
+			FQ_ZZ_HANDLED);
 		for (i = 0; i < r->nzz; i++) {
 			int m;
 
 			for (m = 0; m < FQ_NZZ; m++)
 				t5_row(&b, r, i, r->zzs->v[i].label, m);
 		}
+		for (i = 0; i < FQ_NZZ; i++)
+			t5_row(&b, r, r->nzz + 1, "重大矛盾纠纷", (int)i);
+		t5_rate(&b, r, r->nzz + 1, "重大矛盾纠纷", "成功率",
+			FQ_ZZ_SUCCESS, FQ_ZZ_HANDLED);
 	}
 }
 
@@ -1179,15 +1185,14 @@ json_zz_cols(fq_report *r, struct fq_buf *out, size_t i, int m)
 }
 
 static void
-json_zz_rate(fq_report *r, struct fq_buf *out, const char *name, int num,
-	int den)
+json_zz_rate(fq_report *r, struct fq_buf *out, size_t z, const char *name,
+	int num, int den)
 {
 	static const char *const col[] = {
 		"township", "village", "subtotal", "ytd"
 	};
 	static const int src[] = { FQ_ZZ_TOWNSHIP, FQ_ZZ_VILLAGE, -1,
 		FQ_ZZ_YTD };
-	size_t z = r->nzz;
 	int k;
 
 	fq_buf_addf(out, "\"%s\": {", name);
@@ -1246,9 +1251,20 @@ json_zz(fq_report *r, struct fq_buf *out)
 		json_zz_cols(r, out, r->nzz, m);
 	}
 	fq_buf_adds(out, ",\n    ");
-	json_zz_rate(r, out, "handling_rate", FQ_ZZ_HANDLED, FQ_ZZ_SCREENED);
+	json_zz_rate(r, out, r->nzz, "handling_rate", FQ_ZZ_HANDLED,
+		FQ_ZZ_SCREENED);
 	fq_buf_adds(out, ",\n    ");
-	json_zz_rate(r, out, "success_rate", FQ_ZZ_SUCCESS, FQ_ZZ_HANDLED);
+	json_zz_rate(r, out, r->nzz, "success_rate", FQ_ZZ_SUCCESS,
+		FQ_ZZ_HANDLED);
+	fq_buf_adds(out, "},\n  \"major\": {\"label\": \"重大矛盾纠纷\", "
+		"\"definition\": \"red cases (risk_color red)\",\n    ");
+	for (m = 0; m < FQ_NZZ; m++) {
+		fq_buf_adds(out, m ? ", " : "");
+		json_zz_cols(r, out, r->nzz + 1, m);
+	}
+	fq_buf_adds(out, ",\n    ");
+	json_zz_rate(r, out, r->nzz + 1, "success_rate", FQ_ZZ_SUCCESS,
+		FQ_ZZ_HANDLED);
 	fq_buf_adds(out, "},\n  \"by_category\": {");
 	for (i = 0; i < r->nzz; i++) {
 		fq_buf_addf(out, "%s\n    \"%s\": {\"label\": ", i ? "," : "",

@@ -208,6 +208,7 @@ is "april trend: 12 months, March 3 new 2 resolved, April 2 new 0 resolved" \
 #        成功率 1/1 100.0% | 1/2 50.0%, 2/3 66.7%; YTD 2/3 66.7%
 #        family 排查 B = 0|1, YTD A, B = 2; 调处 A, B = 0|2, YTD 2; 成功 A
 #        land_resources 排查 D, E = 0|2; 调处 0
+#        重大矛盾纠纷 (red: E) 排查 0|1, 调处 0, 成功 0, 成功率 —
 # April  排查 G (screened), H | D (new 04-02) = 2 | 1, 3; YTD A B C D E G H = 7
 #        调处 C (reopened to mediating 04-03) | none = 1 | 0, 1; YTD A B C = 3
 #        成功 none = 0; YTD A, C = 2
@@ -227,6 +228,7 @@ is "march zz 调处率" "$(fig $m zz.total.handling_rate.township.text) $(fig $m
 is "march zz 成功率" "$(fig $m zz.total.success_rate.township.text) $(fig $m zz.total.success_rate.village.text) $(fig $m zz.total.success_rate.subtotal.text) $(fig $m zz.total.success_rate.ytd.text)" "100.0% 50.0% 66.7% 66.7%"
 is "march zz family" "$(fig $m zz.by_category.family.screened.village)/$(fig $m zz.by_category.family.screened.ytd)/$(fig $m zz.by_category.family.handled.village)/$(fig $m zz.by_category.family.success.subtotal)" 1/2/2/1
 is "march zz land_resources" "$(fig $m zz.by_category.land_resources.screened.subtotal)/$(fig $m zz.by_category.land_resources.handled.subtotal)" 2/0
+is "march zz 重大矛盾纠纷" "$(fig $m zz.major.screened.village)/$(fig $m zz.major.handled.subtotal)/$(fig $m zz.major.success_rate.subtotal.text)" "1/0/—"
 is "march zz economic" "$(fig $m zz.by_category.economic.screened.township)/$(fig $m zz.by_category.economic.success.township)" 1/1
 m=april.json
 is "april ytd new" "$(fig $m ytd.cases.new)" "$A $B $C $D $E $H"
@@ -275,6 +277,7 @@ is "csv: CRLF line ends" "$(tr -cd '\r' < "$TEST_TMP/.out" | wc -c)" "$(wc -l < 
 like "csv: 合计 row of table 1, 年度累计 last" "$csv" "^合计,1,1,2,1,0,1,1,0,0,0,1,0,0,3,1,—,0\.0%,33\.3%,0\.00,0,0,0/0,0/0,0,6,4,2,2,1,33\.3%"
 like "csv: table 5" "$csv" "^五、综治排查情况表"
 like "csv: table 5 header" "$csv" "^类别,项目,乡镇街道,村居,小计,年度累计"
+like "csv: 重大矛盾纠纷 (E, red, screened in March)" "$csv" "^重大矛盾纠纷,排查数,0,0,0,1"
 like "csv: 经济活动 排查数 (H new, C carried; YTD C, H)" "$csv" "^经济活动引发的,排查数,1,0,1,2"
 ok "april csv --bom" fq report --month 2024-04 --format csv --bom
 is "--bom starts with the BOM" "$(head -c 3 "$TEST_TMP/.out" | od -An -tx1 | tr -d ' ')" efbbbf

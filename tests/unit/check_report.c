@@ -487,10 +487,10 @@ START_TEST(test_report_zz)
 		EV("2024-02-06", "accepted", "mediating", "")
 		"- at: 2024-03-15T09:00:00+08:00\n  kind: session\n");
 	/* level township beats the village; traffic is other; a note is no
-	 * mediation act */
+	 * mediation act; red: 重大矛盾纠纷 too */
 	add(r, "id: QSZ-2024-000014\ntitle: t\ncategory: traffic\n"
 		"source: application\nsummary: s\nstatus: accepted\n"
-		"village: 后张村\nlevel: township\nrisk_color: blue\n"
+		"village: 后张村\nlevel: township\nrisk_color: red\n"
 		"accepted_on: 2024-03-25\n"
 		"events:\n"
 		"- at: 2024-03-25T09:00:00+08:00\n  kind: intake\n"
@@ -503,7 +503,7 @@ START_TEST(test_report_zz)
 	ck_assert_int_eq(t5->kind, 5);
 	ck_assert_str_eq(t5->name, "综治排查情况表");
 	ck_assert_uint_eq(t5->ncols, 6);
-	ck_assert_uint_eq(t5->nrows, 5 + 3 * 20);
+	ck_assert_uint_eq(t5->nrows, 5 + 3 * 20 + 4);
 	/* 总况 */
 	ck_assert_int_eq(fq_report_zz(r, n, FQ_ZZ_SCREENED, FQ_ZZ_TOWNSHIP), 2);
 	ck_assert_int_eq(fq_report_zz(r, n, FQ_ZZ_SCREENED, FQ_ZZ_VILLAGE), 1);
@@ -557,8 +557,17 @@ START_TEST(test_report_zz)
 	ck_assert_str_eq(t5->cells[(5 + 3 * gangs) * 6 + 3].text, "1");
 	ck_assert_str_eq(t5->cells[(5 + 3 * gangs) * 6 + 5].text, "1");
 	ck_assert(t5->cells[(5 + 3 * gangs) * 6 + 3].number);
+	/* 重大矛盾纠纷 last: 排查数 1 | 0, 调处数 0, 成功率 — */
+	ck_assert_int_eq(fq_report_zz(r, n + 1, FQ_ZZ_SCREENED,
+		FQ_ZZ_TOWNSHIP), 1);
+	ck_assert_str_eq(t5->cells[65 * 6].text, "重大矛盾纠纷");
+	ck_assert_str_eq(t5->cells[65 * 6 + 1].text, "排查数");
+	ck_assert_str_eq(t5->cells[65 * 6 + 4].text, "1");
+	ck_assert_str_eq(t5->cells[66 * 6 + 4].text, "0");
+	ck_assert_str_eq(t5->cells[68 * 6 + 1].text, "成功率");
+	ck_assert_str_eq(t5->cells[68 * 6 + 4].text, "—");
 	/* out of range */
-	ck_assert_int_eq(fq_report_zz(r, n + 1, 0, 0), 0);
+	ck_assert_int_eq(fq_report_zz(r, n + 2, 0, 0), 0);
 	fq_report_free(r);
 }
 END_TEST

@@ -308,7 +308,8 @@ enum { FQ_ZZ_TOWNSHIP, FQ_ZZ_VILLAGE, FQ_ZZ_YTD, FQ_NZZCOL };
 extern const struct fq_fig_def fq_zz_defs[FQ_NZZ];
 /* Number of 综治 categories (0 when the schema has no zz_categories). */
 size_t fq_report_nzz(const fq_report *r);
-/* Count of measure m in column col for category i; i == nzz: 总况. */
+/* Count of measure m in column col for category i; i == nzz: 总况;
+ * i == nzz + 1: 重大矛盾纠纷 (red cases, by their current colour). */
 long fq_report_zz(const fq_report *r, size_t i, int m, int col);
 
 /* Trend: new and resolved in each of the 12 months ending at the month. */
