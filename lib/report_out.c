@@ -602,7 +602,7 @@ pad_cell(struct fq_buf *out, const char *s, size_t w, bool right,
 
 static void
 text_grid(struct fq_buf *out, char **cells, const bool *num, size_t nrows,
-	size_t ncols)
+	size_t ncols, size_t maxw)
 {
 	size_t *w = fq_xcalloc(ncols, sizeof(size_t));
 	bool *numcol = fq_xcalloc(ncols, sizeof(bool));
@@ -612,8 +612,8 @@ text_grid(struct fq_buf *out, char **cells, const bool *num, size_t nrows,
 		for (j = 0; j < ncols; j++) {
 			size_t dw = fq_display_width(cells[i * ncols + j]);
 
-			if (dw > TEXT_MAX_COL)
-				dw = TEXT_MAX_COL;
+			if (dw > maxw)
+				dw = maxw;
 			if (dw > w[j])
 				w[j] = dw;
 			/* a column of numbers has its heading over them */
@@ -665,11 +665,13 @@ text_table(struct fq_buf *out, const struct fq_report_table *t,
 				tn[j * nr + i] = j > 0 && i > 0;
 			}
 		/* the first row (names) is a header too */
-		text_grid(out, tc, tn, nc, nr);
+		text_grid(out, tc, tn, nc, nr, TEXT_MAX_COL);
 		free(tc);
 		free(tn);
 	} else {
-		text_grid(out, cells, num, nr, nc);
+		/* the 综治 categories are long: never cut them */
+		text_grid(out, cells, num, nr, nc, t->kind == 5 ? 48 :
+			TEXT_MAX_COL);
 	}
 	free(cells);
 	free(num);
