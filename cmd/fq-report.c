@@ -119,6 +119,10 @@ month_of(char out[8], const char *today, int back)
 		m += 12;
 		y--;
 	}
+	while (m > 12) {
+		m -= 12;
+		y++;
+	}
 
 	snprintf(b, sizeof(b), "%04d-%02d", y % 10000, m % 100);
 	memcpy(out, b, 7);
@@ -227,7 +231,8 @@ write_xlsx(struct fq_cli *cli, fq_report *r, const char *path)
 						(lxw_row_t)(k + 1),
 						(lxw_col_t)j, c->text, NULL);
 			}
-		worksheet_set_column(ws, 0, 0, i == 2 ? 18 : 14, NULL);
+		worksheet_set_column(ws, 0, 0, t->kind == 3 ? 18 : t->kind == 5 ?
+			28 : 14, NULL);
 	}
 	ws = workbook_add_worksheet(wb, "情况说明");
 	worksheet_write_string(ws, 0, 0, title.buf, bold);
@@ -528,6 +533,7 @@ main(int argc, char **argv)
 	struct ctx x;
 	struct fq_error err = FQ_ERROR_INIT;
 	struct fq_report_header hdr;
+	struct fq_report_options ropt;
 	struct fq_buf out = FQ_BUF_INIT, unitbuf = FQ_BUF_INIT;
 	const char *month = NULL, *format = "text", *path = NULL;
 	char mbuf[8];
@@ -535,7 +541,7 @@ main(int argc, char **argv)
 	char **county_in = NULL;
 	size_t nrepos_in = 0, nrepos = 0, ncounty_in = 0, alloc = 0, i;
 	bool bom = false, county = false;
-	int ch, ret = 0, fmt = -1;
+	int ch, ret = 0, fmt = -1, back = -1;
 
 	fq_cli_init(&cli, "fq-report", argv[0], usage);
 	memset(&x, 0, sizeof(x));
@@ -564,9 +570,9 @@ main(int argc, char **argv)
 		fq_cli_usage_error(&cli, "--format '%s': text, csv, md, html, "
 			"xlsx or json", format);
 	if (!month || !strcmp(month, "this"))
-		month_of(mbuf, cli.today, 0);
+		month_of(mbuf, cli.today, back = 0);
 	else if (!strcmp(month, "last"))
-		month_of(mbuf, cli.today, 1);
+		month_of(mbuf, cli.today, back = 1);
 	else {
 		char probe[16];
 
@@ -651,6 +657,30 @@ main(int argc, char **argv)
 				hdr.reviewer = cfg(config, "reviewer");
 			}
 			fq_report_set_header(x.r, &hdr);
+			/* the settings of the first repository */
+			if (fq_report_options_parse(&ropt, fq_map_get(config,
+			    "report"), &err) || fq_report_set_options(x.r,
+			    &ropt, &err)) {
+				ret = fq_cli_fail(&cli, FQ_EXIT_DATA, "%s/fq.yaml: "
+					"%s", fq_store_root(x.st), err.msg);
+				goto out;
+			}
+			/* a month that ends on the anchor day: past it,
+			 * today is in the next month's period */
+			if (back >= 0 && ropt.anchor_day &&
+			    atoi(cli.today + 8) > ropt.anchor_day) {
+				month_of(mbuf, cli.today, back - 1);
+				fq_report_free(x.r);
+				if (fq_report_new(&x.r, cli.schema, mbuf, &err) ||
+				    fq_report_set_options(x.r, &ropt, &err)) {
+					ret = fq_cli_error(&cli, &err);
+					goto out;
+				}
+				fq_report_set_county(x.r, county);
+				fq_report_set_header(x.r, &hdr);
+				if (county)
+					fq_report_add_unit(x.r, x.township);
+			}
 		}
 		if (x.noindex ? fq_store_foreach(x.st, each, &x, &err) :
 		    fq_index_each(x.st, each_item, &x, &err)) {

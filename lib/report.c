@@ -75,6 +75,17 @@ const struct fq_rate_def fq_rate_defs[FQ_NRATE] = {
 	{ "overdue", "超期率", "overdue_open / carried_out" },
 };
 
+const struct fq_fig_def fq_zz_defs[FQ_NZZ] = {
+	{ "screened", "排查数", "cases screened (reported_on, or proactive "
+		"without one) or newly accepted in the period, each once" },
+	{ "handled", "调处数", "cases with at least one mediation act in the "
+		"period (an event of kind session, visit_site, contact, "
+		"consultation, investigation or agreement_signed, or a change of "
+		"state to mediating or agreed) or resolved in it" },
+	{ "success", "成功数", "cases resolved in the period (closed as "
+		"mediated_*, settled_self or referred_resolved)" },
+};
+
 const char *const fq_ref_row_labels[FQ_REF_ROWS] = {
 	"诉调", "警调", "访调", "仲调", "检调", "行调", "上级交办", "下级上报",
 	"其他"
@@ -120,12 +131,22 @@ day_before(char out[FQ_DATE_SIZE], const char *iso)
 	fq_date_format(out, fq_date_add_days(d, -1));
 }
 
+/* The period called y-m: the calendar month, or with an anchor day A
+ * the (A+1)th of the month before to the Ath. */
 static void
-month_bounds(int y, int m, char from[FQ_DATE_SIZE], char to[FQ_DATE_SIZE])
+month_bounds(int y, int m, int anchor, char from[FQ_DATE_SIZE],
+	char to[FQ_DATE_SIZE])
 {
-	fq_date_format(from, fq_date_from_ymd(y, m, 1));
-	fq_date_format(to, fq_date_from_ymd(y, m,
-		fq_date_days_in_month(y, m)));
+	int py = m == 1 ? y - 1 : y, pm = m == 1 ? 12 : m - 1;
+
+	if (anchor <= 0) {
+		fq_date_format(from, fq_date_from_ymd(y, m, 1));
+		fq_date_format(to, fq_date_from_ymd(y, m,
+			fq_date_days_in_month(y, m)));
+		return;
+	}
+	fq_date_format(from, fq_date_from_ymd(py, pm, anchor + 1));
+	fq_date_format(to, fq_date_from_ymd(y, m, anchor));
 }
 
 /* "3000.00", "3000", "3000.5" -> fen; 0 if not an amount. */
@@ -229,9 +250,17 @@ fq_rate_terms(const struct fq_figs *f, enum fq_rate r, long *num, long *den)
 void
 fq_rate_text(struct fq_buf *out, const struct fq_figs *f, enum fq_rate r)
 {
-	long num, den, tenths;
+	long num, den;
 
 	fq_rate_terms(f, r, &num, &den);
+	fq_percent_text(out, num, den);
+}
+
+void
+fq_percent_text(struct fq_buf *out, long num, long den)
+{
+	long tenths;
+
 	if (den <= 0) {
 		fq_buf_adds(out, "—");
 		return;
@@ -243,13 +272,78 @@ fq_rate_text(struct fq_buf *out, const struct fq_figs *f, enum fq_rate r)
 
 /* --- the report --- */
 
+static void
+month_name(char out[8], int y, int m)
+{
+	char b[32];
+
+	snprintf(b, sizeof(b), "%04d-%02d", y, m);
+	memcpy(out, b, 7);
+	out[7] = '\0';
+}
+
+/* The period, the month before, the trend months and the year. */
+static void
+set_periods(fq_report *r)
+{
+	char d[FQ_DATE_SIZE];
+	int i, a = r->opt.anchor_day;
+
+	month_bounds(r->y, r->m, a, r->from, r->to);
+	month_name(r->month, r->y, r->m);
+	for (i = 0; i < FQ_TREND; i++) {
+		int k = r->m - (FQ_TREND - 1) + i, yy = r->y;
+
+		while (k < 1) {
+			k += 12;
+			yy--;
+		}
+		month_bounds(yy, k, a, r->trend[i].from, r->trend[i].to);
+		month_name(r->trend[i].month, yy, k);
+	}
+	memcpy(r->pfrom, r->trend[FQ_TREND - 2].from, FQ_DATE_SIZE);
+	memcpy(r->pto, r->trend[FQ_TREND - 2].to, FQ_DATE_SIZE);
+	month_bounds(r->y, 1, a, r->yfrom, d);
+	day_before(d, r->trend[0].from);
+	memcpy(r->horizon, d, FQ_DATE_SIZE);
+}
+
+/* Which 综治 category each 司法部 category falls under by default. */
+static void
+zz_map(fq_report *r)
+{
+	size_t i, j, k, other = r->nzz;
+
+	r->cat_zz = fq_xcalloc(r->ncat + 1, sizeof(*r->cat_zz));
+	for (j = 0; j < r->nzz; j++)
+		if (!strcmp(r->zzs->v[j].code, "other"))
+			other = j;
+	for (i = 0; i <= r->ncat; i++)
+		r->cat_zz[i] = other < r->nzz ? other : r->nzz - 1;
+	for (j = 0; j < r->nzz; j++) {
+		const struct fq_node *from = fq_map_get(r->zzs->v[j].def,
+			"from");
+
+		for (k = 0; from && from->kind == FQ_NODE_SEQ &&
+		    k < from->len; k++) {
+			const char *code = from->vals[k]->kind ==
+				FQ_NODE_SCALAR ? from->vals[k]->str : NULL;
+
+			for (i = 0; code && i < r->ncat; i++)
+				if (!strcmp(r->cats->v[i].code, code))
+					r->cat_zz[i] = j;
+		}
+	}
+}
+
 int
 fq_report_new(fq_report **out, const fq_schema *sc, const char *month,
 	struct fq_error *err)
 {
 	fq_report *r;
-	int y, m, i;
-	char d[FQ_DATE_SIZE];
+	int y, m;
+	size_t i;
+	struct fq_report_options o = FQ_REPORT_OPTIONS_INIT;
 
 	*out = NULL;
 	if (!month || strlen(month) != 7 || month[4] != '-' ||
@@ -262,41 +356,131 @@ fq_report_new(fq_report **out, const fq_schema *sc, const char *month,
 	r->cats = fq_schema_enum(sc, "categories");
 	r->outs = fq_schema_enum(sc, "outcomes");
 	r->nout = r->outs ? r->outs->n : 0;
-	month_bounds(y, m, r->from, r->to);
-	memcpy(r->month, r->from, 7);
-	r->month[7] = '\0';
-	for (i = 0; i < FQ_TREND; i++) {
-		int k = m - (FQ_TREND - 1) + i, yy = y;
-
-		while (k < 1) {
-			k += 12;
-			yy--;
-		}
-		month_bounds(yy, k, r->trend[i].from, r->trend[i].to);
-		memcpy(r->trend[i].month, r->trend[i].from, 7);
-		r->trend[i].month[7] = '\0';
-	}
-	memcpy(r->pfrom, r->trend[FQ_TREND - 2].from, FQ_DATE_SIZE);
-	memcpy(r->pto, r->trend[FQ_TREND - 2].to, FQ_DATE_SIZE);
-	day_before(d, r->trend[0].from);
-	memcpy(r->horizon, d, FQ_DATE_SIZE);
+	r->y = y;
+	r->m = m;
+	r->opt = o;
+	set_periods(r);
 	figs_init(&r->total, r->nout, true);
 	figs_init(&r->prev, r->nout, false);
+	figs_init(&r->ytd, r->nout, true);
 	r->ncat = r->cats ? r->cats->n : 0;
 	r->cat = fq_xcalloc(r->ncat + 1, sizeof(*r->cat));
 	r->pcat = fq_xcalloc(r->ncat + 1, sizeof(*r->pcat));
-	for (i = 0; i < (int)r->ncat; i++) {
+	for (i = 0; i < r->ncat; i++) {
 		r->cat[i].key = fq_xstrdup(r->cats->v[i].code);
 		figs_init(&r->cat[i].f, r->nout, true);
 		r->pcat[i].key = fq_xstrdup(r->cats->v[i].code);
 		figs_init(&r->pcat[i].f, r->nout, false);
 	}
+	r->zzs = fq_schema_enum(sc, "zz_categories");
+	r->nzz = r->zzs ? r->zzs->n : 0;
+	if (r->nzz)
+		zz_map(r);
+	r->zz = fq_xcalloc((r->nzz + 2) * FQ_NZZ * FQ_NZZCOL,
+		sizeof(*r->zz));
 	r->hdr.town = fq_xstrdup("");
 	r->hdr.unit = fq_xstrdup("");
 	r->hdr.preparer = fq_xstrdup("");
 	r->hdr.reviewer = fq_xstrdup("");
 	r->hdr.date = fq_xstrdup("");
 	*out = r;
+	return FQ_OK;
+}
+
+int
+fq_report_set_options(fq_report *r, const struct fq_report_options *o,
+	struct fq_error *err)
+{
+	if (o->anchor_day < 0 || o->anchor_day > 28)
+		return fq_error_set(err, FQ_EUSAGE, "period anchor day %d: "
+			"0 (calendar months) or 1 to 28", o->anchor_day);
+	if (o->success_rate != FQ_RATE_SUCCESS &&
+	    o->success_rate != FQ_RATE_SUCCESS_INTAKE)
+		return fq_error_set(err, FQ_EUSAGE, "success rate: mediated "
+			"or accepted");
+	if (r->added)
+		return fq_error_set(err, FQ_EUSAGE, "report options given "
+			"after the first case");
+	r->opt = *o;
+	set_periods(r);
+	return FQ_OK;
+}
+
+int
+fq_report_options_parse(struct fq_report_options *o,
+	const struct fq_node *rep, struct fq_error *err)
+{
+	static const char *const keys[] = {
+		"success_rate", "ytd", "tables", "period_anchor_day"
+	};
+	struct fq_report_options d = FQ_REPORT_OPTIONS_INIT;
+	const char *s;
+	size_t i;
+
+	*o = d;
+	if (!rep)
+		return FQ_OK;
+	if (rep->kind != FQ_NODE_MAP)
+		return fq_error_set(err, FQ_EINVALID, "report: a map of "
+			"settings expected");
+	for (i = 0; i < FQ_ARRAY_SIZE(keys); i++) {
+		const struct fq_node *v = fq_map_get(rep, keys[i]);
+
+		if (v && v->kind != FQ_NODE_SCALAR)
+			return fq_error_set(err, FQ_EINVALID, "report.%s: a "
+				"single value expected%s", keys[i],
+				!strcmp(keys[i], "tables") ? " (tables: "
+				"1,2,3,4)" : "");
+	}
+	if ((s = fq_map_str(rep, "success_rate"))) {
+		if (!strcmp(s, "mediated"))
+			o->success_rate = FQ_RATE_SUCCESS;
+		else if (!strcmp(s, "accepted"))
+			o->success_rate = FQ_RATE_SUCCESS_INTAKE;
+		else
+			return fq_error_set(err, FQ_EINVALID, "report."
+				"success_rate '%s': mediated or accepted", s);
+	}
+	if ((s = fq_map_str(rep, "ytd"))) {
+		if (!strcmp(s, "true"))
+			o->ytd = true;
+		else if (!strcmp(s, "false"))
+			o->ytd = false;
+		else
+			return fq_error_set(err, FQ_EINVALID, "report.ytd "
+				"'%s': true or false", s);
+	}
+	if ((s = fq_map_str(rep, "tables"))) {
+		const char *p = s;
+
+		o->tables = 0;
+		while (*p) {
+			if (*p >= '1' && *p <= '5' && (!p[1] || p[1] == ',' ||
+			    p[1] == ' ')) {
+				o->tables |= 1u << (*p - '1');
+				p++;
+			} else if (*p == ',' || *p == ' ') {
+				p++;
+			} else {
+				return fq_error_set(err, FQ_EINVALID, "report."
+					"tables '%s': numbers 1 to 5 separated "
+					"by commas", s);
+			}
+		}
+		if (!o->tables)
+			return fq_error_set(err, FQ_EINVALID, "report.tables "
+				"'%s': at least one table", s);
+	}
+	if ((s = fq_map_str(rep, "period_anchor_day"))) {
+		char *end;
+		long v = strtol(s, &end, 10);
+
+		if (*end || end == s || v < 0 || v > 28)
+			return fq_error_set(err, FQ_EINVALID, "report."
+				"period_anchor_day '%s': 0 (calendar months) "
+				"or 1 to 28", s);
+		o->anchor_day = (int)v;
+	}
 	return FQ_OK;
 }
 
@@ -325,6 +509,11 @@ fq_report_free(fq_report *r)
 		return;
 	figs_release(&r->total, r->nout);
 	figs_release(&r->prev, r->nout);
+	figs_release(&r->ytd, r->nout);
+	free(r->cat_zz);
+	free(r->zz);
+	for (i = 0; i < FQ_NZZ * FQ_NZZCOL; i++)
+		idlist_release(&r->zzids[i / FQ_NZZCOL][i % FQ_NZZCOL]);
 	for (i = 0; i < r->ncat; i++) {
 		free(r->cat[i].key);
 		figs_release(&r->cat[i].f, r->nout);
@@ -336,6 +525,7 @@ fq_report_free(fq_report *r)
 	for (i = 0; i < r->nunit; i++) {
 		free(r->unit[i].key);
 		figs_release(&r->unit[i].f, r->nout);
+		figs_release(&r->unit[i].ytd, r->nout);
 	}
 	free(r->unit);
 	for (i = 0; i < r->nkey; i++)
@@ -809,6 +999,7 @@ unit_group(fq_report *r, const char *unit)
 	r->unit[r->nunit].key = fq_xstrdup(unit);
 	r->unit[r->nunit].fixed = false;
 	figs_init(&r->unit[r->nunit].f, r->nout, true);
+	figs_init(&r->unit[r->nunit].ytd, r->nout, false);
 	r->last_unit = r->nunit;
 	return &r->unit[r->nunit++];
 }
@@ -825,6 +1016,103 @@ category_index(const fq_report *r, const char *code)
 			other = i;
 	}
 	return other;
+}
+
+/* --- table 5: 综治 排查情况表 --- */
+
+/* A mediation act (调处) dated in [from, to]: a handling event, or a
+ * change of state to mediating or agreed (fq mediate, fq reopen). */
+static bool
+mediation_act(const struct fq_node *c, const char *from, const char *to)
+{
+	static const char *const kinds[] = {
+		"session", "visit_site", "contact", "consultation",
+		"investigation", "agreement_signed"
+	};
+	const struct fq_node *ev = fq_map_get(c, "events");
+	size_t i, k;
+
+	for (i = 0; ev && ev->kind == FQ_NODE_SEQ && i < ev->len; i++) {
+		const char *kind = fq_map_str(ev->vals[i], "kind");
+		const char *on = fq_map_str(ev->vals[i], "effective_on");
+		const char *st = fq_map_str(ev->vals[i], "state_to");
+
+		if (!on)
+			on = fq_map_str(ev->vals[i], "at");
+		if (!kind || !in_range(on, from, to))
+			continue;
+		if (st && (!strcmp(st, "mediating") || !strcmp(st, "agreed")))
+			return true;
+		for (k = 0; k < FQ_ARRAY_SIZE(kinds); k++)
+			if (!strcmp(kind, kinds[k]))
+				return true;
+	}
+	return false;
+}
+
+static void
+zz_count(fq_report *r, size_t zi, bool major, int m, int col,
+	const char *id)
+{
+	r->zz[(zi * FQ_NZZ + (size_t)m) * FQ_NZZCOL + (size_t)col]++;
+	r->zz[(r->nzz * FQ_NZZ + (size_t)m) * FQ_NZZCOL + (size_t)col]++;
+	if (major)
+		r->zz[((r->nzz + 1) * FQ_NZZ + (size_t)m) * FQ_NZZCOL +
+			(size_t)col]++;
+	fq_idlist_add(&r->zzids[m][col], id);
+}
+
+static void
+zz_add(fq_report *r, const struct fq_node *c, size_t ci, const char *id,
+	const struct contrib *x, const struct contrib *yx)
+{
+	const char *code = fq_map_str(c, "zz_category");
+	const char *level = fq_map_str(c, "level");
+	const char *village = fq_map_str(c, "village");
+	const char *color = fq_map_str(c, "risk_color");
+	const struct fq_enum_value *v;
+	bool major = color && !strcmp(color, "red");
+	size_t zi;
+	int col;
+
+	if (!r->nzz)
+		return;
+	if (code && (v = fq_enum_code(r->zzs, code)))
+		zi = (size_t)(v - r->zzs->v);
+	else
+		zi = r->cat_zz[ci <= r->ncat ? ci : r->ncat];
+	if (level)
+		col = !strcmp(level, "village") ? FQ_ZZ_VILLAGE :
+			FQ_ZZ_TOWNSHIP;
+	else
+		col = village && *village ? FQ_ZZ_VILLAGE : FQ_ZZ_TOWNSHIP;
+	if (x->n[FQ_FIG_SCREENED] || x->n[FQ_FIG_NEW])
+		zz_count(r, zi, major, FQ_ZZ_SCREENED, col, id);
+	if (x->n[FQ_FIG_RESOLVED] || mediation_act(c, r->from, r->to))
+		zz_count(r, zi, major, FQ_ZZ_HANDLED, col, id);
+	if (x->n[FQ_FIG_RESOLVED])
+		zz_count(r, zi, major, FQ_ZZ_SUCCESS, col, id);
+	if (yx->n[FQ_FIG_SCREENED] || yx->n[FQ_FIG_NEW])
+		zz_count(r, zi, major, FQ_ZZ_SCREENED, FQ_ZZ_YTD, id);
+	if (yx->n[FQ_FIG_RESOLVED] || mediation_act(c, r->yfrom, r->to))
+		zz_count(r, zi, major, FQ_ZZ_HANDLED, FQ_ZZ_YTD, id);
+	if (yx->n[FQ_FIG_RESOLVED])
+		zz_count(r, zi, major, FQ_ZZ_SUCCESS, FQ_ZZ_YTD, id);
+}
+
+size_t
+fq_report_nzz(const fq_report *r)
+{
+	return r->nzz;
+}
+
+long
+fq_report_zz(const fq_report *r, size_t i, int m, int col)
+{
+	if (i > r->nzz + 1 || m < 0 || m >= FQ_NZZ || col < 0 ||
+	    col >= FQ_NZZCOL)
+		return 0;
+	return r->zz[(i * FQ_NZZ + (size_t)m) * FQ_NZZCOL + (size_t)col];
 }
 
 bool
@@ -848,7 +1136,8 @@ fq_report_add(fq_report *r, const struct fq_node *c, const char *unit,
 	struct fq_error *err)
 {
 	struct timeline t = { NULL, 0, 0, false };
-	struct contrib x;
+	struct contrib x, yx;
+	struct fq_report_group *g;
 	const char *id = fq_map_str(c, "id");
 	size_t i, ci;
 
@@ -856,6 +1145,7 @@ fq_report_add(fq_report *r, const struct fq_node *c, const char *unit,
 		return fq_error_set(err, FQ_EINVALID, "a case without an id");
 	if (!fq_report_counted(r, c))
 		return FQ_OK;
+	r->added = true;
 	build_timeline(&t, c);
 	ci = category_index(r, fq_map_str(c, "category"));
 	if (!unit || !*unit)
@@ -867,7 +1157,14 @@ fq_report_add(fq_report *r, const struct fq_node *c, const char *unit,
 	apply(&r->total, &x, id, r->nout);
 	if (ci < r->ncat)
 		apply(&r->cat[ci].f, &x, id, r->nout);
-	apply(&unit_group(r, unit)->f, &x, id, r->nout);
+	g = unit_group(r, unit);
+	apply(&g->f, &x, id, r->nout);
+	/* 年度累计 */
+	count_period(r, c, &t, r->yfrom, r->to, false, false, config, cal,
+		&yx);
+	apply(&r->ytd, &yx, id, r->nout);
+	apply(&g->ytd, &yx, id, r->nout);
+	zz_add(r, c, ci, id, &x, &yx);
 	fq_report_key_add(r, c, &t, x.n[FQ_FIG_CARRIED_IN] || x.entered,
 		x.n[FQ_FIG_OPEN_END], config, cal);
 	fq_report_refs_add(r, c);
@@ -1036,12 +1333,14 @@ fq_report_finish(fq_report *r, struct fq_error *err)
 		bool any = r->unit[i].fixed;
 
 		for (k = 0; k < FQ_NFIG && !any; k++)
-			any = r->unit[i].f.n[k] != 0;
+			any = r->unit[i].f.n[k] != 0 || (r->opt.ytd &&
+				r->unit[i].ytd.n[k] != 0);
 		if (any) {
 			r->unit[j++] = r->unit[i];
 		} else {
 			free(r->unit[i].key);
 			figs_release(&r->unit[i].f, r->nout);
+			figs_release(&r->unit[i].ytd, r->nout);
 		}
 	}
 	r->nunit = j;
@@ -1069,6 +1368,18 @@ const struct fq_figs *
 fq_report_total(const fq_report *r)
 {
 	return &r->total;
+}
+
+const struct fq_figs *
+fq_report_ytd(const fq_report *r)
+{
+	return &r->ytd;
+}
+
+const char *
+fq_report_ytd_from(const fq_report *r)
+{
+	return r->yfrom;
 }
 
 const struct fq_figs *

@@ -23,7 +23,20 @@ struct fq_report {
 	char from[FQ_DATE_SIZE], to[FQ_DATE_SIZE];	/* the period */
 	char pfrom[FQ_DATE_SIZE], pto[FQ_DATE_SIZE];	/* the month before */
 	char horizon[FQ_DATE_SIZE];	/* nothing before it matters */
-	bool county, finished;
+	char yfrom[FQ_DATE_SIZE];	/* start of the year (年度累计) */
+	int y, m;
+	bool county, finished, added;
+	struct fq_report_options opt;
+
+	struct fq_figs ytd;
+	/* table 5: zz[(i * FQ_NZZ + measure) * FQ_NZZCOL + col], i <=
+	 * nzz + 1 (nzz: 总况, nzz + 1: 重大矛盾纠纷); cat_zz[category
+	 * index] = 综治 index */
+	const struct fq_enum *zzs;
+	size_t nzz;
+	size_t *cat_zz;
+	long *zz;
+	struct fq_idlist zzids[FQ_NZZ][FQ_NZZCOL];
 
 	struct fq_figs total, prev;
 	struct fq_report_group *cat, *pcat;	/* ncat each */

@@ -95,8 +95,15 @@ static const char *const t1_head[] = {
 	"防止群体性上访(件/人)"
 };
 
+static const char *const t1_ytd_head[] = {
+	"年度累计:年初结转", "年度累计:新增受理", "年度累计:办结",
+	"年度累计:化解", "年度累计:调解成功", "年度累计:调解不成",
+	"年度累计:化解率"
+};
+
 static void
-t1_row(struct tb *b, const char *name, const struct fq_figs *f)
+t1_row(struct tb *b, const fq_report *r, const char *name,
+	const struct fq_figs *f, const struct fq_figs *y)
 {
 	static const enum fq_fig cols[] = {
 		FQ_FIG_CARRIED_IN, FQ_FIG_SCREENED, FQ_FIG_NEW,
@@ -112,7 +119,7 @@ t1_row(struct tb *b, const char *name, const struct fq_figs *f)
 	tb_cell(b, name, false);
 	for (i = 0; i < FQ_ARRAY_SIZE(cols); i++)
 		tb_num(b, f->n[cols[i]]);
-	tb_rate(b, f, FQ_RATE_SUCCESS);
+	tb_rate(b, f, r->opt.success_rate);
 	tb_rate(b, f, FQ_RATE_RESOLUTION);
 	tb_rate(b, f, FQ_RATE_COMPLETION);
 	fen_text(s, sizeof(s), f->amount_fen);
@@ -121,6 +128,15 @@ t1_row(struct tb *b, const char *name, const struct fq_figs *f)
 	tb_num(b, f->n[FQ_FIG_VISITS]);
 	tb_pair(b, f->n[FQ_FIG_PREV_CRIME], f->people[0]);
 	tb_pair(b, f->n[FQ_FIG_PREV_MASS_PETITION], f->people[1]);
+	if (!r->opt.ytd)
+		return;
+	tb_num(b, y->n[FQ_FIG_CARRIED_IN]);
+	tb_num(b, y->n[FQ_FIG_NEW]);
+	tb_num(b, y->n[FQ_FIG_CLOSED]);
+	tb_num(b, y->n[FQ_FIG_RESOLVED]);
+	tb_num(b, y->n[FQ_FIG_MEDIATED_OK]);
+	tb_num(b, y->n[FQ_FIG_MEDIATED_FAIL]);
+	tb_rate(b, y, FQ_RATE_RESOLUTION);
 }
 
 static const char *const t2_head[] = {
@@ -129,7 +145,8 @@ static const char *const t2_head[] = {
 };
 
 static void
-t2_row(struct tb *b, const char *name, const struct fq_figs *f)
+t2_row(struct tb *b, const fq_report *r, const char *name,
+	const struct fq_figs *f)
 {
 	tb_cell(b, name, false);
 	tb_num(b, f->n[FQ_FIG_CARRIED_IN]);
@@ -138,7 +155,7 @@ t2_row(struct tb *b, const char *name, const struct fq_figs *f)
 	tb_num(b, f->n[FQ_FIG_CARRIED_OUT]);
 	tb_num(b, f->n[FQ_FIG_MEDIATED_OK]);
 	tb_num(b, f->n[FQ_FIG_MEDIATED_FAIL]);
-	tb_rate(b, f, FQ_RATE_SUCCESS);
+	tb_rate(b, f, r->opt.success_rate);
 }
 
 static const char *const t3_head[] = {
@@ -151,35 +168,119 @@ static const char *const t4_head[] = {
 	"其中已化解"
 };
 
+static const char *const t5_head[] = {
+	"类别", "项目", "乡镇街道", "村居", "小计", "年度累计"
+};
+
+static void
+tb_pct(struct tb *b, long num, long den)
+{
+	struct fq_buf s = FQ_BUF_INIT;
+
+	fq_percent_text(&s, num, den);
+	tb_cell(b, s.buf, false);
+	fq_buf_release(&s);
+}
+
+/* One row of table 5: measure m of category i (nzz: 总况). */
+static void
+t5_row(struct tb *b, const fq_report *r, size_t i, const char *name, int m)
+{
+	long t = fq_report_zz(r, i, m, FQ_ZZ_TOWNSHIP);
+	long v = fq_report_zz(r, i, m, FQ_ZZ_VILLAGE);
+
+	tb_cell(b, name, false);
+	tb_cell(b, fq_zz_defs[m].label, false);
+	tb_num(b, t);
+	tb_num(b, v);
+	tb_num(b, t + v);
+	tb_num(b, fq_report_zz(r, i, m, FQ_ZZ_YTD));
+}
+
+/* A rate row of 总况 (z = nzz) or 重大矛盾纠纷 (nzz + 1): num_m / den_m
+ * in each column. */
+static void
+t5_rate(struct tb *b, const fq_report *r, size_t z, const char *name,
+	const char *label, int num, int den)
+{
+	tb_cell(b, name, false);
+	tb_cell(b, label, false);
+	tb_pct(b, fq_report_zz(r, z, num, FQ_ZZ_TOWNSHIP),
+		fq_report_zz(r, z, den, FQ_ZZ_TOWNSHIP));
+	tb_pct(b, fq_report_zz(r, z, num, FQ_ZZ_VILLAGE),
+		fq_report_zz(r, z, den, FQ_ZZ_VILLAGE));
+	tb_pct(b, fq_report_zz(r, z, num, FQ_ZZ_TOWNSHIP) +
+		fq_report_zz(r, z, num, FQ_ZZ_VILLAGE),
+		fq_report_zz(r, z, den, FQ_ZZ_TOWNSHIP) +
+		fq_report_zz(r, z, den, FQ_ZZ_VILLAGE));
+	tb_pct(b, fq_report_zz(r, z, num, FQ_ZZ_YTD),
+		fq_report_zz(r, z, den, FQ_ZZ_YTD));
+}
+
+static bool
+shown(const fq_report *r, int kind)
+{
+	if (kind == 5 && !r->nzz)
+		return false;
+	return !r->opt.tables || (r->opt.tables & (1u << (kind - 1)));
+}
+
 static void
 build_tables(fq_report *r)
 {
 	struct tb b;
-	size_t i, j;
+	size_t i, j, n = 0;
 	long sum[FQ_NREF];
-	const char *head0[FQ_ARRAY_SIZE(t1_head)];
+	const char *head0[FQ_ARRAY_SIZE(t1_head) + FQ_ARRAY_SIZE(t1_ytd_head)];
+	size_t nhead0 = FQ_ARRAY_SIZE(t1_head);
+	int kind;
 
 	if (r->tables)
 		return;
-	r->ntables = 4;
-	r->tables = fq_xcalloc(r->ntables, sizeof(*r->tables));
+	for (kind = 1; kind <= 5; kind++)
+		n += shown(r, kind);
+	r->tables = fq_xcalloc(n ? n : 1, sizeof(*r->tables));
+	r->ntables = 0;
 
-	memcpy(head0, t1_head, sizeof(head0));
+	memcpy(head0, t1_head, sizeof(t1_head));
 	if (r->county)
 		head0[0] = "乡镇";
-	tb_start(&b, &r->tables[0], "总体情况", head0, FQ_ARRAY_SIZE(t1_head));
-	t1_row(&b, "合计", &r->total);
-	for (i = 0; i < r->nunit; i++)
-		t1_row(&b, r->unit[i].key, &r->unit[i].f);
+	if (r->opt.success_rate == FQ_RATE_SUCCESS_INTAKE)
+		head0[16] = "调解成功率(受理口径)";
+	if (r->opt.ytd) {
+		memcpy(head0 + nhead0, t1_ytd_head, sizeof(t1_ytd_head));
+		nhead0 += FQ_ARRAY_SIZE(t1_ytd_head);
+	}
+	if (shown(r, 1)) {
+		tb_start(&b, &r->tables[r->ntables++], "总体情况", head0,
+			nhead0);
+		b.t->kind = 1;
+		t1_row(&b, r, "合计", &r->total, &r->ytd);
+		for (i = 0; i < r->nunit; i++)
+			t1_row(&b, r, r->unit[i].key, &r->unit[i].f,
+				&r->unit[i].ytd);
+	}
 
-	tb_start(&b, &r->tables[1], "分类统计", t2_head, FQ_ARRAY_SIZE(t2_head));
-	for (i = 0; i < r->ncat; i++)
-		t2_row(&b, r->cats->v[i].label, &r->cat[i].f);
-	t2_row(&b, "合计", &r->total);
+	if (shown(r, 2)) {
+		const char *head2[FQ_ARRAY_SIZE(t2_head)];
 
-	tb_start(&b, &r->tables[2], "重点矛盾纠纷台账", t3_head,
-		FQ_ARRAY_SIZE(t3_head));
-	for (i = 0; i < r->nkey; i++) {
+		memcpy(head2, t2_head, sizeof(head2));
+		if (r->opt.success_rate == FQ_RATE_SUCCESS_INTAKE)
+			head2[7] = "调解成功率(受理口径)";
+		tb_start(&b, &r->tables[r->ntables++], "分类统计", head2,
+			FQ_ARRAY_SIZE(t2_head));
+		b.t->kind = 2;
+		for (i = 0; i < r->ncat; i++)
+			t2_row(&b, r, r->cats->v[i].label, &r->cat[i].f);
+		t2_row(&b, r, "合计", &r->total);
+	}
+
+	if (shown(r, 3)) {
+		tb_start(&b, &r->tables[r->ntables++], "重点矛盾纠纷台账",
+			t3_head, FQ_ARRAY_SIZE(t3_head));
+		b.t->kind = 3;
+	}
+	for (i = 0; shown(r, 3) && i < r->nkey; i++) {
 		const struct fq_report_key_case *k = &r->key[i];
 
 		tb_cell(&b, k->id, false);
@@ -197,18 +298,45 @@ build_tables(fq_report *r)
 		tb_cell(&b, k->closed_on, false);
 	}
 
-	tb_start(&b, &r->tables[3], "对接情况", t4_head, FQ_ARRAY_SIZE(t4_head));
-	memset(sum, 0, sizeof(sum));
-	for (i = 0; i < FQ_REF_ROWS; i++) {
-		tb_cell(&b, fq_ref_row_labels[i], false);
-		for (j = 0; j < FQ_NREF; j++) {
-			tb_num(&b, r->refs[i][j]);
-			sum[j] += r->refs[i][j];
+	if (shown(r, 4)) {
+		tb_start(&b, &r->tables[r->ntables++], "对接情况", t4_head,
+			FQ_ARRAY_SIZE(t4_head));
+		b.t->kind = 4;
+		memset(sum, 0, sizeof(sum));
+		for (i = 0; i < FQ_REF_ROWS; i++) {
+			tb_cell(&b, fq_ref_row_labels[i], false);
+			for (j = 0; j < FQ_NREF; j++) {
+				tb_num(&b, r->refs[i][j]);
+				sum[j] += r->refs[i][j];
+			}
 		}
+		tb_cell(&b, "合计", false);
+		for (j = 0; j < FQ_NREF; j++)
+			tb_num(&b, sum[j]);
 	}
-	tb_cell(&b, "合计", false);
-	for (j = 0; j < FQ_NREF; j++)
-		tb_num(&b, sum[j]);
+
+	if (shown(r, 5)) {
+		tb_start(&b, &r->tables[r->ntables++], "综治排查情况表",
+			t5_head, FQ_ARRAY_SIZE(t5_head));
+		b.t->kind = 5;
+		t5_row(&b, r, r->nzz, "总况", FQ_ZZ_SCREENED);
+		t5_row(&b, r, r->nzz, "总况", FQ_ZZ_HANDLED);
+		t5_rate(&b, r, r->nzz, "总况", "调处率", FQ_ZZ_HANDLED,
+			FQ_ZZ_SCREENED);
+		t5_row(&b, r, r->nzz, "总况", FQ_ZZ_SUCCESS);
+		t5_rate(&b, r, r->nzz, "总况", "成功率", FQ_ZZ_SUCCESS,
+			FQ_ZZ_HANDLED);
+		for (i = 0; i < r->nzz; i++) {
+			int m;
+
+			for (m = 0; m < FQ_NZZ; m++)
+				t5_row(&b, r, i, r->zzs->v[i].label, m);
+		}
+		for (i = 0; i < FQ_NZZ; i++)
+			t5_row(&b, r, r->nzz + 1, "重大矛盾纠纷", (int)i);
+		t5_rate(&b, r, r->nzz + 1, "重大矛盾纠纷", "成功率",
+			FQ_ZZ_SUCCESS, FQ_ZZ_HANDLED);
+	}
 }
 
 void
@@ -362,6 +490,17 @@ build_narrative(fq_report *r)
 	fq_buf_adds(&b, "，化解");
 	change(&b, n[FQ_FIG_RESOLVED], p->n[FQ_FIG_RESOLVED]);
 	fq_buf_adds(&b, "。");
+	if (r->opt.ytd) {
+		const long *y = r->ytd.n;
+
+		fq_buf_addf(&b, "年度累计（%s至%s）：年初结转%ld件，新增受理%ld件，"
+			"办结%ld件，化解%ld件，调解成功%ld件，调解不成%ld件，化解率",
+			r->yfrom, r->to, y[FQ_FIG_CARRIED_IN], y[FQ_FIG_NEW],
+			y[FQ_FIG_CLOSED], y[FQ_FIG_RESOLVED],
+			y[FQ_FIG_MEDIATED_OK], y[FQ_FIG_MEDIATED_FAIL]);
+		rate(&b, &r->ytd, FQ_RATE_RESOLUTION);
+		fq_buf_adds(&b, "。");
+	}
 	narr_add(r, "总体情况", &b);
 
 	/* the three categories with the most new cases */
@@ -463,7 +602,7 @@ pad_cell(struct fq_buf *out, const char *s, size_t w, bool right,
 
 static void
 text_grid(struct fq_buf *out, char **cells, const bool *num, size_t nrows,
-	size_t ncols)
+	size_t ncols, size_t maxw)
 {
 	size_t *w = fq_xcalloc(ncols, sizeof(size_t));
 	bool *numcol = fq_xcalloc(ncols, sizeof(bool));
@@ -473,8 +612,8 @@ text_grid(struct fq_buf *out, char **cells, const bool *num, size_t nrows,
 		for (j = 0; j < ncols; j++) {
 			size_t dw = fq_display_width(cells[i * ncols + j]);
 
-			if (dw > TEXT_MAX_COL)
-				dw = TEXT_MAX_COL;
+			if (dw > maxw)
+				dw = maxw;
 			if (dw > w[j])
 				w[j] = dw;
 			/* a column of numbers has its heading over them */
@@ -526,11 +665,13 @@ text_table(struct fq_buf *out, const struct fq_report_table *t,
 				tn[j * nr + i] = j > 0 && i > 0;
 			}
 		/* the first row (names) is a header too */
-		text_grid(out, tc, tn, nc, nr);
+		text_grid(out, tc, tn, nc, nr, TEXT_MAX_COL);
 		free(tc);
 		free(tn);
 	} else {
-		text_grid(out, cells, num, nr, nc);
+		/* the 综治 categories are long: never cut them */
+		text_grid(out, cells, num, nr, nc, t->kind == 5 ? 48 :
+			TEXT_MAX_COL);
 	}
 	free(cells);
 	free(num);
@@ -556,12 +697,12 @@ render_text(fq_report *r, struct fq_buf *out)
 		const struct fq_report_table *t = &r->tables[i];
 
 		fq_buf_addf(out, "\n%s、%s\n\n", section_no[i], t->name);
-		if (i == 2 && !t->nrows) {
+		if (t->kind == 3 && !t->nrows) {
 			fq_buf_adds(out, "本月无红色、黄色重点矛盾纠纷。\n");
 			continue;
 		}
 		/* 总体情况 has 24 columns: one column per unit instead */
-		text_table(out, t, i == 0);
+		text_table(out, t, t->kind == 1);
 	}
 	n = fq_report_narrative(r, &heads, &texts);
 	fq_buf_addf(out, "\n%s、情况说明\n", section_no[r->ntables]);
@@ -675,7 +816,7 @@ render_md(fq_report *r, struct fq_buf *out)
 		const struct fq_report_table *t = &r->tables[i];
 
 		fq_buf_addf(out, "\n## %s、%s\n\n", section_no[i], t->name);
-		if (i == 2 && !t->nrows) {
+		if (t->kind == 3 && !t->nrows) {
 			fq_buf_adds(out, "本月无红色、黄色重点矛盾纠纷。\n");
 			continue;
 		}
@@ -873,13 +1014,13 @@ render_html(fq_report *r, struct fq_buf *out)
 		const struct fq_report_table *tb = &r->tables[i];
 
 		fq_buf_addf(out, "<h2>%s、%s</h2>\n", section_no[i], tb->name);
-		if (i == 1)
+		if (tb->kind == 2)
 			svg_categories(r, out);
-		if (i == 2 && !tb->nrows) {
+		if (tb->kind == 3 && !tb->nrows) {
 			fq_buf_adds(out, "<p>本月无红色、黄色重点矛盾纠纷。</p>\n");
 			continue;
 		}
-		fq_buf_addf(out, "<table%s>\n<thead><tr>", i == 0 ?
+		fq_buf_addf(out, "<table%s>\n<thead><tr>", tb->kind == 1 ?
 			" class=\"wide\"" : "");
 		for (j = 0; j < tb->ncols; j++) {
 			fq_buf_adds(out, "<th>");
@@ -896,7 +1037,7 @@ render_html(fq_report *r, struct fq_buf *out)
 					strchr(c->text, '%') ||
 					!strcmp(c->text, "—") ||
 					(j && strchr(c->text, '/') &&
-					 i == 0);
+					 tb->kind == 1);
 
 				fq_buf_adds(out, right ? "<td class=\"n\">" :
 					"<td>");
@@ -906,7 +1047,7 @@ render_html(fq_report *r, struct fq_buf *out)
 			fq_buf_adds(out, "</tr>\n");
 		}
 		fq_buf_adds(out, "</tbody>\n</table>\n");
-		if (i == 0)
+		if (tb->kind == 1)
 			svg_trend(r, out);
 	}
 	n = fq_report_narrative(r, &heads, &texts);
@@ -1012,6 +1153,13 @@ json_group(fq_report *r, struct fq_buf *out, const struct fq_report_group *g,
 	json_figs(r, out, &g->f, "      ");
 	fq_buf_adds(out, ",\n      \"rates\": ");
 	json_rates(out, &g->f, "      ");
+	if (!label_cat && r->opt.ytd) {
+		fq_buf_adds(out, ",\n      \"ytd\": {\"figures\": ");
+		json_figs(r, out, &g->ytd, "      ");
+		fq_buf_adds(out, ",\n      \"rates\": ");
+		json_rates(out, &g->ytd, "      ");
+		fq_buf_adds(out, "}");
+	}
 	fq_buf_adds(out, ",\n      \"cases\": {");
 	{
 		size_t i;
@@ -1021,6 +1169,124 @@ json_group(fq_report *r, struct fq_buf *out, const struct fq_report_group *g,
 				fq_fig_defs[i].name);
 			json_ids(out, &g->f.ids[i]);
 		}
+	}
+	fq_buf_adds(out, "}}");
+}
+
+/* Table 5: counts per column, rates as num / den, the IDs behind the
+ * 总况 cells. */
+static void
+json_zz_cols(fq_report *r, struct fq_buf *out, size_t i, int m)
+{
+	long t = fq_report_zz(r, i, m, FQ_ZZ_TOWNSHIP);
+	long v = fq_report_zz(r, i, m, FQ_ZZ_VILLAGE);
+
+	fq_buf_addf(out, "\"%s\": {\"township\": %ld, \"village\": %ld, "
+		"\"subtotal\": %ld, \"ytd\": %ld}", fq_zz_defs[m].name, t, v,
+		t + v, fq_report_zz(r, i, m, FQ_ZZ_YTD));
+}
+
+static void
+json_zz_rate(fq_report *r, struct fq_buf *out, size_t z, const char *name,
+	int num, int den)
+{
+	static const char *const col[] = {
+		"township", "village", "subtotal", "ytd"
+	};
+	static const int src[] = { FQ_ZZ_TOWNSHIP, FQ_ZZ_VILLAGE, -1,
+		FQ_ZZ_YTD };
+	int k;
+
+	fq_buf_addf(out, "\"%s\": {", name);
+	for (k = 0; k < 4; k++) {
+		long a, b;
+		struct fq_buf s = FQ_BUF_INIT;
+
+		if (src[k] < 0) {
+			a = fq_report_zz(r, z, num, FQ_ZZ_TOWNSHIP) +
+				fq_report_zz(r, z, num, FQ_ZZ_VILLAGE);
+			b = fq_report_zz(r, z, den, FQ_ZZ_TOWNSHIP) +
+				fq_report_zz(r, z, den, FQ_ZZ_VILLAGE);
+		} else {
+			a = fq_report_zz(r, z, num, src[k]);
+			b = fq_report_zz(r, z, den, src[k]);
+		}
+		fq_percent_text(&s, a, b);
+		fq_buf_addf(out, "%s\"%s\": {\"numerator\": %ld, "
+			"\"denominator\": %ld, \"text\": ", k ? ", " : "",
+			col[k], a, b);
+		fq_json_str(out, s.buf);
+		fq_buf_adds(out, "}");
+		fq_buf_release(&s);
+	}
+	fq_buf_adds(out, "}");
+}
+
+static void
+json_zz(fq_report *r, struct fq_buf *out)
+{
+	static const char *const col[] = { "township", "village", "ytd" };
+	size_t i;
+	int m, k;
+
+	if (!r->nzz) {
+		fq_buf_adds(out, "null");
+		return;
+	}
+	fq_buf_adds(out, "{\"definitions\": {");
+	for (m = 0; m < FQ_NZZ; m++) {
+		fq_buf_addf(out, "%s\n    \"%s\": {\"label\": ", m ? "," : "",
+			fq_zz_defs[m].name);
+		fq_json_str(out, fq_zz_defs[m].label);
+		fq_buf_adds(out, ", \"definition\": ");
+		fq_json_str(out, fq_zz_defs[m].definition);
+		fq_buf_adds(out, "}");
+	}
+	fq_buf_adds(out, ",\n    \"handling_rate\": {\"label\": \"调处率\", "
+		"\"definition\": \"handled / screened\"},\n    \"success_rate\": "
+		"{\"label\": \"成功率\", \"definition\": \"success / handled\"},"
+		"\n    \"columns\": \"township: level township or county, or no "
+		"level and no village; village: level village, or no level and a "
+		"village; ytd: the year to the end of the period\"},\n  \"total\": {");
+	for (m = 0; m < FQ_NZZ; m++) {
+		fq_buf_adds(out, m ? ", " : "");
+		json_zz_cols(r, out, r->nzz, m);
+	}
+	fq_buf_adds(out, ",\n    ");
+	json_zz_rate(r, out, r->nzz, "handling_rate", FQ_ZZ_HANDLED,
+		FQ_ZZ_SCREENED);
+	fq_buf_adds(out, ",\n    ");
+	json_zz_rate(r, out, r->nzz, "success_rate", FQ_ZZ_SUCCESS,
+		FQ_ZZ_HANDLED);
+	fq_buf_adds(out, "},\n  \"major\": {\"label\": \"重大矛盾纠纷\", "
+		"\"definition\": \"red cases (risk_color red)\",\n    ");
+	for (m = 0; m < FQ_NZZ; m++) {
+		fq_buf_adds(out, m ? ", " : "");
+		json_zz_cols(r, out, r->nzz + 1, m);
+	}
+	fq_buf_adds(out, ",\n    ");
+	json_zz_rate(r, out, r->nzz + 1, "success_rate", FQ_ZZ_SUCCESS,
+		FQ_ZZ_HANDLED);
+	fq_buf_adds(out, "},\n  \"by_category\": {");
+	for (i = 0; i < r->nzz; i++) {
+		fq_buf_addf(out, "%s\n    \"%s\": {\"label\": ", i ? "," : "",
+			r->zzs->v[i].code);
+		fq_json_str(out, r->zzs->v[i].label);
+		for (m = 0; m < FQ_NZZ; m++) {
+			fq_buf_adds(out, ", ");
+			json_zz_cols(r, out, i, m);
+		}
+		fq_buf_adds(out, "}");
+	}
+	fq_buf_adds(out, "\n  },\n  \"cases\": {");
+	for (m = 0; m < FQ_NZZ; m++) {
+		fq_buf_addf(out, "%s\"%s\": {", m ? ", " : "",
+			fq_zz_defs[m].name);
+		for (k = 0; k < FQ_NZZCOL; k++) {
+			fq_buf_addf(out, "%s\"%s\": ", k ? ", " : "", col[k]);
+			json_ids(out, &r->zzids[m][k]);
+		}
+		fq_buf_adds(out, "}");
 	}
 	fq_buf_adds(out, "}}");
 }
@@ -1049,7 +1315,15 @@ render_json(fq_report *r, struct fq_buf *out)
 	fq_json_str(out, r->hdr.reviewer);
 	fq_buf_adds(out, ", \"date\": ");
 	fq_json_str(out, r->hdr.date);
-	fq_buf_adds(out, "},\n  \"zero_report\": ");
+	fq_buf_addf(out, "},\n  \"options\": {\"success_rate\": \"%s\", "
+		"\"main_success_rate\": \"%s\", \"ytd\": %s, \"tables\": [",
+		r->opt.success_rate == FQ_RATE_SUCCESS_INTAKE ? "accepted" :
+		"mediated", fq_rate_defs[r->opt.success_rate].name,
+		r->opt.ytd ? "true" : "false");
+	for (i = 0; i < r->ntables; i++)
+		fq_buf_addf(out, "%s%d", i ? ", " : "", r->tables[i].kind);
+	fq_buf_addf(out, "], \"period_anchor_day\": %d}", r->opt.anchor_day);
+	fq_buf_adds(out, ",\n  \"zero_report\": ");
 	fq_buf_adds(out, fq_report_is_zero(r) ? "true" : "false");
 	fq_buf_adds(out, ",\n  \"figures\": ");
 	json_figs(r, out, &r->total, "  ");
@@ -1068,7 +1342,23 @@ render_json(fq_report *r, struct fq_buf *out)
 	fq_json_str(out, r->pto);
 	fq_buf_adds(out, "}, \"figures\": ");
 	json_figs(r, out, &r->prev, "  ");
-	fq_buf_adds(out, "},\n  \"trend\": [");
+	fq_buf_adds(out, "},\n  \"ytd\": {\"period\": {\"from\": ");
+	fq_json_str(out, r->yfrom);
+	fq_buf_adds(out, ", \"to\": ");
+	fq_json_str(out, r->to);
+	fq_buf_adds(out, "}, \"figures\": ");
+	json_figs(r, out, &r->ytd, "  ");
+	fq_buf_adds(out, ",\n  \"rates\": ");
+	json_rates(out, &r->ytd, "  ");
+	fq_buf_adds(out, ",\n  \"cases\": {");
+	for (i = 0; i < FQ_NFIG; i++) {
+		fq_buf_addf(out, "%s\n    \"%s\": ", i ? "," : "",
+			fq_fig_defs[i].name);
+		json_ids(out, &r->ytd.ids[i]);
+	}
+	fq_buf_adds(out, "\n  }},\n  \"zz\": ");
+	json_zz(r, out);
+	fq_buf_adds(out, ",\n  \"trend\": [");
 	for (i = 0; i < FQ_TREND; i++)
 		fq_buf_addf(out, "%s\n    {\"month\": \"%s\", \"new\": %ld, "
 			"\"resolved\": %ld}", i ? "," : "", r->trend[i].month,

@@ -185,6 +185,65 @@ is "april trend: 12 months, March 3 new 2 resolved, April 2 new 0 resolved" \
 	"$(python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["trend"]; print(len(t), t[-2], t[-1])' $m)" \
 	"12 {'month': '2024-03', 'new': 3, 'resolved': 2} {'month': '2024-04', 'new': 2, 'resolved': 0}"
 
+# --- 年度累计 (YTD) and table 5 (综治 排查情况表), by hand -------------------------
+# YTD is 2024-01-01 .. end of the month; carried_in is the carry-over into
+# the year (none: the first case is A, accepted 02-20).
+# March YTD  new A, B, C, E = 4; closed A, B, C = 3; resolved A, C = 2;
+#            mediated_ok A, C; mediated_fail B; 化解率 2/(0+4) = 50.0%
+# April YTD  new + D, H = 6; closed + E = 4; resolved 2; ok 2, fail 1;
+#            化解率 2/(0+6) = 33.3%
+# Table 5: 综治 category by the default mapping of zz_categories.yaml (A
+# neighbor and B marriage_family: family; C, H contract: economic; D
+# land_forest and E housing_homestead: land_resources; G other: other);
+# column 村居 for a case with a village (A, B, D, E), else 乡镇街道 (C, G, H).
+#   排查数 = screened or new in the period, each case once
+#   调处数 = a mediation act in the period (a handling event, or a move to
+#           mediating/agreed) or resolved in it
+#   成功数 = resolved in the period
+# March  排查 C | B, D (screened), E      = 1 | 3, 小计 4; YTD + A       = 5
+#        调处 C (mediating 03-10) | A (agreement 03-05, closed 03-12),
+#             B (mediating 03-06); D, E had only an intake = 1 | 2, 3; YTD 3
+#        成功 C | A = 1 | 1, 2; YTD 2
+#        调处率 1/1 100.0% | 2/3 66.7%, 3/4 75.0%; YTD 3/5 60.0%
+#        成功率 1/1 100.0% | 1/2 50.0%, 2/3 66.7%; YTD 2/3 66.7%
+#        family 排查 B = 0|1, YTD A, B = 2; 调处 A, B = 0|2, YTD 2; 成功 A
+#        land_resources 排查 D, E = 0|2; 调处 0
+#        重大矛盾纠纷 (red: E) 排查 0|1, 调处 0, 成功 0, 成功率 —
+# April  排查 G (screened), H | D (new 04-02) = 2 | 1, 3; YTD A B C D E G H = 7
+#        调处 C (reopened to mediating 04-03) | none = 1 | 0, 1; YTD A B C = 3
+#        成功 none = 0; YTD A, C = 2
+#        调处率 1/2 50.0% | 0/1 0.0%, 1/3 33.3%; YTD 3/7 42.9%
+#        成功率 0/1 0.0% | 0/0 —, 0/1 0.0%; YTD 2/3 66.7%
+m=march.json
+is "march ytd period" "$(fig $m ytd.period.from)..$(fig $m ytd.period.to)" 2024-01-01..2024-03-31
+is "march ytd new" "$(fig $m ytd.cases.new)" "$A $B $C $E"
+is "march ytd carried_in/closed/resolved/ok/fail" "$(fig $m ytd.figures.carried_in)/$(fig $m ytd.figures.closed)/$(fig $m ytd.figures.resolved)/$(fig $m ytd.figures.mediated_ok)/$(fig $m ytd.figures.mediated_fail)" 0/3/2/2/1
+is "march ytd 化解率" "$(fig $m ytd.rates.resolution.text)" 50.0%
+is "march zz 排查数" "$(fig $m zz.total.screened.township)/$(fig $m zz.total.screened.village)/$(fig $m zz.total.screened.subtotal)/$(fig $m zz.total.screened.ytd)" 1/3/4/5
+is "march zz 排查数 cases" "$(fig $m zz.cases.screened.village)" "$B $D $E"
+is "march zz 调处数" "$(fig $m zz.total.handled.township)/$(fig $m zz.total.handled.village)/$(fig $m zz.total.handled.subtotal)/$(fig $m zz.total.handled.ytd)" 1/2/3/3
+is "march zz 调处数 cases" "$(fig $m zz.cases.handled.village)" "$A $B"
+is "march zz 成功数" "$(fig $m zz.total.success.township)/$(fig $m zz.total.success.village)/$(fig $m zz.total.success.subtotal)/$(fig $m zz.total.success.ytd)" 1/1/2/2
+is "march zz 调处率" "$(fig $m zz.total.handling_rate.township.text) $(fig $m zz.total.handling_rate.village.text) $(fig $m zz.total.handling_rate.subtotal.text) $(fig $m zz.total.handling_rate.ytd.text)" "100.0% 66.7% 75.0% 60.0%"
+is "march zz 成功率" "$(fig $m zz.total.success_rate.township.text) $(fig $m zz.total.success_rate.village.text) $(fig $m zz.total.success_rate.subtotal.text) $(fig $m zz.total.success_rate.ytd.text)" "100.0% 50.0% 66.7% 66.7%"
+is "march zz family" "$(fig $m zz.by_category.family.screened.village)/$(fig $m zz.by_category.family.screened.ytd)/$(fig $m zz.by_category.family.handled.village)/$(fig $m zz.by_category.family.success.subtotal)" 1/2/2/1
+is "march zz land_resources" "$(fig $m zz.by_category.land_resources.screened.subtotal)/$(fig $m zz.by_category.land_resources.handled.subtotal)" 2/0
+is "march zz 重大矛盾纠纷" "$(fig $m zz.major.screened.village)/$(fig $m zz.major.handled.subtotal)/$(fig $m zz.major.success_rate.subtotal.text)" "1/0/—"
+is "march zz economic" "$(fig $m zz.by_category.economic.screened.township)/$(fig $m zz.by_category.economic.success.township)" 1/1
+m=april.json
+is "april ytd new" "$(fig $m ytd.cases.new)" "$A $B $C $D $E $H"
+is "april ytd closed/resolved/ok/fail" "$(fig $m ytd.figures.closed)/$(fig $m ytd.figures.resolved)/$(fig $m ytd.figures.mediated_ok)/$(fig $m ytd.figures.mediated_fail)" 4/2/2/1
+is "april ytd 化解率 = resolved_ytd / (carried_in at Jan 1 + new_ytd)" "$(fig $m ytd.rates.resolution.numerator)/$(fig $m ytd.rates.resolution.denominator) $(fig $m ytd.rates.resolution.text)" "2/6 33.3%"
+is "april ytd by unit: 后张村" "$(fig $m by_unit.后张村.ytd.figures.new)/$(fig $m by_unit.后张村.figures.new)" 1/0
+is "april zz 排查数" "$(fig $m zz.total.screened.township)/$(fig $m zz.total.screened.village)/$(fig $m zz.total.screened.subtotal)/$(fig $m zz.total.screened.ytd)" 2/1/3/7
+is "april zz 排查数 cases" "$(fig $m zz.cases.screened.township)" "$G $H"
+is "april zz 调处数" "$(fig $m zz.cases.handled.township)/$(fig $m zz.total.handled.village)/$(fig $m zz.total.handled.ytd)" "$C/0/3"
+is "april zz 成功数" "$(fig $m zz.total.success.subtotal)/$(fig $m zz.total.success.ytd)" 0/2
+is "april zz 调处率" "$(fig $m zz.total.handling_rate.township.text) $(fig $m zz.total.handling_rate.village.text) $(fig $m zz.total.handling_rate.subtotal.text) $(fig $m zz.total.handling_rate.ytd.text)" "50.0% 0.0% 33.3% 42.9%"
+is "april zz 成功率" "$(fig $m zz.total.success_rate.township.text) $(fig $m zz.total.success_rate.village.text) $(fig $m zz.total.success_rate.subtotal.text) $(fig $m zz.total.success_rate.ytd.text)" "0.0% — 0.0% 66.7%"
+is "april zz other: G" "$(fig $m zz.by_category.other.screened.township)" 1
+is "april options: defaults" "$(fig $m options.success_rate)/$(fig $m options.ytd)/$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["options"]["tables"])' $m)" "mediated/True/[1, 2, 3, 4, 5]"
+
 # --- the other formats for April ---------------------------------------------
 ok "april text" fq report --month 2024-04
 text=$(out)
@@ -194,9 +253,20 @@ like "填报人" "$text" "^填报人：李调解$"
 like "审核人" "$text" "^审核人：王主任$"
 like "填报日期 from FQ_TODAY" "$text" "^填报日期：2024-05-01$"
 like "统计期间" "$text" "^统计期间：2024-04-01至2024-04-30$"
-like "本月新增受理 row: 合计 2, 前王村 0, 小李庄 1, 镇级直办 1" "$text" \
-	"^本月新增受理 +2 +0 +1 +1$"
-like "超期率 is not in table 1 but 化解率 is" "$text" "^化解率 +0\.0% +0\.0% +0\.0% +0\.0%$"
+# 后张村 has nothing in April but B in the year: a row for its 年度累计
+like "本月新增受理 row: 合计 2, 前王村 0, 后张村 0, 小李庄 1, 镇级直办 1" "$text" \
+	"^本月新增受理 +2 +0 +0 +1 +1$"
+like "超期率 is not in table 1 but 化解率 is" "$text" "^化解率 +0\.0% +0\.0% +— +0\.0% +0\.0%$"
+like "年度累计:新增受理 row: 合计 6, 前王村 2, 后张村 1, 小李庄 1, 镇级直办 2" "$text" \
+	"^年度累计:新增受理 +6 +2 +1 +1 +2$"
+like "年度累计:化解率 row: 2/6, 1/2, 0/1, 0/1, 1/2" "$text" \
+	"^年度累计:化解率 +33\.3% +50\.0% +0\.0% +0\.0% +50\.0%$"
+like "table 5 in the text" "$text" "^五、综治排查情况表$"
+like "... 总况 排查数: 乡镇街道 2, 村居 1, 小计 3, 年度累计 7" "$text" "^总况 +排查数 +2 +1 +3 +7$"
+like "... the long 综治 labels are not cut" "$text" "^建筑工程质量、物业管理等问题引发的 +调处数 +0 +0 +0 +0$"
+like "... 总况 调处率" "$text" "^总况 +调处率 +50\.0% +0\.0% +33\.3% +42\.9%$"
+like "... 总况 成功率 (村居: no denominator)" "$text" "^总况 +成功率 +0\.0% +— +0\.0% +66\.7%$"
+like "... the narrative gives the year" "$text" "年度累计（2024-01-01至2024-04-30）：年初结转0件，新增受理6件，办结4件，化解2件，调解成功2件，调解不成1件，化解率33\.3%"
 like "month-on-month" "$text" "新增受理减少1件（-33\.3%）"
 like "key cases: C is listed (yellow, re-opened)" "$text" "^$C +合同纠纷"
 unlike "key cases: no phone numbers" "$text" "13900000002"
@@ -205,7 +275,11 @@ like "对接: 诉调 收到 1" "$text" "^诉调 +1 +0 +0 +0 +0 +0 +0$"
 ok "april csv" fq report --month 2024-04 --format csv
 csv=$(out)
 is "csv: CRLF line ends" "$(tr -cd '\r' < "$TEST_TMP/.out" | wc -c)" "$(wc -l < "$TEST_TMP/.out")"
-like "csv: 合计 row of table 1" "$csv" "^合计,1,1,2,1,0,1,1,0,0,0,1,0,0,3,1,—,0\.0%,33\.3%,0\.00,0,0,0/0,0/0"
+like "csv: 合计 row of table 1, 年度累计 last" "$csv" "^合计,1,1,2,1,0,1,1,0,0,0,1,0,0,3,1,—,0\.0%,33\.3%,0\.00,0,0,0/0,0/0,0,6,4,2,2,1,33\.3%"
+like "csv: table 5" "$csv" "^五、综治排查情况表"
+like "csv: table 5 header" "$csv" "^类别,项目,乡镇街道,村居,小计,年度累计"
+like "csv: 重大矛盾纠纷 (E, red, screened in March)" "$csv" "^重大矛盾纠纷,排查数,0,0,0,1"
+like "csv: 经济活动 排查数 (H new, C carried; YTD C, H)" "$csv" "^经济活动引发的,排查数,1,0,1,2"
 ok "april csv --bom" fq report --month 2024-04 --format csv --bom
 is "--bom starts with the BOM" "$(head -c 3 "$TEST_TMP/.out" | od -An -tx1 | tr -d ' ')" efbbbf
 ok "april md" fq report --month 2024-04 --format md
@@ -342,7 +416,8 @@ exits 1 "--repo that is not a repository" fq report --repo ro
 
 # --- XLSX: read back, cells equal to the CSV ----------------------------------
 ok "xlsx" fq report --month 2024-04 --format xlsx -o april.xlsx
-ok "... is a zip with one sheet per table" unzip -l april.xlsx xl/worksheets/sheet4.xml
+ok "... is a zip with one sheet per table" unzip -l april.xlsx xl/worksheets/sheet5.xml
+ok "... and 情况说明" unzip -l april.xlsx xl/worksheets/sheet6.xml
 fq report --month 2024-04 --format csv -o april.csv
 ok "xlsx cells equal the csv's" python3 - april.xlsx april.csv <<'PY'
 import csv, re, sys, zipfile
@@ -368,13 +443,15 @@ def sheet(i):
     return [[r.get(j, "") for j in range(max(r) + 1)] for _, r in sorted(rows.items())]
 sections, cur = [], None
 for row in csv.reader(open(sys.argv[2], encoding="utf-8", newline="")):
-    if len(row) == 1 and re.match("^[一二三四五]、", row[0]):
+    if len(row) == 1 and re.match("^[一二三四五六]、", row[0]):
         cur = []
         sections.append(cur)
     elif cur is not None and row:
         cur.append(row)
 bad = 0
-for i in range(4):
+if len(sections) != 6:
+    print("csv sections", len(sections)); bad += 1
+for i in range(5):
     x, c = sheet(i + 1), sections[i]
     if len(x) != len(c):
         print("sheet", i + 1, "rows", len(x), "csv", len(c)); bad += 1; continue
@@ -392,6 +469,70 @@ PY
 ok "xlsx: numbers are numbers" sh -c 'unzip -p april.xlsx xl/worksheets/sheet1.xml | grep -q "<c r=\"B2\"[^>]*><v>1</v>"'
 fq report --month 2024-04 --format xlsx -o april2.xlsx
 ok "xlsx: the same bytes for the same data" cmp april.xlsx april2.xlsx
+
+# --- settings in fq.yaml: report: {success_rate, ytd, tables, period_anchor_day}
+cp -r repo set
+cat >> set/fq.yaml <<'YAML'
+report:
+  success_rate: accepted
+  ytd: false
+  tables: 1,2,3,4
+YAML
+git -C set -c user.name=t -c user.email=t@x commit -qam "fq.yaml: report settings"
+ok "success_rate: accepted, ytd: false, tables 1-4" fq report -C set --month 2024-03 --format csv -o set.csv
+setcsv=$(cat set.csv)
+# March 受理口径: mediated_ok 2 / (carried_in 1 + new 3) = 50.0%; 调解成功率 2/3 stays in the narrative
+like "... table 1 says which rate it shows" "$setcsv" "^单位,上月结转,.*,办结率,调解成功率\(受理口径\),化解率|^单位,上月结转,.*,调解成功率\(受理口径\),化解率,办结率,"
+like "... and shows 2/4" "$setcsv" "^合计,1,1,3,0,2,1,3,1,1,1,0,0,2,1,0,50\.0%,50\.0%,75\.0%,5800\.00,1,1,0/0,0/0"
+like "... table 2 too" "$setcsv" "^类别,上月结转,本月新增,本月化解,本月未化解\(月末在办\),调解成功,调解不成,调解成功率\(受理口径\)"
+like "... the narrative keeps both" "$setcsv" "调解成功率66\.7%（受理口径50\.0%）"
+unlike "... no 年度累计 columns" "$setcsv" "年度累计:"
+unlike "... no table 5" "$setcsv" "综治排查情况表"
+like "... the narrative is section 五" "$setcsv" "^五、情况说明"
+fq report -C set --month 2024-03 --format json -o set.json
+is "... json: the setting and the tables" "$(fig set.json options.success_rate)/$(fig set.json options.main_success_rate)/$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["options"]["tables"])' set.json)" "accepted/mediation_success_intake/[1, 2, 3, 4]"
+is "... json still has both rates" "$(fig set.json rates.mediation_success.text)/$(fig set.json rates.mediation_success_intake.text)" "66.7%/50.0%"
+fq report -C set --month 2024-03 --format xlsx -o set.xlsx
+ok "... xlsx: four sheets and 情况说明" unzip -l set.xlsx xl/worksheets/sheet5.xml
+unlike "... and no sixth" "$(unzip -l set.xlsx)" "sheet6.xml"
+fq report -C set --month 2024-03 --format html -o set.html
+unlike "... html: no table 5" "$(cat set.html)" "综治排查情况表"
+like "... html: the category chart still follows table 2" "$(cat set.html)" "aria-label=\"分类统计\""
+
+# period_anchor_day 20: "2024-03" is 2024-02-21 .. 2024-03-20
+# carried_in  A (accepted 02-20, open at the end of 02-20)           = 1
+# new         B 03-04, C 03-08                                       = 2
+# screened    D (reported 03-15)                                     = 1
+# closed      A 03-12, B 03-20 (C 03-25 and E's intake 03-28 fall
+#             in the next period)                                    = 2
+# carried_out 1 + 2 - 2 = 1 (C)
+# YTD         2023-12-21 .. 2024-03-20: new A, B, C = 3, resolved A = 1
+cp -r repo anchor
+printf 'report:\n  period_anchor_day: 20\n' >> anchor/fq.yaml
+git -C anchor -c user.name=t -c user.email=t@x commit -qam "fq.yaml: the 20th"
+ok "period_anchor_day: 20" fq report -C anchor --month 2024-03 --format json -o anchor.json
+is "... the period" "$(fig anchor.json period.from)..$(fig anchor.json period.to)" 2024-02-21..2024-03-20
+is "... carried_in/new/screened/closed/carried_out" "$(fig anchor.json cases.carried_in)/$(fig anchor.json cases.new)/$(fig anchor.json cases.screened)/$(fig anchor.json cases.closed)/$(fig anchor.json cases.carried_out)" "$A/$B $C/$D/$A $B/$C"
+is "... the month before" "$(fig anchor.json previous.period.from)..$(fig anchor.json previous.period.to)" 2024-01-21..2024-02-20
+is "... the year" "$(fig anchor.json ytd.period.from)/$(fig anchor.json ytd.figures.new)/$(fig anchor.json ytd.figures.resolved)" 2023-12-21/3/1
+ok "... text" fq report -C anchor --month 2024-03
+like "... the header states the period" "$(out)" "^统计期间：2024-02-21至2024-03-20$"
+FQ_TODAY=2024-04-21 fq report -C anchor --month last --format json -o anchor-last.json
+is "... --month last on the 21st: the period that ended on the 20th" "$(fig anchor-last.json period.from)..$(fig anchor-last.json period.to)" 2024-03-21..2024-04-20
+FQ_TODAY=2024-04-20 fq report -C anchor --month last --format json -o anchor-last.json
+is "... on the 20th: the one before" "$(fig anchor-last.json month)" 2024-03
+FQ_TODAY=2024-12-25 fq report -C anchor --format json -o anchor-this.json
+is "... no --month on 12-25: the period to 2025-01-20" "$(fig anchor-this.json period.from)..$(fig anchor-this.json period.to)" 2024-12-21..2025-01-20
+
+for bad in "success_rate: both" "ytd: maybe" "tables: 1,6" "tables: x" "period_anchor_day: 31"; do
+	cp -r repo badset
+	printf 'report:\n  %s\n' "$bad" >> badset/fq.yaml
+	git -C badset -c user.name=t -c user.email=t@x commit -qam bad
+	exits 65 "fq.yaml report.$bad: bad data" fq report -C badset --month 2024-03 -o badset.txt
+	like "... named" "$(err)" "report\.${bad%%:*}"
+	is "... nothing written" "$(ls badset.txt 2>/dev/null)" ""
+	rm -rf badset
+done
 
 # --- HTML: one self-contained file, opened in headless Chromium -------------
 ok "html" fq report --month 2024-04 --format html -o april.html

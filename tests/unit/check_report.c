@@ -376,6 +376,293 @@ START_TEST(test_report_zero)
 }
 END_TEST
 
+/* 年度累计: carried into the year, resolved in February; new in January,
+ * failed in March; new in March, open.  March's YTD 化解率 is 1 / (1 + 2). */
+START_TEST(test_report_ytd)
+{
+	fq_report *r = report("2024-03");
+	const struct fq_figs *y, *f;
+	const struct fq_report_table *t1;
+	struct fq_error err = FQ_ERROR_INIT;
+	struct fq_report_options o = FQ_REPORT_OPTIONS_INIT;
+	struct fq_buf b = FQ_BUF_INIT;
+
+	add(r, HEAD("QSZ-2023-000001")
+		"status: closed\noutcome: mediated_written\nrisk_color: blue\n"
+		"accepted_on: 2023-11-10\nclosed_on: 2024-02-15\n"
+		"events:\n"
+		"- at: 2023-11-10T09:00:00+08:00\n  kind: intake\n"
+		"  state_to: accepted\n"
+		EV("2024-02-15", "accepted", "closed",
+			"  outcome: mediated_written\n"));
+	add(r, HEAD("QSZ-2024-000001")
+		"status: closed\noutcome: failed\nrisk_color: blue\n"
+		"accepted_on: 2024-01-05\nclosed_on: 2024-03-10\n"
+		"events:\n"
+		"- at: 2024-01-05T09:00:00+08:00\n  kind: intake\n"
+		"  state_to: accepted\n"
+		EV("2024-03-10", "accepted", "closed", "  outcome: failed\n"));
+	add(r, HEAD("QSZ-2024-000002")
+		"status: accepted\nrisk_color: blue\naccepted_on: 2024-03-20\n"
+		"events:\n"
+		"- at: 2024-03-20T09:00:00+08:00\n  kind: intake\n"
+		"  state_to: accepted\n");
+	ck_assert_int_eq(fq_report_finish(r, &err), FQ_OK);
+	ck_assert_str_eq(fq_report_ytd_from(r), "2024-01-01");
+	y = fq_report_ytd(r);
+	ck_assert_int_eq(y->n[FQ_FIG_CARRIED_IN], 1);
+	ck_assert_int_eq(y->n[FQ_FIG_NEW], 2);
+	ck_assert_int_eq(y->n[FQ_FIG_CLOSED], 2);
+	ck_assert_int_eq(y->n[FQ_FIG_RESOLVED], 1);
+	ck_assert_int_eq(y->n[FQ_FIG_MEDIATED_OK], 1);
+	ck_assert_int_eq(y->n[FQ_FIG_MEDIATED_FAIL], 1);
+	ck_assert_int_eq(y->n[FQ_FIG_CARRIED_OUT], 1);
+	fq_rate_text(&b, y, FQ_RATE_RESOLUTION);
+	ck_assert_str_eq(b.buf, "33.3%");
+	f = fq_report_total(r);
+	ck_assert_int_eq(f->n[FQ_FIG_CARRIED_IN], 1);
+	ck_assert_int_eq(f->n[FQ_FIG_NEW], 1);
+	ck_assert_int_eq(f->n[FQ_FIG_RESOLVED], 0);
+	/* the columns of table 1: 24, then 7 of the year */
+	t1 = fq_report_table(r, 0);
+	ck_assert_int_eq(t1->kind, 1);
+	ck_assert_uint_eq(t1->ncols, 31);
+	ck_assert_str_eq(t1->head[24], "年度累计:年初结转");
+	ck_assert_str_eq(t1->head[30], "年度累计:化解率");
+	ck_assert_str_eq(t1->cells[25].text, "2");
+	ck_assert(t1->cells[25].number);
+	ck_assert_str_eq(t1->cells[30].text, "33.3%");
+	fq_buf_reset(&b);
+	ck_assert_int_eq(fq_report_render(r, FQ_REPORT_JSON, false, &b, &err),
+		FQ_OK);
+	ck_assert_ptr_nonnull(strstr(b.buf, "\"ytd\": {\"period\": {\"from\": "
+		"\"2024-01-01\", \"to\": \"2024-03-31\"}"));
+	fq_buf_release(&b);
+	fq_report_free(r);
+
+	/* ytd: false */
+	r = report("2024-03");
+	o.ytd = false;
+	ck_assert_int_eq(fq_report_set_options(r, &o, &err), FQ_OK);
+	ck_assert_int_eq(fq_report_finish(r, &err), FQ_OK);
+	ck_assert_uint_eq(fq_report_table(r, 0)->ncols, 24);
+	fq_report_free(r);
+}
+END_TEST
+
+START_TEST(test_report_zz)
+{
+	fq_report *r = report("2024-03");
+	const struct fq_report_table *t5;
+	struct fq_error err = FQ_ERROR_INIT;
+	size_t i, gangs = 0, labor = 0, family = 0, other = 0, n;
+
+	/* zz_category given, level village: new, mediating in March */
+	add(r, HEAD("QSZ-2024-000011")
+		"zz_category: gangs\nlevel: village\nstatus: mediating\n"
+		"risk_color: blue\naccepted_on: 2024-03-02\n"
+		"events:\n"
+		"- at: 2024-03-02T09:00:00+08:00\n  kind: intake\n"
+		"  state_to: accepted\n"
+		EV("2024-03-03", "accepted", "mediating", ""));
+	/* labor by default, no level, no village: 乡镇街道; settled by the
+	 * parties with no mediation act logged: handled, because resolved */
+	add(r, "id: QSZ-2024-000012\ntitle: t\ncategory: labor\n"
+		"source: application\nsummary: s\nstatus: closed\n"
+		"outcome: settled_self\nrisk_color: blue\n"
+		"accepted_on: 2024-03-05\nclosed_on: 2024-03-06\n"
+		"events:\n"
+		"- at: 2024-03-05T09:00:00+08:00\n  kind: intake\n"
+		"  state_to: accepted\n"
+		EV("2024-03-06", "accepted", "closed",
+			"  outcome: settled_self\n"));
+	/* neighbor (family), a village, carried in, a session in March:
+	 * handled, not screened */
+	add(r, HEAD("QSZ-2024-000013")
+		"village: 前王村\nstatus: mediating\nrisk_color: blue\n"
+		"accepted_on: 2024-02-05\n"
+		"events:\n"
+		"- at: 2024-02-05T09:00:00+08:00\n  kind: intake\n"
+		"  state_to: accepted\n"
+		EV("2024-02-06", "accepted", "mediating", "")
+		"- at: 2024-03-15T09:00:00+08:00\n  kind: session\n");
+	/* level township beats the village; traffic is other; a note is no
+	 * mediation act; red: 重大矛盾纠纷 too */
+	add(r, "id: QSZ-2024-000014\ntitle: t\ncategory: traffic\n"
+		"source: application\nsummary: s\nstatus: accepted\n"
+		"village: 后张村\nlevel: township\nrisk_color: red\n"
+		"accepted_on: 2024-03-25\n"
+		"events:\n"
+		"- at: 2024-03-25T09:00:00+08:00\n  kind: intake\n"
+		"  state_to: accepted\n"
+		"- at: 2024-03-26T09:00:00+08:00\n  kind: note\n");
+	ck_assert_int_eq(fq_report_finish(r, &err), FQ_OK);
+	n = fq_report_nzz(r);
+	ck_assert_uint_eq(n, 20);
+	t5 = fq_report_table(r, 4);
+	ck_assert_int_eq(t5->kind, 5);
+	ck_assert_str_eq(t5->name, "综治排查情况表");
+	ck_assert_uint_eq(t5->ncols, 6);
+	ck_assert_uint_eq(t5->nrows, 5 + 3 * 20 + 4);
+	/* 总况 */
+	ck_assert_int_eq(fq_report_zz(r, n, FQ_ZZ_SCREENED, FQ_ZZ_TOWNSHIP), 2);
+	ck_assert_int_eq(fq_report_zz(r, n, FQ_ZZ_SCREENED, FQ_ZZ_VILLAGE), 1);
+	ck_assert_int_eq(fq_report_zz(r, n, FQ_ZZ_HANDLED, FQ_ZZ_TOWNSHIP), 1);
+	ck_assert_int_eq(fq_report_zz(r, n, FQ_ZZ_HANDLED, FQ_ZZ_VILLAGE), 2);
+	ck_assert_int_eq(fq_report_zz(r, n, FQ_ZZ_SUCCESS, FQ_ZZ_TOWNSHIP), 1);
+	ck_assert_int_eq(fq_report_zz(r, n, FQ_ZZ_SUCCESS, FQ_ZZ_VILLAGE), 0);
+	/* the year: the carried-in case was new in February */
+	ck_assert_int_eq(fq_report_zz(r, n, FQ_ZZ_SCREENED, FQ_ZZ_YTD), 4);
+	ck_assert_int_eq(fq_report_zz(r, n, FQ_ZZ_HANDLED, FQ_ZZ_YTD), 3);
+	/* rows: 排查数 2 | 1, 3; 调处率 1/2 | 2/1, 3/3; 成功率 1/1 | 0/2, 1/3 */
+	ck_assert_str_eq(t5->cells[0 * 6 + 0].text, "总况");
+	ck_assert_str_eq(t5->cells[0 * 6 + 1].text, "排查数");
+	ck_assert_str_eq(t5->cells[0 * 6 + 4].text, "3");
+	ck_assert_str_eq(t5->cells[2 * 6 + 1].text, "调处率");
+	ck_assert_str_eq(t5->cells[2 * 6 + 2].text, "50.0%");
+	ck_assert_str_eq(t5->cells[2 * 6 + 3].text, "200.0%");
+	ck_assert_str_eq(t5->cells[2 * 6 + 4].text, "100.0%");
+	ck_assert_str_eq(t5->cells[4 * 6 + 1].text, "成功率");
+	ck_assert_str_eq(t5->cells[4 * 6 + 3].text, "0.0%");
+	ck_assert_str_eq(t5->cells[4 * 6 + 4].text, "33.3%");
+	for (i = 0; i < n; i++) {
+		const char *label = t5->cells[(5 + 3 * i) * 6].text;
+
+		if (!strcmp(label, "涉黑涉恶引发的"))
+			gangs = i;
+		else if (!strcmp(label, "劳资纠纷"))
+			labor = i;
+		else if (!strcmp(label, "婚姻家庭邻里纠纷"))
+			family = i;
+		else if (!strcmp(label, "其他矛盾纠纷"))
+			other = i;
+	}
+	ck_assert_int_eq(fq_report_zz(r, gangs, FQ_ZZ_SCREENED,
+		FQ_ZZ_VILLAGE), 1);
+	ck_assert_int_eq(fq_report_zz(r, gangs, FQ_ZZ_HANDLED,
+		FQ_ZZ_VILLAGE), 1);
+	ck_assert_int_eq(fq_report_zz(r, labor, FQ_ZZ_SUCCESS,
+		FQ_ZZ_TOWNSHIP), 1);
+	ck_assert_int_eq(fq_report_zz(r, labor, FQ_ZZ_HANDLED,
+		FQ_ZZ_TOWNSHIP), 1);
+	ck_assert_int_eq(fq_report_zz(r, family, FQ_ZZ_SCREENED,
+		FQ_ZZ_VILLAGE), 0);
+	ck_assert_int_eq(fq_report_zz(r, family, FQ_ZZ_HANDLED,
+		FQ_ZZ_VILLAGE), 1);
+	ck_assert_int_eq(fq_report_zz(r, other, FQ_ZZ_SCREENED,
+		FQ_ZZ_TOWNSHIP), 1);
+	ck_assert_int_eq(fq_report_zz(r, other, FQ_ZZ_HANDLED,
+		FQ_ZZ_TOWNSHIP), 0);
+	/* the row of a category: 排查数 in 村居, 小计, 年度累计 */
+	ck_assert_str_eq(t5->cells[(5 + 3 * gangs) * 6 + 3].text, "1");
+	ck_assert_str_eq(t5->cells[(5 + 3 * gangs) * 6 + 5].text, "1");
+	ck_assert(t5->cells[(5 + 3 * gangs) * 6 + 3].number);
+	/* 重大矛盾纠纷 last: 排查数 1 | 0, 调处数 0, 成功率 — */
+	ck_assert_int_eq(fq_report_zz(r, n + 1, FQ_ZZ_SCREENED,
+		FQ_ZZ_TOWNSHIP), 1);
+	ck_assert_str_eq(t5->cells[65 * 6].text, "重大矛盾纠纷");
+	ck_assert_str_eq(t5->cells[65 * 6 + 1].text, "排查数");
+	ck_assert_str_eq(t5->cells[65 * 6 + 4].text, "1");
+	ck_assert_str_eq(t5->cells[66 * 6 + 4].text, "0");
+	ck_assert_str_eq(t5->cells[68 * 6 + 1].text, "成功率");
+	ck_assert_str_eq(t5->cells[68 * 6 + 4].text, "—");
+	/* out of range */
+	ck_assert_int_eq(fq_report_zz(r, n + 2, 0, 0), 0);
+	fq_report_free(r);
+}
+END_TEST
+
+START_TEST(test_report_options)
+{
+	struct fq_report_options o;
+	struct fq_error err = FQ_ERROR_INIT;
+	struct fq_node *n;
+	fq_report *r;
+	const struct fq_report_table *t;
+	struct fq_buf b = FQ_BUF_INIT;
+	static const char *const bad[] = {
+		"success_rate: both\n", "ytd: yes\n", "tables: 1,6\n",
+		"tables: x\n", "tables: ','\n", "period_anchor_day: 29\n",
+		"period_anchor_day: -1\n", "period_anchor_day: 2x\n",
+		"tables: [1, 2]\n", "success_rate: {a: b}\n"
+	};
+	size_t i;
+
+	ck_assert_int_eq(fq_report_options_parse(&o, NULL, &err), FQ_OK);
+	ck_assert_int_eq(o.success_rate, FQ_RATE_SUCCESS);
+	ck_assert(o.ytd);
+	ck_assert_uint_eq(o.tables, 0);
+	ck_assert_int_eq(o.anchor_day, 0);
+	n = parse("success_rate: accepted\nytd: false\ntables: 1,2, 4\n"
+		"period_anchor_day: 20\n");
+	ck_assert_int_eq(fq_report_options_parse(&o, n, &err), FQ_OK);
+	fq_node_free(n);
+	ck_assert_int_eq(o.success_rate, FQ_RATE_SUCCESS_INTAKE);
+	ck_assert(!o.ytd);
+	ck_assert_uint_eq(o.tables, 0xB);
+	ck_assert_int_eq(o.anchor_day, 20);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		n = parse(bad[i]);
+		ck_assert_msg(fq_report_options_parse(&o, n, &err) ==
+			FQ_EINVALID, "accepted %s", bad[i]);
+		ck_assert_ptr_nonnull(strstr(err.msg, "report."));
+		fq_node_free(n);
+	}
+
+	/* anchor day 20, tables 1, 2 and 4, 受理口径 */
+	n = parse("success_rate: accepted\ntables: 1,2,4\n"
+		"period_anchor_day: 20\n");
+	ck_assert_int_eq(fq_report_options_parse(&o, n, &err), FQ_OK);
+	fq_node_free(n);
+	r = report("2024-01");
+	ck_assert_int_eq(fq_report_set_options(r, &o, &err), FQ_OK);
+	ck_assert_str_eq(fq_report_from(r), "2023-12-21");
+	ck_assert_str_eq(fq_report_to(r), "2024-01-20");
+	ck_assert_str_eq(fq_report_ytd_from(r), "2023-12-21");
+	/* carried in, mediated on 2024-01-20: in this period; one accepted
+	 * on the 21st is next period's */
+	add(r, HEAD("QSZ-2024-000021")
+		"status: closed\noutcome: mediated_oral\nrisk_color: blue\n"
+		"accepted_on: 2023-12-10\nclosed_on: 2024-01-20\n"
+		"events:\n"
+		"- at: 2023-12-10T09:00:00+08:00\n  kind: intake\n"
+		"  state_to: accepted\n"
+		EV("2024-01-20", "accepted", "closed",
+			"  outcome: mediated_oral\n"));
+	add(r, HEAD("QSZ-2024-000022")
+		"status: accepted\nrisk_color: blue\naccepted_on: 2024-01-21\n"
+		"events:\n"
+		"- at: 2024-01-21T09:00:00+08:00\n  kind: intake\n"
+		"  state_to: accepted\n");
+	ck_assert_int_eq(fq_report_set_options(r, &o, &err), FQ_EUSAGE);
+	ck_assert_int_eq(fq_report_finish(r, &err), FQ_OK);
+	ck_assert_int_eq(fq_report_total(r)->n[FQ_FIG_CARRIED_IN], 1);
+	ck_assert_int_eq(fq_report_total(r)->n[FQ_FIG_NEW], 0);
+	ck_assert_int_eq(fq_report_total(r)->n[FQ_FIG_MEDIATED_OK], 1);
+	ck_assert_int_eq(fq_report_ytd(r)->n[FQ_FIG_CARRIED_IN], 1);
+	ck_assert_uint_eq(fq_report_ntables(r), 3);
+	ck_assert_int_eq(fq_report_table(r, 2)->kind, 4);
+	t = fq_report_table(r, 0);
+	ck_assert_str_eq(t->head[16], "调解成功率(受理口径)");
+	ck_assert_str_eq(t->cells[16].text, "100.0%");
+	ck_assert_str_eq(fq_report_table(r, 1)->head[7],
+		"调解成功率(受理口径)");
+	ck_assert_int_eq(fq_report_render(r, FQ_REPORT_TEXT, false, &b, &err),
+		FQ_OK);
+	ck_assert_ptr_nonnull(strstr(b.buf, "统计期间：2023-12-21至2024-01-20"));
+	ck_assert_ptr_nonnull(strstr(b.buf, "三、对接情况"));
+	ck_assert_ptr_nonnull(strstr(b.buf, "四、情况说明"));
+	ck_assert_ptr_null(strstr(b.buf, "重点矛盾纠纷台账"));
+	fq_buf_release(&b);
+	fq_report_free(r);
+
+	o.anchor_day = 29;
+	r = report("2024-03");
+	ck_assert_int_eq(fq_report_set_options(r, &o, &err), FQ_EUSAGE);
+	fq_report_free(r);
+}
+END_TEST
+
 Suite *
 fq_report_suite(void)
 {
@@ -392,6 +679,9 @@ fq_report_suite(void)
 	tcase_add_test(t, test_report_agreements_and_key_cases);
 	tcase_add_test(t, test_report_county_rows);
 	tcase_add_test(t, test_report_zero);
+	tcase_add_test(t, test_report_ytd);
+	tcase_add_test(t, test_report_zz);
+	tcase_add_test(t, test_report_options);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -127,11 +127,14 @@ void fq_rate_terms(const struct fq_figs *f, enum fq_rate r, long *num,
  * the denominator is 0. */
 void fq_rate_text(struct fq_buf *out, const struct fq_figs *f,
 	enum fq_rate r);
+/* The same for any num / den. */
+void fq_percent_text(struct fq_buf *out, long num, long den);
 
 /* One group: a category code or a unit name with its figures. */
 struct fq_report_group {
 	char *key;
 	struct fq_figs f;
+	struct fq_figs ytd;	/* 年度累计 (units only; zero for categories) */
 	bool fixed;		/* shown even when all zero */
 };
 
@@ -175,6 +178,38 @@ void fq_report_free(fq_report *r);
 void fq_report_set_header(fq_report *r, const struct fq_report_header *h);
 /* Rows of table 1 are townships (county roll-up) rather than villages. */
 void fq_report_set_county(fq_report *r, bool county);
+
+/*
+ * Settings (fq.yaml `report:`), to be given before the first case.
+ *
+ *	success_rate	the 调解成功率 of tables 1 and 2: FQ_RATE_SUCCESS
+ *			(ok / (ok + fail), the default) or
+ *			FQ_RATE_SUCCESS_INTAKE (受理口径: ok / (carried_in +
+ *			new)); the narrative and the JSON give both
+ *	ytd		the 年度累计 columns of table 1 (default true)
+ *	tables		bit k-1 set: table k is rendered (1..5); 0 = all
+ *	anchor_day	0: calendar months; 1..28: a month ends on that
+ *			day and starts the day after it in the month before
+ *			(20: 2024-02-21 .. 2024-03-20 for 2024-03), and so
+ *			do the previous month, the trend and the year
+ */
+struct fq_report_options {
+	enum fq_rate success_rate;
+	bool ytd;
+	unsigned tables;
+	int anchor_day;
+};
+#define FQ_REPORT_OPTIONS_INIT { FQ_RATE_SUCCESS, true, 0, 0 }
+/* @retval FQ_EUSAGE	anchor_day out of range, success_rate not one of
+ *			the two, or cases were already added */
+int fq_report_set_options(fq_report *r, const struct fq_report_options *o,
+	struct fq_error *err);
+/*
+ * Parse the `report:` map of fq.yaml (NULL: the defaults) into o.
+ * @retval FQ_EINVALID	a value that is not allowed; the message names it
+ */
+int fq_report_options_parse(struct fq_report_options *o,
+	const struct fq_node *report, struct fq_error *err);
 
 /* Period, as YYYY-MM-DD (borrowed). */
 const char *fq_report_from(const fq_report *r);
@@ -243,6 +278,40 @@ size_t fq_report_unreadable(const fq_report *r);
 /* No new and no screened case in the month: 零报告. */
 bool fq_report_is_zero(const fq_report *r);
 
+/* 年度累计: the figures from the start of the year (the first period of
+ * the year) to the end of the period; carried_in is the carry-over into
+ * the year, so FQ_RATE_RESOLUTION of these is resolved_ytd ÷ (carried_in
+ * at Jan 1 + new_ytd). */
+const struct fq_figs *fq_report_ytd(const fq_report *r);
+const char *fq_report_ytd_from(const fq_report *r);
+
+/*
+ * Table 5 (综治 矛盾纠纷排查情况表), per 综治 category (the order of
+ * schemas/enums/zz_categories.yaml; a case's zz_category, else the entry
+ * whose `from` lists its category, else `other`) and level (the case's
+ * `level`: village is 村居, township and county 乡镇街道; without a level,
+ * a case with a village is 村居), each case counted once per measure:
+ *
+ *	screened	排查数: screened or new in the period
+ *	handled		调处数: at least one mediation act in the period (an
+ *			event of kind session, visit_site, contact,
+ *			consultation, investigation or agreement_signed,
+ *			or a change of state to mediating or agreed), or
+ *			resolved in it
+ *	success		成功数: resolved in the period
+ *
+ * 调处率 = handled ÷ screened, 成功率 = success ÷ handled (§3.9.3).  The
+ * year-to-date column counts the same over fq_report_ytd_from() .. to.
+ */
+enum { FQ_ZZ_SCREENED, FQ_ZZ_HANDLED, FQ_ZZ_SUCCESS, FQ_NZZ };
+enum { FQ_ZZ_TOWNSHIP, FQ_ZZ_VILLAGE, FQ_ZZ_YTD, FQ_NZZCOL };
+extern const struct fq_fig_def fq_zz_defs[FQ_NZZ];
+/* Number of 综治 categories (0 when the schema has no zz_categories). */
+size_t fq_report_nzz(const fq_report *r);
+/* Count of measure m in column col for category i; i == nzz: 总况;
+ * i == nzz + 1: 重大矛盾纠纷 (red cases, by their current colour). */
+long fq_report_zz(const fq_report *r, size_t i, int m, int col);
+
 /* Trend: new and resolved in each of the 12 months ending at the month. */
 void fq_report_trend(const fq_report *r, size_t i, char month[8],
 	long *new_, long *resolved);
@@ -254,8 +323,9 @@ void fq_report_trend(const fq_report *r, size_t i, char month[8],
  *	1 分类统计	the categories of schemas/enums/categories.yaml + 合计
  *	2 重点矛盾纠纷台账	red and yellow cases open at any time in P
  *	3 对接情况	per channel
+ *	4 综治排查情况表	table 5, see fq_report_zz()
  *
- * The optional 综治 排查情况表 (table 5) is not produced.
+ * less the tables the options leave out (kind says which table it is).
  */
 enum fq_report_format {
 	FQ_REPORT_TEXT, FQ_REPORT_CSV, FQ_REPORT_MD, FQ_REPORT_HTML,
@@ -269,6 +339,7 @@ struct fq_report_cell {
 
 struct fq_report_table {
 	const char *name;	/* sheet name: 总体情况 ... */
+	int kind;		/* 1..5: which table of §3.9.4 */
 	size_t ncols, nrows;	/* nrows excludes the header */
 	char **head;
 	struct fq_report_cell *cells;	/* row-major */
