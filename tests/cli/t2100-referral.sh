@@ -147,7 +147,7 @@ ok "反馈 to the police after closing" fq -C repo return "$P" --referral 1 --re
 is "... returned" "$(rget "$P" 1 state)" returned
 is "... the case stays closed" "$(jget "$P" status)" closed
 is "... with its own outcome" "$(jget "$P" outcome)" mediated_oral
-is "... nothing due" "$(jget "$P" due_on)" ""
+is "... 归档 due 30 days after closing (R14)" "$(jget "$P" due_on)" 2024-04-19
 # petition office (访调): 60 days
 V=$(receive_new --from 青山县信访局 --kind transfer --channel petition --on 2024-03-01)
 is "petition transfer: source petition_transfer" "$(jget "$V" source)" petition_transfer
