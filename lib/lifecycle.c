@@ -34,6 +34,8 @@ const struct fq_step fq_steps[] = {
 	{ "T6", "mediate", { "accepted" }, "mediating", NULL },
 	{ "T7", "withdraw", { "accepted", "mediating" }, "closed",
 		"withdrawn" },
+	{ "T7a", "withdraw-settled", { "accepted", "mediating" }, "closed",
+		"settled_self" },
 	{ "T8", "agree", { "mediating" }, "agreed", NULL },
 	{ "T8a", "agree-close", { "mediating" }, "closed", "mediated_*" },
 	{ "T9", "fail", { "mediating" }, "closed", "failed" },

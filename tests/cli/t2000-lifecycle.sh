@@ -97,7 +97,7 @@ build() {
 		fq -C repo agree "$_id" --form written --number （2024）青人调协字第7号 \
 			--effective 2024-03-10 --close >/dev/null || return 1
 		[ "$1" = closed ] ||
-			fq -C repo archive "$_id" --on 2024-03-15 \
+			fq -C repo archive "$_id" --on 2024-03-15 --docket （2024）青人调字第2号 \
 				--doc application,notice,id_proof,record,agreement >/dev/null ;;
 	esac || return 1
 	echo "$_id"
@@ -336,7 +336,37 @@ is "... retention" "$(jget "$id" retention)" long
 id=$(build accepted)
 fq -C repo withdraw "$id" >/dev/null 2>&1
 ok "archive a withdrawn case without an agreement document" \
-	fq -C repo archive "$id" --doc application,notice,id_proof,record
+	fq -C repo archive "$id" --doc application,notice,id_proof,record --docket （2024）青人调字第6号
+
+# T16: the docket number (卷号) is required unless the case has one.
+id=$(build closed) f=$(case_file "$id")
+snap "$f"
+exits 1 "archive without --docket: refused" fq -C repo archive "$id" \
+	--doc application,notice,id_proof,record,agreement
+like "... says so" "$(err)" "no docket number \\(卷号\\); give --docket"
+unchanged "$f" "$head" "archive without a docket number" "$before"
+sed -i 's/^status: closed$/&\ndocket_no: （2023）青人调字第8号/' "$f"
+git -C repo -c user.name=t -c user.email=t@example.org commit -qam "docket_no"
+ok "... a case that has one keeps it" fq -C repo archive "$id" \
+	--doc application,notice,id_proof,record,agreement
+is "... archived" "$(jget "$id" status)" archived
+is "... its docket number kept" "$(jget "$id" docket_no)" （2023）青人调字第8号
+
+# T7a: the parties settled between themselves (当事人自行和解).
+id=$(build mediating) f=$(case_file "$id")
+ok "withdraw --settled" fq -C repo withdraw --settled --reason 双方已私下和解 "$id"
+is "... closed" "$(jget "$id" status)" closed
+is "... outcome settled_self" "$(jget "$id" outcome)" settled_self
+like "... the event says so" "$(cat "$f")" "note: '当事人自行和解: 双方已私下和解'|note: 当事人自行和解: 双方已私下和解"
+id=$(build accepted)
+ok "withdraw --settled from accepted" fq -C repo withdraw --settled "$id"
+is "... settled_self" "$(jget "$id" outcome)" settled_self
+id=$(build agreed) f=$(case_file "$id")
+snap "$f"
+exits 1 "withdraw --settled from agreed: refused" fq -C repo withdraw --settled "$id"
+like "... names the state" "$(err)" "cannot withdraw a case that is agreed"
+unchanged "$f" "$head" "withdraw --settled from agreed" "$before"
+exits 2 "fq reject --settled: no such option" fq -C repo reject --settled --reason x "$id"
 
 # T15: reopening a closed case: within the window, audited; the outcome
 # leaves the case but stays in its log.
