@@ -49,6 +49,7 @@ const struct fq_step fq_steps[] = {
 	{ "T16", "archive", { "closed" }, "archived", NULL },
 	{ "T17", "risk", { OPEN }, NULL, NULL },
 	{ "T18", "extend", { "accepted", "mediating", "agreed" }, NULL, NULL },
+	{ "T18b", "extend-referral", { OPEN }, NULL, NULL },
 	{ "T19", "visit", { "agreed", "closed", "archived" }, NULL, NULL },
 	{ "T20", "confirm", { "agreed", "closed" }, NULL, NULL },
 	{ "T21", "merge", { "*" }, "closed", "duplicate" },
@@ -91,6 +92,8 @@ cli_form(const char *verb)
 		return "refer --kind invite|summon";
 	if (!strcmp(verb, "agree-close"))
 		return "agree --close";
+	if (!strcmp(verb, "extend-referral"))
+		return "extend --referral N";
 	return NULL;
 }
 
