@@ -120,6 +120,9 @@ ok "签收 of the referral on 03-22" fq -C repo receive "$T" --referral 1 --on 2
 exits 0 "fq due" fq due -C repo --within 30
 unlike "... no receipt item" "$(out)" "移交待签收"
 like "... the result is due a month after 签收" "$(out)" "$T-R1 +移交待反馈 +2024-04-22 +还剩25天"
+like "... a full 逾期 column still leaves two spaces before the title" "$(out)" "还剩25天  移交法院纠纷"
+like "... the header's 纠纷名称 above the titles" "$(out)" "^风险  ID {19}事项 {12}时限 {8}逾期 {6}纠纷名称"
+like "... a short one is padded to the same column" "$(out)" "2024-03-01  27天      红色宅基地纠纷"
 
 # --- fq list overdue ----------------------------------------------------
 exits 0 "fq list overdue" fq list -C repo overdue --format tsv
@@ -196,5 +199,16 @@ unlike "... no R16 row for the blue one" "$(out)" "$N2	blue	R16"
 setp stale off
 exits 0 "deadlines.stale off" env FQ_TODAY=2024-05-31 fq due -C rp --within 0
 unlike "... no R16" "$(out)" "无进展"
+
+# a case file that cannot be read: the list is printed, the exit code is 65
+printf 'id: [\n' >rp/cases/2024/03/QSZ-2024-000099.yaml
+git -C rp add -A && git -C rp -c user.name=t -c user.email=t@example.org commit -qm broken
+exits 65 "fq due with an unreadable case file: 65, as fq list" \
+	env FQ_TODAY=2024-04-02 fq due -C rp --within 30
+like "... after printing the rest" "$(out)" "$Y2 +调解期限 +2024-04-22"
+like "... and says why" "$(err)" "1 case file\\(s\\) could not be read"
+exits 65 "... without the index too" env FQ_NOINDEX=1 FQ_TODAY=2024-04-02 fq due -C rp --within 30
+like "... the same rows" "$(out)" "$Y2 +调解期限 +2024-04-22"
+exits 65 "... fq list agrees" fq list -C rp
 
 done_testing
