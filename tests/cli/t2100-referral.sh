@@ -265,8 +265,18 @@ R=$(fq new -C repo --reported --source screening --reported-on 2024-03-18 \
 	--title 排查发现的土地纠纷 --category land_forest --summary 地界 --party 赵某)
 ok "refer a reported case (T10)" fq -C repo refer "$R" --to 青山县人民调解中心 --kind escalate --channel internal
 is "... referred_out" "$(jget "$R" status)" referred_out
-ok "sent back for mediation" fq -C repo return "$R" --referral 1 --result 退回调解 --on 2024-03-19
+f=$(case_file "$R")
+snap "$f"
+exits 1 "sent back for mediation, but the case has no mediator: refused" \
+	fq -C repo return "$R" --referral 1 --result 退回调解 --on 2024-03-19
+like "... asks for one" "$(err)" "$R has no mediator: .*give --mediator NAME"
+unchanged "$f" "returned for mediation without a mediator"
+exits 1 "... out_of_scope too" fq -C repo return "$R" --referral 1 --result out_of_scope
+unchanged "$f" "out of scope without a mediator"
+ok "sent back for mediation, with --mediator" fq -C repo return "$R" --referral 1 \
+	--result 退回调解 --on 2024-03-19 --mediator 张调解
 is "... mediating" "$(jget "$R" status)" mediating
+like "... with the mediator" "$(fq show -C repo --format json "$R" | tr -d ' \n')" '"mediators":\["张调解"\]' 
 is "... accepted on that day" "$(jget "$R" accepted_on)" 2024-03-19
 
 # --- refusal (退回) and cancellation -------------------------------------
