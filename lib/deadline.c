@@ -125,7 +125,8 @@ last_event(const struct fq_node *c, char buf[FQ_DATE_SIZE])
  * R14: a closed case is due for 归档 deadlines.archive (30 days) after
  * closed_on.  Not for a case closed before the day it was entered in fq
  * (created_at: a historical case from an imported ledger), nor for one
- * closed before deadlines.archive_from, nor with deadlines.archive: off.
+ * closed before deadlines.archive_from, nor a duplicate (merged), nor
+ * with deadlines.archive: off.
  */
 static int
 archive_due(const struct fq_node *c, const fq_calendar *cal,
@@ -141,6 +142,9 @@ archive_due(const struct fq_node *c, const fq_calendar *cal,
 
 	if (!on || strlen(on) < 10 || off(config, "archive"))
 		return FQ_OK;
+	if (fq_map_str(c, "outcome") &&
+	    !strcmp(fq_map_str(c, "outcome"), "duplicate"))
+		return FQ_OK;	/* its file is the surviving case's */
 	if (made && strlen(made) >= 10 && strncmp(on, made, 10) < 0)
 		return FQ_OK;
 	if (from && strncmp(on, from, 10) < 0)

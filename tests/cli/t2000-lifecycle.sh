@@ -444,6 +444,49 @@ snap "$FB"
 exits 1 "reopening a duplicate: refused" fq -C repo reopen "$B" --reason 误合并
 like "... points at the surviving case" "$(err)" "merged into $A as a duplicate: reopen that case instead"
 unchanged "$FB" "$head" "reopen a duplicate" "$before"
+
+# T21: nothing is merged into an archived case (read-only).
+AR=$(build archived) FAR=$(case_file "$AR")
+D=$(new_case --accepted 2024-03-08) FD=$(case_file "$D")
+snap "$FD"
+sar=$(sum "$FAR")
+exits 1 "merge into an archived case: refused" fq -C repo merge "$D" --into "$AR"
+like "... says it is read-only, and the other way round" "$(err)" \
+	"$AR is archived \\(read-only\\).*fq merge $AR --into $D"
+unchanged "$FD" "$head" "merge into an archived case" "$before"
+is "... the archived case unchanged" "$(sum "$FAR")" "$sar"
+ok "... merging the archived one into an open case is allowed" fq -C repo merge "$AR" --into "$D"
+is "... it is the duplicate" "$(jget "$AR" outcome)" duplicate
+
+# T21: a referral still waiting moves to the surviving case.
+P=$(TITLE=保留的借贷纠纷 new_case --accepted 2024-03-05 --mediator 张调解)
+fq -C repo refer "$P" --to 青山派出所 --kind invite --channel police >/dev/null
+Q=$(TITLE=重复的借贷纠纷 new_case --accepted 2024-03-06 --mediator 张调解)
+fq -C repo mediate "$Q" >/dev/null
+fq -C repo refer "$Q" --to 青山人民法庭 --kind transfer --channel litigation >/dev/null
+FP=$(case_file "$P") FQ=$(case_file "$Q")
+ok "merge a referred_out case into another" fq -C repo merge "$Q" --into "$P"
+rget() {	# rget ID N KEY: referral N's KEY, from the JSON
+	fq show -C repo --format json "$1" | awk -v n="$2" -v k="$3" '
+		/^  "referrals": \[/ { in_r = 1; next }
+		in_r && /^  \]/ { exit }
+		in_r && /^    \{/ { cur = ""; next }
+		in_r && $1 == "\"n\":" { cur = $2; sub(/,$/, "", cur) }
+		in_r && cur == n && $1 == "\"" k "\":" {
+			v = $0; sub(/^[^:]*: /, "", v); sub(/,$/, "", v)
+			gsub(/"/, "", v); print v; exit
+		}'
+}
+is "... the surviving case has it as referral #2" "$(rget "$P" 2 to_org)" 青山人民法庭
+is "... still waiting" "$(rget "$P" 2 state)" sent
+like "... noted where it came from" "$(rget "$P" 2 note)" "由 $Q-R1 并入"
+is "... its receipt deadline with it" "$(rget "$P" 2 due_receipt)" "$(rget "$Q" 1 due_receipt)"
+is "... on the duplicate: cancelled" "$(rget "$Q" 1 state)" cancelled
+like "... saying where it went" "$(rget "$Q" 1 note)" "并入 $P-R2"
+is "... the duplicate has nothing due" "$(jget "$Q" due_on)" ""
+exits 0 "... fq due lists it under the surviving case" fq due -C repo --within 30 --format tsv
+like "... as $P-R2" "$(out)" "$(printf '%s\t[a-z]*\treceipt\t' "$P")"
+unlike "... not under the duplicate" "$(out)" "$(printf '^%s\t' "$Q")"
 is "working tree equals HEAD" "$(git -C repo status --porcelain)" ""
 
 done_testing
