@@ -234,7 +234,7 @@ profile_key(struct fq_cli *cli)
 {
 	struct fq_error err = FQ_ERROR_INIT;
 	struct fq_buf b = FQ_BUF_INIT, path = FQ_BUF_INIT;
-	uint64_t h = fq_hash(FQ_HASH_INIT, "due 1", 5);
+	uint64_t h = fq_hash(FQ_HASH_INIT, "due 2", 5);	/* 2: R14, R16 */
 	char **names = NULL;
 	size_t n = 0, alloc = 0, i;
 	struct dirent *de;
