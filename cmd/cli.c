@@ -781,14 +781,17 @@ int
 fq_cli_close_main(int argc, char **argv, const char *const *usage,
 	const struct fq_close_step *step)
 {
-	enum { OPT_ON = FQ_OPT_FIRST_PROGRAM_OPTION, OPT_REASON, OPT_PARTY };
-	static const struct option opts[] = {
+	enum { OPT_ON = FQ_OPT_FIRST_PROGRAM_OPTION, OPT_REASON, OPT_PARTY,
+		OPT_ALT };
+	struct option opts[] = {
 		FQ_CLI_COMMON_OPTIONS,
 		{ "on", required_argument, NULL, OPT_ON },
 		{ "party", required_argument, NULL, OPT_PARTY },
 		{ "reason", required_argument, NULL, OPT_REASON },
+		{ step->alt_option, no_argument, NULL, OPT_ALT },
 		{ NULL, 0, NULL, 0 }
 	};
+	const char *outcome = step->outcome, *label = step->label;
 	struct fq_cli cli;
 	struct fq_cli_case cc = { 0 };
 	struct fq_buf note = FQ_BUF_INIT;
@@ -801,6 +804,10 @@ fq_cli_close_main(int argc, char **argv, const char *const *usage,
 		case OPT_ON: on = optarg; break;
 		case OPT_REASON: reason = optarg; break;
 		case OPT_PARTY: party = optarg; break;
+		case OPT_ALT:
+			outcome = step->alt_outcome;
+			label = step->alt_label;
+			break;
 		default: fq_cli_common_opt(&cli, ch, optarg);
 		}
 	}
@@ -811,12 +818,12 @@ fq_cli_close_main(int argc, char **argv, const char *const *usage,
 	on = on ? fq_cli_date(&cli, "--on", on, false) : cli.today;
 	if ((ret = fq_cli_begin(&cli, argv[optind], step->verb, &cc)))
 		goto out;
-	fq_buf_adds(&note, step->label);
+	fq_buf_adds(&note, label);
 	if (party)
 		fq_buf_addf(&note, " (%s)", party);
 	if (reason)
 		fq_buf_addf(&note, ": %s", reason);
-	fq_case_move(cc.c, "closed", step->outcome, cli.now, on,
+	fq_case_move(cc.c, "closed", outcome, cli.now, on,
 		fq_cli_actor(&cli), note.buf);
 	ret = fq_cli_commit(&cli, &cc);
 out:

@@ -241,6 +241,9 @@ struct fq_close_step {
 	const char *outcome;	/* "rejected" */
 	const char *label;	/* event note: "不予受理" */
 	bool reason_required;
+	/* an option naming another outcome of the same step, or NULL:
+	 * fq withdraw --settled closes as settled_self */
+	const char *alt_option, *alt_outcome, *alt_label;
 };
 int fq_cli_close_main(int argc, char **argv, const char *const *usage,
 	const struct fq_close_step *step);

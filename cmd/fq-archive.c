@@ -120,7 +120,13 @@ main(int argc, char **argv)
 			missing.buf);
 		goto out;
 	}
-	fq_map_set_str(cc.c, "docket_no", docket);
+	if (!docket && !fq_map_str(cc.c, "docket_no")) {
+		ret = fq_cli_fail(&cli, FQ_EXIT_FAIL, "%s has no docket number "
+			"(卷号); give --docket NO", argv[optind]);
+		goto out;
+	}
+	if (docket)
+		fq_map_set_str(cc.c, "docket_no", docket);
 	fq_map_set_str(cc.c, "retention", retention);
 	fq_map_set(cc.c, "archived_on", fq_node_scalar(on));
 	fq_case_move(cc.c, "archived", NULL, cli.now, on, fq_cli_actor(&cli),

@@ -234,7 +234,7 @@ profile_key(struct fq_cli *cli)
 {
 	struct fq_error err = FQ_ERROR_INIT;
 	struct fq_buf b = FQ_BUF_INIT, path = FQ_BUF_INIT;
-	uint64_t h = fq_hash(FQ_HASH_INIT, "due 1", 5);
+	uint64_t h = fq_hash(FQ_HASH_INIT, "due 2", 5);	/* 2: R14, R16 */
 	char **names = NULL;
 	size_t n = 0, alloc = 0, i;
 	struct dirent *de;
@@ -365,6 +365,9 @@ main(int argc, char **argv)
 			fq_cli_warn(&cli, "%s: %s case without a plan (一案一策) "
 				"since %s, %d day(s) late", x.v[i].id,
 				x.v[i].color, x.v[i].due, x.v[i].late);
+	/* printed, but incomplete: the exit code says so (as fq list) */
+	if (x.skipped)
+		ret = FQ_EXIT_DATA;
 	color = fq_cli_color(&cli);
 	if (!strcmp(format, "json")) {
 		fq_buf_addch(&b, '[');
@@ -407,7 +410,7 @@ main(int argc, char **argv)
 				x.v[i].title);
 	} else {
 		printf("风险  ID                   事项            时限        "
-			"逾期  纠纷名称\n");
+			"逾期      纠纷名称\n");
 		for (i = 0; i < x.n; i++) {
 			struct item *it = &x.v[i];
 			char idbuf[48], late[32];
@@ -435,6 +438,7 @@ main(int argc, char **argv)
 			else
 				snprintf(late, sizeof(late), "还剩%d天", -it->late);
 			fq_buf_add_cols(&b, late, 8, true);
+			fq_buf_adds(&b, "  ");
 			fq_buf_adds(&b, it->title);
 			if (color && (red || it->late > 0))
 				fq_buf_adds(&b, "\033[0m");

@@ -6,7 +6,8 @@
  * one is never lost: it stays where it was edited, every problem is
  * listed, and `fq edit ID --from FILE` takes it up again.  The event log
  * is append-only: earlier events may not be changed or removed, and the
- * ID may not change.
+ * ID may not change.  Nor may the lifecycle be bypassed: status, outcome
+ * and closed_on change only through the step commands.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -63,6 +64,58 @@ events_kept(const struct fq_node *old, const struct fq_node *new)
 		if (!fq_node_equal(a->vals[i], b->vals[i]))
 			return false;
 	return true;
+}
+
+/* The step command that takes a case from state a to b, or NULL. */
+static const char *
+step_for(const char *a, const char *b, char *buf, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < fq_nsteps; i++) {
+		const struct fq_step *s = &fq_steps[i];
+		bool from = false;
+
+		if (!s->to || strcmp(s->to, b))
+			continue;
+		for (j = 0; s->from[j]; j++)
+			if (!strcmp(s->from[j], a) || !strcmp(s->from[j], "*"))
+				from = true;
+		if (from && strcmp(s->verb, "merge")) {
+			snprintf(buf, n, "fq %.*s", (int)strcspn(s->verb, "-"),
+				s->verb);
+			return buf;
+		}
+	}
+	return NULL;
+}
+
+/* status, outcome and closed_on change through the lifecycle steps. */
+static void
+lifecycle_kept(struct fq_diags *d, const char *file, const struct fq_node *old,
+	const struct fq_node *new)
+{
+	static const char *const keys[] = { "status", "outcome", "closed_on" };
+	const char *a = fq_map_str(old, "status"), *b = fq_map_str(new, "status");
+	char buf[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const struct fq_node *o = fq_map_get(old, keys[i]);
+		const struct fq_node *n = fq_map_get(new, keys[i]);
+		const char *how;
+
+		if (fq_node_equal(o, n))
+			continue;
+		how = "fq reopen, then the step that closes the case";
+		if (i == 0 && !(a && b && (how = step_for(a, b, buf,
+		    sizeof(buf)))))
+			how = "the lifecycle step commands (see fq(7))";
+		fq_diags_add(d, file, n ? n->line : 1, n ? n->column : 1,
+			"%s cannot be changed by fq edit (was %s): use %s",
+			keys[i], o && o->kind == FQ_NODE_SCALAR ? o->str :
+			"absent", how);
+	}
 }
 
 /* After --from FILE succeeds: if FILE is the edit kept in .git/fq/edit/,
@@ -180,6 +233,8 @@ main(int argc, char **argv)
 				n ? n->column : 1, "the ID cannot be changed "
 				"(was %s)", id);
 		}
+		if (old)
+			lifecycle_kept(&d, work.buf, old, new);
 		if (old && !events_kept(old, new))
 			fq_diags_add(&d, work.buf, 1, 1, "earlier events were "
 				"changed or removed: the log is append-only "

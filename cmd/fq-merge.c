@@ -3,6 +3,10 @@
  * duplicate).  Its parties that the surviving case lacks and its working
  * events are copied to the surviving case, which records the merge; both
  * files change in one commit.  A duplicate is left out of every count.
+ * A referral of the duplicate still waiting (sent or received) moves to
+ * the surviving case under the next number; on the duplicate it is
+ * cancelled with a note saying where it went.  An archived case is
+ * read-only: nothing is merged into it (merge it into the other instead).
  */
 #include "cli.h"
 
@@ -23,6 +27,56 @@ has_party(const struct fq_node *parties, const char *name)
 		    !strcmp(fq_map_str(parties->vals[i], "name"), name))
 			return true;
 	return false;
+}
+
+/* Move the waiting referrals of dup (id) to into (target). */
+static void
+move_referrals(struct fq_cli *cli, struct fq_node *dup, const char *id,
+	struct fq_node *into, const char *target)
+{
+	struct fq_node *src = fq_map_get(dup, "referrals"), *dst;
+	struct fq_buf note = FQ_BUF_INIT;
+	char num[16];
+	int next = 0;
+	size_t i;
+
+	if (!src || src->kind != FQ_NODE_SEQ)
+		return;
+	dst = fq_map_get(into, "referrals");
+	if (!dst || dst->kind != FQ_NODE_SEQ) {
+		dst = fq_node_new(FQ_NODE_SEQ);
+		fq_map_set(into, "referrals", dst);
+	}
+	for (i = 0; i < dst->len; i++) {
+		const char *n = fq_map_str(dst->vals[i], "n");
+
+		if (n && atoi(n) > next)
+			next = atoi(n);
+	}
+	for (i = 0; i < src->len; i++) {
+		struct fq_node *r = src->vals[i], *copy, *ev;
+		const char *st = fq_map_str(r, "state");
+		const char *n = fq_map_str(r, "n");
+
+		if (!st || (strcmp(st, "sent") && strcmp(st, "received")))
+			continue;
+		snprintf(num, sizeof(num), "%d", ++next);
+		copy = fq_node_dup(r);
+		fq_map_set(copy, "n", fq_node_scalar(num));
+		fq_buf_reset(&note);
+		fq_buf_addf(&note, "由 %s-R%s 并入", id, n ? n : "?");
+		fq_map_set_str(copy, "note", note.buf);
+		fq_seq_push(dst, copy);
+		ev = fq_case_add_event(into, cli->now, "referral",
+			fq_cli_actor(cli), note.buf);
+		fq_map_set(ev, "referral", fq_node_scalar(num));
+		fq_buf_reset(&note);
+		fq_buf_addf(&note, "并入 %s-R%s", target, num);
+		fq_map_set_str(r, "state", "cancelled");
+		fq_map_set(r, "cancelled_on", fq_node_scalar(cli->today));
+		fq_map_set_str(r, "note", note.buf);
+	}
+	fq_buf_release(&note);
 }
 
 int
@@ -77,6 +131,14 @@ main(int argc, char **argv)
 			fq_map_str(into, "merged_into"));
 		goto out;
 	}
+	if (fq_map_str(into, "status") &&
+	    !strcmp(fq_map_str(into, "status"), "archived")) {
+		ret = fq_cli_fail(&cli, FQ_EXIT_FAIL, "%s is archived "
+			"(read-only): nothing can be merged into it; merge it "
+			"into this one instead: 'fq merge %s --into %s'", target,
+			target, id);
+		goto out;
+	}
 	src_parties = fq_map_get(cc.c, "parties");
 	dst_parties = fq_map_get(into, "parties");
 	if (!dst_parties || dst_parties->kind != FQ_NODE_SEQ) {
@@ -108,6 +170,7 @@ main(int argc, char **argv)
 			fq_map_str(e, "note") : "");
 		fq_map_set_str(copy, "note", note.buf);
 	}
+	move_referrals(&cli, cc.c, id, into, target);
 	fq_buf_reset(&note);
 	fq_buf_addf(&note, "合并重复登记的 %s", id);
 	fq_case_add_event(into, cli.now, "correction", fq_cli_actor(&cli),
@@ -120,7 +183,8 @@ main(int argc, char **argv)
 	fq_map_set(cc.c, "updated_at", fq_node_scalar(cli.now));
 	fq_map_set(into, "updated_at", fq_node_scalar(cli.now));
 	if (fq_case_update_due(cc.c, cli.cal, fq_store_config(cli.store),
-	    &err) || fq_case_render(&a, cli.schema, cc.c, &err) ||
+	    &err) || fq_case_update_due(into, cli.cal,
+	    fq_store_config(cli.store), &err) || fq_case_render(&a, cli.schema, cc.c, &err) ||
 	    fq_case_render(&b, cli.schema, into, &err)) {
 		ret = fq_cli_error(&cli, &err);
 		goto out;

@@ -13,7 +13,8 @@ int
 main(int argc, char **argv)
 {
 	static const struct fq_close_step step = {
-		"fq-refuse", "refuse", "refused", "当事人拒绝调解", false
+		"fq-refuse", "refuse", "refused", "当事人拒绝调解", false,
+		NULL, NULL, NULL
 	};
 
 	return fq_cli_close_main(argc, argv, usage, &step);

@@ -13,7 +13,8 @@ int
 main(int argc, char **argv)
 {
 	static const struct fq_close_step step = {
-		"fq-reject", "reject", "rejected", "不予受理", true
+		"fq-reject", "reject", "rejected", "不予受理", true,
+		NULL, NULL, NULL
 	};
 
 	return fq_cli_close_main(argc, argv, usage, &step);

@@ -5,7 +5,8 @@
  * the case with outcome referred_resolved (T11); not_resolved closes it as
  * referred_other, or referred_litigation with --litigation (the court has
  * registered the case); returned_for_mediation and out_of_scope bring it
- * back to mediating (T12).  --refused records that the other side would
+ * back to mediating (T12), which needs a mediator: one already named,
+ * or --mediator.  --refused records that the other side would
  * not take it (退回): the case goes back to the state it was referred
  * from.
  *
@@ -16,14 +17,40 @@
 
 static const char *const usage[] = {
 	"fq-return [-C DIR] --referral N --result RESULT [--litigation] "
-	"[--feedback TEXT] [--on DATE] ID",
+	"[--mediator NAME]... [--feedback TEXT] [--on DATE] ID",
 	"fq-return [-C DIR] --referral N --refused [--feedback TEXT] "
 	"[--on DATE] ID",
 	NULL
 };
 
 enum { OPT_REFERRAL = FQ_OPT_FIRST_PROGRAM_OPTION, OPT_RESULT, OPT_FEEDBACK,
-	OPT_ON, OPT_REFUSED, OPT_LITIGATION };
+	OPT_ON, OPT_REFUSED, OPT_LITIGATION, OPT_MEDIATOR };
+
+/* Into mediating: at least one mediator, those of --mediator added. */
+static bool
+mediators_ok(struct fq_node *c, const char **med, size_t nm)
+{
+	struct fq_node *seq = fq_map_get(c, "mediators");
+	size_t i, j;
+
+	if (!seq || seq->kind != FQ_NODE_SEQ) {
+		if (!nm)
+			return false;
+		seq = fq_node_new(FQ_NODE_SEQ);
+		fq_map_set(c, "mediators", seq);
+	}
+	for (i = 0; i < nm; i++) {
+		bool have = false;
+
+		for (j = 0; j < seq->len; j++)
+			if (seq->vals[j]->str && !strcmp(seq->vals[j]->str,
+			    med[i]))
+				have = true;
+		if (!have)
+			fq_seq_push(seq, fq_node_text(med[i]));
+	}
+	return seq->len > 0;
+}
 
 int
 main(int argc, char **argv)
@@ -32,6 +59,7 @@ main(int argc, char **argv)
 		FQ_CLI_COMMON_OPTIONS,
 		{ "feedback", required_argument, NULL, OPT_FEEDBACK },
 		{ "litigation", no_argument, NULL, OPT_LITIGATION },
+		{ "mediator", required_argument, NULL, OPT_MEDIATOR },
 		{ "on", required_argument, NULL, OPT_ON },
 		{ "referral", required_argument, NULL, OPT_REFERRAL },
 		{ "refused", no_argument, NULL, OPT_REFUSED },
@@ -46,6 +74,8 @@ main(int argc, char **argv)
 	const char *n = NULL, *result = NULL, *feedback = NULL, *on = NULL;
 	const char *st, *kind, *dir, *status;
 	bool refused = false, litigation = false, hand;
+	const char **med = calloc((size_t)argc, sizeof(*med));
+	size_t nm = 0;
 	int ch, ret;
 
 	fq_cli_init(&cli, "fq-return", argv[0], usage);
@@ -57,6 +87,11 @@ main(int argc, char **argv)
 		case OPT_ON: on = optarg; break;
 		case OPT_REFUSED: refused = true; break;
 		case OPT_LITIGATION: litigation = true; break;
+		case OPT_MEDIATOR:
+			if (!*optarg)
+				fq_cli_usage_error(&cli, "--mediator: empty name");
+			med[nm++] = optarg;
+			break;
 		default: fq_cli_common_opt(&cli, ch, optarg);
 		}
 	}
@@ -124,6 +159,12 @@ main(int argc, char **argv)
 			outcome = litigation ? "referred_litigation" :
 				"referred_other";
 		}
+		if (!strcmp(to, "mediating") && !mediators_ok(cc.c, med, nm)) {
+			ret = fq_cli_fail(&cli, FQ_EXIT_FAIL, "%s has no "
+				"mediator: back to mediating, it needs one; give "
+				"--mediator NAME", argv[optind]);
+			goto out;
+		}
 		if (!strcmp(to, "mediating") &&
 		    !fq_map_str(cc.c, "accepted_on"))
 			fq_map_set(cc.c, "accepted_on", fq_node_scalar(on));
@@ -139,6 +180,7 @@ main(int argc, char **argv)
 	ret = fq_cli_commit(&cli, &cc);
 	(void)err;
 out:
+	free(med);
 	fq_buf_release(&text);
 	fq_cli_case_release(&cc);
 	return fq_cli_finish(&cli, ret);

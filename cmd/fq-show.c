@@ -125,6 +125,84 @@ referral_timeline(struct fq_cli *cli, const struct fq_node *r)
 	}
 }
 
+/* "  KEY VALUE" pieces of a line, when the value is there. */
+static void
+piece(const char *key, const char *v)
+{
+	if (v && *v)
+		printf("  %s%s", key, v);
+}
+
+/* The agreement, the 回访 and the 司法确认, a line or two each. */
+static void
+show_after(struct fq_cli *cli, const struct fq_node *c)
+{
+	const struct fq_node *a = fq_map_get(c, "agreement");
+	const struct fq_node *v = fq_map_get(c, "visits");
+	const struct fq_node *k = fq_map_get(c, "confirmations");
+	size_t i;
+
+	if (a && a->kind == FQ_NODE_MAP) {
+		const char *mode = fq_map_str(a, "performance_mode");
+		const char *pd = fq_map_str(a, "performance_due");
+		char perf[64] = "", amount[64] = "";
+
+		if (mode && !strcmp(mode, "immediate"))
+			snprintf(perf, sizeof(perf), "即时履行");
+		else if (pd)
+			snprintf(perf, sizeof(perf), "%s前", pd);
+		printf("\n%s\n", _("Agreement 调解协议"));
+		piece("", label(cli, "agreement_forms", fq_map_str(a, "form")));
+		piece("", fq_map_str(a, "number"));
+		piece("生效 ", fq_map_str(a, "effective_on"));
+		if (fq_map_str(a, "amount"))
+			snprintf(amount, sizeof(amount), "%s元",
+				fq_map_str(a, "amount"));
+		piece("金额 ", amount);
+		piece("履行 ", perf);
+		piece("", label(cli, "performance_status",
+			fq_map_str(a, "performance_status")));
+		piece("履行于 ", fq_map_str(a, "performed_on"));
+		putchar('\n');
+		if (fq_map_str(a, "terms"))
+			printf("  %s\n", fq_map_str(a, "terms"));
+	}
+	if (v && v->kind == FQ_NODE_SEQ && v->len) {
+		printf("\n%s\n", _("Visits 回访"));
+		for (i = 0; i < v->len; i++) {
+			const struct fq_node *e = v->vals[i];
+
+			printf("  %s", fq_map_str(e, "on") ?
+				fq_map_str(e, "on") : "");
+			piece("", label(cli, "visit_methods",
+				fq_map_str(e, "method")));
+			piece("", label(cli, "satisfaction",
+				fq_map_str(e, "satisfaction")));
+			piece("", fq_map_str(e, "by"));
+			piece("", label(cli, "performance_status",
+				fq_map_str(e, "performance_status")));
+			piece("", fq_map_str(e, "note"));
+			piece("风险迹象: ", fq_map_str(e, "risk_signs"));
+			putchar('\n');
+		}
+	}
+	if (k && k->kind == FQ_NODE_SEQ && k->len) {
+		printf("\n%s\n", _("Confirmations 司法确认"));
+		for (i = 0; i < k->len; i++) {
+			const struct fq_node *e = k->vals[i];
+
+			printf("  %s 申请", fq_map_str(e, "applied_on") ?
+				fq_map_str(e, "applied_on") : "");
+			piece("", fq_map_str(e, "court"));
+			piece("", fq_map_str(e, "court_case_no"));
+			piece("受理 ", fq_map_str(e, "accepted_on"));
+			piece("裁定 ", fq_map_str(e, "decided_on"));
+			piece("", fq_map_str(e, "result"));
+			putchar('\n');
+		}
+	}
+}
+
 static void
 show_text(struct fq_cli *cli, const struct fq_node *c)
 {
@@ -172,6 +250,7 @@ show_text(struct fq_cli *cli, const struct fq_node *c)
 			putchar('\n');
 		}
 	}
+	show_after(cli, c);
 	if (refs && refs->kind == FQ_NODE_SEQ && refs->len) {
 		printf("\n%s\n", _("Referrals 移交对接"));
 		for (i = 0; i < refs->len; i++) {

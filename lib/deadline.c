@@ -92,6 +92,69 @@ color_since(const struct fq_node *c, char buf[FQ_DATE_SIZE])
 	return buf;
 }
 
+/* deadlines.KEY: off (or none, 0) turns the rule off. */
+static bool
+off(const struct fq_node *config, const char *key)
+{
+	const char *v = fq_map_str(fq_map_get(config, "deadlines"), key);
+
+	return v && (!strcmp(v, "off") || !strcmp(v, "none") ||
+		!strcmp(v, "0"));
+}
+
+/* The day of c's last event (effective_on, else at). */
+static const char *
+last_event(const struct fq_node *c, char buf[FQ_DATE_SIZE])
+{
+	const struct fq_node *ev = fq_map_get(c, "events");
+	size_t i;
+
+	*buf = '\0';
+	for (i = 0; ev && ev->kind == FQ_NODE_SEQ && i < ev->len; i++) {
+		const char *on = fq_map_str(ev->vals[i], "effective_on");
+
+		if (!on)
+			on = fq_map_str(ev->vals[i], "at");
+		if (on && strlen(on) >= 10 && strncmp(on, buf, 10) > 0)
+			snprintf(buf, FQ_DATE_SIZE, "%.10s", on);
+	}
+	return *buf ? buf : NULL;
+}
+
+/*
+ * R14: a closed case is due for 归档 deadlines.archive (30 days) after
+ * closed_on.  Not for a case closed before the day it was entered in fq
+ * (created_at: a historical case from an imported ledger), nor for one
+ * closed before deadlines.archive_from, nor a duplicate (merged), nor
+ * with deadlines.archive: off.
+ */
+static int
+archive_due(const struct fq_node *c, const fq_calendar *cal,
+	const struct fq_node *config, fq_deadline_fn fn, void *data,
+	struct fq_error *err)
+{
+	const char *on = fq_map_str(c, "closed_on");
+	const char *made = fq_map_str(c, "created_at");
+	const char *from = fq_map_str(fq_map_get(config, "deadlines"),
+		"archive_from");
+	char due[FQ_DATE_SIZE];
+	int ret;
+
+	if (!on || strlen(on) < 10 || off(config, "archive"))
+		return FQ_OK;
+	if (fq_map_str(c, "outcome") &&
+	    !strcmp(fq_map_str(c, "outcome"), "duplicate"))
+		return FQ_OK;	/* its file is the surviving case's */
+	if (made && strlen(made) >= 10 && strncmp(on, made, 10) < 0)
+		return FQ_OK;
+	if (from && strncmp(on, from, 10) < 0)
+		return FQ_OK;
+	if ((ret = fq_deadline_from(due, cal, config, "archive", "30 days",
+	    on, err)))
+		return ret;
+	return emit(fn, data, "R14", "结案待归档", due, 0);
+}
+
 /* Days c spent referred_out, from its state changes: T10 pauses R1 and
  * T12 resumes it with the days that were left (DOMAIN.md §3.6). */
 static int
@@ -143,8 +206,13 @@ fq_case_deadlines(const struct fq_node *c, const fq_calendar *cal,
 
 	if (!status)
 		return FQ_OK;
-	if (!strcmp(status, "closed") || !strcmp(status, "archived"))
+	if (!strcmp(status, "closed")) {
+		if ((ret = archive_due(c, cal, config, fn, data, err)))
+			return ret;
 		goto referrals;	/* feedback may still be owed */
+	}
+	if (!strcmp(status, "archived"))
+		goto referrals;
 	if (!strcmp(status, "reported") &&
 	    (s = fq_map_str(c, "reported_on"))) {
 		if ((ret = fq_deadline_from(due, cal, config, "triage",
@@ -208,6 +276,14 @@ fq_case_deadlines(const struct fq_node *c, const fq_calendar *cal,
 		    "黄色案件一案一策", due, 0)))
 			return ret;
 	}
+	if (color && (!strcmp(color, "red") || !strcmp(color, "yellow")) &&
+	    !off(config, "stale") && last_event(c, since)) {
+		if ((ret = fq_deadline_from(due, cal, config, "stale",
+		    "10 days", since, err)))
+			return ret;
+		if ((ret = emit(fn, data, "R16", "红黄案件无进展", due, 0)))
+			return ret;
+	}
 referrals:
 	refs = fq_map_get(c, "referrals");
 	for (i = 0; refs && refs->kind == FQ_NODE_SEQ && i < refs->len; i++) {
@@ -235,6 +311,9 @@ keep_min(const struct fq_deadline *d, void *data)
 {
 	char *min = data;
 
+	/* R16 is the stale flag, not a time limit */
+	if (!strcmp(d->rule, "R16"))
+		return 0;
 	if (!*min || strcmp(d->due, min) < 0)
 		memcpy(min, d->due, FQ_DATE_SIZE);
 	return 0;

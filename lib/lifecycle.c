@@ -34,6 +34,8 @@ const struct fq_step fq_steps[] = {
 	{ "T6", "mediate", { "accepted" }, "mediating", NULL },
 	{ "T7", "withdraw", { "accepted", "mediating" }, "closed",
 		"withdrawn" },
+	{ "T7a", "withdraw-settled", { "accepted", "mediating" }, "closed",
+		"settled_self" },
 	{ "T8", "agree", { "mediating" }, "agreed", NULL },
 	{ "T8a", "agree-close", { "mediating" }, "closed", "mediated_*" },
 	{ "T9", "fail", { "mediating" }, "closed", "failed" },
@@ -47,6 +49,7 @@ const struct fq_step fq_steps[] = {
 	{ "T16", "archive", { "closed" }, "archived", NULL },
 	{ "T17", "risk", { OPEN }, NULL, NULL },
 	{ "T18", "extend", { "accepted", "mediating", "agreed" }, NULL, NULL },
+	{ "T18b", "extend-referral", { OPEN }, NULL, NULL },
 	{ "T19", "visit", { "agreed", "closed", "archived" }, NULL, NULL },
 	{ "T20", "confirm", { "agreed", "closed" }, NULL, NULL },
 	{ "T21", "merge", { "*" }, "closed", "duplicate" },
@@ -89,6 +92,8 @@ cli_form(const char *verb)
 		return "refer --kind invite|summon";
 	if (!strcmp(verb, "agree-close"))
 		return "agree --close";
+	if (!strcmp(verb, "extend-referral"))
+		return "extend --referral N";
 	return NULL;
 }
 

@@ -126,4 +126,22 @@ exits 2 "an unknown option exits 2" fq show -C repo --pii "$ID"
 is "show wrote nothing" "$(commits repo)" "$N"
 is "working tree equals HEAD" "$(git -C repo status --porcelain)" ""
 
+# --- the agreement, the visits and the 司法确认 in the text ----------------
+G=$(TITLE=协议纠纷 new_case --mediator 李调解)
+fq -C repo mediate "$G" >/dev/null
+fq -C repo agree "$G" --form written --number （2024）青人调协字第1号 \
+	--effective 2024-03-18 --amount 800 --perform by:2024-04-30 >/dev/null
+exits 0 "show an agreed case" fq show -C repo "$G"
+unlike "... no visits section yet" "$(out)" "^Visits 回访"
+like "... an agreement section" "$(out)" "^Agreement 调解协议\$"
+like "... form, number, date, amount and performance" "$(out)" \
+	"^  书面 +（2024）青人调协字第1号 +生效 2024-03-18 +金额 800\\.00元 +履行 2024-04-30前 +待履行\$"
+fq -C repo visit "$G" --method phone --satisfaction satisfied --note 正在履行 >/dev/null
+fq -C repo confirm "$G" --applied 2024-03-20 --court 青山人民法庭 >/dev/null
+exits 0 "show after a visit and a 司法确认" fq show -C repo "$G"
+like "... a visits section" "$(out)" "^Visits 回访\$"
+like "... the visit" "$(out)" "^  2024-03-20 +电话 +满意 +李调解 +正在履行\$"
+like "... a confirmations section" "$(out)" "^Confirmations 司法确认\$"
+like "... the application" "$(out)" "^  2024-03-20 申请 +青山人民法庭\$"
+
 done_testing

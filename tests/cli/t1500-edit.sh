@@ -158,6 +158,30 @@ like "... append-only" "$(err)" 'append-only'
 is "... nothing committed" "$(commits repo)" "$N"
 rm -f "$KEEP"
 
+# the lifecycle cannot be bypassed: status, outcome, closed_on
+printf '#!/bin/sh\nsed -i "s/^status:.*/status: %s/" "$1"\n' mediating >ed/mediating
+printf '#!/bin/sh\nsed -i "s/^status:.*/status: %s/" "$1"\n' archived >ed/archived
+printf '#!/bin/sh\nsed -i "s/^status:.*/status: closed\\noutcome: settled_self\\nclosed_on: 2024-03-20/" "$1"\n' >ed/close
+chmod +x ed/mediating ed/archived ed/close
+exits 65 "changing the status is refused" env EDITOR="$ED/mediating" fq edit -C repo "$ID"
+like "... names the step command" "$(err)" \
+	"$ID\.yaml:[0-9]+:[0-9]+: status cannot be changed by fq edit \\(was accepted\\): use fq mediate"
+like "... the edit is kept aside" "$(err)" "your edit is kept in .*\.git/fq/edit/$ID\.yaml"
+ok "... kept" grep -q '^status: mediating' "$KEEP"
+is "... nothing committed" "$(commits repo)" "$N"
+is "... file unchanged" "$(cat "$F")" "$(cat f.before)"
+rm -f "$KEEP"
+exits 65 "closing by edit is refused" env EDITOR="$ED/close" fq edit -C repo "$ID"
+like "... status: the step that closes" "$(err)" "status cannot be changed by fq edit \\(was accepted\\): use fq (reject|refuse|withdraw)"
+like "... outcome" "$(err)" "outcome cannot be changed by fq edit \\(was absent\\)"
+like "... closed_on" "$(err)" "closed_on cannot be changed by fq edit"
+is "... nothing committed" "$(commits repo)" "$N"
+is "... file unchanged" "$(cat "$F")" "$(cat f.before)"
+rm -f "$KEEP"
+exits 65 "a status no step reaches: refused" env EDITOR="$ED/archived" fq edit -C repo "$ID"
+like "... points to the step commands" "$(err)" "status cannot be changed by fq edit \\(was accepted\\): use the lifecycle step commands"
+rm -f "$KEEP"
+
 exits 65 "an unknown category in the edit exits 65" \
 	env EDITOR="$ED/badcat" fq edit -C repo "$ID"
 L=$(grep -n '^category:' "$KEEP" | cut -d: -f1)

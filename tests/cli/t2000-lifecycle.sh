@@ -97,7 +97,7 @@ build() {
 		fq -C repo agree "$_id" --form written --number （2024）青人调协字第7号 \
 			--effective 2024-03-10 --close >/dev/null || return 1
 		[ "$1" = closed ] ||
-			fq -C repo archive "$_id" --on 2024-03-15 \
+			fq -C repo archive "$_id" --on 2024-03-15 --docket （2024）青人调字第2号 \
 				--doc application,notice,id_proof,record,agreement >/dev/null ;;
 	esac || return 1
 	echo "$_id"
@@ -336,7 +336,37 @@ is "... retention" "$(jget "$id" retention)" long
 id=$(build accepted)
 fq -C repo withdraw "$id" >/dev/null 2>&1
 ok "archive a withdrawn case without an agreement document" \
-	fq -C repo archive "$id" --doc application,notice,id_proof,record
+	fq -C repo archive "$id" --doc application,notice,id_proof,record --docket （2024）青人调字第6号
+
+# T16: the docket number (卷号) is required unless the case has one.
+id=$(build closed) f=$(case_file "$id")
+snap "$f"
+exits 1 "archive without --docket: refused" fq -C repo archive "$id" \
+	--doc application,notice,id_proof,record,agreement
+like "... says so" "$(err)" "no docket number \\(卷号\\); give --docket"
+unchanged "$f" "$head" "archive without a docket number" "$before"
+sed -i 's/^status: closed$/&\ndocket_no: （2023）青人调字第8号/' "$f"
+git -C repo -c user.name=t -c user.email=t@example.org commit -qam "docket_no"
+ok "... a case that has one keeps it" fq -C repo archive "$id" \
+	--doc application,notice,id_proof,record,agreement
+is "... archived" "$(jget "$id" status)" archived
+is "... its docket number kept" "$(jget "$id" docket_no)" （2023）青人调字第8号
+
+# T7a: the parties settled between themselves (当事人自行和解).
+id=$(build mediating) f=$(case_file "$id")
+ok "withdraw --settled" fq -C repo withdraw --settled --reason 双方已私下和解 "$id"
+is "... closed" "$(jget "$id" status)" closed
+is "... outcome settled_self" "$(jget "$id" outcome)" settled_self
+like "... the event says so" "$(cat "$f")" "note: '当事人自行和解: 双方已私下和解'|note: 当事人自行和解: 双方已私下和解"
+id=$(build accepted)
+ok "withdraw --settled from accepted" fq -C repo withdraw --settled "$id"
+is "... settled_self" "$(jget "$id" outcome)" settled_self
+id=$(build agreed) f=$(case_file "$id")
+snap "$f"
+exits 1 "withdraw --settled from agreed: refused" fq -C repo withdraw --settled "$id"
+like "... names the state" "$(err)" "cannot withdraw a case that is agreed"
+unchanged "$f" "$head" "withdraw --settled from agreed" "$before"
+exits 2 "fq reject --settled: no such option" fq -C repo reject --settled --reason x "$id"
 
 # T15: reopening a closed case: within the window, audited; the outcome
 # leaves the case but stays in its log.
@@ -414,6 +444,49 @@ snap "$FB"
 exits 1 "reopening a duplicate: refused" fq -C repo reopen "$B" --reason 误合并
 like "... points at the surviving case" "$(err)" "merged into $A as a duplicate: reopen that case instead"
 unchanged "$FB" "$head" "reopen a duplicate" "$before"
+
+# T21: nothing is merged into an archived case (read-only).
+AR=$(build archived) FAR=$(case_file "$AR")
+D=$(new_case --accepted 2024-03-08) FD=$(case_file "$D")
+snap "$FD"
+sar=$(sum "$FAR")
+exits 1 "merge into an archived case: refused" fq -C repo merge "$D" --into "$AR"
+like "... says it is read-only, and the other way round" "$(err)" \
+	"$AR is archived \\(read-only\\).*fq merge $AR --into $D"
+unchanged "$FD" "$head" "merge into an archived case" "$before"
+is "... the archived case unchanged" "$(sum "$FAR")" "$sar"
+ok "... merging the archived one into an open case is allowed" fq -C repo merge "$AR" --into "$D"
+is "... it is the duplicate" "$(jget "$AR" outcome)" duplicate
+
+# T21: a referral still waiting moves to the surviving case.
+P=$(TITLE=保留的借贷纠纷 new_case --accepted 2024-03-05 --mediator 张调解)
+fq -C repo refer "$P" --to 青山派出所 --kind invite --channel police >/dev/null
+Q=$(TITLE=重复的借贷纠纷 new_case --accepted 2024-03-06 --mediator 张调解)
+fq -C repo mediate "$Q" >/dev/null
+fq -C repo refer "$Q" --to 青山人民法庭 --kind transfer --channel litigation >/dev/null
+FP=$(case_file "$P") FQ=$(case_file "$Q")
+ok "merge a referred_out case into another" fq -C repo merge "$Q" --into "$P"
+rget() {	# rget ID N KEY: referral N's KEY, from the JSON
+	fq show -C repo --format json "$1" | awk -v n="$2" -v k="$3" '
+		/^  "referrals": \[/ { in_r = 1; next }
+		in_r && /^  \]/ { exit }
+		in_r && /^    \{/ { cur = ""; next }
+		in_r && $1 == "\"n\":" { cur = $2; sub(/,$/, "", cur) }
+		in_r && cur == n && $1 == "\"" k "\":" {
+			v = $0; sub(/^[^:]*: /, "", v); sub(/,$/, "", v)
+			gsub(/"/, "", v); print v; exit
+		}'
+}
+is "... the surviving case has it as referral #2" "$(rget "$P" 2 to_org)" 青山人民法庭
+is "... still waiting" "$(rget "$P" 2 state)" sent
+like "... noted where it came from" "$(rget "$P" 2 note)" "由 $Q-R1 并入"
+is "... its receipt deadline with it" "$(rget "$P" 2 due_receipt)" "$(rget "$Q" 1 due_receipt)"
+is "... on the duplicate: cancelled" "$(rget "$Q" 1 state)" cancelled
+like "... saying where it went" "$(rget "$Q" 1 note)" "并入 $P-R2"
+is "... the duplicate has nothing due" "$(jget "$Q" due_on)" ""
+exits 0 "... fq due lists it under the surviving case" fq due -C repo --within 30 --format tsv
+like "... as $P-R2" "$(out)" "$(printf '%s\t[a-z]*\treceipt\t' "$P")"
+unlike "... not under the duplicate" "$(out)" "$(printf '^%s\t' "$Q")"
 is "working tree equals HEAD" "$(git -C repo status --porcelain)" ""
 
 done_testing

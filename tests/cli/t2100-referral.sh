@@ -109,6 +109,36 @@ is "... its own date kept" "$(rget "$X" 1 due_result)" 2024-04-10
 ok "show" fq -C repo show "$X"
 like "... the extended deadline" "$(out)" "签收 .*\\(反馈时限（延长） 2024-05-10\\)"
 
+# only the referral's result deadline, by consent (R2/R3): fq extend --referral
+X2=$(receive_new --from 青山县人民法院 --kind delegate --channel litigation --on 2024-03-11)
+f=$(case_file "$X2")
+snap "$f"
+exits 2 "extend --referral x: usage error" fq -C repo extend "$X2" --referral x --until 2024-04-30 --consent
+exits 2 "extend --referral without --consent: usage error" fq -C repo extend "$X2" --referral 1 --until 2024-04-30
+exits 1 "extend --referral 2: no such referral" fq -C repo extend "$X2" --referral 2 --until 2024-04-30 --consent
+like "... named" "$(err)" "no referral #2"
+exits 1 "extend --referral to a date not after its deadline" \
+	fq -C repo extend "$X2" --referral 1 --until 2024-04-09 --consent
+like "... says so" "$(err)" "not later than the referral's deadline 2024-04-10"
+unchanged "$f" "refused referral extensions"
+ok "extend --referral 1 --until 04-30 --consent" \
+	fq -C repo extend "$X2" --referral 1 --until 2024-04-30 --consent --reason 双方同意
+is "... the referral's extended_until" "$(rget "$X2" 1 extended_until)" 2024-04-30
+is "... its own date kept" "$(rget "$X2" 1 due_result)" 2024-04-10
+is "... the case's own limit is not extended" "$(jget "$X2" extended_until)" ""
+is "... due_on is now R1 (04-11)" "$(jget "$X2" due_on)" 2024-04-11
+like "... an extension event" "$(cat "$f")" "移交#1 经双方同意延长反馈期限至 2024-04-30: 双方同意"
+exits 0 "... fq due sees it" env FQ_TODAY=2024-04-25 fq due -C repo --within 10
+like "... the referral due 04-30" "$(out)" "$X2-R1 +移交待反馈 +2024-04-30 +还剩5天"
+X3=$(new_case --accepted 2024-03-05 --mediator 李调解)
+fq -C repo mediate "$X3" >/dev/null
+fq -C repo refer "$X3" --to 青山人民法庭 --kind transfer --channel litigation >/dev/null
+fq -C repo receive "$X3" --referral 1 --on 2024-03-20 >/dev/null
+exits 1 "a referred_out case: plain extend refused" fq -C repo extend "$X3" --until 2024-06-30 --consent
+like "... names the referral form" "$(err)" "extend --referral N"
+ok "... extend --referral 1 allowed" fq -C repo extend "$X3" --referral 1 --until 2024-06-30 --consent
+is "... its due_on follows" "$(jget "$X3" due_on)" 2024-06-30
+
 # a county on the 20-day rule (the profile in fq.yaml)
 profile court_delegate "20 days"
 D20=$(receive_new --from 青山县人民法院 --kind delegate --channel litigation --on 2024-03-11)
@@ -147,7 +177,7 @@ ok "反馈 to the police after closing" fq -C repo return "$P" --referral 1 --re
 is "... returned" "$(rget "$P" 1 state)" returned
 is "... the case stays closed" "$(jget "$P" status)" closed
 is "... with its own outcome" "$(jget "$P" outcome)" mediated_oral
-is "... nothing due" "$(jget "$P" due_on)" ""
+is "... 归档 due 30 days after closing (R14)" "$(jget "$P" due_on)" 2024-04-19
 # petition office (访调): 60 days
 V=$(receive_new --from 青山县信访局 --kind transfer --channel petition --on 2024-03-01)
 is "petition transfer: source petition_transfer" "$(jget "$V" source)" petition_transfer
@@ -235,8 +265,18 @@ R=$(fq new -C repo --reported --source screening --reported-on 2024-03-18 \
 	--title 排查发现的土地纠纷 --category land_forest --summary 地界 --party 赵某)
 ok "refer a reported case (T10)" fq -C repo refer "$R" --to 青山县人民调解中心 --kind escalate --channel internal
 is "... referred_out" "$(jget "$R" status)" referred_out
-ok "sent back for mediation" fq -C repo return "$R" --referral 1 --result 退回调解 --on 2024-03-19
+f=$(case_file "$R")
+snap "$f"
+exits 1 "sent back for mediation, but the case has no mediator: refused" \
+	fq -C repo return "$R" --referral 1 --result 退回调解 --on 2024-03-19
+like "... asks for one" "$(err)" "$R has no mediator: .*give --mediator NAME"
+unchanged "$f" "returned for mediation without a mediator"
+exits 1 "... out_of_scope too" fq -C repo return "$R" --referral 1 --result out_of_scope
+unchanged "$f" "out of scope without a mediator"
+ok "sent back for mediation, with --mediator" fq -C repo return "$R" --referral 1 \
+	--result 退回调解 --on 2024-03-19 --mediator 张调解
 is "... mediating" "$(jget "$R" status)" mediating
+like "... with the mediator" "$(fq show -C repo --format json "$R" | tr -d ' \n')" '"mediators":\["张调解"\]' 
 is "... accepted on that day" "$(jget "$R" accepted_on)" 2024-03-19
 
 # --- refusal (退回) and cancellation -------------------------------------

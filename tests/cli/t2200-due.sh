@@ -36,7 +36,7 @@ is "R1: accepted 2024-03-01 + 1 month = 04-01 (Monday)" "$(jget "$Y" due_on)" 20
 is "the red case is due by R1 (03-01), earlier than its plan (R7, below)" \
 	"$(jget "$R" due_on)" 2024-03-01
 is "referred out: R1 paused, receipt due the next working day" "$(jget "$T" due_on)" 2024-03-21
-is "closed: nothing due" "$(jget "$C" due_on)" ""
+is "closed: due for 归档 30 days after closed_on (R14)" "$(jget "$C" due_on)" 2024-04-19
 # R15 counts working days: Sunday 2024-04-28 is a 调休 working day.
 H=$(FQ_TODAY=2024-04-26 fq new -C repo --reported --source grid_report --reported-on 2024-04-26 \
 	--title 网格上报纠纷 --category neighbor --summary 网格员上报 --party 孙某)
@@ -84,7 +84,8 @@ like "R7: a warning for the red case without a plan" "$(err)" \
 	"^fq-due: warning: $R: red case without a plan \\(一案一策\\) since 2024-03-25, 3 day\\(s\\) late"
 exits 0 "fq due --within 7" fq due -C repo --within 7
 like "... now the yellow case, after the red ones" \
-	"$(out | sed 1d | awk '{print $1, $2}' | tr '\n' '|')" "^红 $R\\|红 $R\\|黄 $Y\\|蓝 "
+	"$(out | sed 1d | awk '{print $1, $2}' | tr '\n' '|')" "^红 $R\\|红 $R\\|红 $R\\|黄 $Y\\|黄 $Y\\|蓝 "
+like "... the red case without news for 10 days (R16)" "$(out)" "$R +红黄案件无进展 +2024-04-01 +还剩4天"
 like "... due in 4 days" "$(out)" "$Y +调解期限 +2024-04-01 +还剩4天"
 exits 0 "fq due --within 0" fq due -C repo --within 0
 is "... only what is late" "$(out | sed 1d | wc -l | tr -d ' ')" 5
@@ -119,6 +120,9 @@ ok "签收 of the referral on 03-22" fq -C repo receive "$T" --referral 1 --on 2
 exits 0 "fq due" fq due -C repo --within 30
 unlike "... no receipt item" "$(out)" "移交待签收"
 like "... the result is due a month after 签收" "$(out)" "$T-R1 +移交待反馈 +2024-04-22 +还剩25天"
+like "... a full 逾期 column still leaves two spaces before the title" "$(out)" "还剩25天  移交法院纠纷"
+like "... the header's 纠纷名称 above the titles" "$(out)" "^风险  ID {19}事项 {12}时限 {8}逾期 {6}纠纷名称"
+like "... a short one is padded to the same column" "$(out)" "2024-03-01  27天      红色宅基地纠纷"
 
 # --- fq list overdue ----------------------------------------------------
 exits 0 "fq list overdue" fq list -C repo overdue --format tsv
@@ -132,5 +136,79 @@ exits 0 "later, the referral's result is overdue too" \
 	env FQ_TODAY=2024-04-23 fq list -C repo overdue --format tsv
 like "... listed" "$(out)" "^$T	referred_out"
 is "working tree equals HEAD" "$(git -C repo status --porcelain)" ""
+
+# --- R14 归档 and R16 stale, in a repository of their own ----------------
+export FQ_TODAY=2024-03-20
+make_repo rp
+kget() {
+	fq show -C rp --format json "$1" |
+		sed -n "s/^  \"$2\": \"\\(.*\\)\",\\{0,1\\}\$/\\1/p"
+}
+setp() {	# setp KEY VALUE: deadlines.KEY in rp/fq.yaml, committed
+	if grep -q '^deadlines:' rp/fq.yaml; then
+		sed -i "/^deadlines:/a\\  $1: $2" rp/fq.yaml
+	else
+		printf 'deadlines:\n  %s: %s\n' "$1" "$2" >>rp/fq.yaml
+	fi
+	git -C rp -c user.name=t -c user.email=t@example.org commit -qam "deadlines.$1"
+}
+A=$(REPO=rp TITLE=待归档纠纷 new_case --mediator 李调解)
+fq -C rp mediate "$A" >/dev/null
+fq -C rp agree "$A" --form oral --close >/dev/null
+is "R14: closed 03-20, 归档 due 30 days later" "$(kget "$A" due_on)" 2024-04-19
+H=$(REPO=rp TITLE=历史纠纷 new_case --accepted 2024-01-05 --mediator 李调解)
+fq -C rp mediate "$H" --on 2024-01-06 >/dev/null
+fq -C rp fail "$H" --advised litigation --on 2024-01-20 >/dev/null
+is "... not for a case closed before it was entered (a historical one)" "$(kget "$H" due_on)" ""
+exits 0 "fq due on 04-25" env FQ_TODAY=2024-04-25 fq due -C rp --within 0
+like "... the closed case awaits 归档, 6 days late" "$(out)" "$A +结案待归档 +2024-04-19 +6天"
+unlike "... not the historical one" "$(out)" "$H"
+exits 0 "... JSON" env FQ_TODAY=2024-04-25 fq due -C rp --within 0 --format json
+like "... rule R14" "$(out)" "\"id\": \"$A\", \"status\": \"closed\".*\"rule\": \"R14\""
+unlike "fq list overdue: closed cases are not in it" \
+	"$(FQ_TODAY=2024-04-25 fq list -C rp overdue --format tsv)" "$A"
+setp archive_from 2024-04-01
+exits 0 "deadlines.archive_from 2024-04-01: R14 only for cases closed since" env FQ_TODAY=2024-04-25 fq due -C rp --within 0
+unlike "... the case closed 03-20 is left out" "$(out)" "$A"
+git -C rp -c user.name=t -c user.email=t@example.org revert -q --no-edit HEAD
+setp archive off
+exits 0 "deadlines.archive off: no R14" env FQ_TODAY=2024-04-25 fq due -C rp --within 0
+unlike "... nothing for the closed case" "$(out)" "$A"
+git -C rp -c user.name=t -c user.email=t@example.org revert -q --no-edit HEAD
+ok "archive it" fq -C rp archive "$A" --docket "（2024）青人调字第1号" \
+	--doc application,notice,id_proof,record
+exits 0 "... fq due" env FQ_TODAY=2024-04-25 fq due -C rp --within 0
+unlike "... no longer listed" "$(out)" "$A"
+is "... nothing due" "$(kget "$A" due_on)" ""
+
+Y2=$(REPO=rp TITLE=黄色久拖纠纷 new_case)
+fq -C rp risk "$Y2" --color yellow --lead 张副镇长 --plan 一案一策 >/dev/null 2>&1
+exits 0 "R16: the yellow case, no event since 03-20, on 04-02" \
+	env FQ_TODAY=2024-04-02 fq due -C rp --within 0
+like "... flagged stale a day late (03-30 a Saturday: 04-01)" "$(out)" "$Y2 +红黄案件无进展 +2024-04-01 +1天"
+is "... not its due_on (a flag, not a time limit)" "$(kget "$Y2" due_on)" 2024-04-22
+exits 0 "... tsv: rule R16" env FQ_TODAY=2024-04-02 fq due -C rp --within 0 --format tsv
+like "... the row" "$(out)" "$(printf '%s\tyellow\tR16\t' "$Y2")"
+ok "a call on 04-02" env FQ_TODAY=2024-04-02 fq -C rp note "$Y2" 电话联系双方
+exits 0 "... fq due" env FQ_TODAY=2024-04-02 fq due -C rp --within 0
+unlike "... no longer stale" "$(out)" "$Y2"
+N2=$(REPO=rp TITLE=蓝色案件 new_case)
+exits 0 "a blue case is never stale" env FQ_TODAY=2024-04-15 fq due -C rp --within 0 --format tsv
+like "... the yellow one is" "$(out)" "$Y2	yellow	R16"
+unlike "... no R16 row for the blue one" "$(out)" "$N2	blue	R16"
+setp stale off
+exits 0 "deadlines.stale off" env FQ_TODAY=2024-05-31 fq due -C rp --within 0
+unlike "... no R16" "$(out)" "无进展"
+
+# a case file that cannot be read: the list is printed, the exit code is 65
+printf 'id: [\n' >rp/cases/2024/03/QSZ-2024-000099.yaml
+git -C rp add -A && git -C rp -c user.name=t -c user.email=t@example.org commit -qm broken
+exits 65 "fq due with an unreadable case file: 65, as fq list" \
+	env FQ_TODAY=2024-04-02 fq due -C rp --within 30
+like "... after printing the rest" "$(out)" "$Y2 +调解期限 +2024-04-22"
+like "... and says why" "$(err)" "1 case file\\(s\\) could not be read"
+exits 65 "... without the index too" env FQ_NOINDEX=1 FQ_TODAY=2024-04-02 fq due -C rp --within 30
+like "... the same rows" "$(out)" "$Y2 +调解期限 +2024-04-22"
+exits 65 "... fq list agrees" fq list -C rp
 
 done_testing

@@ -88,9 +88,9 @@ K=$(nd --title 周七排水纠纷 --category 邻里 --summary 周七 --party 周
 O=$(nd --title 吴八劳务纠纷 --category lljf --summary 吴八 --party 吴八)
 docs=application,notice,id_proof,record
 for id in $P $L $K; do fq withdraw -C repo "$id" --reason 撤回 >/dev/null 2>&1; done
-fq archive -C repo "$P" --retention short --doc $docs >/dev/null 2>&1
-fq archive -C repo "$L" --doc $docs >/dev/null 2>&1	# long, by default
-fq archive -C repo "$K" --retention permanent --doc $docs >/dev/null 2>&1
+fq archive -C repo "$P" --retention short --docket 卷1 --doc $docs >/dev/null 2>&1
+fq archive -C repo "$L" --docket 卷2 --doc $docs >/dev/null 2>&1	# long, by default
+fq archive -C repo "$K" --retention permanent --docket 卷3 --doc $docs >/dev/null 2>&1
 is "three cases archived, one open" \
 	"$(fq list -C repo --format tsv 2>/dev/null | sed 1d | cut -f2 | sort | tr '\n' ' ')" "accepted archived archived archived "
 # the report of March 2014 before and after: the counts must not change

@@ -109,6 +109,31 @@ static const struct {
 	{ "closed: due_on removed",
 	  "status: closed\naccepted_on: 2024-03-05\ndue_on: 2024-04-07\n",
 	  NULL, false, NULL },
+	{ "R14: closed 03-10, 归档 30 days later",
+	  "status: closed\nclosed_on: 2024-03-10\noutcome: failed\n", NULL,
+	  false, "2024-04-09" },
+	{ "R14: fq.yaml archive 15 days",
+	  "status: closed\nclosed_on: 2024-03-10\noutcome: failed\n",
+	  "deadlines:\n  archive: 15 days\n", false, "2024-03-25" },
+	{ "R14: closed before it was entered (imported): none",
+	  "status: closed\nclosed_on: 2024-03-01\noutcome: failed\n", NULL,
+	  false, NULL },
+	{ "R14: closed before archive_from: none",
+	  "status: closed\nclosed_on: 2024-03-10\noutcome: failed\n",
+	  "deadlines:\n  archive_from: 2024-03-11\n", false, NULL },
+	{ "R14: closed on archive_from counts",
+	  "status: closed\nclosed_on: 2024-03-10\noutcome: failed\n",
+	  "deadlines:\n  archive_from: 2024-03-10\n", false, "2024-04-09" },
+	{ "R14: archive off",
+	  "status: closed\nclosed_on: 2024-03-10\noutcome: failed\n",
+	  "deadlines:\n  archive: 'off'\n", false, NULL },
+	{ "R14: not for a duplicate",
+	  "status: closed\nclosed_on: 2024-03-10\noutcome: duplicate\n",
+	  NULL, false, NULL },
+	{ "R16 is a flag: due_on stays R1",
+	  "status: mediating\naccepted_on: 2024-03-05\nrisk_color: yellow\n"
+	  "plan: 一案一策\nevents:\n- at: 2024-03-05T09:00:00+08:00\n"
+	  "  kind: intake\n", NULL, false, "2024-04-07" },
 	{ "archived: due_on removed",
 	  "status: archived\naccepted_on: 2024-03-05\ndue_on: 2024-04-07\n",
 	  NULL, false, NULL },
@@ -533,6 +558,35 @@ START_TEST(test_deadline_each)
 
 	memset(&s, 0, sizeof(s));
 	s.stop_at = 2;
+	/* R16: a red case with a plan, last event 03-12 (effective_on
+	 * counts), stale 10 days later (03-22, a Friday) */
+	{
+		struct fq_node *r = parse_ok("id: QSZ-2024-000002\n"
+			"risk_color: red\nplan: 一案一策\n"
+			"status: mediating\naccepted_on: 2024-03-05\n"
+			"events:\n- at: 2024-03-05T09:00:00+08:00\n"
+			"  kind: intake\n- at: 2024-03-14T09:00:00+08:00\n"
+			"  kind: session\n  effective_on: 2024-03-12\n");
+		struct fq_node *offc = parse_ok("deadlines:\n  stale: 'off'\n");
+		struct seen t;
+
+		memset(&t, 0, sizeof(t));
+		ck_assert_int_eq(fq_case_deadlines(r, cal, NULL, collect, &t,
+			&err), FQ_OK);
+		ck_assert_str_eq(t.rules, "R1 R16");
+		ck_assert_str_eq(t.dues, "2024-04-07 2024-03-22");
+		memset(&t, 0, sizeof(t));
+		ck_assert_int_eq(fq_case_deadlines(r, cal, offc, collect, &t,
+			&err), FQ_OK);
+		ck_assert_str_eq(t.rules, "R1");
+		fq_map_set(r, "risk_color", fq_node_scalar("blue"));
+		memset(&t, 0, sizeof(t));
+		ck_assert_int_eq(fq_case_deadlines(r, cal, NULL, collect, &t,
+			&err), FQ_OK);
+		ck_assert_str_eq(t.rules, "R1");
+		fq_node_free(offc);
+		fq_node_free(r);
+	}
 	ck_assert_int_eq(fq_case_deadlines(c, cal, NULL, collect, &s, &err),
 		42);
 	ck_assert_int_eq(s.calls, 2);

@@ -15,10 +15,17 @@
  *			(15 days)
  *	R7  plan	red or yellow, open, no plan: the day the colour was
  *			set + deadlines.plan_red (3 days) / plan_yellow (7)
+ *	R16 stale	red or yellow, open: the day of the last event +
+ *			deadlines.stale (10 days); a flag, not in due_on
+ *	R14 archive	closed: closed_on + deadlines.archive (30 days);
+ *			not when closed_on is before the day the case was
+ *			entered (created_at: an imported historical case)
+ *			or before deadlines.archive_from
  *	referrals	each referral in state sent: due_receipt; in sent or
  *			received: extended_until, else due_result
  *
- * due_on is the earliest of them.  A closed or archived case has only
+ * deadlines.archive or deadlines.stale set to `off` turns R14 or R16 off.
+ * due_on is the earliest of them but R16.  An archived case has only
  * the deadlines of referrals still waiting (feedback still owed).
  */
 #ifndef FQ_DEADLINE_H
@@ -39,7 +46,8 @@ int fq_deadline_from(char out[FQ_DATE_SIZE], const fq_calendar *cal,
 	const char *start, struct fq_error *err);
 
 struct fq_deadline {
-	const char *rule;	/* "R1", "R6", "R7", "R15", "receipt", "result" */
+	const char *rule;	/* "R1", "R6", "R7", "R14", "R15", "R16",
+				 * "receipt", "result" */
 	const char *what;	/* short Chinese description */
 	char due[FQ_DATE_SIZE];
 	int referral;		/* referral number, or 0 */
