@@ -181,17 +181,32 @@ entry_add(struct state *s)
 
 static char *detach_fit(struct fq_buf *b, size_t *len);
 
+/* One deflate stream for every case: deflateReset between them gives
+ * the bytes compress2 would, without setting up its tables each time. */
+static z_stream keep_zs;
+static bool keep_zinit;
+
 /* Keep the text of b compressed in e (an import holds every new case
  * until its one commit; the store puts the stream in the pack as is). */
 static void
 keep_compressed(struct entry *e, struct fq_buf *b)
 {
-	uLongf zlen = compressBound((uLong)b->len);
+	uLong zlen = compressBound((uLong)b->len);
 	char *z = malloc(zlen);
+	bool ok = false;
 
 	free(e->text);
-	if (z && compress2((Bytef *)z, &zlen, (const Bytef *)b->buf,
-	    (uLong)b->len, Z_BEST_SPEED) == Z_OK) {
+	if (z && !keep_zinit && deflateInit(&keep_zs, Z_BEST_SPEED) == Z_OK)
+		keep_zinit = true;
+	if (z && keep_zinit && deflateReset(&keep_zs) == Z_OK) {
+		keep_zs.next_in = (Bytef *)b->buf;
+		keep_zs.avail_in = (uInt)b->len;
+		keep_zs.next_out = (Bytef *)z;
+		keep_zs.avail_out = (uInt)zlen;
+		ok = deflate(&keep_zs, Z_FINISH) == Z_STREAM_END;
+		zlen = keep_zs.total_out;
+	}
+	if (ok) {
 		char *fit = realloc(z, zlen);
 
 		e->text = fit ? fit : z;
@@ -1112,5 +1127,7 @@ out:
 	fq_importer_free(s.im);
 	fq_import_rules_free(rules);
 	keycache_free(&keys);
+	if (keep_zinit)
+		deflateEnd(&keep_zs);
 	return fq_cli_finish(&cli, ret);
 }
