@@ -186,16 +186,34 @@ static char *detach_fit(struct fq_buf *b, size_t *len);
 static z_stream keep_zs;
 static bool keep_zinit;
 
-/* Keep the text of b compressed in e (an import holds every new case
- * until its one commit; the store puts the stream in the pack as is). */
+/* The first KEEP_RAW_MAX bytes of cases are kept as they are: a small
+ * import (10 000 rows are some 13 MB) then deflates each case once, in
+ * the store's pack, and inflates none; beyond it they are compressed. */
+#define KEEP_RAW_MAX ((size_t)16 << 20)
+static size_t keep_raw;
+
+/* Keep the text of b in e, compressed once the raw texts held pass
+ * KEEP_RAW_MAX (an import holds every new case until its one commit;
+ * the store puts a compressed stream in the pack as is). */
 static void
 keep_compressed(struct entry *e, struct fq_buf *b)
 {
-	uLong zlen = compressBound((uLong)b->len);
-	char *z = malloc(zlen);
+	uLong zlen;
+	char *z;
 	bool ok = false;
 
+	if (e->text && !e->zlen)
+		keep_raw -= e->len;
 	free(e->text);
+	e->text = NULL;
+	if (keep_raw + b->len <= KEEP_RAW_MAX) {
+		e->text = detach_fit(b, &e->len);
+		e->zlen = 0;
+		keep_raw += e->len;
+		return;
+	}
+	zlen = compressBound((uLong)b->len);
+	z = malloc(zlen);
 	if (z && !keep_zinit && deflateInit(&keep_zs, Z_BEST_SPEED) == Z_OK)
 		keep_zinit = true;
 	if (z && keep_zinit && deflateReset(&keep_zs) == Z_OK) {
@@ -218,6 +236,7 @@ keep_compressed(struct entry *e, struct fq_buf *b)
 	free(z);
 	e->text = detach_fit(b, &e->len);
 	e->zlen = 0;
+	keep_raw += e->len;
 }
 
 /* The text of an entry, inflated into out when kept compressed. */
