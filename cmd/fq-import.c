@@ -181,8 +181,8 @@ entry_add(struct state *s)
 
 static char *detach_fit(struct fq_buf *b, size_t *len);
 
-/* One deflate stream for every case: deflateReset between them gives
- * the bytes compress2 would, without setting up its tables each time. */
+/* One deflate stream for every case, reset between them rather than
+ * set up anew. */
 static z_stream keep_zs;
 static bool keep_zinit;
 
@@ -214,7 +214,9 @@ keep_compressed(struct entry *e, struct fq_buf *b)
 	}
 	zlen = compressBound((uLong)b->len);
 	z = malloc(zlen);
-	if (z && !keep_zinit && deflateInit(&keep_zs, Z_BEST_SPEED) == Z_OK)
+	/* memLevel 4, as the store's pack: a small table to reset per case */
+	if (z && !keep_zinit && deflateInit2(&keep_zs, Z_BEST_SPEED,
+	    Z_DEFLATED, 15, 4, Z_DEFAULT_STRATEGY) == Z_OK)
 		keep_zinit = true;
 	if (z && keep_zinit && deflateReset(&keep_zs) == Z_OK) {
 		keep_zs.next_in = (Bytef *)b->buf;
