@@ -51,6 +51,9 @@
 #include <git2.h>
 #include <git2/sys/odb_backend.h>
 #include <zlib.h>
+#ifdef FQ_HAVE_LIBDEFLATE
+#include <libdeflate.h>
+#endif
 
 #include "fq/fault.h"
 #include "fq/store.h"
@@ -1648,6 +1651,9 @@ write_blob_pack(fq_store *s, const struct fq_change *ch, const size_t *zl,
 	uint32_t count = 0;
 	size_t i;
 	int ret = FQ_OK;
+#ifdef FQ_HAVE_LIBDEFLATE
+	struct libdeflate_compressor *ld = libdeflate_alloc_compressor(1);
+#endif
 
 	memset(&zs, 0, sizeof(zs));
 	memset(&stats, 0, sizeof(stats));
@@ -1657,6 +1663,9 @@ write_blob_pack(fq_store *s, const struct fq_change *ch, const size_t *zl,
 	if (deflateInit2(&zs, Z_BEST_SPEED, Z_DEFLATED, 15, 4,
 	    Z_DEFAULT_STRATEGY) != Z_OK) {
 		free(want);
+#ifdef FQ_HAVE_LIBDEFLATE
+		libdeflate_free_compressor(ld);
+#endif
 		return fq_error_set(err, FQ_ERROR, "cannot start zlib");
 	}
 	if (git_repository_odb(&odb, s->repo) < 0) {
@@ -1745,10 +1754,36 @@ write_blob_pack(fq_store *s, const struct fq_change *ch, const size_t *zl,
 			continue;
 		}
 		zlen = deflateBound(&zs, (uLong)ch[i].len);
+#ifdef FQ_HAVE_LIBDEFLATE
+		if (ld && libdeflate_zlib_compress_bound(ld, ch[i].len) > zlen)
+			zlen = (uLong)libdeflate_zlib_compress_bound(ld,
+				ch[i].len);
+#endif
 		if (zlen > zcap) {
 			zcap = zlen;
 			z = fq_xrealloc(z, zcap);
 		}
+#ifdef FQ_HAVE_LIBDEFLATE
+		/* libdeflate: the same zlib stream format, some three times
+		 * faster than zlib's level 1 on cases of a few kilobytes */
+		if (ld) {
+			size_t got = libdeflate_zlib_compress(ld, ch[i].data,
+				ch[i].len, z, zcap);
+
+			if (!got) {
+				ret = fq_error_set(err, FQ_ERROR, "cannot "
+					"compress '%s'", ch[i].path);
+				goto out;
+			}
+			if (pack_append(wp, &h, hdr, k + 1, &stats) < 0 ||
+			    pack_append(wp, &h, z, got, &stats) < 0) {
+				ret = git_fail(err, "cannot write the new "
+					"objects");
+				goto out;
+			}
+			continue;
+		}
+#endif
 		/* one deflate state for all: deflateReset, not deflateInit */
 		zs.next_in = (Bytef *)ch[i].data;
 		zs.avail_in = (uInt)ch[i].len;
@@ -1777,6 +1812,9 @@ out:
 	if (wp)
 		wp->free(wp);
 	deflateEnd(&zs);
+#ifdef FQ_HAVE_LIBDEFLATE
+	libdeflate_free_compressor(ld);
+#endif
 	free(z);
 	free(want);
 	fq_buf_release(&raw);
