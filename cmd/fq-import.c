@@ -181,10 +181,9 @@ entry_add(struct state *s)
 
 static char *detach_fit(struct fq_buf *b, size_t *len);
 
-/* One deflate stream for every case, reset between them rather than
- * set up anew. */
-static z_stream keep_zs;
-static bool keep_zinit;
+/* One compressor for every case (fq_zip: libdeflate, or a zlib stream
+ * reset between cases rather than set up anew). */
+static fq_zip *keep_zip;
 
 /* The first KEEP_RAW_MAX bytes of cases are kept as they are: a small
  * import (10 000 rows are some 13 MB) then deflates each case once, in
@@ -198,9 +197,8 @@ static size_t keep_raw;
 static void
 keep_compressed(struct entry *e, struct fq_buf *b)
 {
-	uLong zlen;
+	size_t zlen;
 	char *z;
-	bool ok = false;
 
 	if (e->text && !e->zlen)
 		keep_raw -= e->len;
@@ -212,30 +210,15 @@ keep_compressed(struct entry *e, struct fq_buf *b)
 		keep_raw += e->len;
 		return;
 	}
-	zlen = compressBound((uLong)b->len);
-	z = malloc(zlen);
-	/* memLevel 4, as the store's pack: a small table to reset per case */
-	if (z && !keep_zinit && deflateInit2(&keep_zs, Z_BEST_SPEED,
-	    Z_DEFLATED, 15, 4, Z_DEFAULT_STRATEGY) == Z_OK)
-		keep_zinit = true;
-	if (z && keep_zinit && deflateReset(&keep_zs) == Z_OK) {
-		keep_zs.next_in = (Bytef *)b->buf;
-		keep_zs.avail_in = (uInt)b->len;
-		keep_zs.next_out = (Bytef *)z;
-		keep_zs.avail_out = (uInt)zlen;
-		ok = deflate(&keep_zs, Z_FINISH) == Z_STREAM_END;
-		zlen = keep_zs.total_out;
-	}
-	if (ok) {
-		char *fit = realloc(z, zlen);
-
-		e->text = fit ? fit : z;
+	if (!keep_zip)
+		keep_zip = fq_zip_new();
+	if (!fq_zip_compress(keep_zip, b->buf, b->len, &z, &zlen)) {
+		e->text = z;
 		e->len = b->len;
 		e->zlen = zlen;
 		fq_buf_reset(b);
 		return;
 	}
-	free(z);
 	e->text = detach_fit(b, &e->len);
 	e->zlen = 0;
 	keep_raw += e->len;
@@ -1148,7 +1131,6 @@ out:
 	fq_importer_free(s.im);
 	fq_import_rules_free(rules);
 	keycache_free(&keys);
-	if (keep_zinit)
-		deflateEnd(&keep_zs);
+	fq_zip_free(keep_zip);
 	return fq_cli_finish(&cli, ret);
 }

@@ -1822,6 +1822,90 @@ out:
 	return ret;
 }
 
+struct fq_zip {
+#ifdef FQ_HAVE_LIBDEFLATE
+	struct libdeflate_compressor *ld;
+#endif
+	z_stream zs;
+	bool zinit;
+};
+
+fq_zip *
+fq_zip_new(void)
+{
+	fq_zip *zp = fq_xcalloc(1, sizeof(*zp));
+
+#ifdef FQ_HAVE_LIBDEFLATE
+	zp->ld = libdeflate_alloc_compressor(1);
+#endif
+	/* memLevel 4, as for the pack: a small table to reset per file */
+	if (deflateInit2(&zp->zs, Z_BEST_SPEED, Z_DEFLATED, 15, 4,
+	    Z_DEFAULT_STRATEGY) == Z_OK)
+		zp->zinit = true;
+	return zp;
+}
+
+int
+fq_zip_compress(fq_zip *zp, const void *data, size_t len, char **out,
+	size_t *outlen)
+{
+	size_t cap;
+	char *z;
+
+	*out = NULL;
+	*outlen = 0;
+#ifdef FQ_HAVE_LIBDEFLATE
+	if (zp->ld) {
+		size_t got;
+
+		cap = libdeflate_zlib_compress_bound(zp->ld, len);
+		if (!(z = malloc(cap)))
+			return -1;
+		if (!(got = libdeflate_zlib_compress(zp->ld, data, len, z,
+		    cap))) {
+			free(z);
+			return -1;
+		}
+		*out = realloc(z, got);
+		if (!*out)
+			*out = z;
+		*outlen = got;
+		return 0;
+	}
+#endif
+	if (!zp->zinit || deflateReset(&zp->zs) != Z_OK)
+		return -1;
+	cap = deflateBound(&zp->zs, (uLong)len);
+	if (!(z = malloc(cap)))
+		return -1;
+	zp->zs.next_in = (Bytef *)data;
+	zp->zs.avail_in = (uInt)len;
+	zp->zs.next_out = (Bytef *)z;
+	zp->zs.avail_out = (uInt)cap;
+	if (deflate(&zp->zs, Z_FINISH) != Z_STREAM_END) {
+		free(z);
+		return -1;
+	}
+	*outlen = zp->zs.total_out;
+	*out = realloc(z, *outlen ? *outlen : 1);
+	if (!*out)
+		*out = z;
+	return 0;
+}
+
+void
+fq_zip_free(fq_zip *zp)
+{
+	if (!zp)
+		return;
+#ifdef FQ_HAVE_LIBDEFLATE
+	libdeflate_free_compressor(zp->ld);
+#endif
+	if (zp->zinit)
+		deflateEnd(&zp->zs);
+	free(zp);
+}
+
 static int
 store_commit(fq_store *s, const struct fq_change *ch, const size_t *zl,
 	size_t n, const char *message, bool *committed, struct fq_error *err)
