@@ -1830,6 +1830,18 @@ struct fq_zip {
 	bool zinit;
 };
 
+/* p cut to n bytes, or p itself where realloc fails */
+static char *
+shrink(char *p, size_t n)
+{
+	char *q;
+
+	if (!n)
+		return p;
+	q = realloc(p, n);
+	return q ? q : p;
+}
+
 fq_zip *
 fq_zip_new(void)
 {
@@ -1866,9 +1878,7 @@ fq_zip_compress(fq_zip *zp, const void *data, size_t len, char **out,
 			free(z);
 			return -1;
 		}
-		*out = realloc(z, got);
-		if (!*out)
-			*out = z;
+		*out = shrink(z, got);
 		*outlen = got;
 		return 0;
 	}
@@ -1887,9 +1897,7 @@ fq_zip_compress(fq_zip *zp, const void *data, size_t len, char **out,
 		return -1;
 	}
 	*outlen = zp->zs.total_out;
-	*out = realloc(z, *outlen ? *outlen : 1);
-	if (!*out)
-		*out = z;
+	*out = shrink(z, *outlen);
 	return 0;
 }
 
