@@ -5,8 +5,9 @@
 #
 # Run as root on a fresh Debian machine, both first install what is missing.
 
-DEPS = build-essential cmake pkg-config libyaml-dev libgit2-dev libcsv-dev zlib1g-dev \
-	check libxlsxwriter-dev gettext git valgrind mandoc unzip chromium fonts-wqy-microhei rime-data-luna-pinyin tmux bash-completion
+DEPS = build-essential cmake pkg-config libyaml-dev libgit2-dev libcsv-dev zlib1g-dev libdeflate-dev \
+	check libxlsxwriter-dev gettext git valgrind mandoc unzip chromium fonts-wqy-microhei \
+	rime-data-luna-pinyin tmux bash-completion
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)

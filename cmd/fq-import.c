@@ -181,28 +181,47 @@ entry_add(struct state *s)
 
 static char *detach_fit(struct fq_buf *b, size_t *len);
 
-/* Keep the text of b compressed in e (an import holds every new case
- * until its one commit; the store puts the stream in the pack as is). */
+/* One compressor for every case (fq_zip: libdeflate, or a zlib stream
+ * reset between cases rather than set up anew). */
+static fq_zip *keep_zip;
+
+/* The first KEEP_RAW_MAX bytes of cases are kept as they are: a small
+ * import (10 000 rows are some 13 MB) then deflates each case once, in
+ * the store's pack, and inflates none; beyond it they are compressed. */
+#define KEEP_RAW_MAX ((size_t)16 << 20)
+static size_t keep_raw;
+
+/* Keep the text of b in e, compressed once the raw texts held pass
+ * KEEP_RAW_MAX (an import holds every new case until its one commit;
+ * the store puts a compressed stream in the pack as is). */
 static void
 keep_compressed(struct entry *e, struct fq_buf *b)
 {
-	uLongf zlen = compressBound((uLong)b->len);
-	char *z = malloc(zlen);
+	size_t zlen;
+	char *z;
 
+	if (e->text && !e->zlen)
+		keep_raw -= e->len;
 	free(e->text);
-	if (z && compress2((Bytef *)z, &zlen, (const Bytef *)b->buf,
-	    (uLong)b->len, Z_BEST_SPEED) == Z_OK) {
-		char *fit = realloc(z, zlen);
-
-		e->text = fit ? fit : z;
+	e->text = NULL;
+	if (keep_raw + b->len <= KEEP_RAW_MAX) {
+		e->text = detach_fit(b, &e->len);
+		e->zlen = 0;
+		keep_raw += e->len;
+		return;
+	}
+	if (!keep_zip)
+		keep_zip = fq_zip_new();
+	if (!fq_zip_compress(keep_zip, b->buf, b->len, &z, &zlen)) {
+		e->text = z;
 		e->len = b->len;
 		e->zlen = zlen;
 		fq_buf_reset(b);
 		return;
 	}
-	free(z);
 	e->text = detach_fit(b, &e->len);
 	e->zlen = 0;
+	keep_raw += e->len;
 }
 
 /* The text of an entry, inflated into out when kept compressed. */
@@ -1112,5 +1131,6 @@ out:
 	fq_importer_free(s.im);
 	fq_import_rules_free(rules);
 	keycache_free(&keys);
+	fq_zip_free(keep_zip);
 	return fq_cli_finish(&cli, ret);
 }

@@ -93,8 +93,10 @@ fq_map_index(const struct fq_node *map, const char *key)
 
 	if (!map || map->kind != FQ_NODE_MAP)
 		return -1;
+	/* the first byte first: most keys differ there */
 	for (i = 0; i < map->len; i++)
-		if (!strcmp(map->keys[i]->str, key))
+		if (map->keys[i]->str[0] == key[0] &&
+		    !strcmp(map->keys[i]->str, key))
 			return (long)i;
 	return -1;
 }

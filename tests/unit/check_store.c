@@ -920,6 +920,112 @@ START_TEST(test_store_commit_bulk)
 }
 END_TEST
 
+/*
+ * A bulk commit into more directories than it keeps open at once, with
+ * removals that empty directories among the writes, and raw and
+ * compressed changes mixed (an import keeps its first cases raw).
+ */
+START_TEST(test_store_commit_bulk_dirs)
+{
+	struct fq_error err = FQ_ERROR_INIT;
+	fq_store *s = new_locked_store();
+	struct fq_change ch[300];
+	size_t zl[300], i, n = 0;
+	char paths[300][64], data[300][64];
+	unsigned char z[300][96];
+	bool committed = false;
+
+	/* 100 files in 100 directories of their own */
+	for (i = 0; i < 100; i++) {
+		snprintf(paths[n], sizeof(paths[n]),
+			"cases/%04zu/01/QSZ-%04zu-000001.yaml", 1900 + i,
+			1900 + i);
+		snprintf(data[n], sizeof(data[n]), "old: %zu\n", i);
+		ch[n].path = paths[n];
+		ch[n].data = data[n];
+		ch[n].len = strlen(data[n]);
+		n++;
+	}
+	ck_assert_int_eq(fq_store_commit(s, ch, n, "first", &committed,
+		&err), FQ_OK);
+	ck_assert(committed);
+	/* remove every other one (its directory goes), write a second file
+	 * beside every third, and 100 new files in 100 new directories */
+	n = 0;
+	for (i = 0; i < 100; i++) {
+		if (i % 2 == 0) {
+			snprintf(paths[n], sizeof(paths[n]),
+				"cases/%04zu/01/QSZ-%04zu-000001.yaml",
+				1900 + i, 1900 + i);
+			ch[n].path = paths[n];
+			ch[n].data = NULL;
+			ch[n].len = 0;
+			zl[n] = 0;
+			n++;
+		}
+		if (i % 3 == 0) {
+			snprintf(paths[n], sizeof(paths[n]),
+				"cases/%04zu/01/QSZ-%04zu-000002.yaml",
+				1900 + i, 1900 + i);
+			snprintf(data[n], sizeof(data[n]), "beside: %zu\n", i);
+			ch[n].path = paths[n];
+			ch[n].data = data[n];
+			ch[n].len = strlen(data[n]);
+			zl[n] = 0;
+			n++;
+		}
+	}
+	for (i = 0; i < 100; i++) {
+		uLongf zlen = sizeof(z[n]);
+
+		snprintf(paths[n], sizeof(paths[n]),
+			"cases/%04zu/02/QSZ-%04zu-000003.yaml", 2000 + i,
+			2000 + i);
+		snprintf(data[n], sizeof(data[n]), "new: %zu\n", i);
+		ch[n].path = paths[n];
+		ch[n].len = strlen(data[n]);
+		if (i % 2) {
+			ck_assert_int_eq(compress2(z[n], &zlen,
+				(const Bytef *)data[n], ch[n].len, 1), Z_OK);
+			ch[n].data = (const char *)z[n];
+			zl[n] = zlen;
+		} else {
+			ch[n].data = data[n];
+			zl[n] = 0;
+		}
+		n++;
+	}
+	ck_assert_int_eq(fq_store_commit_z(s, ch, zl, n, "second",
+		&committed, &err), FQ_OK);
+	ck_assert(committed);
+	ck_assert_int_eq(count_commits(), 3);
+	for (i = 0; i < n; i++) {
+		if (!ch[i].data) {
+			ck_assert_msg(!exists_rel(ch[i].path), "%s is left",
+				ch[i].path);
+			ck_assert(!head_has(ch[i].path));
+			continue;
+		}
+		{
+			char *got = read_rel(ch[i].path);
+
+			ck_assert_str_eq(got, data[i]);
+			free(got);
+		}
+		ck_assert(head_has(ch[i].path));
+		ck_assert_uint_eq(mode_of(ch[i].path), 0600);
+	}
+	/* a directory whose only file went is gone; one with a new file
+	 * beside it stays */
+	ck_assert(!exists_rel("cases/1902"));
+	ck_assert(exists_rel("cases/1900/01/QSZ-1900-000002.yaml"));
+	ck_assert(!exists_rel("cases/1900/01/QSZ-1900-000001.yaml"));
+	ck_assert(exists_rel("cases/1901/01/QSZ-1901-000001.yaml"));
+	ck_assert_uint_eq(git_dirty(), 0);
+	fq_store_free(s);
+}
+END_TEST
+
 /* Blobs by id, as fq_store_foreach gives them. */
 static int
 first_oid(const char *relpath, const char *oid, void *data)
@@ -1807,6 +1913,7 @@ fq_store_suite(void)
 	tcase_add_test(tc, test_store_commit_delete);
 	tcase_add_test(tc, test_store_commit_many);
 	tcase_add_test(tc, test_store_commit_bulk);
+	tcase_add_test(tc, test_store_commit_bulk_dirs);
 	tcase_add_test(tc, test_store_read_blob);
 	tcase_add_test(tc, test_store_commit_z);
 	tcase_add_test(tc, test_store_commit_needs_lock);
