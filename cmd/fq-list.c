@@ -128,23 +128,6 @@ cmp_rows(const void *a, const void *b)
 	return strcmp(x->v[0] ? x->v[0] : "", y->v[0] ? y->v[0] : "");
 }
 
-static void
-csv_field(const char *s)
-{
-	if (!s)
-		return;
-	if (strpbrk(s, ",\"\r\n")) {
-		putchar('"');
-		for (; *s; s++) {
-			if (*s == '"')
-				putchar('"');
-			putchar(*s);
-		}
-		putchar('"');
-	} else {
-		fputs(s, stdout);
-	}
-}
 
 static void
 tsv_field(const char *s)
@@ -317,6 +300,7 @@ main(int argc, char **argv)
 		fq_buf_release(&b);
 	} else if (!strcmp(format, "csv") || !strcmp(format, "tsv")) {
 		bool csv = !strcmp(format, "csv");
+		struct fq_buf field = FQ_BUF_INIT;
 
 		if (bom && csv)
 			fputs("\xEF\xBB\xBF", stdout);
@@ -328,13 +312,17 @@ main(int argc, char **argv)
 		for (i = 0; i < x.n; i++) {
 			for (j = 0; j < NCOLS; j++) {
 				fputs(j ? (csv ? "," : "\t") : "", stdout);
-				if (csv)
-					csv_field(x.rows[i].v[j]);
-				else
+				if (csv) {
+					fq_buf_reset(&field);
+					fq_csv_field(&field, x.rows[i].v[j], ',');
+					fputs(field.buf, stdout);
+				} else {
 					tsv_field(x.rows[i].v[j]);
+				}
 			}
 			fputs(csv ? "\r\n" : "\n", stdout);
 		}
+		fq_buf_release(&field);
 	} else {
 		print_table(&cli, &x);
 	}

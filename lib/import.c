@@ -758,20 +758,9 @@ fq_csv_row(struct fq_buf *out, const char *const *cells, size_t n, char delim)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		const char *s = cells[i] ? cells[i] : "";
-
 		if (i)
 			fq_buf_addch(out, delim);
-		if (strpbrk(s, "\",\r\n\t") || (*s == ' ')) {
-			fq_buf_addch(out, '"');
-			for (; *s; s++) {
-				if (*s == '"')
-					fq_buf_addch(out, '"');
-				fq_buf_addch(out, *s);
-			}
-			fq_buf_addch(out, '"');
-		} else
-			fq_buf_adds(out, s);
+		fq_csv_field(out, cells[i], delim);
 	}
 	fq_buf_add(out, "\r\n", 2);
 }

@@ -713,21 +713,6 @@ render_text(fq_report *r, struct fq_buf *out)
 
 /* --- CSV (RFC 4180) --- */
 
-static void
-csv_field(struct fq_buf *out, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		fq_buf_adds(out, s);
-		return;
-	}
-	fq_buf_addch(out, '"');
-	for (; *s; s++) {
-		if (*s == '"')
-			fq_buf_addch(out, '"');
-		fq_buf_addch(out, *s);
-	}
-	fq_buf_addch(out, '"');
-}
 
 static void
 render_csv(fq_report *r, struct fq_buf *out, bool bom)
@@ -739,14 +724,14 @@ render_csv(fq_report *r, struct fq_buf *out, bool bom)
 	if (bom)
 		fq_buf_adds(out, "\xEF\xBB\xBF");
 	fq_report_title(r, &t);
-	csv_field(out, t.buf);
+	fq_csv_field(out, t.buf, ',');
 	fq_buf_adds(out, "\r\n");
 	fq_buf_release(&t);
 	for (i = 0; i < 5; i++)
 		fq_buf_init(&h[i]);
 	n = fq_report_header_lines(r, h, 5);
 	for (i = 0; i < n; i++) {
-		csv_field(out, h[i].buf);
+		fq_csv_field(out, h[i].buf, ',');
 		fq_buf_adds(out, "\r\n");
 		fq_buf_release(&h[i]);
 	}
@@ -758,15 +743,15 @@ render_csv(fq_report *r, struct fq_buf *out, bool bom)
 		for (j = 0; j < tb->ncols; j++) {
 			if (j)
 				fq_buf_addch(out, ',');
-			csv_field(out, tb->head[j]);
+			fq_csv_field(out, tb->head[j], ',');
 		}
 		fq_buf_adds(out, "\r\n");
 		for (k = 0; k < tb->nrows; k++) {
 			for (j = 0; j < tb->ncols; j++) {
 				if (j)
 					fq_buf_addch(out, ',');
-				csv_field(out, tb->cells[k * tb->ncols +
-					j].text);
+				fq_csv_field(out, tb->cells[k * tb->ncols +
+					j].text, ',');
 			}
 			fq_buf_adds(out, "\r\n");
 		}
@@ -774,9 +759,9 @@ render_csv(fq_report *r, struct fq_buf *out, bool bom)
 	n = fq_report_narrative(r, &heads, &texts);
 	fq_buf_addf(out, "\r\n%s、情况说明\r\n", section_no[r->ntables]);
 	for (i = 0; i < n; i++) {
-		csv_field(out, heads[i]);
+		fq_csv_field(out, heads[i], ',');
 		fq_buf_addch(out, ',');
-		csv_field(out, texts[i]);
+		fq_csv_field(out, texts[i], ',');
 		fq_buf_adds(out, "\r\n");
 	}
 }

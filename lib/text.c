@@ -341,6 +341,24 @@ fq_mask_tree(const fq_schema *s, const char *record, struct fq_node *n)
 }
 
 void
+fq_csv_field(struct fq_buf *out, const char *s, char delim)
+{
+	if (!s)
+		s = "";
+	if (!strpbrk(s, "\",\r\n\t") && !strchr(s, delim) && *s != ' ') {
+		fq_buf_adds(out, s);
+		return;
+	}
+	fq_buf_addch(out, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			fq_buf_addch(out, '"');
+		fq_buf_addch(out, *s);
+	}
+	fq_buf_addch(out, '"');
+}
+
+void
 fq_json_str(struct fq_buf *out, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;

@@ -679,6 +679,35 @@ START_TEST(test_text_json_files)
 }
 END_TEST
 
+/* Test: one CSV field
+ * Description: RFC 4180 quoting, the same for the import's rejects file,
+ * fq list --format csv and the report: quoted only when needed, quotes
+ * doubled, NULL as empty. */
+static const struct { const char *in; char delim; const char *want; } csv_fields[] = {
+	{ "王某甲", ',', "王某甲" },
+	{ "", ',', "" },
+	{ NULL, ',', "" },
+	{ "a,b", ',', "\"a,b\"" },
+	{ "说\"不\"", ',', "\"说\"\"不\"\"\"" },
+	{ "两行\n文字", ',', "\"两行\n文字\"" },
+	{ "cr\r", ',', "\"cr\r\"" },
+	{ "tab\there", ',', "\"tab\there\"" },
+	{ " leading", ',', "\" leading\"" },
+	{ "a;b", ';', "\"a;b\"" },
+	{ "a;b", ',', "a;b" },
+};
+
+START_TEST(test_text_csv_field)
+{
+	struct fq_buf b = FQ_BUF_INIT;
+
+	fq_buf_adds(&b, "x");
+	fq_csv_field(&b, csv_fields[_i].in, csv_fields[_i].delim);
+	ck_assert_str_eq(b.buf + 1, csv_fields[_i].want);
+	fq_buf_release(&b);
+}
+END_TEST
+
 Suite *
 fq_text_suite(void)
 {
@@ -712,6 +741,7 @@ fq_text_suite(void)
 	tcase_add_test(tc, test_text_json_node_indent);
 	LOOP(tc, test_text_json_numbers, json_numbers);
 	LOOP(tc, test_text_json_files, json_files);
+	LOOP(tc, test_text_csv_field, csv_fields);
 	suite_add_tcase(s, tc);
 #undef LOOP
 

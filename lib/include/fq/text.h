@@ -42,6 +42,11 @@ size_t fq_mask_tree(const fq_schema *s, const char *record, struct fq_node *n);
 /* Append s as a JSON string literal. */
 void fq_json_str(struct fq_buf *out, const char *s);
 
+/* Append s (NULL: empty) as one CSV field (RFC 4180): quoted, with
+ * quotes doubled, when it holds a quote, the delimiter, a comma, a tab or
+ * a line break, or starts with a space (which Excel would drop). */
+void fq_csv_field(struct fq_buf *out, const char *s, char delim);
+
 /* Append n as JSON, typed by the schema: ints and money as numbers, bools
  * as true/false, everything else as strings.  indent < 0 for one line. */
 void fq_json_node(struct fq_buf *out, const fq_schema *s, const char *record,
