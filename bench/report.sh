@@ -26,27 +26,7 @@ repo="$out/repo-$n"
 cc -O2 -o "$out/parse" "$here/parse.c" $(pkg-config --cflags --libs yaml-0.1)
 
 journal="$out/cases-$n.journal"
-[ -s "$journal" ] || python3 - "$repo" "$journal" <<'PY'
-import os, sys
-repo, path = sys.argv[1], sys.argv[2]
-tx = []
-for root, _, files in os.walk(os.path.join(repo, "cases")):
-    for f in files:
-        d = {}
-        for line in open(os.path.join(root, f), encoding="utf-8"):
-            if line[:1].isalpha() and ": " in line:
-                k, v = line.rstrip("\n").split(": ", 1)
-                d.setdefault(k, v)
-        cat = d.get("category", "other")
-        if "accepted_on" in d:
-            tx.append((d["accepted_on"], d["id"], "受理", "cases:open:" + cat, "cases:intake"))
-        if "closed_on" in d:
-            tx.append((d["closed_on"], d["id"], "结案", "cases:closed:" + d.get("outcome", "unknown"), "cases:open:" + cat))
-tx.sort()
-with open(path, "w", encoding="utf-8") as j:
-    for date, cid, what, to, frm in tx:
-        j.write("%s %s %s\n    %s  1\n    %s  -1\n\n" % (date, cid, what, to, frm))
-PY
+[ -s "$journal" ] || python3 "$here/peers.py" "$repo" "$journal"
 
 find "$repo/cases" -name "*.yaml" -exec cat {} + > /dev/null	# warm the page cache
 run() {	# run LABEL CMD...: one timed run
