@@ -142,6 +142,23 @@ env -u LC_ALL LOCPATH="$TEST_TMP/locale" LANG=zh_CN.UTF-8 \
 	man fq-new >"$TEST_TMP/page" 2>"$TEST_TMP/e"
 like "man shows the Chinese page" "$(cat "$TEST_TMP/page")" "登记"
 
+# fq help VERB opens the Chinese page under a Chinese locale, installed
+# and in the build tree, and the English one otherwise.
+zhenv() {
+	env -u LC_ALL -u LC_MESSAGES -u LANGUAGE LOCPATH="$TEST_TMP/locale" \
+		LANG=zh_CN.UTF-8 MANPAGER=cat PAGER=cat MANWIDTH=80 "$@"
+}
+zhenv "$prefix/bin/fq" help new >"$TEST_TMP/help" 2>"$TEST_TMP/e"
+is "installed fq help new exits 0 under zh_CN.UTF-8" "$?" 0
+like "and shows the Chinese page" "$(cat "$TEST_TMP/help")" "fq-new.*登记案件"
+like "with its options" "$(cat "$TEST_TMP/help")" "--reported-on"
+zhenv fq help agree >"$TEST_TMP/help" 2>"$TEST_TMP/e"
+like "fq help agree in the build tree shows the Chinese page" \
+	"$(cat "$TEST_TMP/help")" "fq-agree.*登记调解协议"
+MANPAGER=cat PAGER=cat "$prefix/bin/fq" help new >"$TEST_TMP/help" 2>&1
+like "under C.UTF-8 fq help new is English" "$(cat "$TEST_TMP/help")" \
+	"fq-new.*register a case"
+
 # The build tree links man/zh_CN/ as it links man/.
 ok "build/share/man/zh_CN/man1 has fq-new.1" \
 	test -f "$FQ_BUILD_DIR/share/man/zh_CN/man1/fq-new.1"
