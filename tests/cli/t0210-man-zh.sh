@@ -57,7 +57,7 @@ for page in "$en"/*.[1-9]; do
 	npages=$((npages + 1))
 	ok "zh_CN/$(basename "$page") exists" test -f "$zh/$(basename "$page")"
 done
-for page in "$zh"/*; do
+for page in "$zh"/*.[1-9]; do
 	ok "zh_CN/$(basename "$page") translates a page that exists" \
 		test -f "$en/$(basename "$page")"
 done
