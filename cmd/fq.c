@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,8 +138,22 @@ have_program(const char *verb)
 }
 
 /*
+ * The man(1) language directory for the messages locale, as man-db picks
+ * it: "zh_CN/" when the locale is Chinese (and installed: setlocale()
+ * fails for one that is not, and man-db then shows English too), else "".
+ */
+static const char *
+man_lang(void)
+{
+	const char *l = setlocale(LC_MESSAGES, "");
+
+	return l && strncmp(l, "zh", 2) == 0 ? "zh_CN/" : "";
+}
+
+/*
  * fq help VERB: the manual of fq-VERB.  The page installed with this
- * program (../share/man/man1/fq-VERB.1 beside it; the build tree links
+ * program (../share/man/man1/fq-VERB.1 beside it, or its Chinese twin in
+ * ../share/man/zh_CN/man1 under a Chinese locale; the build tree links
  * man/ there) comes first, shown by man(1) or mandoc(1); else man(1)
  * looks for it; without either, fq-VERB --help.
  */
@@ -147,11 +162,13 @@ help(const char *verb)
 {
 	char exe[PATH_MAX], page[64], path[PATH_MAX + 128];
 	char *args[] = { NULL, "--help", NULL };
+	const char *langs[] = { man_lang(), "" };
+	size_t i;
 
 	snprintf(page, sizeof(page), "fq-%s", verb);
-	if (exe_dir(exe, sizeof(exe))) {
-		snprintf(path, sizeof(path), "%s/../share/man/man1/%s.1", exe,
-			page);
+	for (i = 0; i < 2 && exe_dir(exe, sizeof(exe)); i++) {
+		snprintf(path, sizeof(path), "%s/../share/man/%sman1/%s.1",
+			exe, langs[i], page);
 		if (access(path, R_OK) == 0) {
 			execlp("man", "man", "-l", path, (char *)NULL);
 			execlp("mandoc", "mandoc", "-a", path, (char *)NULL);
