@@ -23,8 +23,8 @@ set_clock(struct fq_cli *cli)
 	localtime_r(&t, &tm);
 	if (pin && *pin) {
 		if (!fq_valid_date(pin)) {
-			fprintf(stderr, "%s: FQ_TODAY='%s' is not a date "
-				"(YYYY-MM-DD)\n", cli->prog, pin);
+			fprintf(stderr, _("%s: FQ_TODAY='%s' is not a date "
+				"(YYYY-MM-DD)\n"), cli->prog, pin);
 			exit(FQ_EXIT_USAGE);
 		}
 		memcpy(cli->today, pin, 10);
@@ -39,11 +39,39 @@ set_clock(struct fq_cli *cli)
 }
 
 void
+fq_cli_i18n(void)
+{
+	const char *env = getenv("FQ_LOCALEDIR");
+	char exe[PATH_MAX], dir[PATH_MAX + 32];
+	ssize_t n;
+	char *slash;
+
+	setlocale(LC_ALL, "");
+	/* numbers in JSON, CSV and options are always written "1.5" */
+	setlocale(LC_NUMERIC, "C");
+	if (env && *env) {
+		snprintf(dir, sizeof(dir), "%s", env);
+	} else if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')))
+			*slash = '\0';
+		snprintf(dir, sizeof(dir), "%s/../share/locale", exe);
+	} else {
+		snprintf(dir, sizeof(dir), "%s", FQ_DEFAULT_LOCALEDIR);
+	}
+	bindtextdomain(FQ_DOMAIN, dir);
+	/* the data (labels, names) is UTF-8 whatever the locale's charset */
+	bind_textdomain_codeset(FQ_DOMAIN, "UTF-8");
+	textdomain(FQ_DOMAIN);
+}
+
+void
 fq_cli_init(struct fq_cli *cli, const char *prog, const char *argv0,
 	const char *const *usage)
 {
 	const char *e;
 
+	fq_cli_i18n();
 	memset(cli, 0, sizeof(*cli));
 	cli->prog = prog;
 	cli->argv0 = argv0;
@@ -67,10 +95,11 @@ fq_cli_usage(const struct fq_cli *cli, bool error)
 	size_t i;
 
 	for (i = 0; cli->usage[i]; i++)
-		fprintf(f, "%s%s\n", i ? "   or: " : "usage: ", cli->usage[i]);
+		fprintf(f, "%s%s\n", i ? _("   or: ") : _("usage: "),
+			cli->usage[i]);
 	if (!error)
-		fprintf(f, "\nSee %s(1) for the options; common: -C DIR, "
-			"--help, --version.\n", cli->prog);
+		fprintf(f, _("\nSee %s(1) for the options; common: -C DIR, "
+			"--help, --version.\n"), cli->prog);
 	exit(error ? FQ_EXIT_USAGE : FQ_EXIT_OK);
 }
 
@@ -81,7 +110,7 @@ fq_cli_usage_error(const struct fq_cli *cli, const char *fmt, ...)
 
 	fprintf(stderr, "%s: ", cli->prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(stderr, _(fmt), ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	fq_cli_usage(cli, true);
@@ -141,7 +170,7 @@ fq_cli_fail(const struct fq_cli *cli, int code, const char *fmt, ...)
 
 	fprintf(stderr, "%s: ", cli->prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(stderr, _(fmt), ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	return code;
@@ -152,9 +181,9 @@ fq_cli_warn(const struct fq_cli *cli, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: warning: ", cli->prog);
+	fprintf(stderr, _("%s: warning: "), cli->prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(stderr, _(fmt), ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -196,8 +225,8 @@ fq_cli_schema(struct fq_cli *cli)
 	if (fq_schema_load(&cli->schema, dir.buf, &err)) {
 		ret = fq_cli_error(cli, &err);
 		if (err.code == FQ_ENOTFOUND)
-			fprintf(stderr, "%s: hint: set FQ_SCHEMA_DIR to the "
-				"directory holding case.yaml\n", cli->prog);
+			fprintf(stderr, _("%s: hint: set FQ_SCHEMA_DIR to the "
+				"directory holding case.yaml\n"), cli->prog);
 		ret = FQ_EXIT_FAIL;
 	}
 	fq_buf_release(&dir);
@@ -309,7 +338,7 @@ fq_cli_enum(const struct fq_cli *cli, const char *enum_name,
 
 	if (v)
 		return v->code;
-	fprintf(stderr, "%s: %s: unknown %s '%s'; one of:\n", cli->prog,
+	fprintf(stderr, _("%s: %s: unknown %s '%s'; one of:\n"), cli->prog,
 		option, e ? e->label : enum_name, input);
 	for (i = 0; e && i < e->n; i++)
 		fprintf(stderr, "  %-22s %s\n", e->v[i].code, e->v[i].label);
@@ -329,8 +358,8 @@ fq_cli_load_case(struct fq_cli *cli, const char *id, struct fq_node **out,
 		int ret = fq_cli_error(cli, &err);
 
 		if (ret == FQ_EXIT_DATA)
-			fprintf(stderr, "%s: hint: 'fq check' lists every "
-				"problem; 'fq edit %s' fixes them\n",
+			fprintf(stderr, _("%s: hint: 'fq check' lists every "
+				"problem; 'fq edit %s' fixes them\n"),
 				cli->prog, id);
 		return ret;
 	}
@@ -419,6 +448,7 @@ fq_cli_prompt(const char *prompt, const char *def)
 	size_t cap = 0;
 	ssize_t n;
 
+	prompt = _(prompt);
 	if (def && *def)
 		fprintf(stderr, "%s [%s]: ", prompt, def);
 	else

@@ -27,6 +27,8 @@
 #define FQ_CLI_H
 
 #include <getopt.h>
+#include <libintl.h>
+#include <locale.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,8 +45,15 @@
 #include "fq/store.h"
 #include "fq/text.h"
 
-/* Messages are marked for translation (issue: gettext catalog). */
-#define _(s) (s)
+/*
+ * Messages are in English and translated by gettext, domain "fq" (see
+ * po/README).  fq_cli_fail, fq_cli_warn, fq_cli_usage_error and
+ * fq_cli_prompt translate their format themselves: pass them a plain
+ * literal.  Anything else a user reads goes through _(); N_() marks a
+ * literal in a table, translated where it is printed.
+ */
+#define FQ_DOMAIN "fq"
+#define _(s) gettext(s)
 #define N_(s) (s)
 
 enum {
@@ -85,6 +94,11 @@ struct fq_cli {
 
 void fq_cli_init(struct fq_cli *cli, const char *prog, const char *argv0,
 	const char *const *usage);
+
+/* The locale from the environment (LC_NUMERIC stays "C") and the message
+ * catalog: FQ_LOCALEDIR, else ../share/locale beside the executable.
+ * fq_cli_init() calls it; fq(1) itself too. */
+void fq_cli_i18n(void);
 
 /* Handle -C, --help, --version and '?'; anything else is a usage error. */
 void fq_cli_common_opt(struct fq_cli *cli, int c, const char *arg);

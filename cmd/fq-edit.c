@@ -107,10 +107,10 @@ lifecycle_kept(struct fq_diags *d, const char *file, const struct fq_node *old,
 
 		if (fq_node_equal(o, n))
 			continue;
-		how = "fq reopen, then the step that closes the case";
+		how = _("fq reopen, then the step that closes the case");
 		if (i == 0 && !(a && b && (how = step_for(a, b, buf,
 		    sizeof(buf)))))
-			how = "the lifecycle step commands (see fq(7))";
+			how = _("the lifecycle step commands (see fq(7))");
 		fq_diags_add(d, file, n ? n->line : 1, n ? n->column : 1,
 			"%s cannot be changed by fq edit (was %s): use %s",
 			keys[i], o && o->kind == FQ_NODE_SCALAR ? o->str :
@@ -245,8 +245,8 @@ main(int argc, char **argv)
 			fprintf(stderr, "%s: %s:%u:%u: %s\n", cli.prog,
 				d.v[i].file, d.v[i].line, d.v[i].column,
 				d.v[i].msg);
-		fprintf(stderr, "%s: nothing was changed; your edit is kept "
-			"in %s\n%s: fix it and run 'fq edit %s --from %s'\n",
+		fprintf(stderr, _("%s: nothing was changed; your edit is kept "
+			"in %s\n%s: fix it and run 'fq edit %s --from %s'\n"),
 			cli.prog, work.buf, cli.prog, id, work.buf);
 		ret = FQ_EXIT_DATA;
 		goto out;
@@ -254,7 +254,7 @@ main(int argc, char **argv)
 	changed_keys(&changes, old, new);
 	if (!changes.len && old && fq_node_equal(fq_map_get(old, "events"),
 	    fq_map_get(new, "events"))) {
-		fprintf(stderr, "%s: no changes\n", cli.prog);
+		fprintf(stderr, _("%s: no changes\n"), cli.prog);
 		if (!from)
 			unlink(work.buf);
 		else
@@ -269,8 +269,8 @@ main(int argc, char **argv)
 		goto out;
 	}
 	if ((ret = fq_cli_lock(&cli))) {
-		fprintf(stderr, "%s: your edit is kept in %s; retry with "
-			"'fq edit %s --from %s'\n", cli.prog, work.buf, id,
+		fprintf(stderr, _("%s: your edit is kept in %s; retry with "
+			"'fq edit %s --from %s'\n"), cli.prog, work.buf, id,
 			work.buf);
 		goto out;
 	}
@@ -285,7 +285,7 @@ main(int argc, char **argv)
 	if (fq_case_save(cli.store, cli.schema, new, rel.buf, "fq-edit",
 	    cli.now, &err)) {
 		ret = fq_cli_error(&cli, &err);
-		fprintf(stderr, "%s: your edit is kept in %s\n", cli.prog,
+		fprintf(stderr, _("%s: your edit is kept in %s\n"), cli.prog,
 			work.buf);
 		goto out;
 	}

@@ -133,9 +133,9 @@ choose(struct fq_cli *cli, const char *enum_name, const char *prompt,
 			return ev->code;
 		}
 		if (*v)
-			fprintf(stderr, "  没有“%s”：请输入编号、名称或拼音首字母 "
+			fprintf(stderr, _("  没有“%s”：请输入编号、名称或拼音首字母 "
 				"(no such %s: give a number, a name or pinyin "
-				"initials)\n", v, e->label);
+				"initials)\n"), v, e->label);
 		free(v);
 	}
 }
@@ -150,11 +150,11 @@ ask_date(struct fq_cli *cli, struct opts *o, const char *prompt)
 		if (fq_valid_date(v) && strcmp(v, cli->today) <= 0)
 			return own(o, v);
 		if (fq_valid_date(v))
-			fprintf(stderr, "  %s 在今天 (%s) 之后 (in the "
-				"future)\n", v, cli->today);
+			fprintf(stderr, _("  %s 在今天 (%s) 之后 (in the "
+				"future)\n"), v, cli->today);
 		else
-			fprintf(stderr, "  “%s”不是日期，请按 YYYY-MM-DD 输入，"
-				"如 %s (not a date)\n", v, cli->today);
+			fprintf(stderr, _("  “%s”不是日期，请按 YYYY-MM-DD 输入，"
+				"如 %s (not a date)\n"), v, cli->today);
 		free(v);
 	}
 }
@@ -170,9 +170,9 @@ ask_parties(struct fq_cli *cli, struct opts *o)
 		char *name, *phone;
 
 		fq_buf_reset(&prompt);
-		fq_buf_addf(&prompt, "当事人%zu 姓名 (party %zu, name)%s",
+		fq_buf_addf(&prompt, _("当事人%zu 姓名 (party %zu, name)%s"),
 			o->nparties + 1, o->nparties + 1,
-			o->nparties ? "，回车结束" : "");
+			o->nparties ? _("，回车结束") : "");
 		name = ask_any(prompt.buf, NULL);
 		if (!*name) {
 			free(name);
@@ -185,11 +185,11 @@ ask_parties(struct fq_cli *cli, struct opts *o)
 			continue;
 		}
 		for (;;) {
-			phone = ask_any("  电话 (phone)，可不填", NULL);
+			phone = ask_any(_("  电话 (phone)，可不填"), NULL);
 			if (!*phone || fq_cli_valid_phone(phone))
 				break;
-			fprintf(stderr, "  “%s”不是电话号码 (not a phone "
-				"number)\n", phone);
+			fprintf(stderr, _("  “%s”不是电话号码 (not a phone "
+				"number)\n"), phone);
 			free(phone);
 		}
 		fq_buf_reset(&spec);
@@ -222,7 +222,7 @@ show_case(struct fq_cli *cli, const struct fq_node *c)
 	struct fq_buf b = FQ_BUF_INIT;
 	size_t i, j;
 
-	fputs("\n—— 请核对 (check) ——\n", stderr);
+	fputs(_("\n—— 请核对 (check) ——\n"), stderr);
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		const char *v = fq_map_str(c, rows[i].key);
 
@@ -264,7 +264,7 @@ confirm(void)
 	size_t i;
 
 	for (;;) {
-		char *v = ask_any("确认登记？(y/n)", NULL);
+		char *v = ask_any(_("确认登记？(y/n)"), NULL);
 
 		for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
 			if (!strcmp(v, yes[i])) {
@@ -349,8 +349,8 @@ edit_case(struct fq_cli *cli, struct fq_node **c)
 			fprintf(stderr, "%s: %s:%u:%u: %s\n", cli->prog,
 				d.v[i].file, d.v[i].line, d.v[i].column,
 				d.v[i].msg);
-		fprintf(stderr, "%s: nothing registered; your text is kept "
-			"in %s\n", cli->prog, path.buf);
+		fprintf(stderr, _("%s: nothing registered; your text is kept "
+			"in %s\n"), cli->prog, path.buf);
 		ret = FQ_EXIT_DATA;
 		goto out;
 	}
@@ -471,7 +471,7 @@ main(int argc, char **argv)
 	guided = interactive && (!o.category || !o.summary ||
 		(!o.title && !o.reported) || (!o.nparties && !o.reported));
 	if (guided) {
-		fputs("新案件登记 (new case): 回车取 [ ] 中的默认值\n", stderr);
+		fputs(_("新案件登记 (new case): 回车取 [ ] 中的默认值\n"), stderr);
 		if (!o.category)
 			o.category = choose(&cli, "categories",
 				_("纠纷类别 (category): 编号、名称或拼音首字母"),
