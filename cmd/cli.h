@@ -176,6 +176,16 @@ void fq_cli_add_cell(struct fq_buf *out, const char *s, size_t width,
  * at end of input.  The result is malloc'd. */
 char *fq_cli_prompt(const char *prompt, const char *def);
 
+/*
+ * The text of a case for $EDITOR: head, then yaml (a case file) with a
+ * comment line before each field saying what it is — the schema's label,
+ * required or not, what it takes, an enumeration's choices — once per
+ * field of each record.  YAML ignores comments, so the edited file loads
+ * as it would without them.  yaml that does not parse is copied as is.
+ */
+void fq_cli_edit_text(const struct fq_cli *cli, struct fq_buf *out,
+	const char *head, const char *yaml, size_t len);
+
 /* Run $VISUAL, $EDITOR or vi on path; returns an exit code. */
 int fq_cli_run_editor(const struct fq_cli *cli, const char *path);
 

@@ -145,7 +145,7 @@ main(int argc, char **argv)
 	struct fq_cli cli;
 	struct fq_buf rel = FQ_BUF_INIT, abs = FQ_BUF_INIT, work = FQ_BUF_INIT;
 	struct fq_buf text = FQ_BUF_INIT, old_text = FQ_BUF_INIT;
-	struct fq_buf changes = FQ_BUF_INIT;
+	struct fq_buf changes = FQ_BUF_INIT, head = FQ_BUF_INIT;
 	struct fq_error err = FQ_ERROR_INIT;
 	struct fq_diags d = FQ_DIAGS_INIT;
 	struct fq_node *old = NULL, *new = NULL;
@@ -202,8 +202,16 @@ main(int argc, char **argv)
 				work.buf, id, work.buf);
 			goto out;
 		}
+		fq_buf_addf(&head, _("# fq edit %s: change what needs "
+			"changing, then save and quit\n# to commit it; quit "
+			"without saving to change nothing.  Lines\n# starting "
+			"with # are comments: fq ignores them and does not "
+			"keep\n# them.  Above each field, what it is and "
+			"takes.\n"), id);
+		fq_cli_edit_text(&cli, &text, head.buf, old_text.buf,
+			old_text.len);
 		if (!(f = fopen(work.buf, "wx")) ||
-		    fwrite(old_text.buf, 1, old_text.len, f) != old_text.len ||
+		    fwrite(text.buf, 1, text.len, f) != text.len ||
 		    fclose(f)) {
 			ret = fq_cli_fail(&cli, FQ_EXIT_FAIL, "cannot write "
 				"%s: %s", work.buf, strerror(errno));
@@ -215,6 +223,7 @@ main(int argc, char **argv)
 				"running the editor anyway");
 		if ((ret = fq_cli_run_editor(&cli, work.buf)))
 			goto out;
+		fq_buf_reset(&text);
 		if (fq_buf_read_file(&text, work.buf, FQ_NODE_MAX_FILE) < 0) {
 			ret = fq_cli_fail(&cli, FQ_EXIT_FAIL, "cannot read "
 				"%s: %s", work.buf, strerror(errno));
@@ -303,5 +312,6 @@ out:
 	fq_buf_release(&text);
 	fq_buf_release(&old_text);
 	fq_buf_release(&changes);
+	fq_buf_release(&head);
 	return fq_cli_finish(&cli, ret);
 }

@@ -288,13 +288,6 @@ title_from_summary(struct fq_buf *out, const char *summary)
 }
 
 
-static const char template_head[] =
-	"# 新案件登记 — fill in the fields, save and quit to register the case.\n"
-	"# 保存退出即登记；清空文件则放弃。Lines starting with # are ignored.\n"
-	"# title 纠纷名称; category 纠纷类别 (code or see schemas/enums);\n"
-	"# summary 纠纷简要情况; parties 当事人 (role: applicant 申请人,\n"
-	"# respondent 被申请人); risk_color 风险等级 red/yellow/blue.\n";
-
 /*
  * --edit: open the editor on the case as it stands; read it back.  An
  * empty file gives up; an invalid one is kept in .git/fq/edit/ and named.
@@ -303,6 +296,7 @@ static int
 edit_case(struct fq_cli *cli, struct fq_node **c)
 {
 	struct fq_buf path = FQ_BUF_INIT, text = FQ_BUF_INIT;
+	struct fq_buf yaml = FQ_BUF_INIT;
 	struct fq_error err = FQ_ERROR_INIT;
 	struct fq_diags d = FQ_DIAGS_INIT;
 	struct fq_node *edited = NULL;
@@ -318,8 +312,13 @@ edit_case(struct fq_cli *cli, struct fq_node **c)
 			path.buf);
 		goto out;
 	}
-	fq_buf_adds(&text, template_head);
-	fq_yaml_emit(&text, *c, &err);
+	fq_yaml_emit(&yaml, *c, &err);
+	fq_cli_edit_text(cli, &text, _("# A new case (新案件登记): fill in "
+		"the fields, then save and quit to\n# register it; empty the "
+		"file to give up.  Lines starting with # are\n# comments, "
+		"which fq ignores: above each field, what it is and takes.\n"),
+		yaml.buf, yaml.len);
+	fq_buf_release(&yaml);
 	fwrite(text.buf, 1, text.len, f);
 	if (fclose(f)) {
 		ret = fq_cli_fail(cli, FQ_EXIT_FAIL, "cannot write %s",

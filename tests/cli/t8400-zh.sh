@@ -3,47 +3,14 @@
 # programs and from libfq, --help, and the tables of fq list, fq show and
 # fq due (states, outcomes, categories from the schemas' labels).  English
 # stays the default under C.UTF-8; FQ_LOCALEDIR points elsewhere.
-#
-# The machine need not have the zh_CN locale: it is compiled once with
-# localedef into the build tree and found through LOCPATH.
+# The machine need not have the zh_CN locale (lib.sh: zh_locale).
 . "$(dirname "$0")/lib.sh"
 exec </dev/null
 
-# zh_locale: LOCPATH for zh_CN.UTF-8 (empty: the system has it), or fail
-zh_locale() {
-	if locale -a 2>/dev/null | grep -Eiq '^zh_CN\.utf-?8$'; then
-		ZH_LOCPATH=
-		return 0
-	fi
-	ZH_LOCPATH=$FQ_BUILD_DIR/test-locale
-	[ -f "$ZH_LOCPATH/zh_CN.UTF-8/LC_CTYPE" ] && return 0
-	command -v localedef >/dev/null 2>&1 &&
-		[ -f /usr/share/i18n/locales/zh_CN ] || return 1
-	# built beside, then moved: tests running at once never see half of it
-	mkdir -p "$ZH_LOCPATH" &&
-		tmp=$(mktemp -d "$ZH_LOCPATH/.build.XXXXXX") || return 1
-	localedef -i zh_CN -f UTF-8 "$tmp/zh_CN.UTF-8" >/dev/null 2>&1
-	[ -f "$tmp/zh_CN.UTF-8/LC_CTYPE" ] &&
-		{ mv "$tmp/zh_CN.UTF-8" "$ZH_LOCPATH/" 2>/dev/null ||
-		[ -f "$ZH_LOCPATH/zh_CN.UTF-8/LC_CTYPE" ]; }
-	ret=$?
-	rm -rf "$tmp"
-	return $ret
-}
 if ! zh_locale; then
 	echo "1..0 # SKIP no zh_CN.UTF-8 locale and cannot build one (Debian: locales)"
 	exit 0
 fi
-
-# zh COMMAND...: run under LANG=zh_CN.UTF-8, nothing else set
-zh() {
-	if [ -n "$ZH_LOCPATH" ]; then
-		env -u LC_ALL -u LC_MESSAGES LOCPATH="$ZH_LOCPATH" \
-			LANG=zh_CN.UTF-8 "$@"
-	else
-		env -u LC_ALL -u LC_MESSAGES LANG=zh_CN.UTF-8 "$@"
-	fi
-}
 
 make_repo >/dev/null
 fq -C repo new --title 王李两家宅基地纠纷 --category 邻里纠纷 --summary 滴水檐 \
