@@ -503,8 +503,9 @@ type_hint(const struct fq_field *f)
 	case FQ_T_MONEY: return _("an amount in yuan, like 8000 or 8000.50");
 	case FQ_T_BOOL: return _("true or false");
 	case FQ_T_ENUM: return _("one of the codes below");
-	case FQ_T_LIST: return f->rec ? _("a list: each item starts with '- '") :
-		_("a list: one item per line, starting with '- '");
+	case FQ_T_LIST:
+		return f->rec ? _("a list: each item starts with '- '") :
+			_("a list: one item per line, starting with '- '");
 	case FQ_T_RECORD: return "";
 	}
 	return "";
@@ -516,15 +517,15 @@ field_rule(const char *record, const char *field)
 {
 	static const char *const rules[][3] = {
 		{ "case", "id", N_("do not change: the case's number") },
-		{ "case", "status", N_("changed by the step commands (fq accept, "
-			"fq mediate, fq agree ...), not here") },
-		{ "case", "outcome", N_("set by the step that closes the case, "
-			"not here") },
-		{ "case", "closed_on", N_("set by the step that closes the case, "
-			"not here") },
+		{ "case", "status", N_("changed by the step commands "
+			"(fq accept, fq mediate, fq agree ...), not here") },
+		{ "case", "outcome", N_("set by the step that closes the "
+			"case, not here") },
+		{ "case", "closed_on", N_("set by the step that closes the "
+			"case, not here") },
 		{ "case", "due_on", N_("computed by fq from the deadlines") },
-		{ "case", "events", N_("append only: add new events at the end, "
-			"never change or delete the ones above") },
+		{ "case", "events", N_("append only: add new events at the "
+			"end, never change or delete the ones above") },
 		{ "case", "created_at", N_("kept by fq") },
 		{ "case", "updated_at", N_("kept by fq") },
 	};
@@ -610,7 +611,8 @@ note_record(struct notes *x, const struct fq_record *r,
 	size_t i, j;
 
 	for (i = 0; map->kind == FQ_NODE_MAP && i < map->len; i++) {
-		const struct fq_field *f = fq_record_field(r, map->keys[i]->str);
+		const struct fq_field *f = fq_record_field(r,
+			map->keys[i]->str);
 		const struct fq_node *v = map->vals[i];
 
 		if (!f)

@@ -417,7 +417,8 @@ main(int argc, char **argv)
 			/* as fq list: the risk's colour on the risk, the ID and
 			 * the title; the state's on what is due; the deadline
 			 * bold red once passed, yellow while it comes */
-			const char *rc = color ? fq_cli_risk_sgr(it->color) : "";
+			const char *rc = color ? fq_cli_risk_sgr(it->color) :
+				"";
 			const char *sc = color ? fq_cli_state_sgr(&cli,
 				it->status, NULL) : "";
 			const char *dc = !color ? "" : it->late > 0 ?
