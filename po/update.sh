@@ -4,9 +4,17 @@
 # ones fuzzy: translate them, then 'make po' again is a no-op).
 set -eu
 src=$(cd "$1" && pwd)
-"$src/po/xgettext.sh" "$src" "$src/po/fq.pot"
+tmp=$(mktemp "${TMPDIR:-/tmp}/fq.pot.XXXXXX")
+trap 'rm -f "$tmp"' EXIT
+"$src/po/xgettext.sh" "$src" "$tmp"
+# a new date alone is no change
+if ! [ -f "$src/po/fq.pot" ] || ! diff -q -I '^"POT-Creation-Date:' \
+    "$src/po/fq.pot" "$tmp" >/dev/null; then
+	cp "$tmp" "$src/po/fq.pot"
+fi
 for lang in $(cat "$src/po/LINGUAS"); do
-	msgmerge --quiet --update --backup=none --no-wrap --sort-by-file \
+	msgmerge --quiet --update --backup=none --no-wrap --sort-output \
+		--no-location \
 		"$src/po/$lang.po" "$src/po/fq.pot"
 	printf '%s: ' "$lang"
 	msgfmt --check --check-format --statistics -o /dev/null \

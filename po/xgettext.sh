@@ -1,13 +1,15 @@
 #!/bin/sh
 # xgettext.sh SRCDIR OUT.pot: extract every message of cmd/*.c and lib/*.c.
 # The keywords are the message functions, which translate their format
-# themselves (po/README); --flag keeps the c-format mark on them.
+# themselves (po/README); --flag keeps the c-format mark on them.  Sorted
+# by msgid and without source lines, so that the catalogs change only when
+# a message does (and branches merge).
 set -eu
 src=$1 out=$2
 cd "$src"
 xgettext --from-code=UTF-8 --language=C --add-comments=TRANSLATORS: \
 	--package-name=fq --msgid-bugs-address=fq@localhost \
-	--sort-by-file --no-wrap \
+	--sort-output --no-location --no-wrap \
 	--keyword=_ --keyword=N_ --keyword=FQ_L_ --keyword=FQ_N_ \
 	--keyword=fq_error_set:3 --flag=fq_error_set:3:c-format \
 	--keyword=fq_error_setpos:6 --flag=fq_error_setpos:6:c-format \
