@@ -835,8 +835,8 @@ report_file(struct state *s, const char *file, const struct fq_import_info *in)
 	const char *prog = s->cli->prog;
 
 	fprintf(stderr, _("%s: %s: encoding %s (%s), delimiter %s\n"), prog, file,
-		in->encoding, in->encoding_why, in->delimiter == '\t' ? "tab" :
-		"comma");
+		in->encoding, in->encoding_why, in->delimiter == '\t' ? _("tab") :
+		_("comma"));
 	if (in->undecodable)
 		fprintf(stderr, _("%s: %s: %zu bytes could not be decoded and "
 			"are kept as \\xNN\n"), prog, file, in->undecodable);
@@ -844,7 +844,7 @@ report_file(struct state *s, const char *file, const struct fq_import_info *in)
 		"one: %d%s%s%s\n"), prog, file, in->header_row,
 		in->header_rows == 2 ? _(" (two rows, joined)") : "",
 		in->year, in->year ? _(" (from the ") : _(" (none)"),
-		in->year ? in->year_from : "", in->year ? ")" : "");
+		in->year ? _(in->year_from) : "", in->year ? _(")") : "");
 	fprintf(stderr, _("%s: %s: columns: %s\n"), prog, file, in->mapping.buf ?
 		in->mapping.buf : "");
 	if (in->unmapped.len)

@@ -1298,7 +1298,7 @@ handle_row(struct ctx *x, struct row *r)
 				int y = title_year(r->cells[i]);
 
 				if (y)
-					set_year(x, y, "title");
+					set_year(x, y, FQ_N_("title"));
 			}
 		}
 		return;
@@ -1486,7 +1486,7 @@ date_cell(struct build *b, int f, const char *label, char iso[11],
 	if (d.year_inferred)
 		warn(b, "date_inferred", "%s: '%s' read as %s (year %d from "
 			"the %s)", label, raw, iso, b->x->dctx.default_year,
-			b->x->info->year_from);
+			FQ_L_(b->x->info->year_from));
 	if (d.month_only)
 		warn(b, "date_month_only", "%s: '%s' gives only the month: "
 			"%s", label, raw, iso);
@@ -2571,12 +2571,12 @@ fq_import_file(fq_importer *im, const char *path, fq_import_fn fn,
 	x.dctx.current_year = im->current_year;
 	x.dctx.date_column = true;
 	if (im->o.year)
-		set_year(&x, im->o.year, "--year");
+		set_year(&x, im->o.year, FQ_N_("--year"));
 	else if (im->o.rules && im->o.rules->year)
-		set_year(&x, im->o.rules->year, "rules");
+		set_year(&x, im->o.rules->year, FQ_N_("rules"));
 	else if (title_year(x.base))
 		/* "姚集2023登记簿.csv"; a title row overrides it */
-		set_year(&x, title_year(x.base), "file name");
+		set_year(&x, title_year(x.base), FQ_N_("file name"));
 
 	if (!(f = fopen(path, "rb")))
 		return fq_error_set(err, FQ_ENOTFOUND, "cannot open %s: %s",
