@@ -47,6 +47,15 @@ like "and so is what fq edit says then" "$(err)" \
 	'^fq-edit: 未做任何修改；您的编辑保存在 edit.yaml$'
 unlike "no English words of ours" "$(err)" 'unknown|nothing|your edit'
 
+F=$(ls repo/cases/2024/02/*.yaml)
+cp "$F" case.before
+sed -i 's/^category: .*/category: nosuch/' "$F"
+exits 1 "fq check finds a bad category" zh fq -C repo check
+like "the schema's message, its arguments reordered in Chinese" "$(out)" \
+	':[0-9]+:[0-9]+: category: “nosuch”不是可用的代码（见 schemas/enums/categories\.yaml）$'
+like "and the count" "$(err)" '^fq-check: 已检查 2 个案件文件，发现 [0-9]+ 个问题$'
+cp case.before "$F"
+
 # --- help ---------------------------------------------------------------
 ok "fq --help" zh fq --help
 like "fq --help: 用法" "$(out)" '^用法：fq \[-C DIR\] VERB'
