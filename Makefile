@@ -13,7 +13,7 @@ ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO ?= $(BUILD)/demo
 
-.PHONY: all deps build demo test test-plain test-asan test-valgrind install clean fuzz
+.PHONY: all deps build demo test test-plain test-asan test-valgrind install clean fuzz po
 
 all: build
 
@@ -79,6 +79,10 @@ fuzz:
 
 install: build
 	cmake --install $(BUILD)
+
+# Re-extract po/fq.pot from the sources and merge it into po/*.po (po/README).
+po: $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) --target po
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-valgrind

@@ -414,34 +414,41 @@ main(int argc, char **argv)
 		for (i = 0; i < x.n; i++) {
 			struct item *it = &x.v[i];
 			char idbuf[48], late[32];
-			bool red = !strcmp(it->color, "red");
+			/* as fq list: the risk's colour on the risk, the ID and
+			 * the title; the state's on what is due; the deadline
+			 * bold red once passed, yellow while it comes */
+			const char *rc = color ? fq_cli_risk_sgr(it->color) :
+				"";
+			const char *sc = color ? fq_cli_state_sgr(&cli,
+				it->status, NULL) : "";
+			const char *dc = !color ? "" : it->late > 0 ?
+				"\033[1;31m" : "\033[33m";
 
 			fq_buf_reset(&b);
-			if (color && (red || it->late > 0))
-				fq_buf_adds(&b, red ? "\033[31m" : "\033[33m");
-			fq_buf_add_cols(&b, fq_schema_label(cli.schema,
-				"colors", it->color), 4, true);
+			fq_cli_add_cell(&b, fq_schema_label(cli.schema,
+				"colors", it->color), 4, true, rc);
 			fq_buf_adds(&b, "  ");
 			if (it->referral)
 				snprintf(idbuf, sizeof(idbuf), "%s-R%d", it->id,
 					it->referral);
 			else
 				snprintf(idbuf, sizeof(idbuf), "%s", it->id);
-			fq_buf_add_cols(&b, idbuf, 19, true);
+			fq_cli_add_cell(&b, idbuf, 19, true, rc);
 			fq_buf_adds(&b, "  ");
-			fq_buf_add_cols(&b, it->what, 14, true);
-			fq_buf_addf(&b, "  %s  ", it->due);
+			fq_cli_add_cell(&b, it->what, 14, true, sc);
+			fq_buf_adds(&b, "  ");
+			fq_cli_add_cell(&b, it->due, 10, true, dc);
+			fq_buf_adds(&b, "  ");
 			if (it->late > 0)
 				snprintf(late, sizeof(late), "%d天", it->late);
 			else if (it->late == 0)
 				snprintf(late, sizeof(late), "今天");
 			else
 				snprintf(late, sizeof(late), "还剩%d天", -it->late);
-			fq_buf_add_cols(&b, late, 8, true);
+			fq_cli_add_cell(&b, late, 8, true, dc);
 			fq_buf_adds(&b, "  ");
-			fq_buf_adds(&b, it->title);
-			if (color && (red || it->late > 0))
-				fq_buf_adds(&b, "\033[0m");
+			fq_buf_addf(&b, "%s%s%s", rc, it->title,
+				*rc ? FQ_SGR_RESET : "");
 			puts(b.buf);
 		}
 	}

@@ -335,8 +335,8 @@ main(int argc, char **argv)
 	} else
 		fwrite(out.buf, 1, out.len, stdout);
 	if (!cli.show_pii)
-		fprintf(stderr, "%s: %zu cases exported; phone and ID numbers "
-			"masked (--show-pii to include them)\n", cli.prog,
+		fprintf(stderr, _("%s: %zu cases exported; phone and ID numbers "
+			"masked (--show-pii to include them)\n"), cli.prog,
 			x.cases->len);
 	if (x.skipped) {
 		fq_cli_warn(&cli, "%zu case file(s) could not be read; run "

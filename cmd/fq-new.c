@@ -133,9 +133,9 @@ choose(struct fq_cli *cli, const char *enum_name, const char *prompt,
 			return ev->code;
 		}
 		if (*v)
-			fprintf(stderr, "  没有“%s”：请输入编号、名称或拼音首字母 "
+			fprintf(stderr, _("  没有“%s”：请输入编号、名称或拼音首字母 "
 				"(no such %s: give a number, a name or pinyin "
-				"initials)\n", v, e->label);
+				"initials)\n"), v, e->label);
 		free(v);
 	}
 }
@@ -150,11 +150,11 @@ ask_date(struct fq_cli *cli, struct opts *o, const char *prompt)
 		if (fq_valid_date(v) && strcmp(v, cli->today) <= 0)
 			return own(o, v);
 		if (fq_valid_date(v))
-			fprintf(stderr, "  %s 在今天 (%s) 之后 (in the "
-				"future)\n", v, cli->today);
+			fprintf(stderr, _("  %s 在今天 (%s) 之后 (in the "
+				"future)\n"), v, cli->today);
 		else
-			fprintf(stderr, "  “%s”不是日期，请按 YYYY-MM-DD 输入，"
-				"如 %s (not a date)\n", v, cli->today);
+			fprintf(stderr, _("  “%s”不是日期，请按 YYYY-MM-DD 输入，"
+				"如 %s (not a date)\n"), v, cli->today);
 		free(v);
 	}
 }
@@ -170,9 +170,9 @@ ask_parties(struct fq_cli *cli, struct opts *o)
 		char *name, *phone;
 
 		fq_buf_reset(&prompt);
-		fq_buf_addf(&prompt, "当事人%zu 姓名 (party %zu, name)%s",
+		fq_buf_addf(&prompt, _("当事人%zu 姓名 (party %zu, name)%s"),
 			o->nparties + 1, o->nparties + 1,
-			o->nparties ? "，回车结束" : "");
+			o->nparties ? _("，回车结束") : "");
 		name = ask_any(prompt.buf, NULL);
 		if (!*name) {
 			free(name);
@@ -185,11 +185,11 @@ ask_parties(struct fq_cli *cli, struct opts *o)
 			continue;
 		}
 		for (;;) {
-			phone = ask_any("  电话 (phone)，可不填", NULL);
+			phone = ask_any(_("  电话 (phone)，可不填"), NULL);
 			if (!*phone || fq_cli_valid_phone(phone))
 				break;
-			fprintf(stderr, "  “%s”不是电话号码 (not a phone "
-				"number)\n", phone);
+			fprintf(stderr, _("  “%s”不是电话号码 (not a phone "
+				"number)\n"), phone);
 			free(phone);
 		}
 		fq_buf_reset(&spec);
@@ -222,7 +222,7 @@ show_case(struct fq_cli *cli, const struct fq_node *c)
 	struct fq_buf b = FQ_BUF_INIT;
 	size_t i, j;
 
-	fputs("\n—— 请核对 (check) ——\n", stderr);
+	fputs(_("\n—— 请核对 (check) ——\n"), stderr);
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		const char *v = fq_map_str(c, rows[i].key);
 
@@ -264,7 +264,7 @@ confirm(void)
 	size_t i;
 
 	for (;;) {
-		char *v = ask_any("确认登记？(y/n)", NULL);
+		char *v = ask_any(_("确认登记？(y/n)"), NULL);
 
 		for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
 			if (!strcmp(v, yes[i])) {
@@ -288,13 +288,6 @@ title_from_summary(struct fq_buf *out, const char *summary)
 }
 
 
-static const char template_head[] =
-	"# 新案件登记 — fill in the fields, save and quit to register the case.\n"
-	"# 保存退出即登记；清空文件则放弃。Lines starting with # are ignored.\n"
-	"# title 纠纷名称; category 纠纷类别 (code or see schemas/enums);\n"
-	"# summary 纠纷简要情况; parties 当事人 (role: applicant 申请人,\n"
-	"# respondent 被申请人); risk_color 风险等级 red/yellow/blue.\n";
-
 /*
  * --edit: open the editor on the case as it stands; read it back.  An
  * empty file gives up; an invalid one is kept in .git/fq/edit/ and named.
@@ -303,6 +296,7 @@ static int
 edit_case(struct fq_cli *cli, struct fq_node **c)
 {
 	struct fq_buf path = FQ_BUF_INIT, text = FQ_BUF_INIT;
+	struct fq_buf yaml = FQ_BUF_INIT;
 	struct fq_error err = FQ_ERROR_INIT;
 	struct fq_diags d = FQ_DIAGS_INIT;
 	struct fq_node *edited = NULL;
@@ -318,8 +312,13 @@ edit_case(struct fq_cli *cli, struct fq_node **c)
 			path.buf);
 		goto out;
 	}
-	fq_buf_adds(&text, template_head);
-	fq_yaml_emit(&text, *c, &err);
+	fq_yaml_emit(&yaml, *c, &err);
+	fq_cli_edit_text(cli, &text, _("# A new case (新案件登记): fill in "
+		"the fields, then save and quit to\n# register it; empty the "
+		"file to give up.  Lines starting with # are\n# comments, "
+		"which fq ignores: above each field, what it is and takes.\n"),
+		yaml.buf, yaml.len);
+	fq_buf_release(&yaml);
 	fwrite(text.buf, 1, text.len, f);
 	if (fclose(f)) {
 		ret = fq_cli_fail(cli, FQ_EXIT_FAIL, "cannot write %s",
@@ -349,8 +348,8 @@ edit_case(struct fq_cli *cli, struct fq_node **c)
 			fprintf(stderr, "%s: %s:%u:%u: %s\n", cli->prog,
 				d.v[i].file, d.v[i].line, d.v[i].column,
 				d.v[i].msg);
-		fprintf(stderr, "%s: nothing registered; your text is kept "
-			"in %s\n", cli->prog, path.buf);
+		fprintf(stderr, _("%s: nothing registered; your text is kept "
+			"in %s\n"), cli->prog, path.buf);
 		ret = FQ_EXIT_DATA;
 		goto out;
 	}
@@ -471,7 +470,7 @@ main(int argc, char **argv)
 	guided = interactive && (!o.category || !o.summary ||
 		(!o.title && !o.reported) || (!o.nparties && !o.reported));
 	if (guided) {
-		fputs("新案件登记 (new case): 回车取 [ ] 中的默认值\n", stderr);
+		fputs(_("新案件登记 (new case): 回车取 [ ] 中的默认值\n"), stderr);
 		if (!o.category)
 			o.category = choose(&cli, "categories",
 				_("纠纷类别 (category): 编号、名称或拼音首字母"),

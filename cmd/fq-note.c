@@ -42,7 +42,7 @@ main(int argc, char **argv)
 	}
 	if (argc - optind < 2)
 		fq_cli_usage_error(&cli, argc == optind ? "which case? give "
-			"an ID and the text" : "what happened? give the text");
+			"an ID and the text" : N_("what happened? give the text"));
 	id = argv[optind];
 	for (i = optind + 1; i < argc; i++) {
 		if (text.len)

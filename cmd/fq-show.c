@@ -343,7 +343,7 @@ main(int argc, char **argv)
 			"referral-letter");
 	if (argc - optind != 1)
 		fq_cli_usage_error(&cli, argc == optind ? "which case? give "
-			"an ID" : "one ID at a time");
+			"an ID" : N_("one ID at a time"));
 	if ((ret = fq_cli_open(&cli)))
 		goto out;
 	if (cli.show_pii) {

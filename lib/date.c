@@ -289,7 +289,7 @@ load_list(struct cal_year *cy, const struct fq_node *root, const char *key,
 			return fq_error_setpos(err, FQ_EINVALID, path,
 				item->line, item->column, both ?
 				"'%s' is both a holiday and a workday" :
-				"'%s' is listed twice", item->str);
+				FQ_N_("'%s' is listed twice"), item->str);
 		}
 		if (workday && fq_date_weekday(d) < 6)
 			return fq_error_setpos(err, FQ_EINVALID, path,

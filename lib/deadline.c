@@ -18,7 +18,8 @@ fq_deadline_period(struct fq_period *out, const struct fq_node *config,
 	if ((ret = fq_period_parse(out, v, err))) {
 		char why[sizeof(err->msg)];
 
-		snprintf(why, sizeof(why), "%s", err ? err->msg : "bad period");
+		snprintf(why, sizeof(why), "%s", err ? err->msg :
+			FQ_L_("bad period"));
 		return fq_error_set(err, ret, "fq.yaml: deadlines.%s: %s", key,
 			why);
 	}

@@ -109,12 +109,12 @@ git_fail(struct fq_error *err, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	vsnprintf(what, sizeof(what), fq_l_fmt(fmt), ap);
 	va_end(ap);
 	/* libgit2 sets no message for some system errors (ENOSPC) */
 	return fq_error_set(err, FQ_ERROR, "%s: %s", what,
 		e && e->message ? e->message : saved_errno ?
-		strerror(saved_errno) : "unknown libgit2 error");
+		strerror(saved_errno) : FQ_L_("unknown libgit2 error"));
 }
 
 /* Copy s into out for a one-line message, control bytes as '?'. */
@@ -347,7 +347,7 @@ load_config(fq_store *s, struct fq_error *err)
 		ret = fq_error_setpos(err, FQ_EINVALID, path.buf, at->line,
 			at->column, unit ?
 			"unit must be 2 to 12 of A-Z and 0-9" :
-			"no unit code (unit: ...)");
+			FQ_N_("no unit code (unit: ...)"));
 		goto out;
 	}
 	s->unit = unit->str;
@@ -1005,7 +1005,7 @@ open_parent(fq_store *s, const char *path, bool create, int *dfd,
 				ret = fq_error_set(err, FQ_ERROR,
 					"'%s' is not a directory%s", p,
 					errno == ELOOP ?
-					" (a symbolic link)" : "");
+					FQ_L_(" (a symbolic link)") : "");
 			else
 				ret = fq_error_set(err, FQ_ERROR,
 					"cannot open '%s': %s", p,
@@ -2521,9 +2521,9 @@ fq_git_fail(struct fq_error *err, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	vsnprintf(what, sizeof(what), fq_l_fmt(fmt), ap);
 	va_end(ap);
-	return git_fail(err, "%s", what);
+	return git_fail(err, "%s", what);	/* "%s": not translated again */
 }
 
 int
