@@ -104,8 +104,8 @@ like "and its NAME line is Chinese" "$body" "^ +fq-new – 登记"
 
 # Installed, man(1) (man-db) picks MANPATH/zh_CN/man1 under a zh_CN
 # locale.  man-db takes the language from setlocale(LC_MESSAGES), which
-# fails for a locale that is not compiled, so compile one (locales ships
-# /usr/share/i18n/locales/zh_CN) under LOCPATH.
+# fails for a locale that is not compiled, so zh_locale (lib.sh) compiles
+# one (locales ships /usr/share/i18n/locales/zh_CN) under LOCPATH.
 prefix="$TEST_TMP/prefix"
 ok "cmake --install to a temporary prefix" \
 	cmake --install "$FQ_BUILD_DIR" --prefix "$prefix"
@@ -117,13 +117,11 @@ ok "zh_CN/man7/fq.7 installed" test -f "$prefix/share/man/zh_CN/man7/fq.7"
 is "as many Chinese pages installed as English ones" \
 	"$(ls "$prefix"/share/man/zh_CN/man*/* | wc -l)" \
 	"$(ls "$prefix"/share/man/man[157]/* | wc -l)"
-mkdir -p "$TEST_TMP/locale"
-ok "compile the zh_CN.UTF-8 locale" \
-	localedef -i zh_CN -f UTF-8 "$TEST_TMP/locale/zh_CN.UTF-8"
+ok "the zh_CN.UTF-8 locale is there or compiled (zh_locale)" zh_locale
 manw() {	# manw LANG [SECTION] PAGE: where man(1) finds PAGE under LANG
 	_lang=$1
 	shift
-	env -u LC_ALL -u LC_MESSAGES -u LANGUAGE LOCPATH="$TEST_TMP/locale" \
+	env -u LC_ALL -u LC_MESSAGES -u LANGUAGE ${ZH_LOCPATH:+LOCPATH="$ZH_LOCPATH"} \
 		LANG="$_lang" MANPATH="$prefix/share/man" man -w "$@" 2>&1
 }
 is "man finds zh_CN fq-new(1) under LANG=zh_CN.UTF-8" \
@@ -137,7 +135,7 @@ is "man finds the English fq-new(1) under LANG=C.UTF-8" \
 MANPATH="$prefix/share/man" man -L zh_CN.UTF-8 -w fq-agree >"$TEST_TMP/w" 2>&1
 is "man -L zh_CN finds it without the locale" "$(cat "$TEST_TMP/w")" \
 	"$prefix/share/man/zh_CN/man1/fq-agree.1"
-env -u LC_ALL LOCPATH="$TEST_TMP/locale" LANG=zh_CN.UTF-8 \
+env -u LC_ALL ${ZH_LOCPATH:+LOCPATH="$ZH_LOCPATH"} LANG=zh_CN.UTF-8 \
 	MANPATH="$prefix/share/man" MANPAGER=cat PAGER=cat MANWIDTH=80 \
 	man fq-new >"$TEST_TMP/page" 2>"$TEST_TMP/e"
 like "man shows the Chinese page" "$(cat "$TEST_TMP/page")" "登记"
@@ -145,7 +143,7 @@ like "man shows the Chinese page" "$(cat "$TEST_TMP/page")" "登记"
 # fq help VERB opens the Chinese page under a Chinese locale, installed
 # and in the build tree, and the English one otherwise.
 zhenv() {
-	env -u LC_ALL -u LC_MESSAGES -u LANGUAGE LOCPATH="$TEST_TMP/locale" \
+	env -u LC_ALL -u LC_MESSAGES -u LANGUAGE ${ZH_LOCPATH:+LOCPATH="$ZH_LOCPATH"} \
 		LANG=zh_CN.UTF-8 MANPAGER=cat PAGER=cat MANWIDTH=80 "$@"
 }
 zhenv "$prefix/bin/fq" help new >"$TEST_TMP/help" 2>"$TEST_TMP/e"
