@@ -170,8 +170,8 @@ ask_parties(struct fq_cli *cli, struct opts *o)
 		char *name, *phone;
 
 		fq_buf_reset(&prompt);
-		fq_buf_addf(&prompt, _("当事人%zu 姓名 (party %zu, name)%s"),
-			o->nparties + 1, o->nparties + 1,
+		fq_buf_addf(&prompt, _("当事人%zu 姓名 (party name)%s"),
+			o->nparties + 1,
 			o->nparties ? _("，回车结束") : "");
 		name = ask_any(prompt.buf, NULL);
 		if (!*name) {
