@@ -703,7 +703,7 @@ cache_save(const fq_gitindex *gi, const uint32_t (*sums)[5], size_t nsums,
 	unsigned char sum[20];
 	int fd = -1;
 
-	unlink(gi->cache_path);
+	/* no unlink first: an old cache names an index that is gone */
 	if (stat(gi->index_path, &st) < 0)
 		return;
 	cache_id(&h, &st);
@@ -824,13 +824,17 @@ parse_entry(fq_gitindex *gi, struct walk *w, size_t *flen, const char **name,
 	}
 	q = e + *flen;
 	if (gi->version < 4) {
-		if (!(nul = memchr(q, 0, (size_t)(w->end - q))))
-			return false;
+		/* the length is in the flags, unless it is 0xFFF or more */
+		*len = flags & F_NAMEMASK;
+		if (*len == F_NAMEMASK) {
+			if (!(nul = memchr(q, 0, (size_t)(w->end - q))))
+				return false;
+			*len = (size_t)(nul - q);
+		}
 		*name = (const char *)q;
-		*len = (size_t)(nul - q);
 		*size = (*flen + *len + 8) & ~(size_t)7;
-		if (*size > (size_t)(w->end - e))
-			return false;
+		if (*size > (size_t)(w->end - e) || q[*len] != '\0')
+			return false;	/* (git reads the flags' length too) */
 	} else {
 		if (!varint_get(&q, w->end, &strip) || strip > w->prev.len ||
 		    !(nul = memchr(q, 0, (size_t)(w->end - q))))
@@ -893,7 +897,7 @@ walk_entries(fq_gitindex *gi, const char *workdir, struct walk *w,
 	for (i = 0; i < gi->count; i++) {
 		const unsigned char *e = w->p;
 		unsigned stage;
-		int c = 1, racy;
+		int c = 1, o = 1, racy;
 		bool smudge = false;
 
 		if (!parse_entry(gi, w, &flen, &name, &len, &size))
@@ -905,12 +909,9 @@ walk_entries(fq_gitindex *gi, const char *workdir, struct walk *w,
 			continue;
 		}
 		stage = (be16(e + 60) & F_STAGE) >> 12;
-		if (prev_name) {
-			int o = name_cmp(prev_name, prev_len, name, len);
-
-			if (o > 0 || (o == 0 && stage <= prev_stage))
-				return false;	/* not sorted */
-		}
+		if (prev_name && ((o = name_cmp(prev_name, prev_len, name,
+		    len)) > 0 || (o == 0 && stage <= prev_stage)))
+			return false;	/* not sorted */
 		while (j < gi->n && (c = name_cmp(gi->ch[j].path,
 		    gi->ch[j].len, name, len)) < 0) {
 			if (gi->ch[j].id) {
@@ -931,8 +932,7 @@ walk_entries(fq_gitindex *gi, const char *workdir, struct walk *w,
 			w->same_prev = gi->ch[j].id != NULL;
 			j++;
 		} else {
-			if (prev_name && !name_cmp(prev_name, prev_len, name,
-			    len) && j > 0 && !name_cmp(gi->ch[j - 1].path,
+			if (o == 0 && j > 0 && !name_cmp(gi->ch[j - 1].path,
 			    gi->ch[j - 1].len, name, len))
 				return false;	/* more stages of a change */
 			for (k = 0; k < gi->n; k++)

@@ -63,7 +63,10 @@ stat_ok() {
 			/ctime:/ { c = $2 } /mtime:/ { m = $2 }
 			/dev:/ { d = $2; i = $4 } /uid:/ { u = $2; g = $4 }
 			/size:/ { s = $2 } END { print c, m, d, i, u, g, s }')" \
-		"$(stat -c '%.9Z %.9Y %d %i %u %g %s' "repo/$2" | tr . :)"
+		"$(stat -c '%.9Z %.9Y %d %i %u %g %s' "repo/$2" | awk '{
+			# git prints nanoseconds without leading zeros
+			split($1, c, "."); split($2, m, ".")
+			print c[1] ":" c[2] + 0, m[1] ":" m[2] + 0, $3, $4, $5, $6, $7 }')"
 }
 
 # spliced WHAT CMD...: CMD succeeds, and git's index was spliced (only
