@@ -31,6 +31,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/mman.h>
@@ -92,6 +93,10 @@ struct fq_gitindex {
 	struct fq_buf side;
 	uint32_t (*sums)[5];	/* of the old file, nsums valid */
 	size_t nsums;
+	bool verify;		/* the old file's checksum still to check */
+	uint32_t (*out_sums)[5];	/* of the new file, and its trailer */
+	size_t out_nsums;
+	unsigned char trailer[20];
 };
 
 static const uint32_t sha_iv[5] = { 0x67452301, 0xEFCDAB89, 0x98BADCFE,
@@ -354,6 +359,7 @@ fq_gitindex_free(fq_gitindex *gi)
 	free(gi->ch);
 	free(gi->v);
 	free(gi->sums);
+	free(gi->out_sums);
 	fq_buf_release(&gi->side);
 	free(gi);
 }
@@ -732,20 +738,32 @@ cache_save(const fq_gitindex *gi, const uint32_t (*sums)[5], size_t nsums,
 	fq_buf_release(&tmp);
 }
 
-/* The old file's checksum is right; its sums on the way. */
-static bool
-verify(fq_gitindex *gi, size_t nsums)
+/*
+ * Whether the old file's checksum is right (its sums on the way): a
+ * thread of its own, beside the hashing of the new file.  It reads the
+ * map and writes the sums, which nothing else touches until it is done.
+ */
+struct verify_job {
+	const unsigned char *map;
+	size_t size;
+	uint32_t (*sums)[5];
+	bool ok;
+};
+
+static void *
+verify_run(void *arg)
 {
+	struct verify_job *j = arg;
 	struct sha c;
 	unsigned char sum[20];
 	size_t off = 0;
 
-	memcpy(gi->sums[0], sha_iv, sizeof(sha_iv));
+	memcpy(j->sums[0], sha_iv, sizeof(sha_iv));
 	sha_start(&c, sha_iv, 0);
-	sha_add_sums(&c, gi->map, gi->size - 20, &off, gi->sums);
+	sha_add_sums(&c, j->map, j->size - 20, &off, j->sums);
 	sha_end(&c, sum);
-	gi->nsums = nsums;
-	return !memcmp(sum, gi->map + gi->size - 20, 20);
+	j->ok = !memcmp(sum, j->map + j->size - 20, 20);
+	return NULL;
 }
 
 static bool
@@ -783,14 +801,14 @@ read_index(fq_gitindex *gi)
 	}
 	nsums = (gi->size - 20) / SUM_STEP + 1;
 	gi->sums = fq_xcalloc(nsums, sizeof(*gi->sums));
-	if (gi->cache_path && cache_load(gi, nsums))
-		return true;
-	if (!verify(gi, nsums)) {
-		gi->refuse = "its checksum is wrong";
-		return false;
+	if (!gi->cache_path || !cache_load(gi, nsums)) {
+		gi->verify = true;
+		gi->nsums = nsums;
 	}
 	return true;
 }
+
+static bool seal(fq_gitindex *gi);
 
 /*
  * Planning: one pass over the entries, merged with the sorted changes.
@@ -1054,6 +1072,8 @@ fq_gitindex_plan(fq_gitindex *gi, const char *workdir, const char *cache,
 	hdr = (unsigned char *)gi->side.buf;	/* may have moved */
 	memcpy(hdr, gi->map, 8);
 	put32(hdr + 8, count);
+	if (!seal(gi))
+		goto out;
 	gi->ready = true;
 	ret = 1;
 out:
@@ -1112,52 +1132,88 @@ write_all(int fd, const unsigned char *p, size_t n)
 	return 0;
 }
 
+/* Hash the new file from the state at the given step of the old one. */
+static void
+hash_output(fq_gitindex *gi, size_t start)
+{
+	size_t off = 0, i, from = start * SUM_STEP;
+	struct sha c;
+
+	sha_start(&c, gi->out_sums[start], (uint64_t)from);
+	for (i = 0; i < gi->nv; i++) {
+		const struct chunk *ck = &gi->v[i];
+		size_t skip = 0;
+
+		if (off + ck->len <= from) {
+			off += ck->len;
+			continue;
+		}
+		if (off < from)
+			skip = from - off;
+		off += skip;
+		sha_add_sums(&c, chunk_bytes(gi, ck) + skip, ck->len - skip,
+			&off, gi->out_sums);
+	}
+	sha_end(&c, gi->trailer);
+}
+
+/*
+ * The new file's checksum, before anything is committed.  With the old
+ * file trusted (the cache), from the last state before the first change;
+ * else from the start, while a second thread checks the old file (when
+ * its checksum is wrong, the update is refused: libgit2 would fail too).
+ */
+static bool
+seal(fq_gitindex *gi)
+{
+	struct verify_job job;
+	pthread_t t;
+	size_t total = 0, start = 0, i;
+	bool threaded = false;
+
+	for (i = 0; i < gi->nv; i++)
+		total += gi->v[i].len;
+	gi->out_nsums = total / SUM_STEP + 1;
+	gi->out_sums = fq_xcalloc(gi->out_nsums, sizeof(*gi->out_sums));
+	memcpy(gi->out_sums[0], sha_iv, sizeof(sha_iv));
+	if (gi->verify) {
+		job.map = gi->map;
+		job.size = gi->size;
+		job.sums = gi->sums;
+		job.ok = false;
+		threaded = pthread_create(&t, NULL, verify_run, &job) == 0;
+		if (!threaded)
+			verify_run(&job);
+	} else {
+		start = same_prefix(gi) / SUM_STEP;
+		if (start >= gi->nsums)
+			start = gi->nsums - 1;
+		memcpy(gi->out_sums, gi->sums, (start + 1) *
+			sizeof(*gi->out_sums));
+	}
+	hash_output(gi, start);
+	if (threaded)
+		pthread_join(t, NULL);
+	if (gi->verify && !job.ok) {
+		gi->refuse = "its checksum is wrong";
+		return false;
+	}
+	return true;
+}
+
 int
 fq_gitindex_write(fq_gitindex *gi, struct fq_error *err)
 {
-	uint32_t (*sums)[5];
-	unsigned char trailer[20];
-	size_t total = 0, start, off = 0, nsums, i;
-	struct sha c;
-	int ret = FQ_OK;
+	size_t i;
 
 	if (!gi->ready)
 		return fq_error_set(err, FQ_ERROR, "git's index: nothing "
 			"planned");
 	for (i = 0; i < gi->nv; i++)
-		total += gi->v[i].len;
-	nsums = total / SUM_STEP + 1;
-	sums = fq_xcalloc(nsums, sizeof(*sums));
-	/* from the last state of the old file before the first change */
-	start = same_prefix(gi) / SUM_STEP;
-	if (start >= gi->nsums)
-		start = gi->nsums ? gi->nsums - 1 : 0;
-	memcpy(sums[0], sha_iv, sizeof(sha_iv));
-	if (gi->nsums)
-		memcpy(sums, gi->sums, (start + 1) * sizeof(*sums));
-	else
-		start = 0;
-	sha_start(&c, sums[start], (uint64_t)start * SUM_STEP);
-	for (i = 0; i < gi->nv; i++) {
-		const struct chunk *ck = &gi->v[i];
-		size_t skip = 0;
-
-		if (off + ck->len <= (size_t)start * SUM_STEP) {
-			off += ck->len;
-			continue;
-		}
-		if (off < (size_t)start * SUM_STEP)
-			skip = (size_t)start * SUM_STEP - off;
-		off += skip;
-		sha_add_sums(&c, chunk_bytes(gi, ck) + skip, ck->len - skip,
-			&off, sums);
-	}
-	sha_end(&c, trailer);
-	for (i = 0; i < gi->nv; i++)
 		if (write_all(gi->lock_fd, chunk_bytes(gi, &gi->v[i]),
 		    gi->v[i].len) < 0)
 			goto fail;
-	if (write_all(gi->lock_fd, trailer, 20) < 0)
+	if (write_all(gi->lock_fd, gi->trailer, 20) < 0)
 		goto fail;
 	if (close(gi->lock_fd) < 0) {
 		gi->lock_fd = -1;
@@ -1168,16 +1224,18 @@ fq_gitindex_write(fq_gitindex *gi, struct fq_error *err)
 		goto fail_closed;
 	gi->written = true;
 	if (gi->cache_path)
-		cache_save(gi, (const uint32_t (*)[5])sums, nsums, trailer);
-	goto out;
+		cache_save(gi, (const uint32_t (*)[5])gi->out_sums,
+			gi->out_nsums, gi->trailer);
+	return FQ_OK;
 fail:
 	close(gi->lock_fd);
 	gi->lock_fd = -1;
 fail_closed:
-	ret = fq_error_set(err, FQ_ERROR, "cannot write '.git/index': %s",
-		strerror(errno));
-	unlink(gi->lock_path);
-out:
-	free(sums);
-	return ret;
+	{
+		int e = errno;
+
+		unlink(gi->lock_path);
+		return fq_error_set(err, FQ_ERROR, "cannot write "
+			"'.git/index': %s", strerror(e));
+	}
 }
