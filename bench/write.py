@@ -4,8 +4,10 @@ one-file commit on the same repository of N generated cases (default
 10000 100000), one table: median wall and CPU (user + system) ms of RUNS
 runs (default 7) of fq new, fq mediate, fq note, fq agree and fq close on
 a fresh case each run, `git commit -a` of a one-line change to one case
-(the peer), and the ratio of each to the peer.  After the runs it checks
-that `git status --porcelain` is empty and times it.
+(the peer), and the ratio of each to the peer.  The floor is fq show of
+one case: what every command pays to start, load the schema and open the
+repository (libgit2's initialization among it).  After the runs it
+checks that `git status --porcelain` is empty and times it.
 
 Repositories are made by gen.py under BENCH_DIR (default bench/out) as
 repo-N and reused; FQ_BIN names the commands (default build/bin).  CPU
@@ -81,6 +83,8 @@ def bench(n, env):
             f.write("# bench %d\n" % i)
         t.time("peer: git commit -a (one file)", git + ["commit", "-qam",
                "bench"], env)
+    for i in range(RUNS):
+        t.time("floor: fq show (open, read one)", fq("show") + [cid], env)
     t.time("git status (after)", git + ["status", "--porcelain"], env)
     status = subprocess.run(git + ["status", "--porcelain"], env=env,
                             capture_output=True, text=True).stdout

@@ -54,6 +54,7 @@ consistent() {
 		"$(git -C repo ls-files -s | awk '{ print $1, $2, $4 }')" \
 		"$(git -C repo ls-tree -r HEAD | awk '{ print $1, $3, $4 }')"
 	ok "$1: git fsck" git -C repo fsck --no-progress
+	ok "$1: fq check (libgit2 reads it too)" fq check -C repo
 }
 
 # stat_ok WHAT PATH: the entry's stat data is the file's
