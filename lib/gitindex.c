@@ -816,8 +816,8 @@ static bool seal(fq_gitindex *gi);
 struct walk {
 	const unsigned char *p, *end;
 	struct fq_buf name, prev;	/* version 4: the paths */
-	struct fq_buf out_prev;		/* the last path written */
-	bool same_prev;			/* out_prev is prev */
+	struct fq_buf out_prev;		/* the last path written, */
+	bool same_prev;			/* unless it is prev's */
 	bool unnamed;			/* a split index's entries */
 	size_t nracy;
 };
@@ -868,6 +868,30 @@ parse_entry(fq_gitindex *gi, struct walk *w, size_t *flen, const char **name,
 		(flags & F_NAMEMASK);
 }
 
+/* The path of the last entry written (version 4 encodes against it). */
+static const struct fq_buf *
+last_out(const struct walk *w)
+{
+	return w->same_prev ? &w->prev : &w->out_prev;
+}
+
+/* The path written last is no longer prev's (an entry added or gone). */
+static void
+diverge(fq_gitindex *gi, struct walk *w, const char *path, size_t len)
+{
+	if (gi->version == 4) {
+		if (!path) {
+			path = w->same_prev ? w->prev.buf : NULL;
+			len = w->prev.len;
+		}
+		if (path) {
+			fq_buf_reset(&w->out_prev);
+			fq_buf_add(&w->out_prev, path, len);
+		}
+	}
+	w->same_prev = false;
+}
+
 /* Add the entry of change c (new or replacing one). */
 static void
 emit_change(fq_gitindex *gi, struct walk *w, const struct change *c)
@@ -875,11 +899,7 @@ emit_change(fq_gitindex *gi, struct walk *w, const struct change *c)
 	unsigned char fixed[ENTRY_FIXED];
 
 	fixed_for(fixed, c);
-	emit_entry(gi, fixed, ENTRY_FIXED, c->path, c->len, &w->out_prev);
-	if (gi->version == 4) {
-		fq_buf_reset(&w->out_prev);
-		fq_buf_add(&w->out_prev, c->path, c->len);
-	}
+	emit_entry(gi, fixed, ENTRY_FIXED, c->path, c->len, last_out(w));
 }
 
 /* Copy the old entry e as it is, re-encoded, or with its size zeroed. */
@@ -891,14 +911,10 @@ emit_old_entry(fq_gitindex *gi, struct walk *w, const unsigned char *e,
 		emit_old(gi, e, size);
 	} else {
 		unsigned char *o = emit_entry(gi, e, flen, name, len,
-			&w->out_prev);
+			last_out(w));
 
 		if (smudge)
 			put32(o + 36, 0);
-	}
-	if (gi->version == 4) {
-		fq_buf_reset(&w->out_prev);
-		fq_buf_add(&w->out_prev, name, len);
 	}
 }
 
@@ -934,7 +950,7 @@ walk_entries(fq_gitindex *gi, const char *workdir, struct walk *w,
 		    gi->ch[j].len, name, len)) < 0) {
 			if (gi->ch[j].id) {
 				emit_change(gi, w, &gi->ch[j]);
-				w->same_prev = false;
+				diverge(gi, w, gi->ch[j].path, gi->ch[j].len);
 				++*count;
 			}
 			j++;
@@ -945,9 +961,11 @@ walk_entries(fq_gitindex *gi, const char *workdir, struct walk *w,
 				return false;
 			if (gi->ch[j].id) {
 				emit_change(gi, w, &gi->ch[j]);
+				w->same_prev = true;	/* the same path */
 				++*count;
+			} else {
+				diverge(gi, w, NULL, 0);	/* removed */
 			}
-			w->same_prev = gi->ch[j].id != NULL;
 			j++;
 		} else {
 			if (o == 0 && j > 0 && !name_cmp(gi->ch[j - 1].path,
@@ -973,8 +991,10 @@ walk_entries(fq_gitindex *gi, const char *workdir, struct walk *w,
 			++*count;
 		}
 		if (gi->version == 4) {
-			fq_buf_reset(&w->prev);
-			fq_buf_add(&w->prev, name, len);
+			struct fq_buf t = w->prev;	/* name becomes prev */
+
+			w->prev = w->name;
+			w->name = t;
 			prev_name = w->prev.buf;
 		} else {
 			prev_name = name;
@@ -986,6 +1006,7 @@ walk_entries(fq_gitindex *gi, const char *workdir, struct walk *w,
 	for (; j < gi->n; j++)
 		if (gi->ch[j].id) {
 			emit_change(gi, w, &gi->ch[j]);
+			diverge(gi, w, gi->ch[j].path, gi->ch[j].len);
 			++*count;
 		}
 	return true;
