@@ -243,6 +243,40 @@ for pair in resolved:referred_resolved not_resolved:referred_other; do
 	is "... closed as ${pair#*:}" "$(jget "$X" status) $(jget "$X" outcome)" "closed ${pair#*:}"
 done
 
+# --- us → court after failure (T9 with a transfer: informational) ----------
+F=$(new_case --accepted 2024-03-05 --mediator 李调解)
+fq -C repo mediate "$F" --on 2024-03-06 >/dev/null
+exits 2 "fail --channel without --to: usage error" fq -C repo fail "$F" --advised litigation \
+	--channel litigation
+exits 2 "fail --to with an unknown channel: usage error" fq -C repo fail "$F" --advised litigation \
+	--to 青山县人民法院 --channel courtly
+n=$(commits repo)
+ok "fail, and hand it to the court: fq fail --to" fq -C repo fail "$F" --advised 诉讼 \
+	--to 青山县人民法院 --doc 青调移〔2024〕5号 --on 2024-03-18
+is "... one commit" "$(commits repo)" $((n + 1))
+is "... closed" "$(jget "$F" status)" closed
+is "... failed (a failure in the success rate, not a referral outcome)" "$(jget "$F" outcome)" failed
+is "... referral #1 outbound" "$(rget "$F" 1 direction)" outbound
+is "... a transfer" "$(rget "$F" 1 kind)" transfer
+is "... 诉调, from the route advised" "$(rget "$F" 1 channel)" litigation
+is "... to the court" "$(rget "$F" 1 to_agency)" court
+is "... with the letter" "$(rget "$F" 1 doc_no)" 青调移〔2024〕5号
+is "... sent on the day" "$(rget "$F" 1 sent_on)" 2024-03-18
+is "... informational: no receipt deadline" "$(rget "$F" 1 due_receipt)" ""
+is "... nor a result deadline" "$(rget "$F" 1 due_result)" ""
+is "... nothing due (the transfer has no deadline; closed on 03-18, before it was entered: no R14)" \
+	"$(jget "$F" due_on)" ""
+exits 0 "... fq due" env FQ_TODAY=2024-05-30 fq due -C repo --within 0 --format tsv
+unlike "... no referral row for it" "$(out)" "$F	[a-z]*	(receipt|result)"
+ok "show" fq -C repo show "$F"
+like "... the transfer in its referrals" "$(out)" "#1 移交 青山镇人民调解委员会 → 青山县人民法院 +诉调"
+F2=$(new_case --accepted 2024-03-05 --mediator 李调解)
+fq -C repo mediate "$F2" >/dev/null
+ok "to arbitration: the channel follows the first route" fq -C repo fail "$F2" \
+	--advised arbitration,litigation --to 县劳动人事争议仲裁院
+is "... 仲调" "$(rget "$F2" 1 channel)" arbitration
+is "... agency arbitration" "$(rget "$F2" 1 to_agency)" arbitration
+
 # --- returned for mediation (T12), out of scope ------------------------------
 for result in returned_for_mediation out_of_scope; do
 	X=$(new_case --accepted 2024-03-05 --mediator 李调解)
