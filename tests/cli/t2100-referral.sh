@@ -243,6 +243,29 @@ for pair in resolved:referred_resolved not_resolved:referred_other; do
 	is "... closed as ${pair#*:}" "$(jget "$X" status) $(jget "$X" outcome)" "closed ${pair#*:}"
 done
 
+# --- 上级交办 (assign) from the county centre: its own date, or 15 days ------
+A=$(TITLE=县综治中心交办纠纷 receive_new --from 青山县综治中心 --kind assign --channel internal \
+	--on 2024-03-11 --doc 青综交〔2024〕8号)
+is "交办: inbound assign" "$(rget "$A" 1 kind)" assign
+is "... source gov_assigned" "$(jget "$A" source)" gov_assigned
+is "... R11: 15 days by default (03-26)" "$(rget "$A" 1 due_result)" 2024-03-26
+A2=$(TITLE=限期交办纠纷 receive_new --from 青山县综治中心 --kind assign --channel internal \
+	--on 2024-03-11 --due 2024-03-15)
+is "... the date on the 交办单 (--due)" "$(rget "$A2" 1 due_result)" 2024-03-15
+is "... is the case's due_on" "$(jget "$A2" due_on)" 2024-03-15
+# outbound: --due overrides the profile; 吹哨 (summon) leaves the case where it is
+O=$(new_case --accepted 2024-03-05 --mediator 李调解)
+fq -C repo mediate "$O" >/dev/null
+ok "refer --due" fq -C repo refer "$O" --to 青山县司法局 --kind transfer --channel administrative \
+	--due 2024-04-01
+is "... due_result as given" "$(rget "$O" 1 due_result)" 2024-04-01
+S=$(new_case --accepted 2024-03-05 --mediator 李调解)
+fq -C repo mediate "$S" >/dev/null
+ok "summon the departments (吹哨)" fq -C repo refer "$S" --to 青山镇自然资源所 --kind summon \
+	--channel administrative
+is "... still mediating" "$(jget "$S" status)" mediating
+is "... no result deadline" "$(rget "$S" 1 due_result)" ""
+
 # --- us → court after failure (T9 with a transfer: informational) ----------
 F=$(new_case --accepted 2024-03-05 --mediator 李调解)
 fq -C repo mediate "$F" --on 2024-03-06 >/dev/null
