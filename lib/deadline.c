@@ -239,21 +239,29 @@ complexity_due(const struct fq_node *c, const fq_calendar *cal,
 }
 
 /* The moment (event `at`) c turned red: its last risk_change, else its
- * intake, else created_at; NULL if none parses. */
+ * intake, else created_at; NULL if none parses, or if c was red from an
+ * intake dated before the day it was entered (a historical case, from an
+ * imported ledger or registered late: reported up on paper, if at all,
+ * as R14 leaves such cases alone). */
 static const char *
 red_since(const struct fq_node *c, int64_t *utc, int *off_min)
 {
 	const struct fq_node *ev = fq_map_get(c, "events");
-	const char *at = NULL;
+	const char *at = NULL, *eff = NULL;
 	size_t i;
 
 	for (i = 0; ev && ev->kind == FQ_NODE_SEQ && i < ev->len; i++) {
 		const char *k = fq_map_str(ev->vals[i], "kind");
 
 		if (k && (!strcmp(k, "risk_change") || (!at &&
-		    !strcmp(k, "intake"))))
+		    !strcmp(k, "intake")))) {
 			at = fq_map_str(ev->vals[i], "at");
+			eff = !strcmp(k, "intake") ?
+				fq_map_str(ev->vals[i], "effective_on") : NULL;
+		}
 	}
+	if (at && eff && strncmp(eff, at, 10) < 0)
+		return NULL;
 	if (!at)
 		at = fq_map_str(c, "created_at");
 	if (!at || fq_ts_parse(utc, off_min, at, 0))

@@ -188,6 +188,17 @@ static const struct {
 	  "plan: 包案\nevents:\n- at: 2024-03-05T10:00:00+08:00\n"
 	  "  kind: report_up\n- at: 2024-03-20T10:00:00+08:00\n"
 	  "  kind: risk_change\n", NULL, false, "2024-03-20" },
+	{ "red from an intake dated before it was entered: no report up",
+	  "status: mediating\naccepted_on: 2024-03-01\nrisk_color: red\n"
+	  "plan: 包案\nevents:\n- at: 2024-03-05T10:00:00+08:00\n"
+	  "  kind: intake\n  effective_on: 2024-03-01\n", NULL, false,
+	  "2024-04-01" },
+	{ "... but it is once it turns red again in fq",
+	  "status: mediating\naccepted_on: 2024-03-01\nrisk_color: red\n"
+	  "plan: 包案\nevents:\n- at: 2024-03-05T10:00:00+08:00\n"
+	  "  kind: intake\n  effective_on: 2024-03-01\n"
+	  "- at: 2024-03-06T10:00:00+08:00\n  kind: risk_change\n", NULL,
+	  false, "2024-03-06" },
 	{ "red with a plan, reported up",
 	  "status: mediating\naccepted_on: 2024-03-05\nrisk_color: red\n"
 	  "plan: 包案领导牵头\nevents:\n- at: 2024-03-05T12:59:00+08:00\n"

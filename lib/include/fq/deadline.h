@@ -23,7 +23,9 @@
  *	report_up	red, open, no report_up event since it turned red
  *			(the `at` of its last risk_change, else of its
  *			intake): that moment + deadlines.report_red
- *			(4 hours), a moment (at) and its day (due)
+ *			(4 hours), a moment (at) and its day (due); not
+ *			for a case red from an intake dated before it was
+ *			entered (historical, as for R14)
  *	R16 stale	red or yellow, open: the day of the last event +
  *			deadlines.stale (10 days); a flag, not in due_on
  *	R14 archive	closed: closed_on + deadlines.archive (30 days);
