@@ -38,6 +38,7 @@ struct ctx {
 	size_t skipped;
 	int severity;
 	int64_t now;		/* cli->now, seconds since the epoch */
+	bool clock;		/* now is known (not a date-only FQ_TODAY) */
 	fq_nodecache *cache;	/* deadlines per blob, for this profile */
 };
 
@@ -64,7 +65,8 @@ add(const struct fq_deadline *d, void *data)
 	struct ctx *x = data;
 	int late = fq_days_between(d->due, x->cli->today);
 	int64_t at = 0, secs = 0;
-	bool hourly = *d->at && fq_ts_parse(&at, NULL, d->at, 0) == FQ_OK;
+	bool hourly = *d->at && x->clock &&
+		fq_ts_parse(&at, NULL, d->at, 0) == FQ_OK;
 	struct item *it;
 
 	if (hourly) {
@@ -100,7 +102,7 @@ add(const struct fq_deadline *d, void *data)
 	it->accepted = opt_dup(fq_map_str(x->c, "accepted_on"));
 	it->rule = strdup(d->rule);
 	memcpy(it->due, d->due, FQ_DATE_SIZE);
-	snprintf(it->at, sizeof(it->at), "%s", hourly ? d->at : "");
+	snprintf(it->at, sizeof(it->at), "%s", d->at);
 	it->referral = d->referral;
 	return 0;
 }
@@ -374,8 +376,8 @@ main(int argc, char **argv)
 	if ((ret = fq_cli_open(&cli)) || (ret = fq_cli_calendar(&cli)))
 		goto out;
 	x.cli = &cli;
-	if (fq_ts_parse(&x.now, NULL, cli.now, 0))
-		x.now = 0;
+	x.clock = fq_cli_clock(&cli) &&
+		fq_ts_parse(&x.now, NULL, cli.now, 0) == FQ_OK;
 	fq_buf_init(&x.data);
 	if (getenv("FQ_NOINDEX") && !strcmp(getenv("FQ_NOINDEX"), "1")) {
 		ret = fq_store_foreach(cli.store, each, &x, &err);
@@ -439,13 +441,15 @@ main(int argc, char **argv)
 			else
 				fq_buf_adds(&b, "null");
 			fq_buf_adds(&b, ", \"due_at\": ");
-			if (it->hourly) {
+			if (*it->at)
 				fq_json_str(&b, it->at);
+			else
+				fq_buf_adds(&b, "null");
+			if (it->hourly)
 				fq_buf_addf(&b, ", \"hours_late\": %lld",
 					(long long)hours(it->secs));
-			} else {
-				fq_buf_adds(&b, "null, \"hours_late\": null");
-			}
+			else
+				fq_buf_adds(&b, ", \"hours_late\": null");
 			fq_buf_adds(&b, ", \"title\": ");
 			fq_json_str(&b, it->title);
 			fq_buf_addch(&b, '}');

@@ -298,7 +298,7 @@ main(int argc, char **argv)
 		x.nfilters++;
 	}
 	x.fctx.today = cli.today;
-	x.fctx.now = cli.now;
+	x.fctx.now = fq_cli_clock(&cli);
 	x.fctx.config = fq_store_config(cli.store);
 	if (fq_filter_needs_profile(x.filters, x.nfilters)) {
 		if ((ret = fq_cli_calendar(&cli)))

@@ -244,7 +244,7 @@ main(int argc, char **argv)
 	}
 	x.need_text = fq_filter_needs_text(x.filters, x.nfilters);
 	x.fctx.today = cli.today;
-	x.fctx.now = cli.now;
+	x.fctx.now = fq_cli_clock(&cli);
 	x.fctx.config = fq_store_config(cli.store);
 	if (fq_filter_needs_profile(x.filters, x.nfilters)) {
 		if ((ret = fq_cli_calendar(&cli)))

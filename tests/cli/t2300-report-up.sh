@@ -31,8 +31,10 @@ ok "an explicit offset" env FQ_TODAY=2024-03-20T01:15Z fq note -C repo "$R" 电�
 like "... is kept as given" "$(fq show -C repo --format yaml "$R")" "at: 2024-03-20T01:15:00\\+00:00"
 
 # --- R7: turned red at 10:00, to be reported up by 14:00 -------------------
-FQ_TODAY=2024-03-20T10:00 fq -C repo risk "$R" --color red --lead 张副镇长 \
-	--plan 县镇联动 >/dev/null 2>&1
+ok "fq risk --color red at 10:00" env FQ_TODAY=2024-03-20T10:00 fq -C repo risk "$R" \
+	--color red --lead 张副镇长 --plan 县镇联动
+like "... reminds the clerk of the report up" "$(err)" \
+	"$R is red: report it to the county .* fq note --kind report_up $R TEXT"
 is "a red case not reported up: due_on the same day" "$(jget "$R" due_on)" 2024-03-20
 is "... due_at 4 hours after it turned red" "$(jget "$R" due_at)" "2024-03-20T14:00:00+08:00"
 exits 0 "fq due at 11:30" env FQ_TODAY=2024-03-20T11:30 fq due -C repo --within 0
@@ -103,6 +105,13 @@ exits 0 "a date-only FQ_TODAY compares days: a day later it is late" \
 like "... the row" "$(out)" "$(printf '%s\tred\treport_up\t红色案件上报\t2024-03-27\t' "$N")"
 ok "fq list overdue with a date-only FQ_TODAY" env FQ_TODAY=2024-03-29 fq list -C repo overdue
 like "... has it" "$(out)" "$N"
+exits 0 "on the due day, a date-only FQ_TODAY: due today, whatever the clock says" \
+	env FQ_TODAY=2024-03-27 fq due -C repo --within 0
+like "... 今天" "$(out)" "$N +红色案件上报 +2024-03-27 +今天"
+exits 0 "... JSON: due_at, hours_late null (no clock)" env FQ_TODAY=2024-03-27 fq due -C repo --within 0 --format json
+like "... the row" "$(out)" "\"id\": \"$N\".*\"rule\": \"report_up\".*\"due_at\": \"2024-03-27T12:00:00\+08:00\", \"hours_late\": null"
+ok "... fq list overdue" env FQ_TODAY=2024-03-27 fq list -C repo overdue
+unlike "... not yet" "$(out)" "$N"
 
 # --- R8: complexity -------------------------------------------------------
 export FQ_TODAY=2024-03-20
