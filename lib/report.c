@@ -1236,9 +1236,12 @@ fq_report_due_as_of(char out[FQ_DATE_SIZE], const struct fq_node *c,
 	    v->kind == FQ_NODE_SEQ) {
 		keep = fq_node_new(FQ_NODE_SEQ);
 		for (i = 0; i < v->len; i++) {
-			const char *at = fq_map_str(v->vals[i], "at");
+			const char *on = fq_map_str(v->vals[i],
+				"effective_on");
 
-			if (!at || strncmp(at, end, 10) <= 0)
+			if (!on)
+				on = fq_map_str(v->vals[i], "at");
+			if (!on || strncmp(on, end, 10) <= 0)
 				fq_seq_push(keep, fq_node_dup(v->vals[i]));
 		}
 		fq_map_set(d, "events", keep);
