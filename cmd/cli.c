@@ -21,6 +21,22 @@ set_clock(struct fq_cli *cli)
 	long off;
 
 	localtime_r(&t, &tm);
+	if (pin && strlen(pin) > 10) {
+		/* FQ_TODAY=YYYY-MM-DDTHH:MM[:SS][+HH:MM] pins the time too */
+		int64_t utc;
+		int poff;
+
+		if (fq_ts_parse(&utc, &poff, pin, fq_local_offset())) {
+			fprintf(stderr, "%s: FQ_TODAY='%s' is not a date "
+				"(YYYY-MM-DD) or a time (YYYY-MM-DDTHH:MM)\n",
+				cli->prog, pin);
+			exit(FQ_EXIT_USAGE);
+		}
+		fq_ts_format(cli->now, utc, poff);
+		memcpy(cli->today, pin, 10);
+		cli->today[10] = '\0';
+		return;
+	}
 	if (pin && *pin) {
 		if (!fq_valid_date(pin)) {
 			fprintf(stderr, _("%s: FQ_TODAY='%s' is not a date "
@@ -36,6 +52,14 @@ set_clock(struct fq_cli *cli)
 	snprintf(cli->now, sizeof(cli->now), "%.10sT%02d:%02d:%02d%c%02ld:%02ld",
 		cli->today, tm.tm_hour, tm.tm_min, tm.tm_sec,
 		off < 0 ? '-' : '+', labs(off) / 60, labs(off) % 60);
+}
+
+const char *
+fq_cli_clock(const struct fq_cli *cli)
+{
+	const char *pin = getenv("FQ_TODAY");
+
+	return pin && *pin && strlen(pin) <= 10 ? NULL : cli->now;
 }
 
 void

@@ -100,6 +100,10 @@ void fq_cli_init(struct fq_cli *cli, const char *prog, const char *argv0,
  * fq_cli_init() calls it; fq(1) itself too. */
 void fq_cli_i18n(void);
 
+/* The clock for hour deadlines: cli->now, or NULL when FQ_TODAY pins the
+ * date only (then they are compared by day, so runs are reproducible). */
+const char *fq_cli_clock(const struct fq_cli *cli);
+
 /* Handle -C, --help, --version and '?'; anything else is a usage error. */
 void fq_cli_common_opt(struct fq_cli *cli, int c, const char *arg);
 

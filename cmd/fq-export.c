@@ -47,6 +47,7 @@ struct ctx {
 	struct fq_cli *cli;
 	struct fq_filter *filters;
 	size_t nfilters;
+	struct fq_filter_ctx fctx;	/* today, now, profile */
 	struct fq_node *cases;	/* SEQ of matching cases (display copies) */
 	struct fq_buf text;
 	size_t skipped;
@@ -68,8 +69,8 @@ each(const char *relpath, const char *oid, void *data)
 		x->skipped++;
 		return 0;
 	}
-	if (fq_filter_match(x->filters, x->nfilters, x->cli->schema, c,
-	    x->text.buf, x->cli->today))
+	if (fq_filter_match_ctx(x->filters, x->nfilters, x->cli->schema, c,
+	    x->text.buf, &x->fctx))
 		fq_seq_push(x->cases, fq_cli_display_copy(x->cli, c));
 	fq_node_free(c);
 	return 0;
@@ -295,6 +296,14 @@ main(int argc, char **argv)
 		    cli.schema, argv[i], fq_cli_actor(&cli), &err))
 			fq_cli_usage_error(&cli, "%s", err.msg);
 		x.nfilters++;
+	}
+	x.fctx.today = cli.today;
+	x.fctx.now = fq_cli_clock(&cli);
+	x.fctx.config = fq_store_config(cli.store);
+	if (fq_filter_needs_profile(x.filters, x.nfilters)) {
+		if ((ret = fq_cli_calendar(&cli)))
+			goto out;
+		x.fctx.cal = cli.cal;
 	}
 	x.cases = fq_node_new(FQ_NODE_SEQ);
 	if (fq_store_foreach(cli.store, each, &x, &err)) {

@@ -16,8 +16,8 @@ static const char *const usage[] = {
 	"fq-new [-C DIR] --title T --category C --summary S "
 	"--party NAME[:ROLE[:PHONE]]... [--source S] [--accepted DATE] "
 	"[--risk COLOR] [--mediator NAME] [--village V] [--grid G] "
-	"[--town T] [--plan P] [--lead NAME] [--reported [--reported-on DATE]] "
-	"[--edit]",
+	"[--town T] [--plan P] [--lead NAME] [--complexity LEVEL] "
+	"[--reported [--reported-on DATE]] [--edit]",
 	NULL
 };
 
@@ -25,12 +25,13 @@ enum {
 	OPT_TITLE = FQ_OPT_FIRST_PROGRAM_OPTION, OPT_CATEGORY, OPT_SUMMARY,
 	OPT_PARTY, OPT_SOURCE, OPT_ACCEPTED, OPT_RISK, OPT_MEDIATOR,
 	OPT_VILLAGE, OPT_GRID, OPT_TOWN, OPT_PLAN, OPT_LEAD, OPT_REPORTED,
-	OPT_REPORTED_ON, OPT_EDIT
+	OPT_REPORTED_ON, OPT_EDIT, OPT_COMPLEXITY
 };
 
 struct opts {
 	const char *title, *category, *summary, *source, *accepted, *risk;
 	const char *village, *grid, *town, *plan, *lead, *reported_on;
+	const char *complexity;
 	const char **parties, **mediators;
 	size_t nparties, nmediators;
 	bool reported, edit;
@@ -372,6 +373,7 @@ main(int argc, char **argv)
 		FQ_CLI_COMMON_OPTIONS,
 		{ "accepted", required_argument, NULL, OPT_ACCEPTED },
 		{ "category", required_argument, NULL, OPT_CATEGORY },
+		{ "complexity", required_argument, NULL, OPT_COMPLEXITY },
 		{ "edit", no_argument, NULL, OPT_EDIT },
 		{ "grid", required_argument, NULL, OPT_GRID },
 		{ "lead", required_argument, NULL, OPT_LEAD },
@@ -420,6 +422,7 @@ main(int argc, char **argv)
 		case OPT_REPORTED: o.reported = true; break;
 		case OPT_REPORTED_ON: o.reported_on = optarg; break;
 		case OPT_EDIT: o.edit = true; break;
+		case OPT_COMPLEXITY: o.complexity = optarg; break;
 		default: fq_cli_common_opt(&cli, ch, optarg);
 		}
 	}
@@ -437,6 +440,9 @@ main(int argc, char **argv)
 		o.source = fq_cli_enum(&cli, "sources", "--source", o.source);
 	if (o.risk)
 		o.risk = fq_cli_enum(&cli, "colors", "--risk", o.risk);
+	if (o.complexity)
+		o.complexity = fq_cli_enum(&cli, "complexity", "--complexity",
+			o.complexity);
 	if (o.accepted && !fq_valid_date(o.accepted))
 		fq_cli_usage_error(&cli, "--accepted '%s' is not a date "
 			"(YYYY-MM-DD)", o.accepted);
@@ -541,6 +547,8 @@ main(int argc, char **argv)
 		};
 
 		c = fq_cli_build_case(&cli, &nc);
+		if (o.complexity)	/* R8: its own handling period */
+			fq_map_set_str(c, "complexity", o.complexity);
 	}
 	if (o.edit && (ret = edit_case(&cli, &c)))
 		goto out;

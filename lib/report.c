@@ -1219,7 +1219,7 @@ fq_report_due_as_of(char out[FQ_DATE_SIZE], const struct fq_node *c,
 	static const char *const keys[] = {
 		"id", "risk_color", "plan", "reported_on", "accepted_on",
 		"extended_until", "extensions", "agreement", "visits",
-		"referrals", "created_at"
+		"referrals", "created_at", "complexity"
 	};
 	struct fq_node *d = fq_node_new(FQ_NODE_MAP), *v, *keep;
 	const char *ext = NULL, *s, *color = fq_map_str(c, "risk_color");
@@ -1230,9 +1230,22 @@ fq_report_due_as_of(char out[FQ_DATE_SIZE], const struct fq_node *c,
 	for (i = 0; i < FQ_ARRAY_SIZE(keys); i++)
 		if ((v = fq_map_get(c, keys[i])))
 			fq_map_set(d, keys[i], fq_node_dup(v));
-	if (color && strcmp(color, "blue") && !fq_map_str(c, "plan") &&
-	    (v = fq_map_get(c, "events")))
-		fq_map_set(d, "events", fq_node_dup(v));
+	/* the events for R7 (the plan, the report up): those made by then */
+	if (color && (!strcmp(color, "red") || (strcmp(color, "blue") &&
+	    !fq_map_str(c, "plan"))) && (v = fq_map_get(c, "events")) &&
+	    v->kind == FQ_NODE_SEQ) {
+		keep = fq_node_new(FQ_NODE_SEQ);
+		for (i = 0; i < v->len; i++) {
+			const char *on = fq_map_str(v->vals[i],
+				"effective_on");
+
+			if (!on)
+				on = fq_map_str(v->vals[i], "at");
+			if (!on || strncmp(on, end, 10) <= 0)
+				fq_seq_push(keep, fq_node_dup(v->vals[i]));
+		}
+		fq_map_set(d, "events", keep);
+	}
 	fq_map_set_str(d, "status", state);
 	/* extensions granted by then */
 	v = fq_map_get(d, "extensions");
