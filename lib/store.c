@@ -1640,8 +1640,6 @@ struct packw {
 	uint32_t count;		/* objects announced in the header */
 	struct pack_obj *v;
 	size_t n;
-	git_oid *seen;		/* open addressing set of the ids written */
-	size_t seen_cap;
 	bool dup;		/* an object came twice: see bulk_write */
 	char name[GIT_OID_HEXSZ + 1];	/* the pack's checksum, hex */
 };
@@ -1719,9 +1717,6 @@ pack_start(fq_store *s, struct packw *pw, uint32_t count,
 			"'%s': %s", pw->dir.buf, strerror(errno));
 	pw->buf = fq_xmalloc(PACK_BUF);
 	pw->v = fq_xcalloc(count ? count : 1, sizeof(*pw->v));
-	for (pw->seen_cap = 64; pw->seen_cap < 2 * (size_t)count;)
-		pw->seen_cap *= 2;
-	pw->seen = fq_xcalloc(pw->seen_cap, sizeof(*pw->seen));
 	pw->count = count;
 	sha1_init(&pw->h);
 	put_be32(head + 8, count);
@@ -1729,39 +1724,6 @@ pack_start(fq_store *s, struct packw *pw, uint32_t count,
 		return fq_error_set(err, FQ_ERROR, "cannot write '%s': %s",
 			pw->tmp.buf, strerror(errno));
 	return FQ_OK;
-}
-
-/* The slot of id in the set of ids written, or the free one for it. */
-static git_oid *
-pack_seen_slot(struct packw *pw, const git_oid *id)
-{
-	size_t i, mask = pw->seen_cap - 1;
-	static const git_oid zero;
-
-	memcpy(&i, id->id, sizeof(i));
-	for (i &= mask; !git_oid_equal(&pw->seen[i], &zero);
-	    i = (i + 1) & mask)
-		if (git_oid_equal(&pw->seen[i], id))
-			break;
-	return &pw->seen[i];
-}
-
-static bool
-pack_seen_has(struct packw *pw, const git_oid *id)
-{
-	return git_oid_equal(pack_seen_slot(pw, id), id);
-}
-
-/* Record id in the set; false if it was there already. */
-static bool
-pack_seen_add(struct packw *pw, const git_oid *id)
-{
-	git_oid *slot = pack_seen_slot(pw, id);
-
-	if (git_oid_equal(slot, id))
-		return false;
-	*slot = *id;
-	return true;
 }
 
 /* One blob of len bytes, given as the zlib stream z of zlen bytes. */
@@ -1775,8 +1737,6 @@ pack_add(struct packw *pw, const git_oid *id, size_t len, const void *z,
 
 	if (pw->n >= pw->count)
 		return -1;
-	if (!pack_seen_add(pw, id))
-		pw->dup = true;
 	o = &pw->v[pw->n++];
 	o->id = *id;
 	o->off = pw->off;
@@ -1804,10 +1764,8 @@ pack_abort(struct packw *pw)
 	pw->fd = -1;
 	free(pw->buf);
 	free(pw->v);
-	free(pw->seen);
 	pw->buf = NULL;
 	pw->v = NULL;
-	pw->seen = NULL;
 	fq_buf_release(&pw->dir);
 	fq_buf_release(&pw->tmp);
 }
@@ -1830,6 +1788,9 @@ pack_index(struct packw *pw, const unsigned char trailer[20],
 	size_t i;
 
 	qsort(pw->v, pw->n, sizeof(*pw->v), cmp_pack_obj);
+	for (i = 1; i < pw->n; i++)
+		if (git_oid_equal(&pw->v[i].id, &pw->v[i - 1].id))
+			pw->dup = true;
 	memset(fan, 0, sizeof(fan));
 	for (i = 0; i < pw->n; i++)
 		fan[pw->v[i].id.id[0]]++;
@@ -1864,7 +1825,8 @@ pack_index(struct packw *pw, const unsigned char trailer[20],
 	fq_buf_add(out, sum, 20);
 }
 
-/* Write the trailer and the index, and put both in place. */
+/* Write the trailer and the index, and put both in place; unless an
+ * object came twice (pw->dup): then the pack is dropped. */
 static int
 pack_finish(struct packw *pw, struct fq_error *err)
 {
@@ -1891,6 +1853,10 @@ pack_finish(struct packw *pw, struct fq_error *err)
 	}
 	pw->fd = -1;
 	pack_index(pw, trailer, &idx);
+	if (pw->dup) {
+		unlink(pw->tmp.buf);
+		goto out;
+	}
 	tmp_suffix(suffix);
 	fq_buf_addf(&tmpidx, "%s/tmp_idx_%s", pw->dir.buf, suffix);
 	fd = open(tmpidx.buf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
@@ -1926,24 +1892,47 @@ out:
 	return ret;
 }
 
+/* What the index keeps of a file's stat (struct stat is 144 bytes: an
+ * import of 100 000 keeps one per file until the commit is made). */
+struct file_stat {
+	int32_t ctime_s, mtime_s;
+	uint32_t ctime_ns, mtime_ns, dev, ino, uid, gid, size;
+	bool taken;
+};
+
+static void
+file_stat_set(struct file_stat *fs, const struct stat *st)
+{
+	fs->ctime_s = (int32_t)st->st_ctim.tv_sec;
+	fs->ctime_ns = (uint32_t)st->st_ctim.tv_nsec;
+	fs->mtime_s = (int32_t)st->st_mtim.tv_sec;
+	fs->mtime_ns = (uint32_t)st->st_mtim.tv_nsec;
+	fs->dev = (uint32_t)st->st_dev;
+	fs->ino = (uint32_t)st->st_ino;
+	fs->uid = (uint32_t)st->st_uid;
+	fs->gid = (uint32_t)st->st_gid;
+	fs->size = (uint32_t)st->st_size;
+	fs->taken = true;
+}
+
 /* An index entry from the stat of a file just written. */
 static int
 index_add_stat(git_index *index, const char *path, const git_oid *id,
-	const struct stat *st)
+	const struct file_stat *fs)
 {
 	git_index_entry e;
 
 	memset(&e, 0, sizeof(e));
-	e.ctime.seconds = (int32_t)st->st_ctim.tv_sec;
-	e.ctime.nanoseconds = (uint32_t)st->st_ctim.tv_nsec;
-	e.mtime.seconds = (int32_t)st->st_mtim.tv_sec;
-	e.mtime.nanoseconds = (uint32_t)st->st_mtim.tv_nsec;
-	e.dev = (uint32_t)st->st_dev;
-	e.ino = (uint32_t)st->st_ino;
+	e.ctime.seconds = fs->ctime_s;
+	e.ctime.nanoseconds = fs->ctime_ns;
+	e.mtime.seconds = fs->mtime_s;
+	e.mtime.nanoseconds = fs->mtime_ns;
+	e.dev = fs->dev;
+	e.ino = fs->ino;
 	e.mode = GIT_FILEMODE_BLOB;
-	e.uid = (uint32_t)st->st_uid;
-	e.gid = (uint32_t)st->st_gid;
-	e.file_size = (uint32_t)st->st_size;
+	e.uid = fs->uid;
+	e.gid = fs->gid;
+	e.file_size = fs->size;
 	e.id = *id;
 	e.path = path;
 	return git_index_add(index, &e);
@@ -1951,11 +1940,11 @@ index_add_stat(git_index *index, const char *path, const git_oid *id,
 
 /*
  * The index after a bulk commit: entries from the stats taken when the
- * files were written (st[i].st_nlink > 0), not from a stat of each path.
+ * files were written (st[i].taken), not from a stat of each path.
  */
 static int
 bulk_update_index(fq_store *s, const struct fq_change *ch, size_t n,
-	const git_oid *blobs, const struct stat *st, struct fq_error *err)
+	const git_oid *blobs, const struct file_stat *st, struct fq_error *err)
 {
 	git_index *index = NULL;
 	size_t i;
@@ -1968,7 +1957,7 @@ bulk_update_index(fq_store *s, const struct fq_change *ch, size_t n,
 	}
 	for (i = 0; i < n; i++) {
 		int r = !ch[i].data ? git_index_remove_bypath(index,
-			ch[i].path) : st[i].st_nlink ? index_add_stat(index,
+			ch[i].path) : st[i].taken ? index_add_stat(index,
 			ch[i].path, &blobs[i], &st[i]) : index_add_known(s,
 			index, ch[i].path, &blobs[i]);
 
@@ -1992,18 +1981,20 @@ out:
  * it, so a crash before the commit has it removed, and one rename and
  * one directory entry less per file count in an import of 100 000.  A
  * file that exists is replaced as always (write_working_file).  *st is
- * the file's stat as written, for the index (st_nlink 0: not taken).
+ * the file's stat as written, for the index (not taken for a file
+ * replaced).
  */
 static int
 bulk_write_file(fq_store *s, struct bulk *bk, const struct fq_change *ch,
-	const char *bytes, struct stat *st, struct fq_error *err)
+	const char *bytes, struct file_stat *fs, struct fq_error *err)
 {
+	struct stat st;
 	const char *base = basename_of(ch->path);
 	struct fq_change raw = { ch->path, bytes, ch->len };
 	bool owned = true;
 	int dfd = -1, fd, ret;
 
-	memset(st, 0, sizeof(*st));
+	memset(fs, 0, sizeof(*fs));
 	if ((ret = bulk_parent(s, bk, ch->path, &dfd, &owned, err)) < 0)
 		return ret;
 	fd = openat(dfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
@@ -2018,7 +2009,7 @@ bulk_write_file(fq_store *s, struct bulk *bk, const struct fq_change *ch,
 	}
 	if (write_all(fd, bytes, ch->len / 2) < 0 || fq_fault("write") < 0 ||
 	    write_all(fd, bytes + ch->len / 2, ch->len - ch->len / 2) < 0 ||
-	    fstat(fd, st) < 0) {
+	    fstat(fd, &st) < 0) {
 		ret = fq_error_set(err, FQ_ERROR, "cannot write '%s': %s",
 			ch->path, strerror(errno));
 		close(fd);
@@ -2031,6 +2022,7 @@ bulk_write_file(fq_store *s, struct bulk *bk, const struct fq_change *ch,
 		unlinkat(dfd, base, 0);
 		goto out;
 	}
+	file_stat_set(fs, &st);
 	/* the crash points of the path with a rename, for the tests */
 	if (fq_fault("before-rename") < 0 || fq_fault("after-rename") < 0) {
 		ret = fq_error_set(err, FQ_ERROR, "cannot write '%s': %s",
@@ -2045,6 +2037,46 @@ out:
 	return ret;
 }
 
+struct oid_at {
+	git_oid id;
+	size_t i;
+};
+
+static int
+cmp_oid_at(const void *a, const void *b)
+{
+	const struct oid_at *x = a, *y = b;
+	int c = git_oid_cmp(&x->id, &y->id);
+
+	return c ? c : x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Which changes repeat the blob of an earlier one (skip[i]), and how
+ * many distinct blobs there are (*distinct). */
+static bool *
+dup_changes(const struct fq_change *ch, size_t n, const git_oid *blobs,
+	size_t *distinct)
+{
+	struct oid_at *v = fq_xcalloc(n ? n : 1, sizeof(*v));
+	bool *skip = fq_xcalloc(n ? n : 1, sizeof(*skip));
+	size_t i, m = 0;
+
+	for (i = 0; i < n; i++)
+		if (ch[i].data) {
+			v[m].id = blobs[i];
+			v[m++].i = i;
+		}
+	qsort(v, m, sizeof(*v), cmp_oid_at);
+	*distinct = m;
+	for (i = 1; i < m; i++)
+		if (git_oid_equal(&v[i].id, &v[i - 1].id)) {
+			skip[v[i].i] = true;
+			(*distinct)--;
+		}
+	free(v);
+	return skip;
+}
+
 /*
  * Blobs and working files of a bulk commit, in one pass over the
  * changes: each is inflated (if it came compressed) once, hashed, written
@@ -2055,7 +2087,7 @@ out:
  */
 static int
 bulk_write(fq_store *s, const struct fq_change *ch, const size_t *zl,
-	size_t n, git_oid *blobs, struct stat *st, struct bulk *bk,
+	size_t n, git_oid *blobs, struct file_stat *st, struct bulk *bk,
 	size_t *nwritten, struct fq_error *err)
 {
 	struct packw pw;
@@ -2063,7 +2095,7 @@ bulk_write(fq_store *s, const struct fq_change *ch, const size_t *zl,
 	unsigned char *z = NULL;
 	size_t zcap = 0, i, ndata = 0;
 	int ret;
-	bool pass2 = false;
+	bool pass2 = false, *skip = NULL;
 #ifdef FQ_HAVE_LIBDEFLATE
 	struct libdeflate_compressor *ld = libdeflate_alloc_compressor(1);
 #else
@@ -2092,7 +2124,7 @@ again:
 				goto out;
 			continue;
 		}
-		if (pass2 && pack_seen_has(&pw, &blobs[i]))
+		if (skip && skip[i])
 			continue;
 		if (!(bytes = change_bytes(&ch[i], zl ? zl[i] : 0, &raw,
 		    bk))) {
@@ -2146,17 +2178,20 @@ again:
 			goto out;
 		}
 	}
+	if ((ret = pack_finish(&pw, err)) < 0)
+		goto out;
+	/* Whoever reads the new pack maps it in small windows: an import
+	 * of 100 000 cases need not hold all of it in memory. */
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)(4 << 20));
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)(32 << 20));
 	if (pw.dup && !pass2) {
-		/* count the distinct objects, and write the pack anew */
-		memset(pw.seen, 0, pw.seen_cap * sizeof(*pw.seen));
-		for (i = 0, ndata = 0; i < n; i++)
-			if (ch[i].data && pack_seen_add(&pw, &blobs[i]))
-				ndata++;
+		/* the pack is dropped: write it anew, each object once */
 		pack_abort(&pw);
+		skip = dup_changes(ch, n, blobs, &ndata);
 		pass2 = true;
 		goto again;
 	}
-	if ((ret = pack_finish(&pw, err)) == FQ_OK) {
+	if (ret == FQ_OK) {
 		git_odb *odb = NULL;
 
 		/* libgit2 lists the packs once: show it the new one */
@@ -2172,6 +2207,7 @@ out:
 	fq_zip_free(zp);
 #endif
 	free(z);
+	free(skip);
 	fq_buf_release(&raw);
 	return ret;
 }
@@ -2281,10 +2317,10 @@ store_commit(fq_store *s, const struct fq_change *ch, const size_t *zl,
 	struct fq_buf msg = FQ_BUF_INIT, scratch = FQ_BUF_INIT;
 	bool bulk, journal = false;
 	struct bulk bk;
-	struct stat *st = NULL;	/* bulk: the working files as written */
+	struct file_stat *st = NULL;	/* bulk: the files as written */
 	size_t i, nupd = 0, nwritten = 0;
 	mode_t old_umask;
-	int ret;
+	int ret, r;
 
 	if (committed)
 		*committed = false;
@@ -2358,8 +2394,15 @@ store_commit(fq_store *s, const struct fq_change *ch, const size_t *zl,
 		upd[nupd].path = ch[i].path;
 		nupd++;
 	}
-	if (git_tree_create_updated(&tree_oid, s->repo, old_tree, nupd,
-	    upd) < 0) {
+	/* A bulk commit has just written and indexed its blobs: libgit2
+	 * need not read each object's header back to see that it is one
+	 * (strict object creation, which maps the whole pack to do it). */
+	if (bulk)
+		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0);
+	r = git_tree_create_updated(&tree_oid, s->repo, old_tree, nupd, upd);
+	if (bulk)
+		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 1);
+	if (r < 0) {
 		ret = git_fail(err, "cannot build the new tree");
 		goto out;
 	}
