@@ -127,6 +127,21 @@ scan_scalar(const char *str, size_t len, struct scan *sc)
 		unsigned char c = s[i];
 		bool post_ws;
 
+		/* the common cases first: a letter or digit past the start,
+		 * a CJK character (three bytes led by E3..EC: printable,
+		 * no line break, no indicator) */
+		if (i > 0 && (((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ||
+		    (c >= '0' && c <= '9'))) {
+			prev_space = prev_break = pre_ws = false;
+			w = 1;
+			continue;
+		}
+		if (c >= 0xE3 && c <= 0xEC && i + 2 < len &&
+		    (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
+			prev_space = prev_break = pre_ws = false;
+			w = 3;
+			continue;
+		}
 		if (!(w = u8_width(s + i, len - i)))
 			return -1;
 		if (c == '\r' || (c == 0xC2 && s[i + 1] == 0x85) ||

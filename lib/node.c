@@ -502,9 +502,11 @@ fq_yaml_looks_typed(const char *s)
 
 	if (!*s)
 		return true;
-	for (i = 0; i < FQ_ARRAY_SIZE(words); i++)
-		if (!strcasecmp(s, words[i]))
-			return true;
+	/* every word is at most 5 bytes and starts with one of these */
+	if (strchr("nN~tTfFyYoO.-+", *s) && strnlen(s, 6) <= 5)
+		for (i = 0; i < FQ_ARRAY_SIZE(words); i++)
+			if (!strcasecmp(s, words[i]))
+				return true;
 	p = s;
 	if (*p == '+' || *p == '-' || *p == '.')
 		p++;
