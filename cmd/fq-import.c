@@ -1056,6 +1056,13 @@ main(int argc, char **argv)
 		goto out;
 	}
 
+	/* Matching is over: the tables go before the commit, which holds
+	 * the store's own (tree, index) beside every case text. */
+	table_free(&s.by_id);
+	table_free(&s.by_docket);
+	table_free(&s.by_key);
+	table_free(&s.by_loose);
+	table_free(&s.flags);
 	ch = calloc(s.n + 1, sizeof(*ch));
 	zl = calloc(s.n + 1, sizeof(*zl));
 	for (k = 0; k < s.n; k++)

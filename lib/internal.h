@@ -40,4 +40,21 @@ char *fq_xstrndup(const char *s, size_t n);
 	} \
 } while (0)
 
+/*
+ * YAML writing (node.c, emit.c).  fq_yaml_emit() writes with
+ * fq_yaml_emit_direct() and falls back on libyaml's emitter,
+ * fq_yaml_emit_libyaml(), for the trees the direct writer declines
+ * (returning -1, out unchanged); both give the same bytes.
+ */
+struct fq_buf;
+struct fq_node;
+struct fq_error;
+int fq_yaml_emit_direct(struct fq_buf *out, const struct fq_node *root);
+int fq_yaml_emit_libyaml(struct fq_buf *out, const struct fq_node *root,
+	struct fq_error *err);
+/* Would a YAML 1.1 reader take this plain text for something else? */
+int fq_yaml_looks_typed(const char *s);
+/* Does this plain scalar read back as null? */
+int fq_yaml_null_plain(const char *s);
+
 #endif

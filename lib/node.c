@@ -4,9 +4,11 @@
  * This is the only file that includes <yaml.h>.  Reading walks libyaml's
  * event stream with an explicit stack, refusing anything a case file does
  * not need (aliases, anchors, tags, several documents, deep nesting).
- * Writing feeds libyaml's emitter, which knows YAML's quoting rules better
- * than we would; we only choose the style: literal blocks for multi-line
- * text, double quotes for text that would otherwise read as another type.
+ * Writing chooses the style (literal blocks for multi-line text, double
+ * quotes for text that would otherwise read as another type) and leaves
+ * the quoting rules to libyaml's emitter; emit.c writes the same bytes
+ * without it for the trees it knows (all of fq's files), faster, and
+ * fq_yaml_emit() uses libyaml for the rest.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -216,8 +218,8 @@ struct frame {
 	struct fq_node *key;	/* MAP: key waiting for its value */
 };
 
-static bool
-is_null_plain(const char *s)
+int
+fq_yaml_null_plain(const char *s)
 {
 	return !*s || !strcmp(s, "~") || !strcmp(s, "null") ||
 		!strcmp(s, "Null") || !strcmp(s, "NULL");
@@ -324,7 +326,7 @@ fq_yaml_parse(struct fq_node **out, const char *buf, size_t len,
 			anchor = (const char *)ev.data.scalar.anchor;
 			tag = (const char *)ev.data.scalar.tag;
 			if (ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-			    is_null_plain((const char *)ev.data.scalar.value)) {
+			    fq_yaml_null_plain((const char *)ev.data.scalar.value)) {
 				n = fq_node_new(FQ_NODE_NULL);
 			} else {
 				n = fq_node_new(FQ_NODE_SCALAR);
@@ -488,9 +490,8 @@ fq_yaml_load(struct fq_node **out, const char *path, struct fq_error *err)
  * Writing.
  */
 
-/* Would a YAML 1.1 reader take this plain text for something else? */
-static bool
-looks_typed(const char *s)
+int
+fq_yaml_looks_typed(const char *s)
 {
 	static const char *const words[] = {
 		"null", "~", "true", "false", "yes", "no", "on", "off",
@@ -501,9 +502,11 @@ looks_typed(const char *s)
 
 	if (!*s)
 		return true;
-	for (i = 0; i < FQ_ARRAY_SIZE(words); i++)
-		if (!strcasecmp(s, words[i]))
-			return true;
+	/* every word is at most 5 bytes and starts with one of these */
+	if (strchr("nN~tTfFyYoO.-+", *s) && strnlen(s, 6) <= 5)
+		for (i = 0; i < FQ_ARRAY_SIZE(words); i++)
+			if (!strcasecmp(s, words[i]))
+				return true;
 	p = s;
 	if (*p == '+' || *p == '-' || *p == '.')
 		p++;
@@ -539,8 +542,8 @@ emit_node(yaml_emitter_t *e, const struct fq_node *n)
 
 		if (strchr(n->str, '\n'))
 			style = YAML_LITERAL_SCALAR_STYLE;
-		else if (n->quoted ? looks_typed(n->str) :
-		    is_null_plain(n->str))
+		else if (n->quoted ? fq_yaml_looks_typed(n->str) :
+		    fq_yaml_null_plain(n->str))
 			/* Text that reads as another type, and any scalar
 			 * that would read back as null. */
 			style = YAML_DOUBLE_QUOTED_SCALAR_STYLE;
@@ -576,6 +579,15 @@ emit_node(yaml_emitter_t *e, const struct fq_node *n)
 
 int
 fq_yaml_emit(struct fq_buf *out, const struct fq_node *root,
+	struct fq_error *err)
+{
+	if (fq_yaml_emit_direct(out, root) == 0)
+		return FQ_OK;
+	return fq_yaml_emit_libyaml(out, root, err);
+}
+
+int
+fq_yaml_emit_libyaml(struct fq_buf *out, const struct fq_node *root,
 	struct fq_error *err)
 {
 	yaml_emitter_t e;

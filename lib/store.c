@@ -1358,6 +1358,11 @@ out:
 	return ret;
 }
 
+struct file_stat;
+static int bulk_update_index(fq_store *s, const struct fq_change *ch,
+	size_t n, const git_oid *blobs, const struct file_stat *st,
+	struct fq_error *err);
+
 /* How long a write waits for another git command's index.lock. */
 #define INDEX_LOCK_WAIT_MS 1000
 
@@ -1397,7 +1402,8 @@ index_begin(fq_store *s, fq_gitindex **gi, const struct fq_change *ch,
 
 static int
 index_end(fq_store *s, fq_gitindex *gi, const struct fq_change *ch,
-	size_t n, const git_oid *blobs, struct fq_error *err)
+	size_t n, const git_oid *blobs, const struct file_stat *st,
+	struct fq_error *err)
 {
 	int ret;
 
@@ -1412,7 +1418,8 @@ index_end(fq_store *s, fq_gitindex *gi, const struct fq_change *ch,
 		return ret;
 	}
 	fq_gitindex_free(gi);
-	return update_index(s, ch, n, blobs, err);
+	return st ? bulk_update_index(s, ch, n, blobs, st, err) :
+		update_index(s, ch, n, blobs, err);
 }
 
 /*
@@ -1567,10 +1574,11 @@ fq_store_recover(fq_store *s, size_t *count, struct fq_error *err)
 
 /*
  * Bulk commits.  A change of many files (an import) writes its blobs as
- * one pack, without deltas, through libgit2's indexer, instead of one
- * loose object file each; the working files are synced once at the end
- * (syncfs) rather than one by one.  The pack is complete and indexed
- * before the tree and the commit that refer to it are written.
+ * one pack, without deltas, with its index, instead of one loose object
+ * file each, in the same pass as the working files; those are synced
+ * once at the end (syncfs, which covers the pack too) rather than one by
+ * one.  The pack is complete and indexed before the tree and the commit
+ * that refer to it are written.
  */
 #define FQ_BULK_CHANGES 64
 
@@ -1670,70 +1678,518 @@ sha1_end(struct sha1 *c, unsigned char out[20])
 }
 
 /*
- * Hash the blobs of ch into blobs[] and store those the object database
- * lacks as one pack (format 2, no deltas), streamed to libgit2's indexer
- * object by object.
+ * The pack of a bulk commit, written here with its index (.idx version
+ * 2) rather than through libgit2's indexer, which inflated and hashed
+ * again every object we had just compressed and hashed: we know each
+ * object's id, offset and CRC32 as we write it.  The objects go to
+ * objects/pack/tmp_pack_XXXXXX; at the end the pack is renamed to
+ * pack-<checksum>.pack, then its index, written the same way, to
+ * pack-<checksum>.idx: a reader sees the pack once the index is there,
+ * and the index only once it is complete.  The caller's syncfs makes
+ * both durable before the commit that refers to them.
  */
-/* qsort of change indices by blob id (single-threaded, like the rest) */
-static const git_oid *sort_blobs;
+struct pack_obj {
+	git_oid id;
+	uint64_t off;
+	uint32_t crc;
+};
 
-static int
-cmp_blob(const void *a, const void *b)
-{
-	return git_oid_cmp(&sort_blobs[*(const size_t *)a],
-		&sort_blobs[*(const size_t *)b]);
-}
-
-static int
-pack_append(git_odb_writepack *wp, struct sha1 *h, const void *data,
-	size_t len, git_indexer_progress *stats)
-{
-	sha1_add(h, data, len);
-	return wp->append(wp, data, len, stats);
-}
-
-static int
-write_blob_pack(fq_store *s, const struct fq_change *ch, const size_t *zl,
-	size_t n, git_oid *blobs, struct bulk *bk, struct fq_error *err)
-{
-	git_odb *odb = NULL;
-	git_odb_writepack *wp = NULL;
-	git_indexer_progress stats;
+struct packw {
+	int fd;
+	struct fq_buf dir;	/* objects/pack */
+	struct fq_buf tmp;	/* the pack being written */
 	struct sha1 h;
+	unsigned char *buf;	/* write buffer */
+	size_t used;
+	uint64_t off;
+	uint32_t count;		/* objects announced in the header */
+	struct pack_obj *v;
+	size_t n;
+	bool dup;		/* an object came twice: see bulk_write */
+	char name[GIT_OID_HEXSZ + 1];	/* the pack's checksum, hex */
+};
+
+#define PACK_BUF (1 << 20)
+
+static int
+pack_flush(struct packw *pw)
+{
+	if (write_all(pw->fd, (const char *)pw->buf, pw->used) < 0)
+		return -1;
+	pw->used = 0;
+	return 0;
+}
+
+static int
+pack_put(struct packw *pw, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	sha1_add(&pw->h, data, len);
+	pw->off += len;
+	if (pw->used + len > PACK_BUF) {
+		if (pack_flush(pw) < 0)
+			return -1;
+		if (len > PACK_BUF)
+			return write_all(pw->fd, (const char *)p, len);
+	}
+	memcpy(pw->buf + pw->used, p, len);
+	pw->used += len;
+	return 0;
+}
+
+static void
+put_be32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)(v >> 24);
+	p[1] = (unsigned char)(v >> 16);
+	p[2] = (unsigned char)(v >> 8);
+	p[3] = (unsigned char)v;
+}
+
+static int
+pack_start(fq_store *s, struct packw *pw, uint32_t count,
+	struct fq_error *err)
+{
+	git_buf objects = GIT_BUF_INIT;
 	unsigned char head[12] = { 'P', 'A', 'C', 'K', 0, 0, 0, 2 };
-	unsigned char trailer[20], *z = NULL;
-	bool *want = fq_xcalloc(n ? n : 1, sizeof(*want));
-	struct fq_buf raw = FQ_BUF_INIT;
-	z_stream zs;
-	uLong zcap = 0;
-	uint32_t count = 0;
+	char suffix[7];
+	int tries;
+
+	memset(pw, 0, sizeof(*pw));
+	pw->fd = -1;
+	fq_buf_init(&pw->dir);
+	fq_buf_init(&pw->tmp);
+	if (git_repository_item_path(&objects, s->repo,
+	    GIT_REPOSITORY_ITEM_OBJECTS) < 0)
+		return git_fail(err, "cannot find the object database");
+	fq_buf_addf(&pw->dir, "%spack", objects.ptr);
+	git_buf_dispose(&objects);
+	if (mkdir(pw->dir.buf, 0700) < 0 && errno != EEXIST)
+		return fq_error_set(err, FQ_ERROR, "cannot create '%s': %s",
+			pw->dir.buf, strerror(errno));
+	for (tries = 0; tries < 100 && pw->fd < 0; tries++) {
+		tmp_suffix(suffix);
+		fq_buf_reset(&pw->tmp);
+		fq_buf_addf(&pw->tmp, "%s/tmp_pack_%s", pw->dir.buf, suffix);
+		pw->fd = open(pw->tmp.buf, O_WRONLY | O_CREAT | O_EXCL |
+			O_NOFOLLOW | O_CLOEXEC, 0444);
+		if (pw->fd < 0 && errno != EEXIST)
+			break;
+	}
+	if (pw->fd < 0)
+		return fq_error_set(err, FQ_ERROR, "cannot create a pack in "
+			"'%s': %s", pw->dir.buf, strerror(errno));
+	pw->buf = fq_xmalloc(PACK_BUF);
+	pw->v = fq_xcalloc(count ? count : 1, sizeof(*pw->v));
+	pw->count = count;
+	sha1_init(&pw->h);
+	put_be32(head + 8, count);
+	if (pack_put(pw, head, sizeof(head)) < 0)
+		return fq_error_set(err, FQ_ERROR, "cannot write '%s': %s",
+			pw->tmp.buf, strerror(errno));
+	return FQ_OK;
+}
+
+/* One blob of len bytes, given as the zlib stream z of zlen bytes. */
+static int
+pack_add(struct packw *pw, const git_oid *id, size_t len, const void *z,
+	size_t zlen)
+{
+	unsigned char hdr[16];
+	size_t k = 0;
+	struct pack_obj *o;
+
+	if (pw->n >= pw->count)
+		return -1;
+	o = &pw->v[pw->n++];
+	o->id = *id;
+	o->off = pw->off;
+	/* type 3 (blob) and the size, 4 bits then 7 per byte */
+	hdr[k] = (unsigned char)(0x30 | (len & 0x0F));
+	len >>= 4;
+	while (len) {
+		hdr[k++] |= 0x80;
+		hdr[k] = (unsigned char)(len & 0x7F);
+		len >>= 7;
+	}
+	o->crc = (uint32_t)crc32(crc32(0L, hdr, (uInt)k + 1), z, (uInt)zlen);
+	if (pack_put(pw, hdr, k + 1) < 0 || pack_put(pw, z, zlen) < 0)
+		return -1;
+	return 0;
+}
+
+static void
+pack_abort(struct packw *pw)
+{
+	if (pw->fd >= 0) {
+		close(pw->fd);
+		unlink(pw->tmp.buf);
+	}
+	pw->fd = -1;
+	free(pw->buf);
+	free(pw->v);
+	pw->buf = NULL;
+	pw->v = NULL;
+	fq_buf_release(&pw->dir);
+	fq_buf_release(&pw->tmp);
+}
+
+static int
+cmp_pack_obj(const void *a, const void *b)
+{
+	return git_oid_cmp(&((const struct pack_obj *)a)->id,
+		&((const struct pack_obj *)b)->id);
+}
+
+/* The .idx of the pack (version 2) in out. */
+static void
+pack_index(struct packw *pw, const unsigned char trailer[20],
+	struct fq_buf *out)
+{
+	unsigned char b[8], sum[20];
+	uint32_t fan[256], nlarge = 0;
+	struct sha1 h;
+	size_t i;
+
+	qsort(pw->v, pw->n, sizeof(*pw->v), cmp_pack_obj);
+	for (i = 1; i < pw->n; i++)
+		if (git_oid_equal(&pw->v[i].id, &pw->v[i - 1].id))
+			pw->dup = true;
+	memset(fan, 0, sizeof(fan));
+	for (i = 0; i < pw->n; i++)
+		fan[pw->v[i].id.id[0]]++;
+	for (i = 1; i < 256; i++)
+		fan[i] += fan[i - 1];
+	fq_buf_add(out, "\377tOc\0\0\0\2", 8);
+	for (i = 0; i < 256; i++) {
+		put_be32(b, fan[i]);
+		fq_buf_add(out, b, 4);
+	}
+	for (i = 0; i < pw->n; i++)
+		fq_buf_add(out, pw->v[i].id.id, GIT_OID_RAWSZ);
+	for (i = 0; i < pw->n; i++) {
+		put_be32(b, pw->v[i].crc);
+		fq_buf_add(out, b, 4);
+	}
+	for (i = 0; i < pw->n; i++) {
+		put_be32(b, pw->v[i].off < 0x80000000u ?
+			(uint32_t)pw->v[i].off : 0x80000000u | nlarge++);
+		fq_buf_add(out, b, 4);
+	}
+	for (i = 0; i < pw->n; i++)
+		if (pw->v[i].off >= 0x80000000u) {
+			put_be32(b, (uint32_t)(pw->v[i].off >> 32));
+			put_be32(b + 4, (uint32_t)pw->v[i].off);
+			fq_buf_add(out, b, 8);
+		}
+	fq_buf_add(out, trailer, 20);
+	sha1_init(&h);
+	sha1_add(&h, out->buf, out->len);
+	sha1_end(&h, sum);
+	fq_buf_add(out, sum, 20);
+}
+
+/* Write the trailer and the index, and put both in place; unless an
+ * object came twice (pw->dup): then the pack is dropped. */
+static int
+pack_finish(struct packw *pw, struct fq_error *err)
+{
+	struct fq_buf idx = FQ_BUF_INIT, tmpidx = FQ_BUF_INIT;
+	struct fq_buf final = FQ_BUF_INIT;
+	unsigned char trailer[20];
+	char suffix[7];
+	int fd = -1, ret = FQ_OK;
+	size_t i;
+
+	if (pw->n != pw->count)
+		return fq_error_set(err, FQ_ERROR, "the pack holds %zu of "
+			"%u objects", pw->n, (unsigned)pw->count);
+	sha1_end(&pw->h, trailer);
+	for (i = 0; i < 20; i++)
+		snprintf(pw->name + 2 * i, 3, "%02x", trailer[i]);
+	if (pack_flush(pw) < 0 || write_all(pw->fd, (const char *)trailer,
+	    20) < 0 || close(pw->fd) < 0) {
+		pw->fd = -1;
+		ret = fq_error_set(err, FQ_ERROR, "cannot write '%s': %s",
+			pw->tmp.buf, strerror(errno));
+		unlink(pw->tmp.buf);
+		goto out;
+	}
+	pw->fd = -1;
+	pack_index(pw, trailer, &idx);
+	if (pw->dup) {
+		unlink(pw->tmp.buf);
+		goto out;
+	}
+	tmp_suffix(suffix);
+	fq_buf_addf(&tmpidx, "%s/tmp_idx_%s", pw->dir.buf, suffix);
+	fd = open(tmpidx.buf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		O_CLOEXEC, 0444);
+	if (fd < 0 || write_all(fd, idx.buf, idx.len) < 0 || close(fd) < 0) {
+		ret = fq_error_set(err, FQ_ERROR, "cannot write '%s': %s",
+			tmpidx.buf, strerror(errno));
+		if (fd >= 0)
+			unlink(tmpidx.buf);
+		unlink(pw->tmp.buf);
+		goto out;
+	}
+	fq_buf_addf(&final, "%s/pack-%s.pack", pw->dir.buf, pw->name);
+	if (rename(pw->tmp.buf, final.buf) < 0) {
+		ret = fq_error_set(err, FQ_ERROR, "cannot rename '%s': %s",
+			pw->tmp.buf, strerror(errno));
+		unlink(pw->tmp.buf);
+		unlink(tmpidx.buf);
+		goto out;
+	}
+	fq_buf_reset(&final);
+	fq_buf_addf(&final, "%s/pack-%s.idx", pw->dir.buf, pw->name);
+	if (rename(tmpidx.buf, final.buf) < 0) {
+		ret = fq_error_set(err, FQ_ERROR, "cannot rename '%s': %s",
+			tmpidx.buf, strerror(errno));
+		unlink(tmpidx.buf);
+		goto out;
+	}
+out:
+	fq_buf_release(&idx);
+	fq_buf_release(&tmpidx);
+	fq_buf_release(&final);
+	return ret;
+}
+
+/* What the index keeps of a file's stat (struct stat is 144 bytes: an
+ * import of 100 000 keeps one per file until the commit is made). */
+struct file_stat {
+	int32_t ctime_s, mtime_s;
+	uint32_t ctime_ns, mtime_ns, dev, ino, uid, gid, size;
+	bool taken;
+};
+
+static void
+file_stat_set(struct file_stat *fs, const struct stat *st)
+{
+	fs->ctime_s = (int32_t)st->st_ctim.tv_sec;
+	fs->ctime_ns = (uint32_t)st->st_ctim.tv_nsec;
+	fs->mtime_s = (int32_t)st->st_mtim.tv_sec;
+	fs->mtime_ns = (uint32_t)st->st_mtim.tv_nsec;
+	fs->dev = (uint32_t)st->st_dev;
+	fs->ino = (uint32_t)st->st_ino;
+	fs->uid = (uint32_t)st->st_uid;
+	fs->gid = (uint32_t)st->st_gid;
+	fs->size = (uint32_t)st->st_size;
+	fs->taken = true;
+}
+
+/* An index entry from the stat of a file just written. */
+static int
+index_add_stat(git_index *index, const char *path, const git_oid *id,
+	const struct file_stat *fs)
+{
+	git_index_entry e;
+
+	memset(&e, 0, sizeof(e));
+	e.ctime.seconds = fs->ctime_s;
+	e.ctime.nanoseconds = fs->ctime_ns;
+	e.mtime.seconds = fs->mtime_s;
+	e.mtime.nanoseconds = fs->mtime_ns;
+	e.dev = fs->dev;
+	e.ino = fs->ino;
+	e.mode = GIT_FILEMODE_BLOB;
+	e.uid = fs->uid;
+	e.gid = fs->gid;
+	e.file_size = fs->size;
+	e.id = *id;
+	e.path = path;
+	return git_index_add(index, &e);
+}
+
+/*
+ * The index after a bulk commit: entries from the stats taken when the
+ * files were written (st[i].taken), not from a stat of each path.
+ */
+static int
+bulk_update_index(fq_store *s, const struct fq_change *ch, size_t n,
+	const git_oid *blobs, const struct file_stat *st, struct fq_error *err)
+{
+	git_index *index = NULL;
 	size_t i;
 	int ret = FQ_OK;
-#ifdef FQ_HAVE_LIBDEFLATE
-	struct libdeflate_compressor *ld = libdeflate_alloc_compressor(1);
-#endif
 
-	memset(&zs, 0, sizeof(zs));
-	memset(&stats, 0, sizeof(stats));
-	/* memLevel 4: a hash table of 2048 heads, which deflateReset clears
-	 * for every blob (the default 32768 cost more than compressing a
-	 * case of a few kilobytes) */
-	if (deflateInit2(&zs, Z_BEST_SPEED, Z_DEFLATED, 15, 4,
-	    Z_DEFAULT_STRATEGY) != Z_OK) {
-		free(want);
-#ifdef FQ_HAVE_LIBDEFLATE
-		libdeflate_free_compressor(ld);
-#endif
-		return fq_error_set(err, FQ_ERROR, "cannot start zlib");
-	}
-	if (git_repository_odb(&odb, s->repo) < 0) {
-		ret = git_fail(err, "cannot open the object database");
+	if (git_repository_index(&index, s->repo) < 0 ||
+	    git_index_read(index, 0) < 0) {
+		ret = git_fail(err, "committed, but cannot read git's index");
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		const char *bytes;
+		int r = !ch[i].data ? git_index_remove_bypath(index,
+			ch[i].path) : st[i].taken ? index_add_stat(index,
+			ch[i].path, &blobs[i], &st[i]) : index_add_known(s,
+			index, ch[i].path, &blobs[i]);
 
-		if (!ch[i].data)
+		if (r < 0) {
+			ret = git_fail(err, "committed, but cannot update "
+				"git's index for '%s'", ch[i].path);
+			goto out;
+		}
+	}
+	if (git_index_write(index) < 0)
+		ret = git_fail(err, "committed, but cannot write git's index");
+out:
+	git_index_free(index);
+	return ret;
+}
+
+/*
+ * A working file of a bulk commit.  A file that does not exist yet (a
+ * new case) is created in place (O_EXCL) rather than written beside and
+ * renamed: nobody's view of an old file is replaced, the journal names
+ * it, so a crash before the commit has it removed, and one rename and
+ * one directory entry less per file count in an import of 100 000.  A
+ * file that exists is replaced as always (write_working_file).  *st is
+ * the file's stat as written, for the index (not taken for a file
+ * replaced).
+ */
+static int
+bulk_write_file(fq_store *s, struct bulk *bk, const struct fq_change *ch,
+	const char *bytes, struct file_stat *fs, struct fq_error *err)
+{
+	struct stat st;
+	const char *base = basename_of(ch->path);
+	struct fq_change raw = { ch->path, bytes, ch->len };
+	bool owned = true;
+	int dfd = -1, fd, ret;
+
+	memset(fs, 0, sizeof(*fs));
+	if ((ret = bulk_parent(s, bk, ch->path, &dfd, &owned, err)) < 0)
+		return ret;
+	fd = openat(dfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		O_CLOEXEC, 0600);
+	if (fd < 0) {
+		if (owned)
+			close(dfd);
+		if (errno != EEXIST)
+			return fq_error_set(err, FQ_ERROR, "cannot create "
+				"'%s': %s", ch->path, strerror(errno));
+		return write_working_file(s, &raw, 0, false, bk, err);
+	}
+	if (write_all(fd, bytes, ch->len / 2) < 0 || fq_fault("write") < 0 ||
+	    write_all(fd, bytes + ch->len / 2, ch->len - ch->len / 2) < 0 ||
+	    fstat(fd, &st) < 0) {
+		ret = fq_error_set(err, FQ_ERROR, "cannot write '%s': %s",
+			ch->path, strerror(errno));
+		close(fd);
+		unlinkat(dfd, base, 0);
+		goto out;
+	}
+	if (close(fd) < 0) {
+		ret = fq_error_set(err, FQ_ERROR, "cannot write '%s': %s",
+			ch->path, strerror(errno));
+		unlinkat(dfd, base, 0);
+		goto out;
+	}
+	file_stat_set(fs, &st);
+	/* the crash points of the path with a rename, for the tests */
+	if (fq_fault("before-rename") < 0 || fq_fault("after-rename") < 0) {
+		ret = fq_error_set(err, FQ_ERROR, "cannot write '%s': %s",
+			ch->path, strerror(errno));
+		unlinkat(dfd, base, 0);
+		goto out;
+	}
+	ret = FQ_OK;
+out:
+	if (owned)
+		close(dfd);
+	return ret;
+}
+
+struct oid_at {
+	git_oid id;
+	size_t i;
+};
+
+static int
+cmp_oid_at(const void *a, const void *b)
+{
+	const struct oid_at *x = a, *y = b;
+	int c = git_oid_cmp(&x->id, &y->id);
+
+	return c ? c : x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Which changes repeat the blob of an earlier one (skip[i]), and how
+ * many distinct blobs there are (*distinct). */
+static bool *
+dup_changes(const struct fq_change *ch, size_t n, const git_oid *blobs,
+	size_t *distinct)
+{
+	struct oid_at *v = fq_xcalloc(n ? n : 1, sizeof(*v));
+	bool *skip = fq_xcalloc(n ? n : 1, sizeof(*skip));
+	size_t i, m = 0;
+
+	for (i = 0; i < n; i++)
+		if (ch[i].data) {
+			v[m].id = blobs[i];
+			v[m++].i = i;
+		}
+	qsort(v, m, sizeof(*v), cmp_oid_at);
+	*distinct = m;
+	for (i = 1; i < m; i++)
+		if (git_oid_equal(&v[i].id, &v[i - 1].id)) {
+			skip[v[i].i] = true;
+			(*distinct)--;
+		}
+	free(v);
+	return skip;
+}
+
+/*
+ * Blobs and working files of a bulk commit, in one pass over the
+ * changes: each is inflated (if it came compressed) once, hashed, written
+ * to its file and to the pack, compressed unless it came so.  An object
+ * that comes twice (two files with the same bytes) would be in the pack
+ * twice; then the pack is written again without the copies.  The journal
+ * is up; *nwritten counts the changes whose file may have been touched.
+ */
+static int
+bulk_write(fq_store *s, const struct fq_change *ch, const size_t *zl,
+	size_t n, git_oid *blobs, struct file_stat *st, struct bulk *bk,
+	size_t *nwritten, struct fq_error *err)
+{
+	struct packw pw;
+	struct fq_buf raw = FQ_BUF_INIT;
+	unsigned char *z = NULL;
+	size_t zcap = 0, i, ndata = 0;
+	int ret;
+	bool pass2 = false, *skip = NULL;
+#ifdef FQ_HAVE_LIBDEFLATE
+	struct libdeflate_compressor *ld = libdeflate_alloc_compressor(1);
+#else
+	fq_zip *zp = fq_zip_new();
+#endif
+
+	for (i = 0; i < n; i++)
+		if (ch[i].data)
+			ndata++;
+again:
+	if ((ret = pack_start(s, &pw, (uint32_t)ndata, err)) < 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		const char *bytes;
+		const void *zdata;
+		size_t zlen;
+
+		if (!pass2)
+			*nwritten = i + 1;
+		if (!ch[i].data) {
+			if (pass2)
+				continue;
+			bulk_forget_dirs(bk);
+			if ((ret = remove_working_file(s, ch[i].path,
+			    err)) < 0)
+				goto out;
+			continue;
+		}
+		if (skip && skip[i])
 			continue;
 		if (!(bytes = change_bytes(&ch[i], zl ? zl[i] : 0, &raw,
 		    bk))) {
@@ -1741,142 +2197,83 @@ write_blob_pack(fq_store *s, const struct fq_change *ch, const size_t *zl,
 				"'%s'", ch[i].path);
 			goto out;
 		}
-		if (git_odb_hash(&blobs[i], bytes, ch[i].len,
+		if (!pass2 && git_odb_hash(&blobs[i], bytes, ch[i].len,
 		    GIT_OBJECT_BLOB) < 0) {
 			ret = git_fail(err, "cannot hash '%s'", ch[i].path);
 			goto out;
 		}
-		/* a miss rescans objects/pack only once, not per blob */
-		if (!git_odb_exists_ext(odb, &blobs[i], i ?
-		    GIT_ODB_LOOKUP_NO_REFRESH : 0)) {
-			want[i] = true;
-			count++;
-		}
-	}
-	/* the same content twice is one object: a pack holds it once */
-	if (count > 1) {
-		size_t *ord = fq_xcalloc(count, sizeof(*ord)), m = 0;
-
-		for (i = 0; i < n; i++)
-			if (want[i])
-				ord[m++] = i;
-		sort_blobs = blobs;
-		qsort(ord, m, sizeof(*ord), cmp_blob);
-		for (i = 1; i < m; i++)
-			if (git_oid_equal(&blobs[ord[i]], &blobs[ord[i - 1]])) {
-				want[ord[i]] = false;
-				count--;
-			}
-		free(ord);
-	}
-	if (!count)
-		goto out;
-	head[8] = (unsigned char)(count >> 24);
-	head[9] = (unsigned char)(count >> 16);
-	head[10] = (unsigned char)(count >> 8);
-	head[11] = (unsigned char)count;
-	sha1_init(&h);
-	/* The indexer maps the pack it writes; small windows keep an
-	 * import of 100 000 cases from holding all of it in memory. */
-	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)(4 << 20));
-	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)(32 << 20));
-	if (git_odb_write_pack(&wp, odb, NULL, NULL) < 0 ||
-	    pack_append(wp, &h, head, sizeof(head), &stats) < 0) {
-		ret = git_fail(err, "cannot write the new objects");
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		unsigned char hdr[16];
-		size_t len = ch[i].len, k = 0;
-		uLong zlen;
-
-		if (!want[i])
-			continue;
-		/* type 3 (blob) and the size, 4 bits then 7 per byte */
-		hdr[k] = (unsigned char)(0x30 | (len & 0x0F));
-		len >>= 4;
-		while (len) {
-			hdr[k++] |= 0x80;
-			hdr[k] = (unsigned char)(len & 0x7F);
-			len >>= 7;
-		}
+		if (!pass2 && (ret = bulk_write_file(s, bk, &ch[i], bytes,
+		    &st[i], err)) < 0)
+			goto out;
 		if (zl && zl[i]) {
 			/* already a zlib stream: as it is */
-			if (pack_append(wp, &h, hdr, k + 1, &stats) < 0 ||
-			    pack_append(wp, &h, ch[i].data, zl[i],
-			    &stats) < 0) {
-				ret = git_fail(err, "cannot write the new "
-					"objects");
-				goto out;
-			}
-			continue;
-		}
-		zlen = deflateBound(&zs, (uLong)ch[i].len);
+			zdata = ch[i].data;
+			zlen = zl[i];
+		} else {
 #ifdef FQ_HAVE_LIBDEFLATE
-		if (ld && libdeflate_zlib_compress_bound(ld, ch[i].len) > zlen)
-			zlen = (uLong)libdeflate_zlib_compress_bound(ld,
+			size_t bound = libdeflate_zlib_compress_bound(ld,
 				ch[i].len);
-#endif
-		if (zlen > zcap) {
-			zcap = zlen;
-			z = fq_xrealloc(z, zcap);
-		}
-#ifdef FQ_HAVE_LIBDEFLATE
-		/* libdeflate: the same zlib stream format, some three times
-		 * faster than zlib's level 1 on cases of a few kilobytes */
-		if (ld) {
-			size_t got = libdeflate_zlib_compress(ld, ch[i].data,
-				ch[i].len, z, zcap);
 
-			if (!got) {
+			if (bound > zcap) {
+				zcap = bound;
+				z = fq_xrealloc(z, zcap);
+			}
+			zlen = ld ? libdeflate_zlib_compress(ld, bytes,
+				ch[i].len, z, zcap) : 0;
+			zdata = z;
+#else
+			char *zz = NULL;
+
+			free(z);
+			z = NULL;
+			if (fq_zip_compress(zp, bytes, ch[i].len, &zz,
+			    &zlen) == 0)
+				z = (unsigned char *)zz;
+			zdata = z;
+#endif
+			if (!zlen) {
 				ret = fq_error_set(err, FQ_ERROR, "cannot "
 					"compress '%s'", ch[i].path);
 				goto out;
 			}
-			if (pack_append(wp, &h, hdr, k + 1, &stats) < 0 ||
-			    pack_append(wp, &h, z, got, &stats) < 0) {
-				ret = git_fail(err, "cannot write the new "
-					"objects");
-				goto out;
-			}
-			continue;
 		}
-#endif
-		/* one deflate state for all: deflateReset, not deflateInit */
-		zs.next_in = (Bytef *)ch[i].data;
-		zs.avail_in = (uInt)ch[i].len;
-		zs.next_out = z;
-		zs.avail_out = (uInt)zcap;
-		if (deflate(&zs, Z_FINISH) != Z_STREAM_END) {
-			ret = fq_error_set(err, FQ_ERROR, "cannot compress "
-				"'%s'", ch[i].path);
+		if (pack_add(&pw, &blobs[i], ch[i].len, zdata, zlen) < 0) {
+			ret = fq_error_set(err, FQ_ERROR, "cannot write '%s': "
+				"%s", pw.tmp.buf, strerror(errno));
 			goto out;
 		}
-		if (pack_append(wp, &h, hdr, k + 1, &stats) < 0 ||
-		    pack_append(wp, &h, z, zcap - zs.avail_out, &stats) < 0) {
-			ret = git_fail(err, "cannot write the new objects");
-			goto out;
-		}
-		deflateReset(&zs);
 	}
-	sha1_end(&h, trailer);
-	if (wp->append(wp, trailer, sizeof(trailer), &stats) < 0 ||
-	    wp->commit(wp, &stats) < 0) {
-		ret = git_fail(err, "cannot write the new objects");
+	if ((ret = pack_finish(&pw, err)) < 0)
 		goto out;
+	/* Whoever reads the new pack maps it in small windows: an import
+	 * of 100 000 cases need not hold all of it in memory. */
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)(4 << 20));
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)(32 << 20));
+	if (pw.dup && !pass2) {
+		/* the pack is dropped: write it anew, each object once */
+		pack_abort(&pw);
+		skip = dup_changes(ch, n, blobs, &ndata);
+		pass2 = true;
+		goto again;
 	}
-	git_odb_refresh(odb);
+	if (ret == FQ_OK) {
+		git_odb *odb = NULL;
+
+		/* libgit2 lists the packs once: show it the new one */
+		if (git_repository_odb(&odb, s->repo) == 0)
+			git_odb_refresh(odb);
+		git_odb_free(odb);
+	}
 out:
-	if (wp)
-		wp->free(wp);
-	deflateEnd(&zs);
+	pack_abort(&pw);
 #ifdef FQ_HAVE_LIBDEFLATE
 	libdeflate_free_compressor(ld);
+#else
+	fq_zip_free(zp);
 #endif
 	free(z);
-	free(want);
+	free(skip);
 	fq_buf_release(&raw);
-	git_odb_free(odb);
 	return ret;
 }
 
@@ -1986,9 +2383,10 @@ store_commit(fq_store *s, const struct fq_change *ch, const size_t *zl,
 	bool bulk, journal = false;
 	fq_gitindex *gi = NULL;
 	struct bulk bk;
+	struct file_stat *st = NULL;	/* bulk: the files as written */
 	size_t i, nupd = 0, nwritten = 0;
 	mode_t old_umask;
-	int ret;
+	int ret, r;
 
 	if (committed)
 		*committed = false;
@@ -2002,12 +2400,10 @@ store_commit(fq_store *s, const struct fq_change *ch, const size_t *zl,
 	if ((ret = head_tree(s, &head, &old_tree, err)) < 0)
 		goto out;
 
-	/* 1. blobs: one pack for many, else loose objects */
+	/* 1. blobs: loose objects (a bulk commit writes its pack with the
+	 * working files, below) */
 	blobs = fq_xcalloc(n, sizeof(*blobs));
 	bulk = n >= FQ_BULK_CHANGES;
-	if (bulk && (ret = write_blob_pack(s, ch, zl, n, blobs, &bk,
-	    err)) < 0)
-		goto out;
 	for (i = 0; !bulk && i < n; i++) {
 		const char *bytes = ch[i].data ? change_bytes(&ch[i],
 			zl ? zl[i] : 0, &scratch, NULL) : NULL;
@@ -2023,7 +2419,13 @@ store_commit(fq_store *s, const struct fq_change *ch, const size_t *zl,
 	recover_pending(s, old_tree);
 	pending_begin(s, ch, n);
 	journal = true;
-	for (i = 0; i < n; i++) {
+	if (bulk) {
+		st = fq_xcalloc(n, sizeof(*st));
+		if ((ret = bulk_write(s, ch, zl, n, blobs, st, &bk,
+		    &nwritten, err)) < 0)
+			goto out;
+	}
+	for (i = 0; !bulk && i < n; i++) {
 		nwritten = i + 1;
 		if (!ch[i].data)
 			bulk_forget_dirs(&bk);
@@ -2058,8 +2460,15 @@ store_commit(fq_store *s, const struct fq_change *ch, const size_t *zl,
 		upd[nupd].path = ch[i].path;
 		nupd++;
 	}
-	if (git_tree_create_updated(&tree_oid, s->repo, old_tree, nupd,
-	    upd) < 0) {
+	/* A bulk commit has just written and indexed its blobs: libgit2
+	 * need not read each object's header back to see that it is one
+	 * (strict object creation, which maps the whole pack to do it). */
+	if (bulk)
+		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0);
+	r = git_tree_create_updated(&tree_oid, s->repo, old_tree, nupd, upd);
+	if (bulk)
+		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 1);
+	if (r < 0) {
 		ret = git_fail(err, "cannot build the new tree");
 		goto out;
 	}
@@ -2096,10 +2505,11 @@ store_commit(fq_store *s, const struct fq_change *ch, const size_t *zl,
 	fq_fault("after-commit");
 
 	/* 5. index */
-	ret = index_end(s, gi, ch, n, blobs, err);
+	ret = index_end(s, gi, ch, n, blobs, bulk ? st : NULL, err);
 	gi = NULL;
 out:
 	fq_gitindex_free(gi);
+	free(st);
 	bulk_release(&bk);
 	if (ret < 0 && nwritten)
 		undo_working_files(s, ch, nwritten, old_tree);
@@ -2701,7 +3111,7 @@ fq_store_move_to(fq_store *s, const git_oid *target, const char *logmsg,
 		ret = git_fail(err, "cannot move %s", branch);
 		goto out;
 	}
-	ret = index_end(s, gi, ch, n, blobs, err);
+	ret = index_end(s, gi, ch, n, blobs, NULL, err);
 	gi = NULL;
 out:
 	fq_gitindex_free(gi);

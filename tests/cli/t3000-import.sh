@@ -367,4 +367,32 @@ is "... as a line break" "$(sed -n '/^summary: /,/^[a-z]/p' "$F" | sed -n 2,3p)"
 unlike "... with no CR kept" "$(cat "$F")" "$(printf '\r')"
 ok "... and fq check passes" fq check -C repocr
 
+# --- a bulk import: its own pack and index, new files created in place ----
+# (1200 cases: the store writes the pack and its .idx itself, one pass)
+make_repo repobulk
+exits 0 "1200 rows import" fq import -C repobulk many.csv
+is "... in one commit" "$(commits repobulk)" 2
+is "... 1200 cases" "$(git -C repobulk ls-tree -r --name-only HEAD cases | grep -c '\.yaml$')" 1200
+ok "... git fsck --strict passes" git -C repobulk fsck --strict --no-dangling
+IDX=$(ls repobulk/.git/objects/pack/pack-*.idx)
+ok "... git verify-pack accepts the pack and its index" git -C repobulk verify-pack "$TEST_TMP/$IDX"
+is "... which hold the 1200 blobs" "$(git -C repobulk verify-pack -v "$TEST_TMP/$IDX" | grep -c ' blob ')" 1200
+is "... named by the pack's checksum" "$(tail -c 40 "$IDX" | head -c 20 | od -An -tx1 | tr -d ' \n')" "$(basename "$IDX" .idx | sed 's/^pack-//')"
+is "... no temporary pack left" "$(ls repobulk/.git/objects/pack | grep -c tmp_)" 0
+is "... git status clean (index entries match the files)" "$(git -C repobulk status --porcelain --untracked-files=all)" ""
+is "... files are private" "$(find repobulk/cases -name '*.yaml' -perm /077 | wc -l | tr -d ' ')" 0
+ok "... fq check passes" fq check -C repobulk
+exits 0 "the same file again" fq import -C repobulk many.csv
+is "... makes no commit" "$(commits repobulk)" 2
+# updates: the files exist, so they are replaced (written beside, renamed)
+awk 'BEGIN { print "序号,受理日期,当事人,纠纷类型,纠纷简要情况,调解结果,结案日期";
+	for (i = 1; i <= 1200; i++) printf "%d,2024-03-01,当事人%d,邻里纠纷,噪音,调解成功,2024-03-20\n", i, i }' >many2.csv
+exits 0 "a later ledger re-listing the cases" fq import -C repobulk many2.csv
+like "... updates them" "$(err)" '0 new, 1200 updated'
+is "... in one more commit" "$(commits repobulk)" 3
+ok "... git fsck --strict passes" git -C repobulk fsck --strict --no-dangling
+is "... git status clean" "$(git -C repobulk status --porcelain --untracked-files=all)" ""
+is "... no temporary file left" "$(find repobulk -name '*.tmp*' -not -path '*/objects/*' | wc -l | tr -d ' ')" 0
+like "... the files say what HEAD says" "$(git -C repobulk diff HEAD --stat)" '^$'
+
 done_testing

@@ -127,6 +127,27 @@ if command -v fq-import >/dev/null 2>&1 && cp -R repo probe &&
 		"$(git -C repo status --porcelain --untracked-files=all)" ""
 fi
 
+# A bulk import (200 cases: its own pack, new files created in place)
+# killed while writing a file, after one, and before its commit.
+awk 'BEGIN { print "编号,登记日期,当事人,纠纷类型,简要情况";
+	for (i = 1; i <= 200; i++) printf "%d,2024-03-%02d,甲%d,邻里纠纷,排水沟\n", i, i % 28 + 1, i }' >bulk.csv
+if command -v fq-import >/dev/null 2>&1; then
+	for p in write@120 after-rename@150 before-commit; do
+		N=$(commits repo)
+		env FQ_FAULT=$p fq import -C repo bulk.csv >/dev/null 2>&1
+		is "fq import of 200 killed at $p dies of SIGKILL" "$?" 137
+		kills=$((kills + 1))
+		is "... no commit" "$(commits repo)" "$N"
+		after_kill "import@$p"
+		is "... no temporary pack left" "$(ls repo/.git/objects/pack 2>/dev/null | grep -c '^tmp_idx')" 0
+	done
+	N=$(commits repo)
+	exits 0 "the same import, not killed, succeeds" fq import -C repo bulk.csv
+	is "... with one commit" "$(commits repo)" $((N + 1))
+	ok "... git fsck --strict passes" git -C repo fsck --strict --no-dangling
+	is "... the working tree equals HEAD" "$(git -C repo status --porcelain --untracked-files=all)" ""
+fi
+
 # A process killed inside libgit2 leaves git's own lock files, which
 # flock does not clear: fq check reports them, --repair removes them.
 N=$(commits repo)
