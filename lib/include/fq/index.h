@@ -41,7 +41,7 @@
 #include "fq/report.h"
 #include "fq/store.h"
 
-#define FQ_INDEX_VERSION 3
+#define FQ_INDEX_VERSION 4
 
 /* One case of HEAD, as fq_index_each() passes it. */
 struct fq_index_item {
@@ -66,8 +66,10 @@ struct fq_index_stats {
 	size_t cases;		/* cases in HEAD */
 	size_t parsed;		/* blobs not in the index, parsed */
 	size_t reparsed;	/* records whose data was damaged */
+	size_t trees;		/* trees of HEAD read from git (not cached) */
 	bool loaded;		/* an index file was there and sound */
-	bool written;		/* the index was rewritten */
+	bool written;		/* the index was written anew */
+	bool appended;		/* a chunk was appended to its log */
 };
 int fq_index_run(fq_store *st, fq_index_item_fn fn, void *data,
 	struct fq_index_stats *stats, struct fq_error *err);
