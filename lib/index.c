@@ -622,7 +622,32 @@ struct ixfile {
 	size_t cursor;		/* the record after the last found */
 	uint32_t *wrec;		/* per record: its wrec index + 1 */
 	unsigned char *used;	/* per record: used by this run */
+	size_t low[2];		/* part k of the file read up to here */
 };
+
+/*
+ * The parts are read in the order of the file, once: every WINDOW bytes
+ * read, the pages behind are given back (they come again from the page
+ * cache if read again), so that a reader's memory does not grow with the
+ * file.
+ */
+#define WINDOW (4u << 20)
+
+static void
+ixfile_release_behind(struct ixfile *f, size_t off, int k)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), to;
+
+	if (off < f->low[k] + WINDOW)
+		return;
+	to = off / page * page;
+	if (!f->low[k])
+		f->low[k] = (sizeof(struct hdr) + f->seg[0].count *
+			sizeof(struct rec) + page - 1) / page * page;
+	if (to > f->low[k])
+		madvise(f->map + f->low[k], to - f->low[k], MADV_DONTNEED);
+	f->low[k] = to > f->low[k] ? to : f->low[k];
+}
 
 static void
 ixfile_close(struct ixfile *f)
@@ -841,7 +866,7 @@ seg_inside(const struct seg *s, const struct rec *r, int k)
 /* Part k of record i, or NULL when it is not inside or (checked) does not
  * match its checksum. */
 static const char *
-ixfile_part(const struct ixfile *f, size_t i, int k, bool check)
+ixfile_part(struct ixfile *f, size_t i, int k, bool check)
 {
 	const struct seg *s = ix_seg(f, i);
 	const struct rec *r = &s->recs[i - s->first];
@@ -849,6 +874,8 @@ ixfile_part(const struct ixfile *f, size_t i, int k, bool check)
 	if (!seg_inside(s, r, k) || (check && fq_hash(FQ_HASH_INIT,
 	    s->map + r->off[k], r->len[k]) != r->sum[k]))
 		return NULL;
+	if (s == f->seg)
+		ixfile_release_behind(f, (size_t)r->off[k], k);
 	return s->map + r->off[k];
 }
 

@@ -53,6 +53,9 @@ list-overdue list -C repo overdue
 due due -C repo
 due-json due -C repo --format json
 due-tsv due -C repo --format tsv --within 30
+export-med export -C repo --format json status:mediating
+export-csv export -C repo --format csv category:neighbor risk:red,yellow
+export-month export -C repo --format yaml month:2024-11
 EOF
 	for m in $MONTHS; do
 		fq report -C repo --month "$m" --format json >"$1/report-$m.json" 2>&1

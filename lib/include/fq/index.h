@@ -19,6 +19,13 @@
  *			the whole tree, except that a party keeps only
  *			role, kind and name and an event loses its actor
  *
+ * The index also keeps, by tree id, the listing of every directory
+ * under cases/ in HEAD, so a reader whose HEAD has not changed reads no
+ * git tree (after a change, only the trees on the changed paths).  What a
+ * reader adds goes to .git/fq/index.log, appended (one chunk per run);
+ * the file is written anew only when the log or its unused records grow
+ * past a quarter of it (so the first read after `fq new` stays fast).
+ *
  * Nothing in a record depends on fq.yaml, the holiday calendar or the
  * day: values derived from those (deadlines) are computed by the reader,
  * or cached in a fq_nodecache whose key is a hash of their inputs.
@@ -28,7 +35,8 @@
  * records carry a checksum, each record's data another.  A missing,
  * truncated, foreign or damaged file, or a record whose data does not
  * match its checksum, is never trusted: the blob is parsed again and the
- * file rewritten (temporary file + rename).  Failing to write the cache
+ * file rewritten (temporary file + rename); a log chunk that does not
+ * check, or that extends another file, is ignored.  Failing to write the cache
  * is not an error: it is only a cache, and deleting it changes no result.
  */
 #ifndef FQ_INDEX_H
