@@ -1590,7 +1590,8 @@ write_index(struct run *x, struct job *jobs, const char *path,
 	}
 	writer_init(&out);
 	jdone = fq_xcalloc(x->n + 1, sizeof(*jdone));
-	memset(f->used, 0, f->count);
+	if (f->used)
+		memset(f->used, 0, f->count);
 	for (i = 0; i < x->n; i++) {
 		const struct entry *e = &x->e[i];
 
