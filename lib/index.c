@@ -1760,6 +1760,8 @@ fq_index_run(fq_store *st, fq_index_item_fn fn, void *data,
 			if (jb->readable && !jb->wrec) {
 				jb->wrec = writer_add(&w, x.e[i].bin) + 1;
 				put_parsed(&w, &w.v[jb->wrec - 1], &jb->out);
+				/* copied: a cold run holds the data once */
+				fq_buf_release(&jb->out.data);
 			}
 			ip.wi = jb->wrec;
 		} else if (x.e[i].rec) {
