@@ -5,15 +5,15 @@
 #
 # Run as root on a fresh Debian machine, both first install what is missing.
 
-DEPS = build-essential cmake pkg-config libyaml-dev libgit2-dev libcsv-dev zlib1g-dev libdeflate-dev \
+DEPS = build-essential cmake pkg-config libyaml-dev libgit2-dev libcsv-dev zlib1g-dev libdeflate-dev nettle-dev \
 	check libxlsxwriter-dev gettext git valgrind mandoc unzip chromium fonts-wqy-microhei \
-	rime-data-luna-pinyin tmux bash-completion
+	rime-data-luna-pinyin tmux bash-completion man-db locales
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO ?= $(BUILD)/demo
 
-.PHONY: all deps build demo test test-plain test-asan test-valgrind install clean fuzz
+.PHONY: all deps build demo test test-plain test-asan test-valgrind install clean fuzz po
 
 all: build
 
@@ -79,6 +79,10 @@ fuzz:
 
 install: build
 	cmake --install $(BUILD)
+
+# Re-extract po/fq.pot from the sources and merge it into po/*.po (po/README).
+po: $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) --target po
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) build-valgrind

@@ -21,10 +21,26 @@ set_clock(struct fq_cli *cli)
 	long off;
 
 	localtime_r(&t, &tm);
+	if (pin && strlen(pin) > 10) {
+		/* FQ_TODAY=YYYY-MM-DDTHH:MM[:SS][+HH:MM] pins the time too */
+		int64_t utc;
+		int poff;
+
+		if (fq_ts_parse(&utc, &poff, pin, fq_local_offset())) {
+			fprintf(stderr, "%s: FQ_TODAY='%s' is not a date "
+				"(YYYY-MM-DD) or a time (YYYY-MM-DDTHH:MM)\n",
+				cli->prog, pin);
+			exit(FQ_EXIT_USAGE);
+		}
+		fq_ts_format(cli->now, utc, poff);
+		memcpy(cli->today, pin, 10);
+		cli->today[10] = '\0';
+		return;
+	}
 	if (pin && *pin) {
 		if (!fq_valid_date(pin)) {
-			fprintf(stderr, "%s: FQ_TODAY='%s' is not a date "
-				"(YYYY-MM-DD)\n", cli->prog, pin);
+			fprintf(stderr, _("%s: FQ_TODAY='%s' is not a date "
+				"(YYYY-MM-DD)\n"), cli->prog, pin);
 			exit(FQ_EXIT_USAGE);
 		}
 		memcpy(cli->today, pin, 10);
@@ -38,12 +54,48 @@ set_clock(struct fq_cli *cli)
 		off < 0 ? '-' : '+', labs(off) / 60, labs(off) % 60);
 }
 
+const char *
+fq_cli_clock(const struct fq_cli *cli)
+{
+	const char *pin = getenv("FQ_TODAY");
+
+	return pin && *pin && strlen(pin) <= 10 ? NULL : cli->now;
+}
+
+void
+fq_cli_i18n(void)
+{
+	const char *env = getenv("FQ_LOCALEDIR");
+	char exe[PATH_MAX], dir[PATH_MAX + 32];
+	ssize_t n;
+	char *slash;
+
+	setlocale(LC_ALL, "");
+	/* numbers in JSON, CSV and options are always written "1.5" */
+	setlocale(LC_NUMERIC, "C");
+	if (env && *env) {
+		snprintf(dir, sizeof(dir), "%s", env);
+	} else if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')))
+			*slash = '\0';
+		snprintf(dir, sizeof(dir), "%s/../share/locale", exe);
+	} else {
+		snprintf(dir, sizeof(dir), "%s", FQ_DEFAULT_LOCALEDIR);
+	}
+	bindtextdomain(FQ_DOMAIN, dir);
+	/* the data (labels, names) is UTF-8 whatever the locale's charset */
+	bind_textdomain_codeset(FQ_DOMAIN, "UTF-8");
+	textdomain(FQ_DOMAIN);
+}
+
 void
 fq_cli_init(struct fq_cli *cli, const char *prog, const char *argv0,
 	const char *const *usage)
 {
 	const char *e;
 
+	fq_cli_i18n();
 	memset(cli, 0, sizeof(*cli));
 	cli->prog = prog;
 	cli->argv0 = argv0;
@@ -67,10 +119,11 @@ fq_cli_usage(const struct fq_cli *cli, bool error)
 	size_t i;
 
 	for (i = 0; cli->usage[i]; i++)
-		fprintf(f, "%s%s\n", i ? "   or: " : "usage: ", cli->usage[i]);
+		fprintf(f, "%s%s\n", i ? _("   or: ") : _("usage: "),
+			cli->usage[i]);
 	if (!error)
-		fprintf(f, "\nSee %s(1) for the options; common: -C DIR, "
-			"--help, --version.\n", cli->prog);
+		fprintf(f, _("\nSee %s(1) for the options; common: -C DIR, "
+			"--help, --version.\n"), cli->prog);
 	exit(error ? FQ_EXIT_USAGE : FQ_EXIT_OK);
 }
 
@@ -81,7 +134,7 @@ fq_cli_usage_error(const struct fq_cli *cli, const char *fmt, ...)
 
 	fprintf(stderr, "%s: ", cli->prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(stderr, _(fmt), ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	fq_cli_usage(cli, true);
@@ -141,7 +194,7 @@ fq_cli_fail(const struct fq_cli *cli, int code, const char *fmt, ...)
 
 	fprintf(stderr, "%s: ", cli->prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(stderr, _(fmt), ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	return code;
@@ -152,9 +205,9 @@ fq_cli_warn(const struct fq_cli *cli, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: warning: ", cli->prog);
+	fprintf(stderr, _("%s: warning: "), cli->prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(stderr, _(fmt), ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -196,8 +249,8 @@ fq_cli_schema(struct fq_cli *cli)
 	if (fq_schema_load(&cli->schema, dir.buf, &err)) {
 		ret = fq_cli_error(cli, &err);
 		if (err.code == FQ_ENOTFOUND)
-			fprintf(stderr, "%s: hint: set FQ_SCHEMA_DIR to the "
-				"directory holding case.yaml\n", cli->prog);
+			fprintf(stderr, _("%s: hint: set FQ_SCHEMA_DIR to the "
+				"directory holding case.yaml\n"), cli->prog);
 		ret = FQ_EXIT_FAIL;
 	}
 	fq_buf_release(&dir);
@@ -309,7 +362,7 @@ fq_cli_enum(const struct fq_cli *cli, const char *enum_name,
 
 	if (v)
 		return v->code;
-	fprintf(stderr, "%s: %s: unknown %s '%s'; one of:\n", cli->prog,
+	fprintf(stderr, _("%s: %s: unknown %s '%s'; one of:\n"), cli->prog,
 		option, e ? e->label : enum_name, input);
 	for (i = 0; e && i < e->n; i++)
 		fprintf(stderr, "  %-22s %s\n", e->v[i].code, e->v[i].label);
@@ -329,8 +382,8 @@ fq_cli_load_case(struct fq_cli *cli, const char *id, struct fq_node **out,
 		int ret = fq_cli_error(cli, &err);
 
 		if (ret == FQ_EXIT_DATA)
-			fprintf(stderr, "%s: hint: 'fq check' lists every "
-				"problem; 'fq edit %s' fixes them\n",
+			fprintf(stderr, _("%s: hint: 'fq check' lists every "
+				"problem; 'fq edit %s' fixes them\n"),
 				cli->prog, id);
 		return ret;
 	}
@@ -419,6 +472,7 @@ fq_cli_prompt(const char *prompt, const char *def)
 	size_t cap = 0;
 	ssize_t n;
 
+	prompt = _(prompt);
 	if (def && *def)
 		fprintf(stderr, "%s [%s]: ", prompt, def);
 	else
@@ -436,6 +490,199 @@ fq_cli_prompt(const char *prompt, const char *def)
 		return strdup(def);
 	}
 	return line;
+}
+
+/* The comments of fq_cli_edit_text: one per key, by line. */
+struct note {
+	unsigned line, column;
+	char *text;
+};
+
+struct notes {
+	struct note *v;
+	size_t n, alloc;
+	const char **seen;	/* "record.field" already explained */
+	size_t nseen, seen_alloc;
+};
+
+#define GROW(p, n, alloc) do { \
+	if ((n) >= (alloc)) { \
+		(alloc) = (alloc) ? 2 * (alloc) : 32; \
+		if (!((p) = realloc((p), (alloc) * sizeof(*(p))))) \
+			abort(); \
+	} \
+} while (0)
+
+/* What a field of this type takes ("" for a record: its fields say). */
+static const char *
+type_hint(const struct fq_field *f)
+{
+	switch (f->type) {
+	case FQ_T_STRING: return _("one line of text");
+	case FQ_T_TEXT: return _("text; several lines after '|-', indented");
+	case FQ_T_ID: return _("a case ID (UNIT-YYYY-NNNNNN)");
+	case FQ_T_DATE: return _("a date, YYYY-MM-DD");
+	case FQ_T_DATETIME: return _("a time, YYYY-MM-DDTHH:MM:SS+08:00");
+	case FQ_T_INT: return _("a whole number");
+	case FQ_T_MONEY: return _("an amount in yuan, like 8000 or 8000.50");
+	case FQ_T_BOOL: return _("true or false");
+	case FQ_T_ENUM: return _("one of the codes below");
+	case FQ_T_LIST:
+		return f->rec ? _("a list: each item starts with '- '") :
+			_("a list: one item per line, starting with '- '");
+	case FQ_T_RECORD: return "";
+	}
+	return "";
+}
+
+/* What fq itself keeps: the clerk should leave it alone. */
+static const char *
+field_rule(const char *record, const char *field)
+{
+	static const char *const rules[][3] = {
+		{ "case", "id", N_("do not change: the case's number") },
+		{ "case", "status", N_("changed by the step commands "
+			"(fq accept, fq mediate, fq agree ...), not here") },
+		{ "case", "outcome", N_("set by the step that closes the "
+			"case, not here") },
+		{ "case", "closed_on", N_("set by the step that closes the "
+			"case, not here") },
+		{ "case", "due_on", N_("computed by fq from the deadlines") },
+		{ "case", "events", N_("append only: add new events at the "
+			"end, never change or delete the ones above") },
+		{ "case", "created_at", N_("kept by fq") },
+		{ "case", "updated_at", N_("kept by fq") },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		if (!strcmp(rules[i][0], record) && !strcmp(rules[i][1], field))
+			return _(rules[i][2]);
+	return NULL;
+}
+
+/* The enumeration's codes and labels, wrapped on comment lines. */
+static void
+add_choices(struct fq_buf *b, const struct fq_enum *e, const char *indent)
+{
+	size_t i, col = 0, w;
+
+	if (e->n > 40) {
+		fq_buf_addf(b, "\n%s#   ", indent);
+		fq_buf_addf(b, _("see schemas/enums/%s.yaml"), e->name);
+		return;
+	}
+	for (i = 0; i < e->n; i++) {
+		w = fq_display_width(e->v[i].code) +
+			fq_display_width(e->v[i].label) + 3;
+		if (!col || col + w > 72) {
+			fq_buf_addf(b, "\n%s#  ", indent);
+			col = strlen(indent) + 3;
+		}
+		/* TRANSLATORS: after each choice but the last */
+		fq_buf_addf(b, " %s %s%s", e->v[i].code, e->v[i].label,
+			i + 1 < e->n ? _(",") : "");
+		col += w;
+	}
+}
+
+static void
+describe(struct notes *x, const struct fq_record *r, const struct fq_field *f,
+	const struct fq_node *key)
+{
+	struct fq_buf b = FQ_BUF_INIT, indent = FQ_BUF_INIT;
+	const char *hint = type_hint(f), *rule = field_rule(r->name, f->name);
+	unsigned i;
+
+	for (i = 1; i < key->column; i++)
+		fq_buf_addch(&indent, ' ');
+	fq_buf_addf(&b, "%s# %s", indent.buf, f->label ? f->label : f->name);
+	if (f->required)
+		fq_buf_adds(&b, _(" (required)"));
+	if (rule || *hint)
+		fq_buf_adds(&b, _(": "));
+	fq_buf_adds(&b, rule ? rule : hint);
+	if (!rule && f->max)
+		fq_buf_addf(&b, _(", at most %d characters"), f->max);
+	if (!rule && f->en && f->en->n)
+		add_choices(&b, f->en, indent.buf);
+	fq_buf_addch(&b, '\n');
+	GROW(x->v, x->n, x->alloc);
+	x->v[x->n].line = key->line;
+	x->v[x->n].column = key->column;
+	x->v[x->n++].text = fq_buf_detach(&b, NULL);
+	fq_buf_release(&indent);
+}
+
+static bool
+seen(struct notes *x, const struct fq_record *r, const struct fq_field *f)
+{
+	size_t i;
+
+	for (i = 0; i < x->nseen; i += 2)
+		if (x->seen[i] == r->name && x->seen[i + 1] == f->name)
+			return true;
+	GROW(x->seen, x->nseen + 1, x->seen_alloc);
+	x->seen[x->nseen++] = r->name;
+	x->seen[x->nseen++] = f->name;
+	return false;
+}
+
+static void
+note_record(struct notes *x, const struct fq_record *r,
+	const struct fq_node *map)
+{
+	size_t i, j;
+
+	for (i = 0; map->kind == FQ_NODE_MAP && i < map->len; i++) {
+		const struct fq_field *f = fq_record_field(r,
+			map->keys[i]->str);
+		const struct fq_node *v = map->vals[i];
+
+		if (!f)
+			continue;
+		if (!seen(x, r, f) && map->keys[i]->line)
+			describe(x, r, f, map->keys[i]);
+		if (f->rec && v->kind == FQ_NODE_MAP)
+			note_record(x, f->rec, v);
+		for (j = 0; f->rec && v->kind == FQ_NODE_SEQ && j < v->len; j++)
+			if (v->vals[j]->kind == FQ_NODE_MAP)
+				note_record(x, f->rec, v->vals[j]);
+	}
+}
+
+void
+fq_cli_edit_text(const struct fq_cli *cli, struct fq_buf *out,
+	const char *head, const char *yaml, size_t len)
+{
+	const struct fq_record *r = fq_schema_record(cli->schema, "case");
+	struct notes x = { 0 };
+	struct fq_node *root = NULL;
+	const char *p = yaml, *end = yaml + len, *nl;
+	unsigned line = 1;
+	size_t i;
+
+	fq_buf_adds(out, head);
+	if (!r || fq_yaml_parse(&root, yaml, len, "-", NULL) ||
+	    root->kind != FQ_NODE_MAP) {
+		fq_buf_add(out, yaml, len);
+		fq_node_free(root);
+		return;
+	}
+	note_record(&x, r, root);
+	for (; p < end; p = nl, line++) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		nl = nl ? nl + 1 : end;
+		for (i = 0; i < x.n; i++)
+			if (x.v[i].line == line)
+				fq_buf_adds(out, x.v[i].text);
+		fq_buf_add(out, p, (size_t)(nl - p));
+	}
+	for (i = 0; i < x.n; i++)
+		free(x.v[i].text);
+	free(x.v);
+	free(x.seen);
+	fq_node_free(root);
 }
 
 int

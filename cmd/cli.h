@@ -27,6 +27,8 @@
 #define FQ_CLI_H
 
 #include <getopt.h>
+#include <libintl.h>
+#include <locale.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,8 +45,15 @@
 #include "fq/store.h"
 #include "fq/text.h"
 
-/* Messages are marked for translation (issue: gettext catalog). */
-#define _(s) (s)
+/*
+ * Messages are in English and translated by gettext, domain "fq" (see
+ * po/README).  fq_cli_fail, fq_cli_warn, fq_cli_usage_error and
+ * fq_cli_prompt translate their format themselves: pass them a plain
+ * literal.  Anything else a user reads goes through _(); N_() marks a
+ * literal in a table, translated where it is printed.
+ */
+#define FQ_DOMAIN "fq"
+#define _(s) gettext(s)
 #define N_(s) (s)
 
 enum {
@@ -85,6 +94,15 @@ struct fq_cli {
 
 void fq_cli_init(struct fq_cli *cli, const char *prog, const char *argv0,
 	const char *const *usage);
+
+/* The locale from the environment (LC_NUMERIC stays "C") and the message
+ * catalog: FQ_LOCALEDIR, else ../share/locale beside the executable.
+ * fq_cli_init() calls it; fq(1) itself too. */
+void fq_cli_i18n(void);
+
+/* The clock for hour deadlines: cli->now, or NULL when FQ_TODAY pins the
+ * date only (then they are compared by day, so runs are reproducible). */
+const char *fq_cli_clock(const struct fq_cli *cli);
 
 /* Handle -C, --help, --version and '?'; anything else is a usage error. */
 void fq_cli_common_opt(struct fq_cli *cli, int c, const char *arg);
@@ -161,6 +179,16 @@ void fq_cli_add_cell(struct fq_buf *out, const char *s, size_t width,
 /* Read one line from the terminal after printing prompt on stderr; NULL
  * at end of input.  The result is malloc'd. */
 char *fq_cli_prompt(const char *prompt, const char *def);
+
+/*
+ * The text of a case for $EDITOR: head, then yaml (a case file) with a
+ * comment line before each field saying what it is — the schema's label,
+ * required or not, what it takes, an enumeration's choices — once per
+ * field of each record.  YAML ignores comments, so the edited file loads
+ * as it would without them.  yaml that does not parse is copied as is.
+ */
+void fq_cli_edit_text(const struct fq_cli *cli, struct fq_buf *out,
+	const char *head, const char *yaml, size_t len);
 
 /* Run $VISUAL, $EDITOR or vi on path; returns an exit code. */
 int fq_cli_run_editor(const struct fq_cli *cli, const char *path);

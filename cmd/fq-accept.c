@@ -5,12 +5,13 @@
 
 static const char *const usage[] = {
 	"fq-accept [-C DIR] [--on DATE] [--category C] "
-	"[--party NAME[:ROLE[:PHONE]]]... [--note TEXT] ID",
+	"[--party NAME[:ROLE[:PHONE]]]... [--complexity LEVEL] "
+	"[--note TEXT] ID",
 	NULL
 };
 
 enum { OPT_ON = FQ_OPT_FIRST_PROGRAM_OPTION, OPT_CATEGORY, OPT_PARTY,
-	OPT_NOTE };
+	OPT_NOTE, OPT_COMPLEXITY };
 
 int
 main(int argc, char **argv)
@@ -18,6 +19,7 @@ main(int argc, char **argv)
 	static const struct option opts[] = {
 		FQ_CLI_COMMON_OPTIONS,
 		{ "category", required_argument, NULL, OPT_CATEGORY },
+		{ "complexity", required_argument, NULL, OPT_COMPLEXITY },
 		{ "note", required_argument, NULL, OPT_NOTE },
 		{ "on", required_argument, NULL, OPT_ON },
 		{ "party", required_argument, NULL, OPT_PARTY },
@@ -26,6 +28,7 @@ main(int argc, char **argv)
 	struct fq_cli cli;
 	struct fq_cli_case cc = { 0 };
 	const char *on = NULL, *category = NULL, *note = NULL;
+	const char *complexity = NULL;
 	const char **parties = calloc((size_t)argc, sizeof(*parties));
 	struct fq_node *seq;
 	size_t np = 0, i;
@@ -38,17 +41,24 @@ main(int argc, char **argv)
 		case OPT_CATEGORY: category = optarg; break;
 		case OPT_PARTY: parties[np++] = optarg; break;
 		case OPT_NOTE: note = optarg; break;
+		case OPT_COMPLEXITY: complexity = optarg; break;
 		default: fq_cli_common_opt(&cli, ch, optarg);
 		}
 	}
 	if (argc - optind != 1)
 		fq_cli_usage_error(&cli, "give one case ID");
 	on = on ? fq_cli_date(&cli, "--on", on, false) : cli.today;
-	if ((ret = fq_cli_begin(&cli, argv[optind], "accept", &cc)))
+	ret = 0;
+	if (complexity && !(ret = fq_cli_schema(&cli)))
+		complexity = fq_cli_enum(&cli, "complexity", "--complexity",
+			complexity);
+	if (ret || (ret = fq_cli_begin(&cli, argv[optind], "accept", &cc)))
 		goto out;
 	if (category)
 		fq_map_set_str(cc.c, "category", fq_cli_enum(&cli, "categories",
 			"--category", category));
+	if (complexity)		/* R8: its own handling period */
+		fq_map_set_str(cc.c, "complexity", complexity);
 	seq = fq_map_get(cc.c, "parties");
 	if (!seq || seq->kind != FQ_NODE_SEQ) {
 		seq = fq_node_new(FQ_NODE_SEQ);

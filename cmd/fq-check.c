@@ -75,7 +75,7 @@ check_file(struct ctx *x, const char *relpath)
 		goto out;	/* reported by find_links() */
 	if (fq_buf_read_file(&data, abs.buf, FQ_NODE_MAX_FILE) < 0) {
 		fq_diags_add(&x->d, relpath, 0, 0, "cannot read: %s",
-			errno == EFBIG ? "file too large" : strerror(errno));
+			errno == EFBIG ? _("file too large") : strerror(errno));
 		goto out;
 	}
 	fq_case_parse(&c, x->cli->schema, data.buf, data.len, relpath, &x->d,
@@ -197,12 +197,12 @@ stale_git_locks(struct fq_cli *cli, bool repair)
 		if (access(p.buf, F_OK) < 0)
 			continue;
 		if (repair && unlink(p.buf) == 0) {
-			fprintf(stderr, "%s: removed stale lock .git/%s\n",
+			fprintf(stderr, _("%s: removed stale lock .git/%s\n"),
 				cli->prog, git_locks[i]);
 			continue;
 		}
-		printf(".git/%s: stale lock left by an interrupted write "
-			"(fq check --repair removes it)\n", git_locks[i]);
+		printf(_(".git/%s: stale lock left by an interrupted write "
+			"(fq check --repair removes it)\n"), git_locks[i]);
 		n++;
 	}
 	fq_buf_release(&p);
@@ -269,14 +269,14 @@ main(int argc, char **argv)
 				goto out;
 			}
 			if (npend)
-				fprintf(stderr, "%s: put back %zu file%s of an "
-					"interrupted command\n", cli.prog,
+				fprintf(stderr, _("%s: put back %zu file%s of an "
+					"interrupted command\n"), cli.prog,
 					npend, npend == 1 ? "" : "s");
 		} else if (fq_store_pending(cli.store, &pend, &npend,
 		    &err) == 0 && npend) {
-			printf(".git/fq/pending: a command was interrupted "
+			printf(_(".git/fq/pending: a command was interrupted "
 				"before its commit ('fq check --repair' puts "
-				"back its %zu file%s)\n", npend,
+				"back its %zu file%s)\n"), npend,
 				npend == 1 ? "" : "s");
 			problems++;
 		}
@@ -304,12 +304,12 @@ main(int argc, char **argv)
 			exists = lstat(abs.buf, &st) == 0;
 			if (exists && is_temp_file(p) && S_ISREG(st.st_mode)) {
 				if (repair && unlink(abs.buf) == 0) {
-					fprintf(stderr, "%s: removed temporary "
-						"file %s\n", cli.prog, p);
+					fprintf(stderr, _("%s: removed temporary "
+						"file %s\n"), cli.prog, p);
 				} else {
-					printf("%s: temporary file left by an "
+					printf(_("%s: temporary file left by an "
 						"interrupted command ('fq check "
-						"--repair' removes it)\n", p);
+						"--repair' removes it)\n"), p);
 					problems++;
 				}
 				fq_buf_release(&abs);
@@ -334,14 +334,14 @@ main(int argc, char **argv)
 			if (exists && has_diag(&x.d, p))
 				bad_stray = true;
 			if (!repair && in_list(pend.buf, npend, p)) {
-				printf("%s: written by the interrupted command "
-					"('fq check --repair' puts it back)\n",
+				printf(_("%s: written by the interrupted command "
+					"('fq check --repair' puts it back)\n"),
 					p);
 				problems++;
 			} else if (!repair) {
-				printf("%s: uncommitted change (a command was "
+				printf(_("%s: uncommitted change (a command was "
 					"interrupted? 'fq check --repair' "
-					"commits it)\n", p);
+					"commits it)\n"), p);
 				problems++;
 			} else if (exists && S_ISREG(st.st_mode)) {
 				if (fq_buf_read_file(&bufs[i], abs.buf,
@@ -360,8 +360,8 @@ main(int argc, char **argv)
 		}
 		(void)before;
 		if (repair && nch && bad_stray) {
-			printf("not repaired: fix the problems below first "
-				"(fq edit), then run fq check --repair\n");
+			printf(_("not repaired: fix the problems below first "
+				"(fq edit), then run fq check --repair\n"));
 			problems += nch;
 		} else if (repair && nch) {
 			struct fq_buf msg = FQ_BUF_INIT;
@@ -373,15 +373,15 @@ main(int argc, char **argv)
 			    &committed, &err)) {
 				ret = fq_cli_error(&cli, &err);
 			} else if (committed) {
-				fprintf(stderr, "%s: committed %zu stray "
-					"change%s\n", cli.prog, nch,
+				fprintf(stderr, _("%s: committed %zu stray "
+					"change%s\n"), cli.prog, nch,
 					nch == 1 ? "" : "s");
 			} else {
 				/* the files were as HEAD has them: only git's
 				 * index was behind (a write killed after its
 				 * commit, or a stale index.lock) */
-				fprintf(stderr, "%s: git's index brought up to "
-					"date for %zu file%s\n", cli.prog, nch,
+				fprintf(stderr, _("%s: git's index brought up to "
+					"date for %zu file%s\n"), cli.prog, nch,
 					nch == 1 ? "" : "s");
 			}
 			fq_buf_release(&msg);
@@ -416,7 +416,7 @@ main(int argc, char **argv)
 	}
 	problems += x.d.n;
 	if (!quiet)
-		fprintf(stderr, "%s: %zu case file%s checked, %zu problem%s\n",
+		fprintf(stderr, _("%s: %zu case file%s checked, %zu problem%s\n"),
 			cli.prog, x.files, x.files == 1 ? "" : "s", problems,
 			problems == 1 ? "" : "s");
 	if (problems)

@@ -18,9 +18,13 @@ enum { OPT_WITHIN = FQ_OPT_FIRST_PROGRAM_OPTION, OPT_FORMAT };
 struct item {
 	int severity;
 	int late;		/* days past due; negative: days left */
+	bool hourly;		/* an hour deadline (due_at) */
+	int64_t secs;		/* hourly: seconds past due_at; negative:
+				 * seconds left */
 	char *id, *title, *color, *what, *rule;
 	char *status, *outcome, *category, *accepted;	/* NULL: absent */
 	char due[FQ_DATE_SIZE];
+	char at[FQ_NOW_ISO_SIZE];
 	int referral;
 };
 
@@ -33,6 +37,8 @@ struct ctx {
 	struct fq_buf data;
 	size_t skipped;
 	int severity;
+	int64_t now;		/* cli->now, seconds since the epoch */
+	bool clock;		/* now is known (not a date-only FQ_TODAY) */
 	fq_nodecache *cache;	/* deadlines per blob, for this profile */
 };
 
@@ -58,8 +64,19 @@ add(const struct fq_deadline *d, void *data)
 {
 	struct ctx *x = data;
 	int late = fq_days_between(d->due, x->cli->today);
+	int64_t at = 0, secs = 0;
+	bool hourly = *d->at && x->clock &&
+		fq_ts_parse(&at, NULL, d->at, 0) == FQ_OK;
 	struct item *it;
 
+	if (hourly) {
+		/* late by the clock; days late in whole days of 24 hours */
+		secs = x->now - at;
+		if (secs > 0)
+			late = (int)(secs / 86400);
+		else if (late > 0)
+			late = 0;	/* due later today */
+	}
 	if (-late > x->within)
 		return 0;
 	if (x->n == x->alloc) {
@@ -71,6 +88,8 @@ add(const struct fq_deadline *d, void *data)
 	it = &x->v[x->n++];
 	it->severity = x->severity;
 	it->late = late;
+	it->hourly = hourly;
+	it->secs = secs;
 	it->id = strdup(fq_map_str(x->c, "id"));
 	it->title = strdup(fq_map_str(x->c, "title") ?
 		fq_map_str(x->c, "title") : "");
@@ -83,6 +102,7 @@ add(const struct fq_deadline *d, void *data)
 	it->accepted = opt_dup(fq_map_str(x->c, "accepted_on"));
 	it->rule = strdup(d->rule);
 	memcpy(it->due, d->due, FQ_DATE_SIZE);
+	snprintf(it->at, sizeof(it->at), "%s", d->at);
 	it->referral = d->referral;
 	return 0;
 }
@@ -99,6 +119,8 @@ collect(const struct fq_deadline *d, void *data)
 	fq_map_set_str(m, "rule", d->rule);
 	fq_map_set_str(m, "what", d->what);
 	fq_map_set_str(m, "due", d->due);
+	if (*d->at)
+		fq_map_set_str(m, "at", d->at);
 	snprintf(n, sizeof(n), "%d", d->referral);
 	fq_map_set_str(m, "referral", n);
 	fq_seq_push(list, m);
@@ -159,6 +181,8 @@ replay(struct ctx *x, const struct fq_node *t)
 		d.rule = fq_map_str(m, "rule") ? fq_map_str(m, "rule") : "";
 		d.what = fq_map_str(m, "what") ? fq_map_str(m, "what") : "";
 		snprintf(d.due, sizeof(d.due), "%s", due ? due : "");
+		snprintf(d.at, sizeof(d.at), "%s", fq_map_str(m, "at") ?
+			fq_map_str(m, "at") : "");
 		d.referral = fq_map_str(m, "referral") ?
 			atoi(fq_map_str(m, "referral")) : 0;
 		add(&d, x);
@@ -234,7 +258,8 @@ profile_key(struct fq_cli *cli)
 {
 	struct fq_error err = FQ_ERROR_INIT;
 	struct fq_buf b = FQ_BUF_INIT, path = FQ_BUF_INIT;
-	uint64_t h = fq_hash(FQ_HASH_INIT, "due 2", 5);	/* 2: R14, R16 */
+	/* 2: R14, R16; 3: R8, report_up and "at" */
+	uint64_t h = fq_hash(FQ_HASH_INIT, "due 3", 5);
 	char **names = NULL;
 	size_t n = 0, alloc = 0, i;
 	struct dirent *de;
@@ -281,6 +306,14 @@ profile_key(struct fq_cli *cli)
 	return h;
 }
 
+/* Whole hours of secs, rounded away from zero: 10 minutes late is 1
+ * hour late, 3 hours 10 minutes left are 4 hours left (negative). */
+static int64_t
+hours(int64_t secs)
+{
+	return secs > 0 ? (secs + 3599) / 3600 : -((-secs + 3599) / 3600);
+}
+
 static int
 cmp(const void *a, const void *b)
 {
@@ -291,6 +324,10 @@ cmp(const void *a, const void *b)
 		return y->severity - x->severity;
 	if (x->late != y->late)
 		return y->late - x->late;
+	/* within a day: an hour deadline by the clock, before "today" */
+	if ((x->hourly ? x->secs : 0) != (y->hourly ? y->secs : 0))
+		return (y->hourly ? y->secs : 0) > (x->hourly ? x->secs : 0) ?
+			1 : -1;
 	if ((c = strcmp(x->id, y->id)))
 		return c;
 	return x->referral - y->referral;
@@ -339,6 +376,8 @@ main(int argc, char **argv)
 	if ((ret = fq_cli_open(&cli)) || (ret = fq_cli_calendar(&cli)))
 		goto out;
 	x.cli = &cli;
+	x.clock = fq_cli_clock(&cli) &&
+		fq_ts_parse(&x.now, NULL, cli.now, 0) == FQ_OK;
 	fq_buf_init(&x.data);
 	if (getenv("FQ_NOINDEX") && !strcmp(getenv("FQ_NOINDEX"), "1")) {
 		ret = fq_store_foreach(cli.store, each, &x, &err);
@@ -365,6 +404,13 @@ main(int argc, char **argv)
 			fq_cli_warn(&cli, "%s: %s case without a plan (一案一策) "
 				"since %s, %d day(s) late", x.v[i].id,
 				x.v[i].color, x.v[i].due, x.v[i].late);
+	/* R7: a red case not reported up to the county in time. */
+	for (i = 0; i < x.n; i++)
+		if (!strcmp(x.v[i].rule, "report_up") &&
+		    (x.v[i].hourly ? x.v[i].secs > 0 : x.v[i].late > 0))
+			fq_cli_warn(&cli, "%s: red case not reported to the "
+				"county (上报县综治中心) by %s", x.v[i].id,
+				*x.v[i].at ? x.v[i].at : x.v[i].due);
 	/* printed, but incomplete: the exit code says so (as fq list) */
 	if (x.skipped)
 		ret = FQ_EXIT_DATA;
@@ -394,6 +440,16 @@ main(int argc, char **argv)
 				fq_buf_addf(&b, "%d", it->referral);
 			else
 				fq_buf_adds(&b, "null");
+			fq_buf_adds(&b, ", \"due_at\": ");
+			if (*it->at)
+				fq_json_str(&b, it->at);
+			else
+				fq_buf_adds(&b, "null");
+			if (it->hourly)
+				fq_buf_addf(&b, ", \"hours_late\": %lld",
+					(long long)hours(it->secs));
+			else
+				fq_buf_adds(&b, ", \"hours_late\": null");
 			fq_buf_adds(&b, ", \"title\": ");
 			fq_json_str(&b, it->title);
 			fq_buf_addch(&b, '}');
@@ -414,34 +470,48 @@ main(int argc, char **argv)
 		for (i = 0; i < x.n; i++) {
 			struct item *it = &x.v[i];
 			char idbuf[48], late[32];
-			bool red = !strcmp(it->color, "red");
+			/* as fq list: the risk's colour on the risk, the ID and
+			 * the title; the state's on what is due; the deadline
+			 * bold red once passed, yellow while it comes */
+			const char *rc = color ? fq_cli_risk_sgr(it->color) :
+				"";
+			const char *sc = color ? fq_cli_state_sgr(&cli,
+				it->status, NULL) : "";
+			const char *dc = !color ? "" : it->late > 0 ||
+				(it->hourly && it->secs > 0) ? "\033[1;31m" :
+				"\033[33m";
 
 			fq_buf_reset(&b);
-			if (color && (red || it->late > 0))
-				fq_buf_adds(&b, red ? "\033[31m" : "\033[33m");
-			fq_buf_add_cols(&b, fq_schema_label(cli.schema,
-				"colors", it->color), 4, true);
+			fq_cli_add_cell(&b, fq_schema_label(cli.schema,
+				"colors", it->color), 4, true, rc);
 			fq_buf_adds(&b, "  ");
 			if (it->referral)
 				snprintf(idbuf, sizeof(idbuf), "%s-R%d", it->id,
 					it->referral);
 			else
 				snprintf(idbuf, sizeof(idbuf), "%s", it->id);
-			fq_buf_add_cols(&b, idbuf, 19, true);
+			fq_cli_add_cell(&b, idbuf, 19, true, rc);
 			fq_buf_adds(&b, "  ");
-			fq_buf_add_cols(&b, it->what, 14, true);
-			fq_buf_addf(&b, "  %s  ", it->due);
-			if (it->late > 0)
+			fq_cli_add_cell(&b, it->what, 14, true, sc);
+			fq_buf_adds(&b, "  ");
+			fq_cli_add_cell(&b, it->due, 10, true, dc);
+			fq_buf_adds(&b, "  ");
+			if (it->hourly && it->secs > 0 && it->late == 0)
+				snprintf(late, sizeof(late), "%lld小时",
+					(long long)hours(it->secs));
+			else if (it->hourly && it->late == 0)
+				snprintf(late, sizeof(late), "剩%lld小时",
+					(long long)-hours(it->secs));
+			else if (it->late > 0)
 				snprintf(late, sizeof(late), "%d天", it->late);
 			else if (it->late == 0)
 				snprintf(late, sizeof(late), "今天");
 			else
 				snprintf(late, sizeof(late), "还剩%d天", -it->late);
-			fq_buf_add_cols(&b, late, 8, true);
+			fq_cli_add_cell(&b, late, 8, true, dc);
 			fq_buf_adds(&b, "  ");
-			fq_buf_adds(&b, it->title);
-			if (color && (red || it->late > 0))
-				fq_buf_adds(&b, "\033[0m");
+			fq_buf_addf(&b, "%s%s%s", rc, it->title,
+				*rc ? FQ_SGR_RESET : "");
 			puts(b.buf);
 		}
 	}

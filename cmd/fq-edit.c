@@ -107,10 +107,10 @@ lifecycle_kept(struct fq_diags *d, const char *file, const struct fq_node *old,
 
 		if (fq_node_equal(o, n))
 			continue;
-		how = "fq reopen, then the step that closes the case";
+		how = _("fq reopen, then the step that closes the case");
 		if (i == 0 && !(a && b && (how = step_for(a, b, buf,
 		    sizeof(buf)))))
-			how = "the lifecycle step commands (see fq(7))";
+			how = _("the lifecycle step commands (see fq(7))");
 		fq_diags_add(d, file, n ? n->line : 1, n ? n->column : 1,
 			"%s cannot be changed by fq edit (was %s): use %s",
 			keys[i], o && o->kind == FQ_NODE_SCALAR ? o->str :
@@ -145,7 +145,7 @@ main(int argc, char **argv)
 	struct fq_cli cli;
 	struct fq_buf rel = FQ_BUF_INIT, abs = FQ_BUF_INIT, work = FQ_BUF_INIT;
 	struct fq_buf text = FQ_BUF_INIT, old_text = FQ_BUF_INIT;
-	struct fq_buf changes = FQ_BUF_INIT;
+	struct fq_buf changes = FQ_BUF_INIT, head = FQ_BUF_INIT;
 	struct fq_error err = FQ_ERROR_INIT;
 	struct fq_diags d = FQ_DIAGS_INIT;
 	struct fq_node *old = NULL, *new = NULL;
@@ -202,8 +202,16 @@ main(int argc, char **argv)
 				work.buf, id, work.buf);
 			goto out;
 		}
+		fq_buf_addf(&head, _("# fq edit %s: change what needs "
+			"changing, then save and quit\n# to commit it; quit "
+			"without saving to change nothing.  Lines\n# starting "
+			"with # are comments: fq ignores them and does not "
+			"keep\n# them.  Above each field, what it is and "
+			"takes.\n"), id);
+		fq_cli_edit_text(&cli, &text, head.buf, old_text.buf,
+			old_text.len);
 		if (!(f = fopen(work.buf, "wx")) ||
-		    fwrite(old_text.buf, 1, old_text.len, f) != old_text.len ||
+		    fwrite(text.buf, 1, text.len, f) != text.len ||
 		    fclose(f)) {
 			ret = fq_cli_fail(&cli, FQ_EXIT_FAIL, "cannot write "
 				"%s: %s", work.buf, strerror(errno));
@@ -215,6 +223,7 @@ main(int argc, char **argv)
 				"running the editor anyway");
 		if ((ret = fq_cli_run_editor(&cli, work.buf)))
 			goto out;
+		fq_buf_reset(&text);
 		if (fq_buf_read_file(&text, work.buf, FQ_NODE_MAX_FILE) < 0) {
 			ret = fq_cli_fail(&cli, FQ_EXIT_FAIL, "cannot read "
 				"%s: %s", work.buf, strerror(errno));
@@ -245,8 +254,8 @@ main(int argc, char **argv)
 			fprintf(stderr, "%s: %s:%u:%u: %s\n", cli.prog,
 				d.v[i].file, d.v[i].line, d.v[i].column,
 				d.v[i].msg);
-		fprintf(stderr, "%s: nothing was changed; your edit is kept "
-			"in %s\n%s: fix it and run 'fq edit %s --from %s'\n",
+		fprintf(stderr, _("%s: nothing was changed; your edit is kept "
+			"in %s\n%s: fix it and run 'fq edit %s --from %s'\n"),
 			cli.prog, work.buf, cli.prog, id, work.buf);
 		ret = FQ_EXIT_DATA;
 		goto out;
@@ -254,7 +263,7 @@ main(int argc, char **argv)
 	changed_keys(&changes, old, new);
 	if (!changes.len && old && fq_node_equal(fq_map_get(old, "events"),
 	    fq_map_get(new, "events"))) {
-		fprintf(stderr, "%s: no changes\n", cli.prog);
+		fprintf(stderr, _("%s: no changes\n"), cli.prog);
 		if (!from)
 			unlink(work.buf);
 		else
@@ -269,8 +278,8 @@ main(int argc, char **argv)
 		goto out;
 	}
 	if ((ret = fq_cli_lock(&cli))) {
-		fprintf(stderr, "%s: your edit is kept in %s; retry with "
-			"'fq edit %s --from %s'\n", cli.prog, work.buf, id,
+		fprintf(stderr, _("%s: your edit is kept in %s; retry with "
+			"'fq edit %s --from %s'\n"), cli.prog, work.buf, id,
 			work.buf);
 		goto out;
 	}
@@ -285,7 +294,7 @@ main(int argc, char **argv)
 	if (fq_case_save(cli.store, cli.schema, new, rel.buf, "fq-edit",
 	    cli.now, &err)) {
 		ret = fq_cli_error(&cli, &err);
-		fprintf(stderr, "%s: your edit is kept in %s\n", cli.prog,
+		fprintf(stderr, _("%s: your edit is kept in %s\n"), cli.prog,
 			work.buf);
 		goto out;
 	}
@@ -303,5 +312,6 @@ out:
 	fq_buf_release(&text);
 	fq_buf_release(&old_text);
 	fq_buf_release(&changes);
+	fq_buf_release(&head);
 	return fq_cli_finish(&cli, ret);
 }

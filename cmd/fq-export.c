@@ -48,6 +48,7 @@ struct ctx {
 	struct fq_cli *cli;
 	struct fq_filter *filters;
 	size_t nfilters;
+	struct fq_filter_ctx fctx;	/* today, now, profile */
 	struct fq_node *cases;	/* SEQ of matching cases (display copies) */
 	struct fq_buf text;
 	size_t skipped;
@@ -69,8 +70,8 @@ each(const char *relpath, const char *oid, void *data)
 		x->skipped++;
 		return 0;
 	}
-	if (fq_filter_match(x->filters, x->nfilters, x->cli->schema, c,
-	    x->text.buf, x->cli->today))
+	if (fq_filter_match_ctx(x->filters, x->nfilters, x->cli->schema, c,
+	    x->text.buf, &x->fctx))
 		fq_seq_push(x->cases, fq_cli_display_copy(x->cli, c));
 	fq_node_free(c);
 	return 0;
@@ -311,6 +312,14 @@ main(int argc, char **argv)
 			fq_cli_usage_error(&cli, "%s", err.msg);
 		x.nfilters++;
 	}
+	x.fctx.today = cli.today;
+	x.fctx.now = fq_cli_clock(&cli);
+	x.fctx.config = fq_store_config(cli.store);
+	if (fq_filter_needs_profile(x.filters, x.nfilters)) {
+		if ((ret = fq_cli_calendar(&cli)))
+			goto out;
+		x.fctx.cal = cli.cal;
+	}
 	x.cases = fq_node_new(FQ_NODE_SEQ);
 	if (x.nfilters && !fq_filter_needs_text(x.filters, x.nfilters) &&
 	    !(getenv("FQ_NOINDEX") && !strcmp(getenv("FQ_NOINDEX"), "1")) ?
@@ -353,8 +362,8 @@ main(int argc, char **argv)
 	} else
 		fwrite(out.buf, 1, out.len, stdout);
 	if (!cli.show_pii)
-		fprintf(stderr, "%s: %zu cases exported; phone and ID numbers "
-			"masked (--show-pii to include them)\n", cli.prog,
+		fprintf(stderr, _("%s: %zu cases exported; phone and ID numbers "
+			"masked (--show-pii to include them)\n"), cli.prog,
 			x.cases->len);
 	if (x.skipped) {
 		fq_cli_warn(&cli, "%zu case file(s) could not be read; run "

@@ -39,7 +39,7 @@ extend_referral(struct fq_cli *cli, struct fq_cli_case *cc, const char *id,
 	st = fq_map_str(r, "state");
 	if (!st || (strcmp(st, "sent") && strcmp(st, "received")))
 		return fq_cli_fail(cli, FQ_EXIT_FAIL, "%s-R%d is %s: no result "
-			"is awaited", id, n, st ? st : "without a state");
+			"is awaited", id, n, st ? st : _("without a state"));
 	due = fq_map_str(r, "extended_until") ?
 		fq_map_str(r, "extended_until") : fq_map_str(r, "due_result");
 	if (!due)

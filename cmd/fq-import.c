@@ -593,7 +593,8 @@ on_record(struct fq_import_record *rec, void *data)
 
 	s->records++;
 	if (s->progress && s->records % 500 == 0) {
-		fprintf(stderr, "\r%s: %s: %zu records…", cli->prog, s->file,
+		fputc('\r', stderr);
+		fprintf(stderr, _("%s: %s: %zu records…"), cli->prog, s->file,
 			s->records);
 		fflush(stderr);
 	}
@@ -669,7 +670,7 @@ on_record(struct fq_import_record *rec, void *data)
 			fq_map_set(old, "updated_at", fq_node_scalar(cli->now));
 			fq_buf_reset(&text);
 			if (fq_case_render(&text, cli->schema, old, &err)) {
-				fq_buf_addf(&s->problems, "%s:%u: case %s: %s\n",
+				fq_buf_addf(&s->problems, _("%s:%u: case %s: %s\n"),
 					rec->file, rec->row_first, e->id,
 					err.msg);
 				s->nproblems++;
@@ -732,10 +733,10 @@ on_record(struct fq_import_record *rec, void *data)
 							fq_node_text(k2.buf));
 				}
 				progress_clear(s);
-				fprintf(stderr, "%s: %s:%u: possible duplicate "
+				fprintf(stderr, _("%s: %s:%u: possible duplicate "
 					"of %s (same first party and category, "
 					"dated %s): imported as a new case; "
-					"check it\n", cli->prog, rec->file,
+					"check it\n"), cli->prog, rec->file,
 					rec->row_first, s->v[idx].id, day);
 				fq_buf_release(&k2);
 				break;
@@ -774,7 +775,7 @@ on_record(struct fq_import_record *rec, void *data)
 		/* the importer validated it: the ID is all that changed */
 		fq_schema_canonicalize(cli->schema, "case", c);
 		if (fq_yaml_emit(&text, c, &err)) {
-			fq_buf_addf(&s->problems, "%s:%u: case: %s\n",
+			fq_buf_addf(&s->problems, _("%s:%u: case: %s\n"),
 				rec->file, rec->row_first, err.msg);
 			s->nproblems++;
 			s->nbad++;
@@ -819,8 +820,8 @@ write_rejects(struct state *s, const char *file)
 			path.buf);
 		goto out;
 	}
-	fprintf(stderr, "%s: %s: %zu rejected records written to %s (%s), "
-		"with the reason in the last column\n", s->cli->prog, file,
+	fprintf(stderr, _("%s: %s: %zu rejected records written to %s (%s), "
+		"with the reason in the last column\n"), s->cli->prog, file,
 		s->nrejects, path.buf, s->info->encoding);
 out:
 	fq_buf_release(&out);
@@ -833,25 +834,25 @@ report_file(struct state *s, const char *file, const struct fq_import_info *in)
 {
 	const char *prog = s->cli->prog;
 
-	fprintf(stderr, "%s: %s: encoding %s (%s), delimiter %s\n", prog, file,
-		in->encoding, in->encoding_why, in->delimiter == '\t' ? "tab" :
-		"comma");
+	fprintf(stderr, _("%s: %s: encoding %s (%s), delimiter %s\n"), prog, file,
+		in->encoding, in->encoding_why, in->delimiter == '\t' ? _("tab") :
+		_("comma"));
 	if (in->undecodable)
-		fprintf(stderr, "%s: %s: %zu bytes could not be decoded and "
-			"are kept as \\xNN\n", prog, file, in->undecodable);
-	fprintf(stderr, "%s: %s: header at row %u%s; year for dates without "
-		"one: %d%s%s%s\n", prog, file, in->header_row,
-		in->header_rows == 2 ? " (two rows, joined)" : "",
-		in->year, in->year ? " (from the " : " (none)",
-		in->year ? in->year_from : "", in->year ? ")" : "");
-	fprintf(stderr, "%s: %s: columns: %s\n", prog, file, in->mapping.buf ?
+		fprintf(stderr, _("%s: %s: %zu bytes could not be decoded and "
+			"are kept as \\xNN\n"), prog, file, in->undecodable);
+	fprintf(stderr, _("%s: %s: header at row %u%s; year for dates without "
+		"one: %d%s%s%s\n"), prog, file, in->header_row,
+		in->header_rows == 2 ? _(" (two rows, joined)") : "",
+		in->year, in->year ? _(" (from the ") : _(" (none)"),
+		in->year ? _(in->year_from) : "", in->year ? _(")") : "");
+	fprintf(stderr, _("%s: %s: columns: %s\n"), prog, file, in->mapping.buf ?
 		in->mapping.buf : "");
 	if (in->unmapped.len)
-		fprintf(stderr, "%s: %s: not used: %s\n", prog, file,
+		fprintf(stderr, _("%s: %s: not used: %s\n"), prog, file,
 			in->unmapped.buf);
-	fprintf(stderr, "%s: %s: %zu records from %zu rows (%zu continuation, "
+	fprintf(stderr, _("%s: %s: %zu records from %zu rows (%zu continuation, "
 		"%zu blank, %zu footer, %zu repeated header rows skipped; %zu "
-		"cells copied from 同上/〃)\n", prog, file, in->records, in->rows,
+		"cells copied from 同上/〃)\n"), prog, file, in->records, in->rows,
 		in->continuation, in->blank, in->footers, in->repeated_headers,
 		in->ditto);
 }
@@ -985,7 +986,7 @@ main(int argc, char **argv)
 			ret = fq_cli_error(&cli, &err);
 			if (ret == FQ_EXIT_FAIL || ret == FQ_EXIT_USAGE)
 				ret = FQ_EXIT_DATA;
-			fprintf(stderr, "%s: nothing imported\n", cli.prog);
+			fprintf(stderr, _("%s: nothing imported\n"), cli.prog);
 			goto out;
 		}
 		report_file(&s, file, &infos[i]);
@@ -1000,15 +1001,15 @@ main(int argc, char **argv)
 
 		fq_importer_categories(s.im, &cats);
 		if (cats.len)
-			fprintf(stderr, "%s: categories: %s\n", cli.prog,
+			fprintf(stderr, _("%s: categories: %s\n"), cli.prog,
 				cats.buf);
 		fq_buf_release(&cats);
 	}
 	if (s.nwarn > s.nshown_warn)
-		fprintf(stderr, "%s: … and %zu more flagged cells\n", cli.prog,
+		fprintf(stderr, _("%s: … and %zu more flagged cells\n"), cli.prog,
 			s.nwarn - s.nshown_warn);
 	if (s.nflag_kinds) {
-		fprintf(stderr, "%s: flags to review (fq list text:…):",
+		fprintf(stderr, _("%s: flags to review (fq list text:…):"),
 			cli.prog);
 		for (k = 0; k < s.flags.cap; k++)
 			if (s.flags.keys[k])
@@ -1029,27 +1030,27 @@ main(int argc, char **argv)
 			shown++;
 		}
 		if (*p)
-			fprintf(stderr, "%s: … and %zu more problems\n",
+			fprintf(stderr, _("%s: … and %zu more problems\n"),
 				cli.prog, s.nproblems - shown);
 		if (!s.skip_bad) {
-			fprintf(stderr, "%s: %zu bad records: nothing imported "
+			fprintf(stderr, _("%s: %zu bad records: nothing imported "
 				"(fix them, or use --skip-bad to import the "
 				"rest and get the bad rows in FILE.rejects."
-				"csv)\n", cli.prog, s.nbad);
+				"csv)\n"), cli.prog, s.nbad);
 			if (!s.dry_run) {
 				ret = FQ_EXIT_DATA;
 				goto out;
 			}
 		}
 	}
-	fprintf(stderr, "%s: %zu new, %zu updated, %zu possible duplicates "
-		"for review\n", cli.prog, s.nnew, s.nupdated, s.ndup);
+	fprintf(stderr, _("%s: %zu new, %zu updated, %zu possible duplicates "
+		"for review\n"), cli.prog, s.nnew, s.nupdated, s.ndup);
 	if (s.nsame)
-		fprintf(stderr, "%s: %zu records match cases that already say "
-			"the same\n", cli.prog, s.nsame);
+		fprintf(stderr, _("%s: %zu records match cases that already say "
+			"the same\n"), cli.prog, s.nsame);
 	if (s.dry_run) {
 		fwrite(s.out.buf, 1, s.out.len, stdout);
-		fprintf(stderr, "%s: dry run: nothing written\n", cli.prog);
+		fprintf(stderr, _("%s: dry run: nothing written\n"), cli.prog);
 		if (s.nproblems && !s.skip_bad)
 			ret = FQ_EXIT_DATA;
 		goto out;
@@ -1084,10 +1085,10 @@ main(int argc, char **argv)
 	}
 	fwrite(s.out.buf, 1, s.out.len, stdout);
 	if (committed)
-		fprintf(stderr, "%s: committed %zu cases in one commit\n",
+		fprintf(stderr, _("%s: committed %zu cases in one commit\n"),
 			cli.prog, nch);
 	else
-		fprintf(stderr, "%s: nothing changed: no commit\n", cli.prog);
+		fprintf(stderr, _("%s: nothing changed: no commit\n"), cli.prog);
 	for (i = 0; i < nfiles; i++)
 		if (rejects_of[i]) {
 			s.info = &infos[i];
@@ -1098,7 +1099,7 @@ main(int argc, char **argv)
 				goto out;
 		}
 	if (s.nbad)
-		fprintf(stderr, "%s: %zu bad records skipped\n", cli.prog,
+		fprintf(stderr, _("%s: %zu bad records skipped\n"), cli.prog,
 			s.nbad);
 out:
 	for (i = 0; infos && i < nfiles; i++) {

@@ -98,7 +98,7 @@ main(int argc, char **argv)
 		ret = fq_cli_error(&cli, &err);
 		goto out;
 	}
-	printf("Initialized fq repository %s (%s) in %s\n", o.unit, o.name,
+	printf(_("Initialized fq repository %s (%s) in %s\n"), o.unit, o.name,
 		dir);
 out:
 	fq_store_free(st);

@@ -36,6 +36,7 @@ struct ctx {
 	struct fq_filter *filters;
 	size_t nfilters;
 	bool need_text;
+	struct fq_filter_ctx fctx;	/* today, now, profile */
 	struct row *rows;
 	size_t n, alloc;
 	struct fq_buf data;
@@ -83,8 +84,8 @@ each(const char *relpath, const char *oid, const struct fq_node *c,
 		if (fq_store_read_head(x->cli->store, relpath, &x->data, &err))
 			fq_buf_reset(&x->data);
 	}
-	if (!fq_filter_match(x->filters, x->nfilters, x->cli->schema, c,
-	    x->need_text ? x->data.buf : NULL, x->cli->today))
+	if (!fq_filter_match_ctx(x->filters, x->nfilters, x->cli->schema, c,
+	    x->need_text ? x->data.buf : NULL, &x->fctx))
 		return 0;
 	if (x->n == x->alloc) {
 		x->alloc = x->alloc ? x->alloc * 2 : 256;
@@ -242,6 +243,14 @@ main(int argc, char **argv)
 		x.nfilters++;
 	}
 	x.need_text = fq_filter_needs_text(x.filters, x.nfilters);
+	x.fctx.today = cli.today;
+	x.fctx.now = fq_cli_clock(&cli);
+	x.fctx.config = fq_store_config(cli.store);
+	if (fq_filter_needs_profile(x.filters, x.nfilters)) {
+		if ((ret = fq_cli_calendar(&cli)))
+			goto out;
+		x.fctx.cal = cli.cal;
+	}
 	if (getenv("FQ_NOINDEX") && !strcmp(getenv("FQ_NOINDEX"), "1") ?
 	    fq_store_foreach(cli.store, each_file, &x, &err) :
 	    fq_index_scan(cli.store, each, &x, &err)) {

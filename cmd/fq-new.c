@@ -16,8 +16,8 @@ static const char *const usage[] = {
 	"fq-new [-C DIR] --title T --category C --summary S "
 	"--party NAME[:ROLE[:PHONE]]... [--source S] [--accepted DATE] "
 	"[--risk COLOR] [--mediator NAME] [--village V] [--grid G] "
-	"[--town T] [--plan P] [--lead NAME] [--reported [--reported-on DATE]] "
-	"[--edit]",
+	"[--town T] [--plan P] [--lead NAME] [--complexity LEVEL] "
+	"[--reported [--reported-on DATE]] [--edit]",
 	NULL
 };
 
@@ -25,12 +25,13 @@ enum {
 	OPT_TITLE = FQ_OPT_FIRST_PROGRAM_OPTION, OPT_CATEGORY, OPT_SUMMARY,
 	OPT_PARTY, OPT_SOURCE, OPT_ACCEPTED, OPT_RISK, OPT_MEDIATOR,
 	OPT_VILLAGE, OPT_GRID, OPT_TOWN, OPT_PLAN, OPT_LEAD, OPT_REPORTED,
-	OPT_REPORTED_ON, OPT_EDIT
+	OPT_REPORTED_ON, OPT_EDIT, OPT_COMPLEXITY
 };
 
 struct opts {
 	const char *title, *category, *summary, *source, *accepted, *risk;
 	const char *village, *grid, *town, *plan, *lead, *reported_on;
+	const char *complexity;
 	const char **parties, **mediators;
 	size_t nparties, nmediators;
 	bool reported, edit;
@@ -133,9 +134,9 @@ choose(struct fq_cli *cli, const char *enum_name, const char *prompt,
 			return ev->code;
 		}
 		if (*v)
-			fprintf(stderr, "  没有“%s”：请输入编号、名称或拼音首字母 "
+			fprintf(stderr, _("  没有“%s”：请输入编号、名称或拼音首字母 "
 				"(no such %s: give a number, a name or pinyin "
-				"initials)\n", v, e->label);
+				"initials)\n"), v, e->label);
 		free(v);
 	}
 }
@@ -150,11 +151,11 @@ ask_date(struct fq_cli *cli, struct opts *o, const char *prompt)
 		if (fq_valid_date(v) && strcmp(v, cli->today) <= 0)
 			return own(o, v);
 		if (fq_valid_date(v))
-			fprintf(stderr, "  %s 在今天 (%s) 之后 (in the "
-				"future)\n", v, cli->today);
+			fprintf(stderr, _("  %s 在今天 (%s) 之后 (in the "
+				"future)\n"), v, cli->today);
 		else
-			fprintf(stderr, "  “%s”不是日期，请按 YYYY-MM-DD 输入，"
-				"如 %s (not a date)\n", v, cli->today);
+			fprintf(stderr, _("  “%s”不是日期，请按 YYYY-MM-DD 输入，"
+				"如 %s (not a date)\n"), v, cli->today);
 		free(v);
 	}
 }
@@ -170,9 +171,9 @@ ask_parties(struct fq_cli *cli, struct opts *o)
 		char *name, *phone;
 
 		fq_buf_reset(&prompt);
-		fq_buf_addf(&prompt, "当事人%zu 姓名 (party %zu, name)%s",
-			o->nparties + 1, o->nparties + 1,
-			o->nparties ? "，回车结束" : "");
+		fq_buf_addf(&prompt, _("当事人%zu 姓名 (party name)%s"),
+			o->nparties + 1,
+			o->nparties ? _("，回车结束") : "");
 		name = ask_any(prompt.buf, NULL);
 		if (!*name) {
 			free(name);
@@ -185,11 +186,11 @@ ask_parties(struct fq_cli *cli, struct opts *o)
 			continue;
 		}
 		for (;;) {
-			phone = ask_any("  电话 (phone)，可不填", NULL);
+			phone = ask_any(_("  电话 (phone)，可不填"), NULL);
 			if (!*phone || fq_cli_valid_phone(phone))
 				break;
-			fprintf(stderr, "  “%s”不是电话号码 (not a phone "
-				"number)\n", phone);
+			fprintf(stderr, _("  “%s”不是电话号码 (not a phone "
+				"number)\n"), phone);
 			free(phone);
 		}
 		fq_buf_reset(&spec);
@@ -222,7 +223,7 @@ show_case(struct fq_cli *cli, const struct fq_node *c)
 	struct fq_buf b = FQ_BUF_INIT;
 	size_t i, j;
 
-	fputs("\n—— 请核对 (check) ——\n", stderr);
+	fputs(_("\n—— 请核对 (check) ——\n"), stderr);
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		const char *v = fq_map_str(c, rows[i].key);
 
@@ -264,7 +265,7 @@ confirm(void)
 	size_t i;
 
 	for (;;) {
-		char *v = ask_any("确认登记？(y/n)", NULL);
+		char *v = ask_any(_("确认登记？(y/n)"), NULL);
 
 		for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
 			if (!strcmp(v, yes[i])) {
@@ -288,13 +289,6 @@ title_from_summary(struct fq_buf *out, const char *summary)
 }
 
 
-static const char template_head[] =
-	"# 新案件登记 — fill in the fields, save and quit to register the case.\n"
-	"# 保存退出即登记；清空文件则放弃。Lines starting with # are ignored.\n"
-	"# title 纠纷名称; category 纠纷类别 (code or see schemas/enums);\n"
-	"# summary 纠纷简要情况; parties 当事人 (role: applicant 申请人,\n"
-	"# respondent 被申请人); risk_color 风险等级 red/yellow/blue.\n";
-
 /*
  * --edit: open the editor on the case as it stands; read it back.  An
  * empty file gives up; an invalid one is kept in .git/fq/edit/ and named.
@@ -303,6 +297,7 @@ static int
 edit_case(struct fq_cli *cli, struct fq_node **c)
 {
 	struct fq_buf path = FQ_BUF_INIT, text = FQ_BUF_INIT;
+	struct fq_buf yaml = FQ_BUF_INIT;
 	struct fq_error err = FQ_ERROR_INIT;
 	struct fq_diags d = FQ_DIAGS_INIT;
 	struct fq_node *edited = NULL;
@@ -318,8 +313,13 @@ edit_case(struct fq_cli *cli, struct fq_node **c)
 			path.buf);
 		goto out;
 	}
-	fq_buf_adds(&text, template_head);
-	fq_yaml_emit(&text, *c, &err);
+	fq_yaml_emit(&yaml, *c, &err);
+	fq_cli_edit_text(cli, &text, _("# A new case (新案件登记): fill in "
+		"the fields, then save and quit to\n# register it; empty the "
+		"file to give up.  Lines starting with # are\n# comments, "
+		"which fq ignores: above each field, what it is and takes.\n"),
+		yaml.buf, yaml.len);
+	fq_buf_release(&yaml);
 	fwrite(text.buf, 1, text.len, f);
 	if (fclose(f)) {
 		ret = fq_cli_fail(cli, FQ_EXIT_FAIL, "cannot write %s",
@@ -349,8 +349,8 @@ edit_case(struct fq_cli *cli, struct fq_node **c)
 			fprintf(stderr, "%s: %s:%u:%u: %s\n", cli->prog,
 				d.v[i].file, d.v[i].line, d.v[i].column,
 				d.v[i].msg);
-		fprintf(stderr, "%s: nothing registered; your text is kept "
-			"in %s\n", cli->prog, path.buf);
+		fprintf(stderr, _("%s: nothing registered; your text is kept "
+			"in %s\n"), cli->prog, path.buf);
 		ret = FQ_EXIT_DATA;
 		goto out;
 	}
@@ -373,6 +373,7 @@ main(int argc, char **argv)
 		FQ_CLI_COMMON_OPTIONS,
 		{ "accepted", required_argument, NULL, OPT_ACCEPTED },
 		{ "category", required_argument, NULL, OPT_CATEGORY },
+		{ "complexity", required_argument, NULL, OPT_COMPLEXITY },
 		{ "edit", no_argument, NULL, OPT_EDIT },
 		{ "grid", required_argument, NULL, OPT_GRID },
 		{ "lead", required_argument, NULL, OPT_LEAD },
@@ -421,6 +422,7 @@ main(int argc, char **argv)
 		case OPT_REPORTED: o.reported = true; break;
 		case OPT_REPORTED_ON: o.reported_on = optarg; break;
 		case OPT_EDIT: o.edit = true; break;
+		case OPT_COMPLEXITY: o.complexity = optarg; break;
 		default: fq_cli_common_opt(&cli, ch, optarg);
 		}
 	}
@@ -438,6 +440,9 @@ main(int argc, char **argv)
 		o.source = fq_cli_enum(&cli, "sources", "--source", o.source);
 	if (o.risk)
 		o.risk = fq_cli_enum(&cli, "colors", "--risk", o.risk);
+	if (o.complexity)
+		o.complexity = fq_cli_enum(&cli, "complexity", "--complexity",
+			o.complexity);
 	if (o.accepted && !fq_valid_date(o.accepted))
 		fq_cli_usage_error(&cli, "--accepted '%s' is not a date "
 			"(YYYY-MM-DD)", o.accepted);
@@ -471,7 +476,7 @@ main(int argc, char **argv)
 	guided = interactive && (!o.category || !o.summary ||
 		(!o.title && !o.reported) || (!o.nparties && !o.reported));
 	if (guided) {
-		fputs("新案件登记 (new case): 回车取 [ ] 中的默认值\n", stderr);
+		fputs(_("新案件登记 (new case): 回车取 [ ] 中的默认值\n"), stderr);
 		if (!o.category)
 			o.category = choose(&cli, "categories",
 				_("纠纷类别 (category): 编号、名称或拼音首字母"),
@@ -542,6 +547,8 @@ main(int argc, char **argv)
 		};
 
 		c = fq_cli_build_case(&cli, &nc);
+		if (o.complexity)	/* R8: its own handling period */
+			fq_map_set_str(c, "complexity", o.complexity);
 	}
 	if (o.edit && (ret = edit_case(&cli, &c)))
 		goto out;

@@ -42,7 +42,7 @@ main(int argc, char **argv)
 	}
 	if (argc - optind < 2)
 		fq_cli_usage_error(&cli, argc == optind ? "which case? give "
-			"an ID and the text" : "what happened? give the text");
+			"an ID and the text" : N_("what happened? give the text"));
 	id = argv[optind];
 	for (i = optind + 1; i < argc; i++) {
 		if (text.len)
@@ -56,7 +56,7 @@ main(int argc, char **argv)
 	if (fq_text_control(text.buf))
 		fq_cli_usage_error(&cli, "the text holds a control character "
 			"(U+%04X)", fq_text_control(text.buf));
-	if ((ret = fq_cli_open(&cli)))
+	if ((ret = fq_cli_open(&cli)) || (ret = fq_cli_calendar(&cli)))
 		goto out;
 	kind = fq_cli_enum(&cli, "event_kinds", "--kind", kind);
 	if ((ret = fq_cli_lock(&cli)))
@@ -86,7 +86,13 @@ main(int argc, char **argv)
 				id, id);
 		}
 	}
-	if (fq_case_save(cli.store, cli.schema, c, path.buf, "fq-note",
+	if (!strcmp(kind, "report_up") && (!fq_map_str(c, "risk_color") ||
+	    strcmp(fq_map_str(c, "risk_color"), "red")))
+		fq_cli_warn(&cli, "%s is not red: a report_up event is the "
+			"4-hour report of a red case (R7)", id);
+	/* a report_up answers R7, a session may start R1's clock: recompute */
+	if (fq_case_update_due(c, cli.cal, fq_store_config(cli.store), &err) ||
+	    fq_case_save(cli.store, cli.schema, c, path.buf, "fq-note",
 	    cli.now, &err))
 		ret = fq_cli_error(&cli, &err);
 out:

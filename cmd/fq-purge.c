@@ -134,9 +134,9 @@ main(int argc, char **argv)
 			x.v[i].end);
 	}
 	if (dry_run || !x.n) {
-		fprintf(stderr, "%s: %zu case%s past retention before %s%s\n",
+		fprintf(stderr, _("%s: %zu case%s past retention before %s%s\n"),
 			cli.prog, x.n, x.n == 1 ? "" : "s", x.before,
-			dry_run && x.n ? " (dry run: nothing changed)" : "");
+			dry_run && x.n ? _(" (dry run: nothing changed)") : "");
 		goto out;
 	}
 	changes = calloc(x.n, sizeof(*changes));
@@ -169,7 +169,7 @@ main(int argc, char **argv)
 		ret = fq_cli_error(&cli, &err);
 		goto out;
 	}
-	fprintf(stderr, "%s: %zu case%s anonymised\n", cli.prog, x.n,
+	fprintf(stderr, _("%s: %zu case%s anonymised\n"), cli.prog, x.n,
 		x.n == 1 ? "" : "s");
 out:
 	for (i = 0; i < x.n; i++) {

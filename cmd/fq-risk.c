@@ -91,6 +91,11 @@ main(int argc, char **argv)
 	fq_case_add_event(cc.c, cli.now, changed ? "risk_change" : "note",
 		fq_cli_actor(&cli), note.len ? note.buf : "风险等级信息更新");
 	ret = fq_cli_commit(&cli, &cc);
+	if (!ret && (changed || !old) && !strcmp(color, "red"))
+		fq_cli_warn(&cli, "%s is red: report it to the county "
+			"(县综治中心) within deadlines.report_red (4 hours), "
+			"then record it: fq note --kind report_up %s TEXT",
+			argv[optind], argv[optind]);
 out:
 	fq_buf_release(&note);
 	fq_cli_case_release(&cc);

@@ -208,8 +208,9 @@ show_text(struct fq_cli *cli, const struct fq_node *c)
 {
 	static const char *const head[] = {
 		"status", "outcome", "category", "source", "risk_color",
+		"complexity",
 		"town", "village", "grid", "reported_on", "accepted_on",
-		"due_on", "extended_until", "closed_on", "mediators",
+		"due_on", "due_at", "extended_until", "closed_on", "mediators",
 		"lead_official", "responsible_unit", "plan",
 		"people_involved", "households_involved",
 		"amount_in_dispute", "failure_routes_advised", "merged_into",
@@ -343,7 +344,7 @@ main(int argc, char **argv)
 			"referral-letter");
 	if (argc - optind != 1)
 		fq_cli_usage_error(&cli, argc == optind ? "which case? give "
-			"an ID" : "one ID at a time");
+			"an ID" : N_("one ID at a time"));
 	if ((ret = fq_cli_open(&cli)))
 		goto out;
 	if (cli.show_pii) {

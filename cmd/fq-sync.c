@@ -36,8 +36,8 @@ note(enum fq_sync_event ev, const char *id, const char *field,
 		fq_cli_warn(x->cli, "%s: %s was changed differently in two "
 			"places: kept '%s' (this copy); the other value '%s' "
 			"is recorded in the case for review (fq show %s)", id,
-			field, kept ? kept : "(none)",
-			other ? other : "(none)", id);
+			field, kept ? kept : _("(none)"),
+			other ? other : _("(none)"), id);
 		break;
 	case FQ_SYNC_KEPT_BOTH:
 		fq_cli_warn(x->cli, "%s was removed on one side and changed "
@@ -124,11 +124,11 @@ main(int argc, char **argv)
 			goto out;
 		}
 		if (n)
-			printf("wrote %s: %zu commit(s) of %s\n", bundle_out, n,
+			printf(_("wrote %s: %zu commit(s) of %s\n"), bundle_out, n,
 				fq_store_unit(cli.store));
 		else
-			printf("nothing to write: %s already has every commit "
-				"of %s\n", arg ? arg : "origin",
+			printf(_("nothing to write: %s already has every commit "
+				"of %s\n"), arg ? arg : "origin",
 				fq_store_unit(cli.store));
 		goto out;
 	}
@@ -151,20 +151,20 @@ main(int argc, char **argv)
 		goto out;
 	}
 	if (r.up_to_date) {
-		printf("up to date with %s\n", o.bundle_in ? o.bundle_in :
+		printf(_("up to date with %s\n"), o.bundle_in ? o.bundle_in :
 			arg ? arg : "origin");
 		goto out;
 	}
 	if (r.fast_forward && r.files_in)
-		printf("took in %zu changed file(s)\n", r.files_in);
+		printf(_("took in %zu changed file(s)\n"), r.files_in);
 	else if (r.fast_forward)
-		printf("took in the other side's commits (no file changed)\n");
+		printf(_("took in the other side's commits (no file changed)\n"));
 	if (r.merged)
-		printf("merged: %zu file(s) from the other side, %zu case(s) "
+		printf(_("merged: %zu file(s) from the other side, %zu case(s) "
 			"changed in both places, %zu conflict(s) kept for "
-			"review\n", r.files_in, r.merged_cases, r.conflicts);
+			"review\n"), r.files_in, r.merged_cases, r.conflicts);
 	if (r.pushed)
-		printf("sent %s to %s\n", fq_store_unit(cli.store),
+		printf(_("sent %s to %s\n"), fq_store_unit(cli.store),
 			arg ? arg : "origin");
 out:
 	return fq_cli_finish(&cli, ret);

@@ -3,45 +3,48 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
+
 /* Every command, in the order of DESIGN.md §4, for 'fq --help'. */
 static const char *const commands[][2] = {
-	{ "init", "create a case repository" },
-	{ "new", "register a case (accepted, or --reported from screening)" },
-	{ "show", "show one case with its timeline; print documents" },
-	{ "list", "list and filter cases" },
-	{ "note", "add an event to a case's log" },
-	{ "accept", "accept a reported case (T3)" },
-	{ "reject", "close a case as not accepted, 不予受理 (T4)" },
-	{ "refuse", "close a case a party refused to mediate (T5)" },
-	{ "mediate", "start mediating, with the mediators (T6)" },
-	{ "withdraw", "close a case the applicant withdrew (T7)" },
-	{ "agree", "record the mediation agreement (T8, T8a)" },
-	{ "fail", "close a case whose mediation failed (T9)" },
-	{ "close", "close an agreed case once performed, 销号 (T13)" },
-	{ "reopen", "mediate an agreed or closed case again (T14, T15)" },
-	{ "archive", "archive a closed case, 立卷归档 (T16)" },
-	{ "merge", "close a duplicate into the case it repeats (T21)" },
-	{ "risk", "三色 grading, with plan and lead official (T17)" },
-	{ "extend", "extend the time limit with consent (T18)" },
-	{ "refer", "refer a case to another agency, or cancel it" },
-	{ "receive", "签收 of a referral, or register an inbound one" },
-	{ "return", "feedback (反馈) on a referral, with its result" },
-	{ "visit", "record a follow-up visit, 回访 (T19)" },
-	{ "confirm", "record 司法确认 of an agreement (T20)" },
-	{ "edit", "edit a case in $EDITOR, validated before commit" },
-	{ "log", "who changed a case, and when" },
-	{ "due", "overdue and soon-due cases and referrals, 督办" },
-	{ "check", "validate every file and the repository" },
-	{ "import", "import paper-ledger CSV, all or nothing" },
-	{ "export", "all or selected cases out as CSV, JSON or YAML" },
-	{ "report", "the monthly 台账 report to the county" },
-	{ "sync", "exchange commits with the county repository or a bundle" },
-	{ "purge", "anonymise archived cases past their retention" },
+	{ "init", N_("create a case repository") },
+	{ "new", N_("register a case (accepted, or --reported from screening)") },
+	{ "show", N_("show one case with its timeline; print documents") },
+	{ "list", N_("list and filter cases") },
+	{ "note", N_("add an event to a case's log") },
+	{ "accept", N_("accept a reported case (T3)") },
+	{ "reject", N_("close a case as not accepted, 不予受理 (T4)") },
+	{ "refuse", N_("close a case a party refused to mediate (T5)") },
+	{ "mediate", N_("start mediating, with the mediators (T6)") },
+	{ "withdraw", N_("close a case the applicant withdrew (T7)") },
+	{ "agree", N_("record the mediation agreement (T8, T8a)") },
+	{ "fail", N_("close a case whose mediation failed (T9)") },
+	{ "close", N_("close an agreed case once performed, 销号 (T13)") },
+	{ "reopen", N_("mediate an agreed or closed case again (T14, T15)") },
+	{ "archive", N_("archive a closed case, 立卷归档 (T16)") },
+	{ "merge", N_("close a duplicate into the case it repeats (T21)") },
+	{ "risk", N_("三色 grading, with plan and lead official (T17)") },
+	{ "extend", N_("extend the time limit with consent (T18)") },
+	{ "refer", N_("refer a case to another agency, or cancel it") },
+	{ "receive", N_("签收 of a referral, or register an inbound one") },
+	{ "return", N_("feedback (反馈) on a referral, with its result") },
+	{ "visit", N_("record a follow-up visit, 回访 (T19)") },
+	{ "confirm", N_("record 司法确认 of an agreement (T20)") },
+	{ "edit", N_("edit a case in $EDITOR, validated before commit") },
+	{ "log", N_("who changed a case, and when") },
+	{ "due", N_("overdue and soon-due cases and referrals, 督办") },
+	{ "check", N_("validate every file and the repository") },
+	{ "import", N_("import paper-ledger CSV, all or nothing") },
+	{ "export", N_("all or selected cases out as CSV, JSON or YAML") },
+	{ "report", N_("the monthly 台账 report to the county") },
+	{ "sync", N_("exchange commits with the county repository or a bundle") },
+	{ "purge", N_("anonymise archived cases past their retention") },
 	{ NULL, NULL }
 };
 
@@ -50,12 +53,13 @@ usage(FILE *f)
 {
 	int i;
 
-	fprintf(f, "usage: fq [-C DIR] VERB [ARG...]\n"
-		"   or: fq help VERB\n"
-		"   or: fq --help | --version\n\ncommands:\n");
+	fprintf(f, "%sfq [-C DIR] VERB [ARG...]\n"
+		"%sfq help VERB\n"
+		"%sfq --help | --version\n\n%s\n", _("usage: "), _("   or: "),
+		_("   or: "), _("commands:"));
 	for (i = 0; commands[i][0]; i++)
-		fprintf(f, "  %-10s%s\n", commands[i][0], commands[i][1]);
-	fprintf(f, "\n'fq help VERB' shows the manual of fq-VERB.\n");
+		fprintf(f, "  %-10s%s\n", commands[i][0], _(commands[i][1]));
+	fputs(_("\n'fq help VERB' shows the manual of fq-VERB.\n"), f);
 }
 
 static int
@@ -100,7 +104,7 @@ run(const char *verb, char **argv)
 		snprintf(path, sizeof(path), "%s/fq-%s", exe, verb);
 		if (access(path, X_OK) == 0) {
 			execv(path, argv);
-			fprintf(stderr, "fq: cannot run %s: %s\n", path,
+			fprintf(stderr, _("fq: cannot run %s: %s\n"), path,
 				strerror(errno));
 			exit(1);
 		}
@@ -137,8 +141,22 @@ have_program(const char *verb)
 }
 
 /*
+ * The man(1) language directory for the messages locale, as man-db picks
+ * it: "zh_CN/" when the locale is Chinese (and installed: setlocale()
+ * fails for one that is not, and man-db then shows English too), else "".
+ */
+static const char *
+man_lang(void)
+{
+	const char *l = setlocale(LC_MESSAGES, "");
+
+	return l && strncmp(l, "zh", 2) == 0 ? "zh_CN/" : "";
+}
+
+/*
  * fq help VERB: the manual of fq-VERB.  The page installed with this
- * program (../share/man/man1/fq-VERB.1 beside it; the build tree links
+ * program (../share/man/man1/fq-VERB.1 beside it, or its Chinese twin in
+ * ../share/man/zh_CN/man1 under a Chinese locale; the build tree links
  * man/ there) comes first, shown by man(1) or mandoc(1); else man(1)
  * looks for it; without either, fq-VERB --help.
  */
@@ -147,24 +165,26 @@ help(const char *verb)
 {
 	char exe[PATH_MAX], page[64], path[PATH_MAX + 128];
 	char *args[] = { NULL, "--help", NULL };
+	const char *langs[] = { man_lang(), "" };
+	size_t i;
 
 	snprintf(page, sizeof(page), "fq-%s", verb);
-	if (exe_dir(exe, sizeof(exe))) {
-		snprintf(path, sizeof(path), "%s/../share/man/man1/%s.1", exe,
-			page);
+	for (i = 0; i < 2 && exe_dir(exe, sizeof(exe)); i++) {
+		snprintf(path, sizeof(path), "%s/../share/man/%sman1/%s.1",
+			exe, langs[i], page);
 		if (access(path, R_OK) == 0) {
 			execlp("man", "man", "-l", path, (char *)NULL);
 			execlp("mandoc", "mandoc", "-a", path, (char *)NULL);
 		}
 	}
 	if (!have_program(verb)) {
-		fprintf(stderr, "fq: '%s' is not an fq command\n", verb);
+		fprintf(stderr, _("fq: '%s' is not an fq command\n"), verb);
 		return 2;
 	}
 	execlp("man", "man", page, (char *)NULL);
 	/* No man(1): fall back to the short help. */
 	run(verb, args);
-	fprintf(stderr, "fq: no manual for '%s'\n", verb);
+	fprintf(stderr, _("fq: no manual for '%s'\n"), verb);
 	return 1;
 }
 
@@ -173,6 +193,7 @@ main(int argc, char **argv)
 {
 	int i = 1;
 
+	fq_cli_i18n();
 	while (i < argc && argv[i][0] == '-') {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			usage(stdout);
@@ -184,7 +205,7 @@ main(int argc, char **argv)
 		}
 		if (!strcmp(argv[i], "-C")) {
 			if (i + 1 >= argc) {
-				fprintf(stderr, "fq: -C needs a directory\n");
+				fprintf(stderr, _("fq: -C needs a directory\n"));
 				return 2;
 			}
 			if (setenv("FQ_DIR", argv[i + 1], 1) < 0)
@@ -192,7 +213,7 @@ main(int argc, char **argv)
 			i += 2;
 			continue;
 		}
-		fprintf(stderr, "fq: unknown option '%s'\n", argv[i]);
+		fprintf(stderr, _("fq: unknown option '%s'\n"), argv[i]);
 		usage(stderr);
 		return 2;
 	}
@@ -206,14 +227,14 @@ main(int argc, char **argv)
 			return 0;
 		}
 		if (!valid_verb(argv[i + 1])) {
-			fprintf(stderr, "fq: '%s' is not an fq command\n",
+			fprintf(stderr, _("fq: '%s' is not an fq command\n"),
 				argv[i + 1]);
 			return 2;
 		}
 		return help(argv[i + 1]);
 	}
 	if (!valid_verb(argv[i])) {
-		fprintf(stderr, "fq: '%s' is not an fq command\n", argv[i]);
+		fprintf(stderr, _("fq: '%s' is not an fq command\n"), argv[i]);
 		return 2;
 	}
 	{
@@ -221,8 +242,8 @@ main(int argc, char **argv)
 		const char *verb = argv[i];
 
 		run(verb, argv + i);
-		fprintf(stderr, "fq: '%s' is not an fq command (no fq-%s "
-			"found)\n", verb, verb);
+		fprintf(stderr, _("fq: '%s' is not an fq command (no fq-%s "
+			"found)\n"), verb, verb);
 	}
 	return 2;
 }

@@ -13,7 +13,7 @@
 #   codes, labels  the enumerations in $FQ_SCHEMA_DIR, else the schemas
 #                  installed beside fq (../share/fq/schemas)
 #   filters        of `fq list` and `fq export`: status:CODE … and their
-#                  values, overdue, mine
+#                  values, overdue, stale, mine
 
 # The values of enumeration $1 (codes and Chinese labels), one a line.
 _fq_enum()
@@ -114,6 +114,7 @@ _fq_optenum()
 	--category) echo categories ;;
 	--source) echo sources ;;
 	--risk|--color) echo colors ;;
+	--complexity) echo complexity ;;
 	--kind)
 		case $1 in
 		note) echo event_kinds ;;
@@ -141,7 +142,7 @@ _fq_optarg()
 		grep -q -- "$2[ =][^][ -]"
 }
 
-_fq_filter_keys="status: outcome: category: risk: source: agency: mediator: month: accepted: text: overdue mine"
+_fq_filter_keys="status: outcome: category: risk: source: agency: mediator: month: accepted: text: overdue stale mine"
 
 # Complete a filter of fq list / fq export.
 _fq_filter()

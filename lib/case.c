@@ -82,8 +82,8 @@ fq_case_load(struct fq_node **out, fq_store *st, const fq_schema *sc,
 		ret = fq_error_setpos(err, e == ENOENT ? FQ_ENOTFOUND :
 			e == EFBIG ? FQ_EPARSE : FQ_ERROR, rel.buf, 0, 0,
 			"cannot read case %s: %s", id, e == ELOOP ?
-			"it is a symbolic link" : e == EFBIG ?
-			"file too large" : strerror(e));
+			FQ_L_("it is a symbolic link") : e == EFBIG ?
+			FQ_L_("file too large") : strerror(e));
 		goto out;
 	}
 	if ((ret = fq_case_parse(&c, sc, data.buf, data.len, rel.buf, NULL,

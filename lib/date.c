@@ -289,7 +289,7 @@ load_list(struct cal_year *cy, const struct fq_node *root, const char *key,
 			return fq_error_setpos(err, FQ_EINVALID, path,
 				item->line, item->column, both ?
 				"'%s' is both a holiday and a workday" :
-				"'%s' is listed twice", item->str);
+				FQ_N_("'%s' is listed twice"), item->str);
 		}
 		if (workday && fq_date_weekday(d) < 6)
 			return fq_error_setpos(err, FQ_EINVALID, path,
@@ -755,6 +755,92 @@ fq_period_due(const fq_calendar *cal, fq_day start, const struct fq_period *p)
  * Today and now.
  */
 
+/*
+ * Timestamps.
+ */
+
+int
+fq_ts_parse(int64_t *utc, int *off_min, const char *s, int def_off)
+{
+	char date[FQ_DATE_SIZE];
+	int h, mi, sec = 0, oh, om, off = def_off;
+	const char *p;
+	fq_day d;
+
+	if (!s || strlen(s) < 16 || (s[10] != 'T' && s[10] != ' '))
+		return FQ_EUSAGE;
+	memcpy(date, s, 10);
+	date[10] = '\0';
+	if (fq_date_parse(&d, date, NULL) || !digits(s + 11, 2, &h) ||
+	    s[13] != ':' || !digits(s + 14, 2, &mi) || h > 23 || mi > 59)
+		return FQ_EUSAGE;
+	p = s + 16;
+	if (*p == ':') {
+		if (!digits(p + 1, 2, &sec) || sec > 60)
+			return FQ_EUSAGE;
+		p += 3;
+		if (*p == '.')		/* fractions of a second: dropped */
+			for (p++; *p >= '0' && *p <= '9'; p++)
+				;
+	}
+	if (*p == 'Z' && !p[1]) {
+		off = 0;
+	} else if ((*p == '+' || *p == '-') && digits(p + 1, 2, &oh) &&
+	    ((p[3] == ':' && digits(p + 4, 2, &om) && !p[6]) ||
+	    (digits(p + 3, 2, &om) && !p[5]))) {
+		if (oh > 18 || om > 59)
+			return FQ_EUSAGE;
+		off = (*p == '-' ? -1 : 1) * (oh * 60 + om);
+	} else if (*p) {
+		return FQ_EUSAGE;
+	}
+	if (sec > 59)
+		sec = 59;
+	*utc = (int64_t)d * 86400 + h * 3600 + mi * 60 + sec -
+		(int64_t)off * 60;
+	if (off_min)
+		*off_min = off;
+	return FQ_OK;
+}
+
+void
+fq_ts_format(char out[FQ_NOW_ISO_SIZE], int64_t utc, int off_min)
+{
+	int64_t local = utc + (int64_t)off_min * 60;
+	int64_t day = floor_div(local, 86400), secs = local - day * 86400;
+	int off = off_min < 0 ? -off_min : off_min;
+	char date[FQ_DATE_SIZE];
+
+	fq_date_format(date, (fq_day)day);
+	memcpy(out, date, 10);
+	out[10] = 'T';
+	put_digits(out + 11, (int)(secs / 3600), 2);
+	out[13] = ':';
+	put_digits(out + 14, (int)(secs / 60 % 60), 2);
+	out[16] = ':';
+	put_digits(out + 17, (int)(secs % 60), 2);
+	out[19] = off_min < 0 ? '-' : '+';
+	put_digits(out + 20, off / 60 % 100, 2);
+	out[22] = ':';
+	put_digits(out + 23, off % 60, 2);
+	out[25] = '\0';
+}
+
+int
+fq_local_offset(void)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	int64_t local;
+
+	if (!localtime_r(&t, &tm))
+		return 0;
+	local = (int64_t)fq_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1,
+		tm.tm_mday) * 86400 + tm.tm_hour * 3600 + tm.tm_min * 60 +
+		tm.tm_sec;
+	return (int)floor_div(local - (int64_t)t + 30, 60);
+}
+
 int
 fq_today(fq_day *out, const char *pinned, struct fq_error *err)
 {
@@ -763,7 +849,16 @@ fq_today(fq_day *out, const char *pinned, struct fq_error *err)
 
 	if (pinned && *pinned) {
 		struct fq_error perr = FQ_ERROR_INIT;
+		char date[FQ_DATE_SIZE];
+		int64_t utc;
 
+		if (strlen(pinned) > 10 && fq_ts_parse(&utc, NULL, pinned,
+		    0) == FQ_OK) {
+			/* the date as written, before any offset */
+			memcpy(date, pinned, 10);
+			date[10] = '\0';
+			return fq_date_parse(out, date, err);
+		}
 		if (fq_date_parse(out, pinned, &perr) < 0)
 			return fq_error_set(err, FQ_EUSAGE, "FQ_TODAY: %s",
 				perr.msg);
@@ -806,6 +901,16 @@ fq_now_iso(char out[FQ_NOW_ISO_SIZE], const char *pinned_today)
 		off = -off;
 	}
 	off = (off + 30) / 60;		/* minutes */
+	if (pinned_today && strlen(pinned_today) > 10) {
+		int64_t utc;
+		int pin_off;
+
+		if (fq_ts_parse(&utc, &pin_off, pinned_today,
+		    (int)(sign == '-' ? -off : off)) == FQ_OK) {
+			fq_ts_format(out, utc, pin_off);
+			return;
+		}
+	}
 	/* fq_date_parse() leaves day alone (the real one) on failure. */
 	if (pinned_today && *pinned_today)
 		(void)fq_date_parse(&day, pinned_today, NULL);

@@ -18,7 +18,8 @@ fq_deadline_period(struct fq_period *out, const struct fq_node *config,
 	if ((ret = fq_period_parse(out, v, err))) {
 		char why[sizeof(err->msg)];
 
-		snprintf(why, sizeof(why), "%s", err ? err->msg : "bad period");
+		snprintf(why, sizeof(why), "%s", err ? err->msg :
+			FQ_L_("bad period"));
 		return fq_error_set(err, ret, "fq.yaml: deadlines.%s: %s", key,
 			why);
 	}
@@ -54,16 +55,24 @@ fq_days_between(const char *a, const char *b)
 }
 
 static int
-emit(fq_deadline_fn fn, void *data, const char *rule, const char *what,
-	const char *due, int referral)
+emit_at(fq_deadline_fn fn, void *data, const char *rule, const char *what,
+	const char *due, const char *at, int referral)
 {
 	struct fq_deadline d;
 
 	d.rule = rule;
 	d.what = what;
 	snprintf(d.due, sizeof(d.due), "%s", due);
+	snprintf(d.at, sizeof(d.at), "%s", at ? at : "");
 	d.referral = referral;
 	return fn(&d, data);
+}
+
+static int
+emit(fq_deadline_fn fn, void *data, const char *rule, const char *what,
+	const char *due, int referral)
+{
+	return emit_at(fn, data, rule, what, due, NULL, referral);
 }
 
 /* Date the current colour was set: the last risk_change event, else the
@@ -102,9 +111,8 @@ off(const struct fq_node *config, const char *key)
 		!strcmp(v, "0"));
 }
 
-/* The day of c's last event (effective_on, else at). */
-static const char *
-last_event(const struct fq_node *c, char buf[FQ_DATE_SIZE])
+const char *
+fq_case_last_event(const struct fq_node *c, char buf[FQ_DATE_SIZE])
 {
 	const struct fq_node *ev = fq_map_get(c, "events");
 	size_t i;
@@ -192,6 +200,152 @@ paused_days(const struct fq_node *c)
 	return total;
 }
 
+/*
+ * R8: a case marked simple, ordinary or complex (complexity) is due
+ * deadlines.complexity_KIND (1 day, 7 days, 20 days: 东至) after it was
+ * accepted (start: accepted_on, plus the days it spent referred out).
+ * Off for a case without complexity, or with deadlines.complexity_KIND:
+ * off.  An extension (extended_until) replaces it, as it does R1.
+ */
+static int
+complexity_due(const struct fq_node *c, const fq_calendar *cal,
+	const struct fq_node *config, const char *start, fq_deadline_fn fn,
+	void *data, struct fq_error *err)
+{
+	static const struct {
+		const char *code, *key, *def, *what;
+	} kinds[] = {
+		{ "simple", "complexity_simple", "1 day", "简易纠纷时限" },
+		{ "ordinary", "complexity_ordinary", "7 days",
+		  "一般纠纷时限" },
+		{ "complex", "complexity_complex", "20 days",
+		  "复杂纠纷时限" },
+	};
+	const char *k = fq_map_str(c, "complexity");
+	char due[FQ_DATE_SIZE];
+	size_t i;
+	int ret;
+
+	if (!k)
+		return FQ_OK;
+	for (i = 0; i < FQ_ARRAY_SIZE(kinds); i++)
+		if (!strcmp(k, kinds[i].code))
+			break;
+	if (i == FQ_ARRAY_SIZE(kinds) || off(config, kinds[i].key))
+		return FQ_OK;
+	if ((ret = fq_deadline_from(due, cal, config, kinds[i].key,
+	    kinds[i].def, start, err)))
+		return ret;
+	return emit(fn, data, "R8", kinds[i].what, due, 0);
+}
+
+/* The moment (event `at`) c turned red: its last risk_change, else its
+ * intake, else created_at; NULL if none parses, or if c was red from an
+ * intake dated before the day it was entered (a historical case, from an
+ * imported ledger or registered late: reported up on paper, if at all,
+ * as R14 leaves such cases alone). */
+static const char *
+red_since(const struct fq_node *c, int64_t *utc, int *off_min)
+{
+	const struct fq_node *ev = fq_map_get(c, "events");
+	const char *at = NULL, *eff = NULL;
+	size_t i;
+
+	for (i = 0; ev && ev->kind == FQ_NODE_SEQ && i < ev->len; i++) {
+		const char *k = fq_map_str(ev->vals[i], "kind");
+
+		if (k && (!strcmp(k, "risk_change") || (!at &&
+		    !strcmp(k, "intake")))) {
+			at = fq_map_str(ev->vals[i], "at");
+			eff = !strcmp(k, "intake") ?
+				fq_map_str(ev->vals[i], "effective_on") : NULL;
+		}
+	}
+	if (at && eff && strncmp(eff, at, 10) < 0)
+		return NULL;
+	if (!at)
+		at = fq_map_str(c, "created_at");
+	if (!at || fq_ts_parse(utc, off_min, at, 0))
+		return NULL;
+	return at;
+}
+
+/*
+ * R7 (report up): an open red case is reported to the county 综治中心
+ * within deadlines.report_red (4 hours) of turning red, which a
+ * report_up event at or after that moment records.  An hour period is
+ * a moment (d.at) and its day; a day period (a county's "1 day") the day
+ * only.
+ */
+static int
+report_up_due(const struct fq_node *c, const fq_calendar *cal,
+	const struct fq_node *config, fq_deadline_fn fn, void *data,
+	struct fq_error *err)
+{
+	const char *color = fq_map_str(c, "risk_color");
+	const struct fq_node *ev = fq_map_get(c, "events");
+	char due[FQ_DATE_SIZE], at[FQ_NOW_ISO_SIZE];
+	struct fq_period p;
+	int64_t since, t;
+	int offm, ret;
+	size_t i;
+
+	if (!color || strcmp(color, "red") || off(config, "report_red") ||
+	    !red_since(c, &since, &offm))
+		return FQ_OK;
+	for (i = 0; ev && ev->kind == FQ_NODE_SEQ && i < ev->len; i++) {
+		const char *k = fq_map_str(ev->vals[i], "kind");
+
+		if (k && !strcmp(k, "report_up") &&
+		    !fq_ts_parse(&t, NULL, fq_map_str(ev->vals[i], "at"), 0) &&
+		    t >= since)
+			return FQ_OK;
+	}
+	if ((ret = fq_deadline_period(&p, config, "report_red", "4 hours",
+	    err)))
+		return ret;
+	if (p.unit == FQ_PERIOD_HOURS) {
+		fq_ts_format(at, since + (int64_t)p.amount * 3600, offm);
+		snprintf(due, sizeof(due), "%.10s", at);
+		return emit_at(fn, data, "report_up", "红色案件上报", due,
+			at, 0);
+	}
+	fq_ts_format(at, since, offm);
+	at[10] = '\0';
+	if ((ret = fq_deadline_from(due, cal, config, "report_red",
+	    "4 hours", at, err)))
+		return ret;
+	return emit(fn, data, "report_up", "红色案件上报", due, 0);
+}
+
+int
+fq_stale_due(char out[FQ_DATE_SIZE], const fq_calendar *cal,
+	const struct fq_node *config, const char *status, const char *color,
+	const char *last, struct fq_error *err)
+{
+	if (!status || !strcmp(status, "closed") ||
+	    !strcmp(status, "archived") || !color || (strcmp(color, "red") &&
+	    strcmp(color, "yellow")) || !last || off(config, "stale"))
+		return FQ_ENOTFOUND;
+	return fq_deadline_from(out, cal, config, "stale", "10 days", last,
+		err);
+}
+
+bool
+fq_due_passed(const char *due_on, const char *due_at, const char *today,
+	const char *now)
+{
+	int64_t a, b;
+
+	if (!due_on || !today)
+		return false;
+	if (strcmp(due_on, today) < 0)
+		return true;
+	return due_at && now && !strncmp(due_on, today, 10) &&
+		!fq_ts_parse(&a, NULL, due_at, 0) &&
+		!fq_ts_parse(&b, NULL, now, 0) && b > a;
+}
+
 int
 fq_case_deadlines(const struct fq_node *c, const fq_calendar *cal,
 	const struct fq_node *config, fq_deadline_fn fn, void *data,
@@ -238,6 +392,9 @@ fq_case_deadlines(const struct fq_node *c, const fq_calendar *cal,
 			return ret;
 		if ((ret = emit(fn, data, "R1", "调解期限", due, 0)))
 			return ret;
+		if (!fq_map_str(c, "extended_until") &&
+		    (ret = complexity_due(c, cal, config, start, fn, data, err)))
+			return ret;
 	}
 	if (!strcmp(status, "agreed")) {
 		const struct fq_node *a = fq_map_get(c, "agreement");
@@ -276,14 +433,15 @@ fq_case_deadlines(const struct fq_node *c, const fq_calendar *cal,
 		    "黄色案件一案一策", due, 0)))
 			return ret;
 	}
-	if (color && (!strcmp(color, "red") || !strcmp(color, "yellow")) &&
-	    !off(config, "stale") && last_event(c, since)) {
-		if ((ret = fq_deadline_from(due, cal, config, "stale",
-		    "10 days", since, err)))
-			return ret;
+	if ((ret = fq_stale_due(due, cal, config, status, color,
+	    fq_case_last_event(c, since), err)) == FQ_OK) {
 		if ((ret = emit(fn, data, "R16", "红黄案件无进展", due, 0)))
 			return ret;
+	} else if (ret != FQ_ENOTFOUND) {
+		return ret;
 	}
+	if ((ret = report_up_due(c, cal, config, fn, data, err)))
+		return ret;
 referrals:
 	refs = fq_map_get(c, "referrals");
 	for (i = 0; refs && refs->kind == FQ_NODE_SEQ && i < refs->len; i++) {
@@ -306,16 +464,30 @@ referrals:
 	return FQ_OK;
 }
 
+struct min_due {
+	char day[FQ_DATE_SIZE];
+	char at[FQ_NOW_ISO_SIZE];	/* an hour deadline on that day */
+	int64_t t;
+};
+
 static int
 keep_min(const struct fq_deadline *d, void *data)
 {
-	char *min = data;
+	struct min_due *m = data;
+	int64_t t;
 
 	/* R16 is the stale flag, not a time limit */
 	if (!strcmp(d->rule, "R16"))
 		return 0;
-	if (!*min || strcmp(d->due, min) < 0)
-		memcpy(min, d->due, FQ_DATE_SIZE);
+	if (!*m->day || strcmp(d->due, m->day) < 0) {
+		memcpy(m->day, d->due, FQ_DATE_SIZE);
+		*m->at = '\0';
+	}
+	if (*d->at && !strcmp(d->due, m->day) &&
+	    !fq_ts_parse(&t, NULL, d->at, 0) && (!*m->at || t < m->t)) {
+		snprintf(m->at, sizeof(m->at), "%s", d->at);
+		m->t = t;
+	}
 	return 0;
 }
 
@@ -323,15 +495,20 @@ int
 fq_case_update_due(struct fq_node *c, const fq_calendar *cal,
 	const struct fq_node *config, struct fq_error *err)
 {
-	char min[FQ_DATE_SIZE] = "";
+	struct min_due m;
 	int ret;
 
-	if ((ret = fq_case_deadlines(c, cal, config, keep_min, min, err)))
+	memset(&m, 0, sizeof(m));
+	if ((ret = fq_case_deadlines(c, cal, config, keep_min, &m, err)))
 		return ret;
-	if (*min)
-		fq_map_set(c, "due_on", fq_node_scalar(min));
+	if (*m.day)
+		fq_map_set(c, "due_on", fq_node_scalar(m.day));
 	else
 		fq_map_del(c, "due_on");
+	if (*m.at)
+		fq_map_set(c, "due_at", fq_node_scalar(m.at));
+	else
+		fq_map_del(c, "due_at");
 	return FQ_OK;
 }
 

@@ -8,11 +8,17 @@
 #include "fq/error.h"
 #include "internal.h"
 
+const char *
+fq_l_fmt(const char *fmt)
+{
+	return fmt && *fmt ? FQ_L_(fmt) : fmt;
+}
+
 static void
 verr(struct fq_error *err, enum fq_code code, const char *fmt, va_list ap)
 {
 	err->code = code;
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	vsnprintf(err->msg, sizeof(err->msg), fq_l_fmt(fmt), ap);
 }
 
 int
@@ -62,17 +68,17 @@ const char *
 fq_strerror(enum fq_code code)
 {
 	switch (code) {
-	case FQ_OK: return "success";
-	case FQ_ERROR: return "error";
-	case FQ_ENOTFOUND: return "not found";
-	case FQ_EEXISTS: return "already exists";
-	case FQ_EPARSE: return "parse error";
-	case FQ_EINVALID: return "invalid";
-	case FQ_ETRANSITION: return "step not allowed";
-	case FQ_ELOCKED: return "repository busy";
-	case FQ_EUSAGE: return "bad value";
+	case FQ_OK: return FQ_L_("success");
+	case FQ_ERROR: return FQ_L_("error");
+	case FQ_ENOTFOUND: return FQ_L_("not found");
+	case FQ_EEXISTS: return FQ_L_("already exists");
+	case FQ_EPARSE: return FQ_L_("parse error");
+	case FQ_EINVALID: return FQ_L_("invalid");
+	case FQ_ETRANSITION: return FQ_L_("step not allowed");
+	case FQ_ELOCKED: return FQ_L_("repository busy");
+	case FQ_EUSAGE: return FQ_L_("bad value");
 	}
-	return "unknown error";
+	return FQ_L_("unknown error");
 }
 
 void
@@ -84,7 +90,7 @@ fq_diags_add(struct fq_diags *d, const char *file, unsigned line,
 	struct fq_diag *x;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), fq_l_fmt(fmt), ap);
 	va_end(ap);
 	FQ_ALLOC_GROW(d->v, d->n + 1, d->alloc);
 	x = &d->v[d->n++];

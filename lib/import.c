@@ -639,7 +639,7 @@ detect_encoding(FILE *f, const char *given, struct fq_import_info *info,
 		ch->skip = 3;
 		snprintf(info->encoding, sizeof(info->encoding), "UTF-8 (BOM)");
 		snprintf(info->encoding_why, sizeof(info->encoding_why),
-			"byte-order mark");
+			FQ_L_("byte-order mark"));
 		return 0;
 	}
 	if (n >= 2 && head[0] == 0xFF && head[1] == 0xFE) {
@@ -647,7 +647,7 @@ detect_encoding(FILE *f, const char *given, struct fq_import_info *info,
 		ch->iconv_name = "UTF-16LE";
 		snprintf(info->encoding, sizeof(info->encoding), "UTF-16LE");
 		snprintf(info->encoding_why, sizeof(info->encoding_why),
-			"byte-order mark");
+			FQ_L_("byte-order mark"));
 		return 0;
 	}
 	if (n >= 2 && head[0] == 0xFE && head[1] == 0xFF) {
@@ -655,7 +655,7 @@ detect_encoding(FILE *f, const char *given, struct fq_import_info *info,
 		ch->iconv_name = "UTF-16BE";
 		snprintf(info->encoding, sizeof(info->encoding), "UTF-16BE");
 		snprintf(info->encoding_why, sizeof(info->encoding_why),
-			"byte-order mark");
+			FQ_L_("byte-order mark"));
 		return 0;
 	}
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
@@ -674,20 +674,20 @@ detect_encoding(FILE *f, const char *given, struct fq_import_info *info,
 		ch->iconv_name = "UTF-16LE";
 		snprintf(info->encoding, sizeof(info->encoding), "UTF-16LE");
 		snprintf(info->encoding_why, sizeof(info->encoding_why),
-			"no byte-order mark, but NUL bytes at odd offsets");
+			FQ_L_("no byte-order mark, but NUL bytes at odd offsets"));
 		return 0;
 	}
 	if (!u.bad && !u.need) {
 		snprintf(info->encoding, sizeof(info->encoding), "UTF-8");
 		snprintf(info->encoding_why, sizeof(info->encoding_why),
-			"valid UTF-8");
+			FQ_L_("valid UTF-8"));
 		return 0;
 	}
 	if (decodes_as(f, "GB18030")) {
 		ch->iconv_name = "GB18030";
 		snprintf(info->encoding, sizeof(info->encoding), "GB18030");
 		snprintf(info->encoding_why, sizeof(info->encoding_why),
-			"not valid UTF-8; decodes as GB18030 (GBK)");
+			FQ_L_("not valid UTF-8; decodes as GB18030 (GBK)"));
 		return 0;
 	}
 	return fq_error_set(err, FQ_EPARSE, "%s: cannot tell the encoding: "
@@ -989,8 +989,8 @@ map_columns(struct ctx *x, char **hdr, size_t n)
 		} else {
 			fq_buf_addf(&x->info->unmapped, "%s%s%s",
 				x->info->unmapped.len ? ", " : "", hdr[i],
-				f == -2 ? " (field already mapped)" :
-				f == F_IGNORE ? " (ignored by rules)" : "");
+				f == -2 ? FQ_L_(" (field already mapped)") :
+				f == F_IGNORE ? FQ_L_(" (ignored by rules)") : "");
 		}
 	}
 	/* 编号 alone: seq unless its values are not small numbers */
@@ -1298,7 +1298,7 @@ handle_row(struct ctx *x, struct row *r)
 				int y = title_year(r->cells[i]);
 
 				if (y)
-					set_year(x, y, "title");
+					set_year(x, y, FQ_N_("title"));
 			}
 		}
 		return;
@@ -1392,7 +1392,7 @@ problem(struct build *b, const char *field, const char *fmt, ...)
 
 	fq_buf_addf(&b->out->problems, "%s: ", field);
 	va_start(ap, fmt);
-	fq_buf_vaddf(&b->out->problems, fmt, ap);
+	fq_buf_vaddf(&b->out->problems, fq_l_fmt(fmt), ap);
 	va_end(ap);
 	fq_buf_addch(&b->out->problems, '\n');
 }
@@ -1421,7 +1421,7 @@ warn(struct build *b, const char *flag, const char *fmt, ...)
 			fq_seq_push(flags, fq_node_text(flag));
 	}
 	va_start(ap, fmt);
-	fq_buf_vaddf(&b->out->warnings, fmt, ap);
+	fq_buf_vaddf(&b->out->warnings, fq_l_fmt(fmt), ap);
 	va_end(ap);
 	fq_buf_addch(&b->out->warnings, '\n');
 }
@@ -1486,7 +1486,7 @@ date_cell(struct build *b, int f, const char *label, char iso[11],
 	if (d.year_inferred)
 		warn(b, "date_inferred", "%s: '%s' read as %s (year %d from "
 			"the %s)", label, raw, iso, b->x->dctx.default_year,
-			b->x->info->year_from);
+			FQ_L_(b->x->info->year_from));
 	if (d.month_only)
 		warn(b, "date_month_only", "%s: '%s' gives only the month: "
 			"%s", label, raw, iso);
@@ -2571,12 +2571,12 @@ fq_import_file(fq_importer *im, const char *path, fq_import_fn fn,
 	x.dctx.current_year = im->current_year;
 	x.dctx.date_column = true;
 	if (im->o.year)
-		set_year(&x, im->o.year, "--year");
+		set_year(&x, im->o.year, FQ_N_("--year"));
 	else if (im->o.rules && im->o.rules->year)
-		set_year(&x, im->o.rules->year, "rules");
+		set_year(&x, im->o.rules->year, FQ_N_("rules"));
 	else if (title_year(x.base))
 		/* "姚集2023登记簿.csv"; a title row overrides it */
-		set_year(&x, title_year(x.base), "file name");
+		set_year(&x, title_year(x.base), FQ_N_("file name"));
 
 	if (!(f = fopen(path, "rb")))
 		return fq_error_set(err, FQ_ENOTFOUND, "cannot open %s: %s",

@@ -50,6 +50,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fq/deadline.h"
 #include "fq/index.h"
 #include "internal.h"
 #include "store_git.h"
@@ -107,7 +108,7 @@ fq_hash(uint64_t h, const void *p, size_t len)
 static const char *const scalar_keys[] = {
 	"id", "title", "status", "outcome", "category", "source",
 	"risk_color", "village", "reported_on", "accepted_on", "due_on",
-	"closed_on"
+	"closed_on", "due_at"
 };
 #define NSCALAR FQ_ARRAY_SIZE(scalar_keys)
 
@@ -116,6 +117,7 @@ fq_index_summary(const struct fq_node *c)
 {
 	struct fq_node *s = fq_node_new(FQ_NODE_MAP), *seq;
 	const struct fq_node *v;
+	char last[FQ_DATE_SIZE];
 	size_t i;
 
 	for (i = 0; i < NSCALAR; i++) {
@@ -124,6 +126,10 @@ fq_index_summary(const struct fq_node *c)
 		if (x)
 			fq_map_set(s, scalar_keys[i], fq_node_scalar(x));
 	}
+	/* the progress `fq list stale` looks at (R16): not a key of the
+	 * file, derived from its events */
+	if (fq_case_last_event(c, last))
+		fq_map_set(s, "last_event_on", fq_node_scalar(last));
 	v = fq_map_get(c, "mediators");
 	if (v && v->kind == FQ_NODE_SEQ) {
 		seq = fq_node_new(FQ_NODE_SEQ);

@@ -7,6 +7,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * Messages of libfq are translated in the domain "fq" whatever the host
+ * program's own domain is; fq_error_set(), fq_error_setpos() and
+ * fq_diags_add() translate their format themselves (po/README).  FQ_N_
+ * marks a literal translated later with FQ_L_.
+ */
+#include <libintl.h>
+#define FQ_L_(s) dgettext("fq", s)
+#define FQ_N_(s) (s)
+/* A format translated, "" left alone (gettext("") is the header). */
+const char *fq_l_fmt(const char *fmt)
+	__attribute__((format_arg(1)));
+
 #define FQ_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Allocation that cannot fail: out of memory aborts (see buf.h). */

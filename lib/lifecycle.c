@@ -147,7 +147,7 @@ fq_step_allowed(const char *verb, const char *state, struct fq_error *err)
 	fq_step_verbs_from(&ok, state);
 	ret = fq_error_set(err, FQ_ETRANSITION, "cannot %s a case that is "
 		"%s; allowed from %s: %s", verb, state, state,
-		ok.len ? ok.buf : "nothing");
+		ok.len ? ok.buf : FQ_L_("nothing"));
 	fq_buf_release(&ok);
 	return ret;
 }

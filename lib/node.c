@@ -228,7 +228,7 @@ parse_fail(struct fq_error *err, const char *name, const yaml_mark_t *m,
 	const char *what)
 {
 	return fq_error_setpos(err, FQ_EPARSE, name, (unsigned)m->line + 1,
-		(unsigned)m->column + 1, "%s", what);
+		(unsigned)m->column + 1, "%s", fq_l_fmt(what));
 }
 
 /*
@@ -294,11 +294,11 @@ fq_yaml_parse(struct fq_node **out, const char *buf, size_t len,
 			if (parser.context)
 				snprintf(msg, sizeof(msg), "%s %s",
 					parser.problem ? parser.problem :
-					"syntax error", parser.context);
+					FQ_L_("syntax error"), parser.context);
 			else
 				snprintf(msg, sizeof(msg), "%s",
 					parser.problem ? parser.problem :
-					"syntax error");
+					FQ_L_("syntax error"));
 			ret = parse_fail(err, name, &m, msg);
 			goto out;
 		}
@@ -365,7 +365,7 @@ fq_yaml_parse(struct fq_node **out, const char *buf, size_t len,
 			fq_node_free(n);
 			ret = parse_fail(err, name, &ev.start_mark, anchor ?
 				"anchors are not allowed" :
-				"tags are not allowed");
+				FQ_N_("tags are not allowed"));
 			goto out_ev;
 		}
 		if (n) {
@@ -398,7 +398,7 @@ fq_yaml_parse(struct fq_node **out, const char *buf, size_t len,
 							&ev.start_mark,
 							n->kind == FQ_NODE_NULL ?
 							"empty key" :
-							"keys must be plain text");
+							FQ_N_("keys must be plain text"));
 						fq_node_free(n);
 						goto out_ev;
 					}
@@ -406,7 +406,7 @@ fq_yaml_parse(struct fq_node **out, const char *buf, size_t len,
 						char msg[300];
 
 						snprintf(msg, sizeof(msg),
-							"duplicate key '%.200s'",
+							FQ_L_("duplicate key '%.200s'"),
 							n->str);
 						fq_node_free(n);
 						ret = parse_fail(err, name,
@@ -610,7 +610,7 @@ fq_yaml_emit(struct fq_buf *out, const struct fq_node *root,
 		ok = yaml_emitter_flush(&e);
 	if (!ok) {
 		int r = fq_error_set(err, FQ_ERROR, "cannot write YAML: %s",
-			e.problem ? e.problem : "emitter error");
+			e.problem ? e.problem : FQ_L_("emitter error"));
 		yaml_emitter_delete(&e);
 		return r;
 	}

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <strings.h>
 
+#include "fq/deadline.h"
 #include "fq/pinyin.h"
 #include "fq/query.h"
 #include "internal.h"
@@ -65,6 +66,10 @@ fq_filter_parse_clerk(struct fq_filter *out, const fq_schema *s,
 		out->kind = FQ_F_OVERDUE;
 		return FQ_OK;
 	}
+	if (!strcmp(arg, "stale")) {
+		out->kind = FQ_F_STALE;
+		return FQ_OK;
+	}
 	if (!strcmp(arg, "mine")) {
 		if (!clerk || !*clerk)
 			return fq_error_set(err, FQ_EUSAGE, "filter 'mine': "
@@ -76,7 +81,7 @@ fq_filter_parse_clerk(struct fq_filter *out, const fq_schema *s,
 	}
 	if (!colon)
 		return fq_error_set(err, FQ_EUSAGE, "filter '%s': expected "
-			"KEY:VALUE, 'overdue' or 'mine'", arg);
+			"KEY:VALUE, 'overdue', 'stale' or 'mine'", arg);
 	klen = (size_t)(colon - arg);
 	v = colon + 1;
 	for (i = 0; i < FQ_ARRAY_SIZE(keys); i++)
@@ -86,7 +91,8 @@ fq_filter_parse_clerk(struct fq_filter *out, const fq_schema *s,
 	if (i == FQ_ARRAY_SIZE(keys))
 		return fq_error_set(err, FQ_EUSAGE, "filter '%s': unknown key "
 			"'%.*s' (status, outcome, category, risk, source, "
-			"agency, mediator, month, accepted, overdue, mine, text)",
+			"agency, mediator, month, accepted, overdue, stale, mine, "
+			"text)",
 			arg, (int)klen, arg);
 	out->kind = keys[i].kind;
 	if (!*v)
@@ -227,8 +233,32 @@ pinyin_in_names(const char *raw, const char *word)
 }
 
 static bool
+is_open(const fq_schema *s, const struct fq_node *c)
+{
+	const char *open = fq_enum_extra(fq_enum_code(fq_schema_enum(s,
+		"states"), fq_map_str(c, "status")), "open");
+
+	return open && !strcmp(open, "true");
+}
+
+/* R16, as fq/deadline.h: c is a summary (last_event_on) or a case. */
+static bool
+stale(const struct fq_node *c, const struct fq_filter_ctx *x)
+{
+	char buf[FQ_DATE_SIZE], due[FQ_DATE_SIZE];
+	const char *last = fq_map_str(c, "last_event_on");
+
+	if (!last)
+		last = fq_case_last_event(c, buf);
+	return fq_stale_due(due, x->cal, x->config, fq_map_str(c, "status"),
+		fq_map_str(c, "risk_color"), last, NULL) == FQ_OK &&
+		strcmp(due, x->today) < 0;
+}
+
+static bool
 match_one(const struct fq_filter *f, const fq_schema *s,
-	const struct fq_node *c, const char *raw, const char *today)
+	const struct fq_node *c, const char *raw,
+	const struct fq_filter_ctx *x)
 {
 	const struct fq_node *seq;
 	const char *v;
@@ -275,15 +305,11 @@ match_one(const struct fq_filter *f, const fq_schema *s,
 		if (*f->to && strcmp(v, f->to) > 0)
 			return false;
 		return true;
-	case FQ_F_OVERDUE: {
-		const struct fq_enum_value *st = fq_enum_code(
-			fq_schema_enum(s, "states"), fq_map_str(c, "status"));
-		const char *open = fq_enum_extra(st, "open");
-
-		v = fq_map_str(c, "due_on");
-		return open && !strcmp(open, "true") && v &&
-			strcmp(v, today) < 0;
-	}
+	case FQ_F_OVERDUE:
+		return is_open(s, c) && fq_due_passed(fq_map_str(c, "due_on"),
+			fq_map_str(c, "due_at"), x->today, x->now);
+	case FQ_F_STALE:
+		return is_open(s, c) && stale(c, x);
 	case FQ_F_TEXT:
 		return raw && (contains_ci(raw, f->values[0]) ||
 			(fq_pinyin_word(f->values[0]) &&
@@ -293,15 +319,27 @@ match_one(const struct fq_filter *f, const fq_schema *s,
 }
 
 bool
-fq_filter_match(const struct fq_filter *f, size_t n, const fq_schema *s,
-	const struct fq_node *c, const char *raw, const char *today)
+fq_filter_match_ctx(const struct fq_filter *f, size_t n, const fq_schema *s,
+	const struct fq_node *c, const char *raw,
+	const struct fq_filter_ctx *x)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (!match_one(&f[i], s, c, raw, today))
+		if (!match_one(&f[i], s, c, raw, x))
 			return false;
 	return true;
+}
+
+bool
+fq_filter_match(const struct fq_filter *f, size_t n, const fq_schema *s,
+	const struct fq_node *c, const char *raw, const char *today)
+{
+	struct fq_filter_ctx x;
+
+	memset(&x, 0, sizeof(x));
+	x.today = today;
+	return fq_filter_match_ctx(f, n, s, c, raw, &x);
 }
 
 bool
@@ -311,6 +349,17 @@ fq_filter_needs_text(const struct fq_filter *f, size_t n)
 
 	for (i = 0; i < n; i++)
 		if (f[i].kind == FQ_F_TEXT)
+			return true;
+	return false;
+}
+
+bool
+fq_filter_needs_profile(const struct fq_filter *f, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (f[i].kind == FQ_F_STALE)
 			return true;
 	return false;
 }

@@ -1234,6 +1234,7 @@ struct dueview {
 	bool owned[DV_MAX];	/* the value is ours to free */
 	size_t mine;		/* entries set here; update_due adds after */
 	struct fq_node *visits;	/* ours, its items borrowed */
+	struct fq_node *events;	/* the same */
 };
 
 static struct fq_node due_keys[] = {
@@ -1248,11 +1249,12 @@ static struct fq_node due_keys[] = {
 	{ .kind = FQ_NODE_SCALAR, .str = "visits" },
 	{ .kind = FQ_NODE_SCALAR, .str = "referrals" },
 	{ .kind = FQ_NODE_SCALAR, .str = "created_at" },
+	{ .kind = FQ_NODE_SCALAR, .str = "complexity" },
 	{ .kind = FQ_NODE_SCALAR, .str = "events" },
 	{ .kind = FQ_NODE_SCALAR, .str = "status" },
 };
 enum { DK_EXTENDED = 5, DK_EXTENSIONS, DK_AGREEMENT, DK_VISITS,
-	DK_REFERRALS, DK_CREATED, DK_EVENTS, DK_STATUS, DK_N };
+	DK_REFERRALS, DK_CREATED, DK_COMPLEXITY, DK_EVENTS, DK_STATUS, DK_N };
 
 static void
 dv_put(struct dueview *v, struct fq_node *key, const struct fq_node *val,
@@ -1273,9 +1275,10 @@ dv_release(struct dueview *v)
 		if (i >= v->mine) {
 			fq_node_free(v->d.keys[i]);
 			fq_node_free(v->d.vals[i]);
-		} else if (v->d.vals[i] == v->visits) {
-			v->visits->len = 0;
-			fq_node_free(v->visits);
+		} else if (v->d.vals[i] == v->visits ||
+		    v->d.vals[i] == v->events) {
+			v->d.vals[i]->len = 0;
+			fq_node_free(v->d.vals[i]);
 		} else if (v->owned[i]) {
 			fq_node_free(v->d.vals[i]);
 		}
@@ -1357,9 +1360,23 @@ fq_report_due_as_of(char out[FQ_DATE_SIZE], const struct fq_node *c,
 			dv_put(&dv, &due_keys[i], v, false);
 		}
 	}
-	if (color && strcmp(color, "blue") && !fq_map_str(c, "plan") &&
-	    (v = fq_map_get(c, "events")))
-		dv_put(&dv, &due_keys[DK_EVENTS], v, false);
+	/* the events for R7 (the plan, the report up): those made by then */
+	if (color && (!strcmp(color, "red") || (strcmp(color, "blue") &&
+	    !fq_map_str(c, "plan"))) && (v = fq_map_get(c, "events")) &&
+	    v->kind == FQ_NODE_SEQ) {
+		dv.events = fq_node_new(FQ_NODE_SEQ);
+		for (j = 0; j < v->len; j++) {
+			const char *on = fq_map_str(v->vals[j],
+				"effective_on");
+
+			if (!on)
+				on = fq_map_str(v->vals[j], "at");
+			if (!on || strncmp(on, end, 10) <= 0)
+				fq_seq_push(dv.events,
+				    (struct fq_node *)(uintptr_t)v->vals[j]);
+		}
+		dv_put(&dv, &due_keys[DK_EVENTS], dv.events, false);
+	}
 	dv_put(&dv, &due_keys[DK_STATUS], fq_node_text(state), true);
 	if (ext)
 		dv_put(&dv, &due_keys[DK_EXTENDED], fq_node_text(ext), true);

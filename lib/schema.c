@@ -661,19 +661,19 @@ static const char *
 type_word(enum fq_type t)
 {
 	switch (t) {
-	case FQ_T_STRING: return "a line of text";
-	case FQ_T_TEXT: return "text";
-	case FQ_T_ID: return "a case ID (UNIT-YYYY-NNNNNN)";
-	case FQ_T_DATE: return "a date (YYYY-MM-DD)";
-	case FQ_T_DATETIME: return "a time (YYYY-MM-DDTHH:MM:SS+08:00)";
-	case FQ_T_INT: return "a whole number";
-	case FQ_T_MONEY: return "an amount in yuan (like 8000 or 8000.50)";
-	case FQ_T_BOOL: return "true or false";
-	case FQ_T_ENUM: return "a code";
-	case FQ_T_LIST: return "a list";
-	case FQ_T_RECORD: return "a mapping";
+	case FQ_T_STRING: return FQ_L_("a line of text");
+	case FQ_T_TEXT: return FQ_L_("text");
+	case FQ_T_ID: return FQ_L_("a case ID (UNIT-YYYY-NNNNNN)");
+	case FQ_T_DATE: return FQ_L_("a date (YYYY-MM-DD)");
+	case FQ_T_DATETIME: return FQ_L_("a time (YYYY-MM-DDTHH:MM:SS+08:00)");
+	case FQ_T_INT: return FQ_L_("a whole number");
+	case FQ_T_MONEY: return FQ_L_("an amount in yuan (like 8000 or 8000.50)");
+	case FQ_T_BOOL: return FQ_L_("true or false");
+	case FQ_T_ENUM: return FQ_L_("a code");
+	case FQ_T_LIST: return FQ_L_("a list");
+	case FQ_T_RECORD: return FQ_L_("a mapping");
 	}
-	return "a value";
+	return FQ_L_("a value");
 }
 
 static size_t validate_record(const fq_schema *s, const struct fq_record *r,

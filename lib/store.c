@@ -57,6 +57,7 @@
 
 #include "fq/fault.h"
 #include "fq/store.h"
+#include "gitindex.h"
 #include "internal.h"
 #include "store_git.h"
 
@@ -109,12 +110,12 @@ git_fail(struct fq_error *err, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	vsnprintf(what, sizeof(what), fq_l_fmt(fmt), ap);
 	va_end(ap);
 	/* libgit2 sets no message for some system errors (ENOSPC) */
 	return fq_error_set(err, FQ_ERROR, "%s: %s", what,
 		e && e->message ? e->message : saved_errno ?
-		strerror(saved_errno) : "unknown libgit2 error");
+		strerror(saved_errno) : FQ_L_("unknown libgit2 error"));
 }
 
 /* Copy s into out for a one-line message, control bytes as '?'. */
@@ -347,7 +348,7 @@ load_config(fq_store *s, struct fq_error *err)
 		ret = fq_error_setpos(err, FQ_EINVALID, path.buf, at->line,
 			at->column, unit ?
 			"unit must be 2 to 12 of A-Z and 0-9" :
-			"no unit code (unit: ...)");
+			FQ_N_("no unit code (unit: ...)"));
 		goto out;
 	}
 	s->unit = unit->str;
@@ -1005,7 +1006,7 @@ open_parent(fq_store *s, const char *path, bool create, int *dfd,
 				ret = fq_error_set(err, FQ_ERROR,
 					"'%s' is not a directory%s", p,
 					errno == ELOOP ?
-					" (a symbolic link)" : "");
+					FQ_L_(" (a symbolic link)") : "");
 			else
 				ret = fq_error_set(err, FQ_ERROR,
 					"cannot open '%s': %s", p,
@@ -1355,6 +1356,63 @@ update_index(fq_store *s, const struct fq_change *ch, size_t n,
 out:
 	git_index_free(index);
 	return ret;
+}
+
+/* How long a write waits for another git command's index.lock. */
+#define INDEX_LOCK_WAIT_MS 1000
+
+/*
+ * Git's index, in two steps around the commit: index_begin takes
+ * index.lock (so that no `git commit` can run between the branch moving
+ * and the index following it) and plans the splice of the changed
+ * entries (gitindex.c); index_end writes it, or, where the splice
+ * declined, releases the lock and lets libgit2 rewrite the index.
+ */
+static int
+index_begin(fq_store *s, fq_gitindex **gi, const struct fq_change *ch,
+	size_t n, const git_oid *blobs, struct fq_error *err)
+{
+	struct fq_gitindex_change *v;
+	struct fq_buf cache = FQ_BUF_INIT, owner = FQ_BUF_INIT;
+	size_t i;
+	int ret;
+
+	fq_buf_addf(&owner, "%s/index.lock.owner", fq_store_private_dir(s));
+	ret = fq_gitindex_lock(gi, git_repository_path(s->repo), owner.buf,
+		INDEX_LOCK_WAIT_MS, err);
+	fq_buf_release(&owner);
+	if (ret < 0)
+		return ret;
+	v = fq_xcalloc(n ? n : 1, sizeof(*v));
+	for (i = 0; i < n; i++) {
+		v[i].path = ch[i].path;
+		v[i].id = ch[i].data ? blobs[i].id : NULL;
+	}
+	fq_buf_addf(&cache, "%s/gitindex", fq_store_private_dir(s));
+	ret = fq_gitindex_plan(*gi, s->root, cache.buf, v, n, err);
+	fq_buf_release(&cache);
+	free(v);
+	return ret < 0 ? ret : FQ_OK;
+}
+
+static int
+index_end(fq_store *s, fq_gitindex *gi, const struct fq_change *ch,
+	size_t n, const git_oid *blobs, struct fq_error *err)
+{
+	int ret;
+
+	if (fq_gitindex_ready(gi)) {
+		struct fq_error e = FQ_ERROR_INIT;
+
+		ret = fq_gitindex_write(gi, &e);
+		fq_gitindex_free(gi);
+		if (ret < 0)
+			return fq_error_set(err, ret, "committed, but %s",
+				e.msg);
+		return ret;
+	}
+	fq_gitindex_free(gi);
+	return update_index(s, ch, n, blobs, err);
 }
 
 /*
@@ -1926,6 +1984,7 @@ store_commit(fq_store *s, const struct fq_change *ch, const size_t *zl,
 	const git_commit *parents[1];
 	struct fq_buf msg = FQ_BUF_INIT, scratch = FQ_BUF_INIT;
 	bool bulk, journal = false;
+	fq_gitindex *gi = NULL;
 	struct bulk bk;
 	size_t i, nupd = 0, nwritten = 0;
 	mode_t old_umask;
@@ -2005,7 +2064,9 @@ store_commit(fq_store *s, const struct fq_change *ch, const size_t *zl,
 		goto out;
 	}
 
-	/* 4. commit, unless nothing changed */
+	/* 4. commit, unless nothing changed, holding git's index.lock */
+	if ((ret = index_begin(s, &gi, ch, n, blobs, err)) < 0)
+		goto out;
 	if (!old_tree || !git_oid_equal(&tree_oid, git_tree_id(old_tree))) {
 		if (git_tree_lookup(&new_tree, s->repo, &tree_oid) < 0) {
 			ret = git_fail(err, "cannot read the new tree");
@@ -2035,8 +2096,10 @@ store_commit(fq_store *s, const struct fq_change *ch, const size_t *zl,
 	fq_fault("after-commit");
 
 	/* 5. index */
-	ret = update_index(s, ch, n, blobs, err);
+	ret = index_end(s, gi, ch, n, blobs, err);
+	gi = NULL;
 out:
+	fq_gitindex_free(gi);
 	bulk_release(&bk);
 	if (ret < 0 && nwritten)
 		undo_working_files(s, ch, nwritten, old_tree);
@@ -2542,9 +2605,9 @@ fq_git_fail(struct fq_error *err, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	vsnprintf(what, sizeof(what), fq_l_fmt(fmt), ap);
 	va_end(ap);
-	return git_fail(err, "%s", what);
+	return git_fail(err, "%s", what);	/* "%s": not translated again */
 }
 
 int
@@ -2576,6 +2639,7 @@ fq_store_move_to(fq_store *s, const git_oid *target, const char *logmsg,
 	git_reference *ref = NULL;
 	git_blob *blob = NULL;
 	struct fq_change *ch = NULL;
+	fq_gitindex *gi = NULL;
 	git_oid *blobs = NULL;
 	char *branch = NULL;
 	size_t i, n = 0;
@@ -2651,13 +2715,17 @@ fq_store_move_to(fq_store *s, const git_oid *target, const char *logmsg,
 		if (ret < 0)
 			goto out;
 	}
+	if ((ret = index_begin(s, &gi, ch, n, blobs, err)) < 0)
+		goto out;
 	if (git_reference_create(&ref, s->repo, branch, target, 1,
 	    logmsg) < 0) {
 		ret = git_fail(err, "cannot move %s", branch);
 		goto out;
 	}
-	ret = update_index(s, ch, n, blobs, err);
+	ret = index_end(s, gi, ch, n, blobs, err);
+	gi = NULL;
 out:
+	fq_gitindex_free(gi);
 	umask(old_umask);
 	git_blob_free(blob);
 	git_reference_free(ref);

@@ -22,7 +22,7 @@ export LC_ALL=C.UTF-8 TZ=Asia/Shanghai
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
 export FQ_TODAY=2024-03-20 FQ_USER=李调解 FQ_EMAIL=li@example.org
 export FQ_LOCK_TIMEOUT=5
-unset FQ_DIR NO_COLOR FQ_SCHEMA_DIR VISUAL EDITOR
+unset FQ_DIR NO_COLOR FQ_SCHEMA_DIR VISUAL EDITOR LANGUAGE FQ_LOCALEDIR
 cd "$TEST_TMP"
 
 _n=0
@@ -106,6 +106,31 @@ new_case() {
 	fq new -C "${REPO:-repo}" --title "${TITLE:-王某甲与王某乙宅基地纠纷}" \
 		--category "${CAT:-housing_homestead}" --summary "${SUMMARY:-两家因滴水檐发生争执}" \
 		--party 王某甲:申请人:13800000001 --party 王某乙 "$@"
+}
+
+# zh_locale: make zh_CN.UTF-8 usable, for zh; false if it cannot be.  A
+# machine without it gets one compiled (localedef) into the build tree,
+# found through LOCPATH: built beside, then moved, for tests run at once.
+zh_locale() {
+	ZH_LOCPATH=
+	locale -a 2>/dev/null | grep -Eiq '^zh_CN\.utf-?8$' && return 0
+	ZH_LOCPATH=$FQ_BUILD_DIR/test-locale
+	[ -f "$ZH_LOCPATH/zh_CN.UTF-8/LC_CTYPE" ] && return 0
+	command -v localedef >/dev/null 2>&1 &&
+		[ -f /usr/share/i18n/locales/zh_CN ] && mkdir -p "$ZH_LOCPATH" &&
+		_t=$(mktemp -d "$ZH_LOCPATH/.build.XXXXXX") || return 1
+	localedef -i zh_CN -f UTF-8 "$_t/zh_CN.UTF-8" >/dev/null 2>&1
+	[ -f "$_t/zh_CN.UTF-8/LC_CTYPE" ] && { mv "$_t/zh_CN.UTF-8" \
+		"$ZH_LOCPATH/" 2>/dev/null || [ -f "$ZH_LOCPATH/zh_CN.UTF-8/LC_CTYPE" ]; }
+	_r=$?
+	rm -rf "$_t"
+	return $_r
+}
+
+# zh COMMAND...: run it under LANG=zh_CN.UTF-8 (after zh_locale)
+zh() {
+	env -u LC_ALL -u LC_MESSAGES ${ZH_LOCPATH:+LOCPATH="$ZH_LOCPATH"} \
+		LANG=zh_CN.UTF-8 "$@"
 }
 
 done_testing() {

@@ -14,6 +14,8 @@ ok "categories installed" test -f "$prefix/share/fq/schemas/enums/categories.yam
 ok "holiday calendar installed" test -f "$prefix/share/fq/schemas/holidays/2024.yaml"
 ok "fq.7 installed" test -f "$prefix/share/man/man7/fq.7"
 ok "fq-new.1 installed" test -f "$prefix/share/man/man1/fq-new.1"
+ok "the zh_CN catalog installed" \
+	test -f "$prefix/share/locale/zh_CN/LC_MESSAGES/fq.mo"
 
 # Run the installed copy from a directory where the build tree is not
 # reachable: only PATH=prefix/bin.
@@ -40,4 +42,10 @@ like "and it is stored by its code" "$(cat repo/cases/2024/03/*.yaml repo/cases/
 mkdir -p "$TEST_TMP/empty"
 FQ_SCHEMA_DIR="$TEST_TMP/empty" fq -C repo list >/dev/null 2>"$TEST_TMP/e"
 like "FQ_SCHEMA_DIR pointing nowhere is an error naming it" "$(cat "$TEST_TMP/e")" "empty"
+# The installed programs find the installed catalog beside them.
+if zh_locale; then
+	zh fq -C repo show nope 2>"$TEST_TMP/e"
+	like "installed: messages in Chinese from share/locale" \
+		"$(cat "$TEST_TMP/e")" '不是案件编号'
+fi
 done_testing

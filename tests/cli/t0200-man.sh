@@ -83,9 +83,11 @@ for t in T1 T2 T3 T4 T5 T6 T7 T8 T8a T9 T10 T11 T12 T13 T14 T15 T16 T17 \
     T18 T19 T20 T21; do
 	like "fq.7 gives the command for $t" "$seven" "^ *$t +.*(fq|‘fq)"
 done
-for r in R1 R2 R3 R4 R6 R7 R9 R10 R11 R15; do
+for r in R1 R2 R3 R4 R6 R7 R8 R9 R10 R11 R14 R15 R16; do
 	like "fq.7 gives deadline $r" "$seven" "^ *$r +[a-z_]+"
 done
+like "fq.7 gives the 4-hour report up" "$seven" "^ *R7 +report_red, 4 hours"
+unlike "fq.7 no longer says R8 is not implemented" "$seven" "R8.*not implemented"
 five=$(mandoc -T utf8 "$man/fq-case.5" | col -bx)
 for f in $(sed -n 's/^    \([a-z_]*\): {.*/\1/p' "$FQ_SOURCE_DIR/schemas/case.yaml" | sort -u); do
 	like "fq-case.5 describes field $f" "$five" "(^|[ .])$f( |$|:|,)"

@@ -25,10 +25,12 @@ sed -i 's/^id: QSZ-2024-000001$/id: QSZ-2024-000002/' "$1"
 EOF
 cat >ed/dropevent <<'EOF'
 #!/bin/sh
-# delete the first event (5 lines from "- at:" under events:)
+# delete the first event (5 lines from "- at:" under events:; the
+# template's comments dropped first)
+grep -v '^ *#' "$1" |
 awk 'BEGIN{skip=0} /^events:/{print; getline; skip=1}
      skip && /^- at:/ && seen {skip=0}
-     skip {seen=1; next} {print}' "$1" >"$1.new" && mv "$1.new" "$1"
+     skip {seen=1; next} {print}' >"$1.new" && mv "$1.new" "$1"
 EOF
 cat >ed/badcat <<'EOF'
 #!/bin/sh
@@ -137,7 +139,8 @@ N=$(commits repo)
 cp "$F" f.before
 exits 65 "changing the id is refused" env EDITOR="$ED/newid" fq edit -C repo "$ID"
 like "... says the ID cannot change" "$(err)" 'ID cannot be changed'
-like "... file:line:column" "$(err)" "$ID\.yaml:1:[0-9]+: "
+like "... file:line:column (of the id, below its comments)" "$(err)" \
+	"$ID\.yaml:$(grep -n '^id:' "$KEEP" | cut -d: -f1):[0-9]+: "
 is "... nothing committed" "$(commits repo)" "$N"
 is "... file unchanged" "$(cat "$F")" "$(cat f.before)"
 ok "... no file for the new id" test ! -e repo/cases/2024/03/QSZ-2024-000002.yaml

@@ -397,7 +397,7 @@ git -C repo -c user.name=t -c user.email=t@example.org commit -qam "reopen windo
 exits 1 "with deadlines.reopen_window 30 days, day 31 is too late" \
 	env FQ_TODAY=2024-04-11 fq -C repo reopen "$id" --reason 履行争议
 like "... until 2024-04-09" "$(err)" "until 2024-04-09 only"
-git -C repo -c user.name=t -c user.email=t@example.org revert -q --no-edit HEAD
+git -C repo -c user.name=t -c user.email=t@example.org revert --no-edit HEAD >/dev/null
 id=$(build agreed) f=$(case_file "$id")
 ok "T14: an agreed case reopens (重新调解) without a window" \
 	fq -C repo reopen "$id" --reason 协议显失公平

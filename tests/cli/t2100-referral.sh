@@ -243,6 +243,63 @@ for pair in resolved:referred_resolved not_resolved:referred_other; do
 	is "... closed as ${pair#*:}" "$(jget "$X" status) $(jget "$X" outcome)" "closed ${pair#*:}"
 done
 
+# --- 上级交办 (assign) from the county centre: its own date, or 15 days ------
+A=$(TITLE=县综治中心交办纠纷 receive_new --from 青山县综治中心 --kind assign --channel internal \
+	--on 2024-03-11 --doc 青综交〔2024〕8号)
+is "交办: inbound assign" "$(rget "$A" 1 kind)" assign
+is "... source gov_assigned" "$(jget "$A" source)" gov_assigned
+is "... R11: 15 days by default (03-26)" "$(rget "$A" 1 due_result)" 2024-03-26
+A2=$(TITLE=限期交办纠纷 receive_new --from 青山县综治中心 --kind assign --channel internal \
+	--on 2024-03-11 --due 2024-03-15)
+is "... the date on the 交办单 (--due)" "$(rget "$A2" 1 due_result)" 2024-03-15
+is "... is the case's due_on" "$(jget "$A2" due_on)" 2024-03-15
+# outbound: --due overrides the profile; 吹哨 (summon) leaves the case where it is
+O=$(new_case --accepted 2024-03-05 --mediator 李调解)
+fq -C repo mediate "$O" >/dev/null
+ok "refer --due" fq -C repo refer "$O" --to 青山县司法局 --kind transfer --channel administrative \
+	--due 2024-04-01
+is "... due_result as given" "$(rget "$O" 1 due_result)" 2024-04-01
+S=$(new_case --accepted 2024-03-05 --mediator 李调解)
+fq -C repo mediate "$S" >/dev/null
+ok "summon the departments (吹哨)" fq -C repo refer "$S" --to 青山镇自然资源所 --kind summon \
+	--channel administrative
+is "... still mediating" "$(jget "$S" status)" mediating
+is "... no result deadline" "$(rget "$S" 1 due_result)" ""
+
+# --- us → court after failure (T9 with a transfer: informational) ----------
+F=$(new_case --accepted 2024-03-05 --mediator 李调解)
+fq -C repo mediate "$F" --on 2024-03-06 >/dev/null
+exits 2 "fail --channel without --to: usage error" fq -C repo fail "$F" --advised litigation \
+	--channel litigation
+exits 2 "fail --to with an unknown channel: usage error" fq -C repo fail "$F" --advised litigation \
+	--to 青山县人民法院 --channel courtly
+n=$(commits repo)
+ok "fail, and hand it to the court: fq fail --to" fq -C repo fail "$F" --advised 诉讼 \
+	--to 青山县人民法院 --doc 青调移〔2024〕5号 --on 2024-03-18
+is "... one commit" "$(commits repo)" $((n + 1))
+is "... closed" "$(jget "$F" status)" closed
+is "... failed (a failure in the success rate, not a referral outcome)" "$(jget "$F" outcome)" failed
+is "... referral #1 outbound" "$(rget "$F" 1 direction)" outbound
+is "... a transfer" "$(rget "$F" 1 kind)" transfer
+is "... 诉调, from the route advised" "$(rget "$F" 1 channel)" litigation
+is "... to the court" "$(rget "$F" 1 to_agency)" court
+is "... with the letter" "$(rget "$F" 1 doc_no)" 青调移〔2024〕5号
+is "... sent on the day" "$(rget "$F" 1 sent_on)" 2024-03-18
+is "... informational: no receipt deadline" "$(rget "$F" 1 due_receipt)" ""
+is "... nor a result deadline" "$(rget "$F" 1 due_result)" ""
+is "... nothing due (the transfer has no deadline; closed on 03-18, before it was entered: no R14)" \
+	"$(jget "$F" due_on)" ""
+exits 0 "... fq due" env FQ_TODAY=2024-05-30 fq due -C repo --within 0 --format tsv
+unlike "... no referral row for it" "$(out)" "$F	[a-z]*	(receipt|result)"
+ok "show" fq -C repo show "$F"
+like "... the transfer in its referrals" "$(out)" "#1 移交 青山镇人民调解委员会 → 青山县人民法院 +诉调"
+F2=$(new_case --accepted 2024-03-05 --mediator 李调解)
+fq -C repo mediate "$F2" >/dev/null
+ok "to arbitration: the channel follows the first route" fq -C repo fail "$F2" \
+	--advised arbitration,litigation --to 县劳动人事争议仲裁院
+is "... 仲调" "$(rget "$F2" 1 channel)" arbitration
+is "... agency arbitration" "$(rget "$F2" 1 to_agency)" arbitration
+
 # --- returned for mediation (T12), out of scope ------------------------------
 for result in returned_for_mediation out_of_scope; do
 	X=$(new_case --accepted 2024-03-05 --mediator 李调解)

@@ -18,6 +18,7 @@ jget() {
 R=$(TITLE=红色宅基地纠纷 new_case --accepted 2024-02-01 --mediator 李调解)
 fq -C repo mediate "$R" >/dev/null
 fq -C repo risk "$R" --color red --lead 张副镇长 >/dev/null 2>&1
+fq -C repo note --kind report_up "$R" 已报县综治中心 >/dev/null	# R7: t2300
 Y=$(TITLE=黄色土地纠纷 new_case --accepted 2024-03-01)
 fq -C repo risk "$Y" --color yellow --lead 张副镇长 --plan 一案一策 >/dev/null 2>&1
 B1=$(TITLE=闰年月末纠纷 new_case --accepted 2024-01-31)
@@ -170,11 +171,11 @@ unlike "fq list overdue: closed cases are not in it" \
 setp archive_from 2024-04-01
 exits 0 "deadlines.archive_from 2024-04-01: R14 only for cases closed since" env FQ_TODAY=2024-04-25 fq due -C rp --within 0
 unlike "... the case closed 03-20 is left out" "$(out)" "$A"
-git -C rp -c user.name=t -c user.email=t@example.org revert -q --no-edit HEAD
+git -C rp -c user.name=t -c user.email=t@example.org revert --no-edit HEAD >/dev/null
 setp archive off
 exits 0 "deadlines.archive off: no R14" env FQ_TODAY=2024-04-25 fq due -C rp --within 0
 unlike "... nothing for the closed case" "$(out)" "$A"
-git -C rp -c user.name=t -c user.email=t@example.org revert -q --no-edit HEAD
+git -C rp -c user.name=t -c user.email=t@example.org revert --no-edit HEAD >/dev/null
 ok "archive it" fq -C rp archive "$A" --docket "（2024）青人调字第1号" \
 	--doc application,notice,id_proof,record
 exits 0 "... fq due" env FQ_TODAY=2024-04-25 fq due -C rp --within 0

@@ -64,6 +64,8 @@ E=$(at 2024-03-28 fq new --title 孙某宅基地纠纷 --category housing_homest
 	--summary 孙某与李某宅基地界址争议 --party 孙某 --party 李某 \
 	--village 前王村 --accepted 2024-03-28 --risk red --plan 县镇联动 \
 	--lead 张副镇长)
+# ... reported up to the county at once (R7), so it is not overdue
+at 2024-03-28 fq note --kind report_up "$E" 已电话报告县综治中心 >/dev/null
 FQ_TODAY=2024-04-01 fq report --month 2024-03 --format json -o march-before.json
 FQ_TODAY=2024-04-01 fq report --month 2024-03 --format csv -o march-before.csv
 at 2024-04-10 fq withdraw "$E" >/dev/null

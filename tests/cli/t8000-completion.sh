@@ -73,7 +73,11 @@ like "colours: codes and labels" "$(c fq risk QSZ-2024-000001 --color "" | tr "\
 
 like "fq list offers the filter keys" "$(c fq list '' | tr '\n' ' ')" \
 	"status: outcome: category:"
-like "and mine, overdue" "$(c fq list '' | tr '\n' ' ')" "overdue mine"
+like "and overdue, stale, mine" "$(c fq list '' | tr '\n' ' ')" "overdue stale mine"
+is "fq list st -> status:, stale" "$(c fq list st | tr '\n' ' ')" "status: stale "
+like "--complexity: codes and labels" "$(c fq new --complexity "" | tr "\n" " ")" \
+	"simple 简易 ordinary 一般 complex 复杂"
+is "fq accept offers --complexity" "$(c fq accept --compl)" "--complexity"
 is "status:med -> status:mediating" "$(c fq list status:med)" "status:mediating"
 is "status: by a label" "$(c fq list status:调解)" "status:调解中"
 is "a filter after an option and its argument" \

@@ -1174,6 +1174,98 @@ START_TEST(test_date_now_iso)
 }
 END_TEST
 
+/* Test: timestamps
+ * Description: fq_ts_parse() reads the event stamps and FQ_TODAY's time
+ * (with or without seconds, fraction and offset; Z; +HHMM), refuses what
+ * is not one, and fq_ts_format() writes it back at any offset, across a
+ * day, a month and a year. */
+static const struct {
+	const char *in;
+	int def_off;
+	int ok;
+	const char *utc;	/* fq_ts_format(.., 0) */
+	int off;
+} stamps[] = {
+	{ "2024-03-05T14:30:00+08:00", 0, 1, "2024-03-05T06:30:00+00:00", 480 },
+	{ "2024-03-05T14:30+08:00", 0, 1, "2024-03-05T06:30:00+00:00", 480 },
+	{ "2024-03-05T14:30", 480, 1, "2024-03-05T06:30:00+00:00", 480 },
+	{ "2024-03-05 14:30:15", 0, 1, "2024-03-05T14:30:15+00:00", 0 },
+	{ "2024-03-05T14:30:15.123Z", 480, 1, "2024-03-05T14:30:15+00:00", 0 },
+	{ "2024-03-01T03:00:00+0800", 0, 1, "2024-02-29T19:00:00+00:00", 480 },
+	{ "2025-01-01T07:59:59+08:00", 0, 1, "2024-12-31T23:59:59+00:00", 480 },
+	{ "2024-03-05T14:30:00-05:30", 0, 1, "2024-03-05T20:00:00+00:00", -330 },
+	{ "2024-12-31T23:59:60Z", 0, 1, "2024-12-31T23:59:59+00:00", 0 },
+	{ "2024-03-05", 0, 0, NULL, 0 },
+	{ "2024-03-05T24:00", 0, 0, NULL, 0 },
+	{ "2024-03-05T14:60", 0, 0, NULL, 0 },
+	{ "2024-02-30T10:00", 0, 0, NULL, 0 },
+	{ "2024-03-05T14:30+8", 0, 0, NULL, 0 },
+	{ "2024-03-05T14:30+08:00x", 0, 0, NULL, 0 },
+	{ "2024-03-05T14:30+19:00", 0, 0, NULL, 0 },
+	{ "2024-03-05T1430", 0, 0, NULL, 0 },
+	{ "", 0, 0, NULL, 0 },
+};
+
+START_TEST(test_date_ts)
+{
+	char buf[FQ_NOW_ISO_SIZE];
+	int64_t t = -1;
+	int off = 12345;
+
+	if (!stamps[_i].ok) {
+		ck_assert_int_eq(fq_ts_parse(&t, &off, stamps[_i].in,
+			stamps[_i].def_off), FQ_EUSAGE);
+		ck_assert_int_eq(t, -1);
+		return;
+	}
+	ck_assert_msg(fq_ts_parse(&t, &off, stamps[_i].in,
+		stamps[_i].def_off) == FQ_OK, "'%s'", stamps[_i].in);
+	ck_assert_int_eq(off, stamps[_i].off);
+	fq_ts_format(buf, t, 0);
+	ck_assert_str_eq(buf, stamps[_i].utc);
+	/* back in its own offset, and parsed again to the same moment */
+	fq_ts_format(buf, t, off);
+	{
+		int64_t u;
+
+		ck_assert_int_eq(fq_ts_parse(&u, NULL, buf, 0), FQ_OK);
+		ck_assert(u == t);
+	}
+}
+END_TEST
+
+/* FQ_TODAY with a time: the date as written is today; fq_now_iso() is
+ * that moment (the local offset when none is given). */
+START_TEST(test_date_today_with_time)
+{
+	struct fq_error err = FQ_ERROR_INIT;
+	char buf[FQ_NOW_ISO_SIZE];
+	const char *old = getenv("TZ");
+	char *saved = old ? strdup(old) : NULL;
+	fq_day d = 0;
+
+	ck_assert_int_eq(fq_today(&d, "2024-03-05T23:30+08:00", &err), 0);
+	ck_assert_date(d, "2024-03-05");
+	ck_assert_int_eq(fq_today(&d, "2024-03-05T25:30", &err), FQ_EUSAGE);
+	setenv("TZ", "CST-8", 1);
+	tzset();
+	ck_assert_int_eq(fq_local_offset(), 480);
+	fq_now_iso(buf, "2024-03-05T09:15");
+	ck_assert_str_eq(buf, "2024-03-05T09:15:00+08:00");
+	fq_now_iso(buf, "2024-03-05T09:15:30Z");
+	ck_assert_str_eq(buf, "2024-03-05T09:15:30+00:00");
+	setenv("TZ", "EST5", 1);
+	tzset();
+	ck_assert_int_eq(fq_local_offset(), -300);
+	if (saved)
+		setenv("TZ", saved, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	free(saved);
+}
+END_TEST
+
 Suite *
 fq_date_suite(void)
 {
@@ -1232,6 +1324,8 @@ fq_date_suite(void)
 
 	tc = tcase_create("today");
 	tcase_add_test(tc, test_date_today);
+	tcase_add_test(tc, test_date_today_with_time);
+	LOOP(tc, test_date_ts, stamps);
 	LOOP(tc, test_date_now_iso, zones);
 	suite_add_tcase(s, tc);
 #undef LOOP

@@ -166,12 +166,76 @@ static const struct {
 	{ "fq.yaml without deadlines",
 	  "status: mediating\naccepted_on: 2024-03-05\n",
 	  "unit: QSZ\nname: 青山镇\n", false, "2024-04-07" },
-	{ "red without a plan: the plan is due first",
+	{ "red, not reported up: 4 hours from created_at (09:00), that day",
 	  "status: mediating\naccepted_on: 2024-03-05\nrisk_color: red\n",
-	  NULL, false, "2024-03-08" },
-	{ "red with a plan",
+	  NULL, false, "2024-03-05" },
+	{ "red without a plan, reported up: the plan is due first",
 	  "status: mediating\naccepted_on: 2024-03-05\nrisk_color: red\n"
-	  "plan: 包案领导牵头\n", NULL, false, "2024-04-07" },
+	  "events:\n- at: 2024-03-05T10:00:00+08:00\n  kind: report_up\n",
+	  NULL, false, "2024-03-08" },
+	{ "red without a plan, report_red off: the plan is due first",
+	  "status: mediating\naccepted_on: 2024-03-05\nrisk_color: red\n",
+	  "deadlines:\n  report_red: 'off'\n", false, "2024-03-08" },
+	{ "red: report_red 1 day is a day period (Wednesday 03-06)",
+	  "status: mediating\naccepted_on: 2024-03-05\nrisk_color: red\n",
+	  "deadlines:\n  report_red: 1 day\n", false, "2024-03-06" },
+	{ "red at 22:00: 4 hours run into the next day, a Saturday, unmoved",
+	  "status: mediating\naccepted_on: 2024-03-08\nrisk_color: red\n"
+	  "plan: 包案\nevents:\n- at: 2024-03-08T22:00:00+08:00\n"
+	  "  kind: risk_change\n", NULL, false, "2024-03-09" },
+	{ "red again after a report: reported before it turned red, due",
+	  "status: mediating\naccepted_on: 2024-03-05\nrisk_color: red\n"
+	  "plan: 包案\nevents:\n- at: 2024-03-05T10:00:00+08:00\n"
+	  "  kind: report_up\n- at: 2024-03-20T10:00:00+08:00\n"
+	  "  kind: risk_change\n", NULL, false, "2024-03-20" },
+	{ "red from an intake dated before it was entered: no report up",
+	  "status: mediating\naccepted_on: 2024-03-01\nrisk_color: red\n"
+	  "plan: 包案\nevents:\n- at: 2024-03-05T10:00:00+08:00\n"
+	  "  kind: intake\n  effective_on: 2024-03-01\n", NULL, false,
+	  "2024-04-01" },
+	{ "... but it is once it turns red again in fq",
+	  "status: mediating\naccepted_on: 2024-03-01\nrisk_color: red\n"
+	  "plan: 包案\nevents:\n- at: 2024-03-05T10:00:00+08:00\n"
+	  "  kind: intake\n  effective_on: 2024-03-01\n"
+	  "- at: 2024-03-06T10:00:00+08:00\n  kind: risk_change\n", NULL,
+	  false, "2024-03-06" },
+	{ "red with a plan, reported up",
+	  "status: mediating\naccepted_on: 2024-03-05\nrisk_color: red\n"
+	  "plan: 包案领导牵头\nevents:\n- at: 2024-03-05T12:59:00+08:00\n"
+	  "  kind: report_up\n", NULL, false, "2024-04-07" },
+	{ "R8: simple, 1 day from acceptance",
+	  "status: accepted\naccepted_on: 2024-03-05\ncomplexity: simple\n",
+	  NULL, false, "2024-03-06" },
+	{ "R8: ordinary, 7 days (03-12)",
+	  "status: mediating\naccepted_on: 2024-03-05\n"
+	  "complexity: ordinary\n", NULL, false, "2024-03-12" },
+	{ "R8: complex, 20 days (03-25)",
+	  "status: mediating\naccepted_on: 2024-03-05\n"
+	  "complexity: complex\n", NULL, false, "2024-03-25" },
+	{ "R8: complex, 20 days from 09-11 = 10-01 (国庆) -> 10-08",
+	  "status: mediating\naccepted_on: 2024-09-11\n"
+	  "complexity: complex\n", NULL, false, "2024-10-08" },
+	{ "R8: simple, from Friday 2024-04-26 = Saturday -> Sunday 04-28 (调休)",
+	  "status: mediating\naccepted_on: 2024-04-26\n"
+	  "complexity: simple\n", NULL, false, "2024-04-28" },
+	{ "R8: the county's profile: complex 30 days",
+	  "status: mediating\naccepted_on: 2024-03-05\n"
+	  "complexity: complex\n",
+	  "deadlines:\n  complexity_complex: 30 days\n", false, "2024-04-07" },
+	{ "R8: complexity_ordinary off: R1 only",
+	  "status: mediating\naccepted_on: 2024-03-05\n"
+	  "complexity: ordinary\n",
+	  "deadlines:\n  complexity_ordinary: 'off'\n", false, "2024-04-07" },
+	{ "R8: an extension replaces it, as it does R1",
+	  "status: mediating\naccepted_on: 2024-03-05\n"
+	  "complexity: simple\nextended_until: 2024-04-20\n", NULL, false,
+	  "2024-04-20" },
+	{ "R8: not for an agreed case",
+	  "status: agreed\naccepted_on: 2024-03-05\ncomplexity: simple\n",
+	  NULL, false, NULL },
+	{ "R8: an unknown grade has no period",
+	  "status: mediating\naccepted_on: 2024-03-05\ncomplexity: odd\n",
+	  NULL, false, "2024-04-07" },
 	{ "yellow without a plan: 7 days from the intake",
 	  "status: mediating\naccepted_on: 2024-03-05\nrisk_color: yellow\n",
 	  NULL, false, "2024-03-12" },
@@ -515,6 +579,7 @@ END_TEST
 struct seen {
 	char rules[128];
 	char dues[256];
+	char last_at[FQ_NOW_ISO_SIZE];	/* of the last hour deadline */
 	int calls, stop_at;
 };
 
@@ -532,6 +597,8 @@ collect(const struct fq_deadline *d, void *data)
 	snprintf(s->dues + l, sizeof(s->dues) - l, "%s%s", l ? " " : "",
 		d->due);
 	ck_assert_ptr_nonnull(d->what);
+	if (*d->at)
+		snprintf(s->last_at, sizeof(s->last_at), "%s", d->at);
 	return s->calls == s->stop_at ? 42 : 0;
 }
 
@@ -565,7 +632,8 @@ START_TEST(test_deadline_each)
 			"risk_color: red\nplan: 一案一策\n"
 			"status: mediating\naccepted_on: 2024-03-05\n"
 			"events:\n- at: 2024-03-05T09:00:00+08:00\n"
-			"  kind: intake\n- at: 2024-03-14T09:00:00+08:00\n"
+			"  kind: intake\n- at: 2024-03-05T11:00:00+08:00\n"
+			"  kind: report_up\n- at: 2024-03-14T09:00:00+08:00\n"
 			"  kind: session\n  effective_on: 2024-03-12\n");
 		struct fq_node *offc = parse_ok("deadlines:\n  stale: 'off'\n");
 		struct seen t;
@@ -594,6 +662,111 @@ START_TEST(test_deadline_each)
 }
 END_TEST
 
+/* Test: R7's report up, a moment
+ * Description: a red case not reported up has a report_up deadline 4
+ * hours after it turned red, with the moment in `at` (in the offset of
+ * the event) and due_at on the case when it falls on due_on; a report_up
+ * event clears it; fq_due_passed() compares the moment with now. */
+START_TEST(test_deadline_report_up)
+{
+	struct fq_error err = FQ_ERROR_INIT;
+	struct fq_node *c = parse_ok(BASE
+		"status: mediating\naccepted_on: 2024-03-05\n"
+		"events:\n- at: 2024-03-05T09:00:00+08:00\n  kind: intake\n"
+		"- at: 2024-03-06T21:30:00+08:00\n  kind: risk_change\n");
+	struct fq_node *ev;
+	struct seen s;
+
+	fq_map_set(c, "risk_color", fq_node_scalar("red"));
+	fq_map_set(c, "plan", fq_node_scalar("一案一策"));
+	memset(&s, 0, sizeof(s));
+	ck_assert_int_eq(fq_case_deadlines(c, cal, NULL, collect, &s, &err),
+		FQ_OK);
+	ck_assert_str_eq(s.rules, "R1 R16 report_up");
+	ck_assert_str_eq(s.dues, "2024-04-07 2024-03-18 2024-03-07");
+	ck_assert_str_eq(s.last_at, "2024-03-07T01:30:00+08:00");
+	ck_assert_int_eq(fq_case_update_due(c, cal, NULL, &err), FQ_OK);
+	ck_assert_str_eq(fq_map_str(c, "due_on"), "2024-03-07");
+	ck_assert_str_eq(fq_map_str(c, "due_at"), "2024-03-07T01:30:00+08:00");
+	/* overdue at 01:31 that night, not at 01:30 nor the day before */
+	ck_assert(!fq_due_passed("2024-03-07", "2024-03-07T01:30:00+08:00",
+		"2024-03-07", "2024-03-07T01:30:00+08:00"));
+	ck_assert(fq_due_passed("2024-03-07", "2024-03-07T01:30:00+08:00",
+		"2024-03-07", "2024-03-07T01:31:00+08:00"));
+	ck_assert(fq_due_passed("2024-03-07", "2024-03-07T01:30:00+08:00",
+		"2024-03-07", "2024-03-06T17:31:00Z"));
+	ck_assert(!fq_due_passed("2024-03-07", "2024-03-07T01:30:00+08:00",
+		"2024-03-06", "2024-03-06T23:00:00+08:00"));
+	ck_assert(fq_due_passed("2024-03-07", NULL, "2024-03-08", NULL));
+	ck_assert(!fq_due_passed("2024-03-07", NULL, "2024-03-07",
+		"2024-03-07T23:59:00+08:00"));
+	/* 2 hours in fq.yaml */
+	{
+		struct fq_node *cfg = parse_ok("deadlines:\n"
+			"  report_red: 2小时\n");
+
+		memset(&s, 0, sizeof(s));
+		ck_assert_int_eq(fq_case_deadlines(c, cal, cfg, collect, &s,
+			&err), FQ_OK);
+		ck_assert_str_eq(s.last_at, "2024-03-06T23:30:00+08:00");
+		ck_assert_int_eq(fq_case_update_due(c, cal, cfg, &err), FQ_OK);
+		ck_assert_str_eq(fq_map_str(c, "due_on"), "2024-03-06");
+		fq_node_free(cfg);
+	}
+	/* reported at 23:00: nothing is due but R1 */
+	ev = fq_node_new(FQ_NODE_MAP);
+	fq_map_set(ev, "at", fq_node_scalar("2024-03-06T23:00:00+08:00"));
+	fq_map_set(ev, "kind", fq_node_scalar("report_up"));
+	fq_seq_push(fq_map_get(c, "events"), ev);
+	ck_assert_int_eq(fq_case_update_due(c, cal, NULL, &err), FQ_OK);
+	ck_assert_str_eq(fq_map_str(c, "due_on"), "2024-04-07");
+	ck_assert_ptr_null(fq_map_get(c, "due_at"));
+	/* a yellow case is not reported up */
+	fq_map_set(c, "risk_color", fq_node_scalar("yellow"));
+	ck_assert_uint_eq(fq_map_get(c, "events")->len, 3);
+	memset(&s, 0, sizeof(s));
+	ck_assert_int_eq(fq_case_deadlines(c, cal, NULL, collect, &s, &err),
+		FQ_OK);
+	ck_assert_str_eq(s.rules, "R1 R16");
+	fq_node_free(c);
+}
+END_TEST
+
+/* Test: R16 as `fq list stale` asks it
+ * Description: fq_stale_due() for open red and yellow cases only, from
+ * the last event's day, with deadlines.stale; the day of the last event
+ * is effective_on, else the day of at. */
+START_TEST(test_deadline_stale_due)
+{
+	struct fq_error err = FQ_ERROR_INIT;
+	struct fq_node *cfg = parse_ok("deadlines:\n  stale: 5 days\n");
+	struct fq_node *offc = parse_ok("deadlines:\n  stale: 'off'\n");
+	struct fq_node *c = parse_ok("events:\n"
+		"- at: 2024-03-14T09:00:00+08:00\n  effective_on: 2024-03-12\n"
+		"- at: 2024-03-13T09:00:00+08:00\n");
+	char out[FQ_DATE_SIZE], buf[FQ_DATE_SIZE];
+
+	ck_assert_str_eq(fq_case_last_event(c, buf), "2024-03-13");
+	ck_assert_int_eq(fq_stale_due(out, cal, NULL, "mediating", "red",
+		"2024-03-12", &err), FQ_OK);
+	ck_assert_str_eq(out, "2024-03-22");
+	ck_assert_int_eq(fq_stale_due(out, cal, cfg, "agreed", "yellow",
+		"2024-03-12", &err), FQ_OK);
+	ck_assert_str_eq(out, "2024-03-18");	/* Sunday 03-17 moved */
+	ck_assert_int_eq(fq_stale_due(out, cal, NULL, "mediating", "blue",
+		"2024-03-12", &err), FQ_ENOTFOUND);
+	ck_assert_int_eq(fq_stale_due(out, cal, NULL, "closed", "red",
+		"2024-03-12", &err), FQ_ENOTFOUND);
+	ck_assert_int_eq(fq_stale_due(out, cal, NULL, "mediating", "red",
+		NULL, &err), FQ_ENOTFOUND);
+	ck_assert_int_eq(fq_stale_due(out, cal, offc, "mediating", "red",
+		"2024-03-12", &err), FQ_ENOTFOUND);
+	fq_node_free(c);
+	fq_node_free(cfg);
+	fq_node_free(offc);
+}
+END_TEST
+
 Suite *
 fq_deadline_suite(void)
 {
@@ -612,6 +785,8 @@ fq_deadline_suite(void)
 	LOOP(tc, test_deadline_bad_config, bad_configs);
 	tcase_add_test(tc, test_deadline_bad_date);
 	tcase_add_test(tc, test_deadline_each);
+	tcase_add_test(tc, test_deadline_report_up);
+	tcase_add_test(tc, test_deadline_stale_due);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("period");

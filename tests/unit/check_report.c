@@ -11,6 +11,7 @@
 #include "fq/node.h"
 #include "fq/report.h"
 #include "fq/schema.h"
+#include "report_impl.h"	/* fq_report_due_as_of */
 
 #ifndef FQ_TEST_SCHEMA_DIR
 #error "FQ_TEST_SCHEMA_DIR must name the source tree's schemas directory"
@@ -663,6 +664,44 @@ START_TEST(test_report_options)
 }
 END_TEST
 
+/* Test: the due date as of a day, for R7's report up and R8
+ * Description: a red case reported up only after the period counts as
+ * due on the day it turned red at the period's end, and not once the
+ * report is in; a plan-less imported red case (intake dated before it
+ * was entered) owes no report; R8 follows the case's complexity. */
+START_TEST(test_report_due_as_of_r7_r8)
+{
+	struct fq_node *c = parse("id: QSZ-2024-000001\nrisk_color: red\n"
+		"plan: 包案\naccepted_on: 2024-03-05\n"
+		"created_at: 2024-03-05T09:00:00+08:00\n"
+		"events:\n- at: 2024-03-05T09:00:00+08:00\n  kind: intake\n"
+		"- at: 2024-04-02T10:00:00+08:00\n  kind: report_up\n");
+	struct fq_node *h = parse("id: QSZ-2024-000002\nrisk_color: red\n"
+		"accepted_on: 2024-03-01\n"
+		"created_at: 2024-05-05T09:00:00+08:00\n"
+		"events:\n- at: 2024-05-05T09:00:00+08:00\n  kind: intake\n"
+		"  effective_on: 2024-03-01\n");
+	struct fq_node *x = parse("id: QSZ-2024-000003\nrisk_color: blue\n"
+		"accepted_on: 2024-03-05\ncomplexity: ordinary\n"
+		"created_at: 2024-03-05T09:00:00+08:00\n"
+		"events:\n- at: 2024-03-05T09:00:00+08:00\n  kind: intake\n");
+	char due[FQ_DATE_SIZE];
+
+	fq_report_due_as_of(due, c, "mediating", "2024-03-31", NULL, cal);
+	ck_assert_str_eq(due, "2024-03-05");
+	fq_report_due_as_of(due, c, "mediating", "2024-04-30", NULL, cal);
+	ck_assert_str_eq(due, "2024-04-07");
+	/* as of March: R7's plan (3 days from 03-01: 03-04), no report */
+	fq_report_due_as_of(due, h, "mediating", "2024-03-31", NULL, cal);
+	ck_assert_str_eq(due, "2024-03-04");
+	fq_report_due_as_of(due, x, "mediating", "2024-03-31", NULL, cal);
+	ck_assert_str_eq(due, "2024-03-12");
+	fq_node_free(c);
+	fq_node_free(h);
+	fq_node_free(x);
+}
+END_TEST
+
 Suite *
 fq_report_suite(void)
 {
@@ -682,6 +721,7 @@ fq_report_suite(void)
 	tcase_add_test(t, test_report_ytd);
 	tcase_add_test(t, test_report_zz);
 	tcase_add_test(t, test_report_options);
+	tcase_add_test(t, test_report_due_as_of_r7_r8);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -278,10 +278,37 @@ fq_day fq_period_due(const fq_calendar *cal, fq_day start,
  */
 
 /*
+ * Timestamps (the `at` of events, hour deadlines)
+ * ----------------------------------------------
+ *
+ * An hour deadline (a red case reported up to the county within 4 hours,
+ * DOMAIN.md R7) is a moment, not a day.  Timestamps are compared as
+ * seconds since the epoch in UTC, computed from the text and its offset
+ * with integer arithmetic only (no TZ, no mktime()).
+ */
+
+/*
+ * Parse "YYYY-MM-DDTHH:MM[:SS[.frac]][Z|+HH:MM|-HH:MM|+HHMM]" (a blank for
+ * the T is accepted) into seconds since 1970-01-01T00:00Z and the offset
+ * in minutes (off_min may be NULL).  Without an offset the time is read
+ * at def_off minutes east of UTC.  A leap second reads as :59.
+ *
+ * @retval FQ_EUSAGE	not such a timestamp (no message: err-less)
+ */
+int fq_ts_parse(int64_t *utc, int *off_min, const char *s, int def_off);
+
+/* Write utc as "YYYY-MM-DDTHH:MM:SS+HH:MM" at off_min minutes east. */
+void fq_ts_format(char out[FQ_NOW_ISO_SIZE], int64_t utc, int off_min);
+
+/* The machine's current UTC offset in minutes (east positive). */
+int fq_local_offset(void);
+
+/*
  * Today's date.  pinned is what the caller found in FQ_TODAY
  * (getenv("FQ_TODAY")): if it is non-NULL and non-empty it must be a
- * date for fq_date_parse() and is the answer; otherwise the answer is the
- * local date of time(NULL).
+ * date for fq_date_parse(), or a timestamp for fq_ts_parse() whose date
+ * (as written) is the answer; otherwise the answer is the local date of
+ * time(NULL).
  *
  * @retval FQ_EUSAGE	pinned is not a YYYY-MM-DD date
  * @retval FQ_ERROR	the system clock cannot be read
@@ -292,7 +319,9 @@ int fq_today(fq_day *out, const char *pinned, struct fq_error *err);
  * The current local time as ISO 8601 with the UTC offset,
  * "2024-03-05T14:30:00+08:00" (UTC is "+00:00").  If pinned_today is a
  * valid date (FQ_TODAY), it replaces the date and the time of day is
- * still the real one, so pinned runs stamp events on the pinned day.  A
+ * still the real one, so pinned runs stamp events on the pinned day.  If
+ * it is a timestamp (FQ_TODAY=2024-03-05T09:30, offset optional: the
+ * local one), it is the answer, so hour deadlines can be tested.  A
  * pinned_today that does not parse is ignored: check it with fq_today()
  * first.  The offset is the current one (China has no daylight saving).
  */

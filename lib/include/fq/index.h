@@ -13,8 +13,9 @@
  *	summary		the keys of a case that list and its filters use:
  *			id, title, status, outcome, category, source,
  *			risk_color, village, reported_on, accepted_on,
- *			due_on, closed_on, mediators, referrals (to_agency,
- *			from_agency)
+ *			due_on, due_at, closed_on, mediators, referrals
+ *			(to_agency, from_agency), and last_event_on (the
+ *			day of the last event, for `fq list stale`)
  *	case		the case as the report and the deadlines read it:
  *			the whole tree, except that a party keeps only
  *			role, kind and name and an event loses its actor
@@ -49,7 +50,8 @@
 #include "fq/report.h"
 #include "fq/store.h"
 
-#define FQ_INDEX_VERSION 4
+/* 4: due_at, last_event_on; 5: tree records, the log, NUL-ended strings */
+#define FQ_INDEX_VERSION 5
 
 /* One case of HEAD, as fq_index_each() passes it. */
 struct fq_index_item {

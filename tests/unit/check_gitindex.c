@@ -1,0 +1,316 @@
+/*
+ * check_gitindex.c: git's index spliced by lib/gitindex.c.
+ *
+ * Commits through fq_store_commit() that add, change and remove entries
+ * at the start, the middle and the end of the index, one or several at a
+ * time, in index versions 2 and 4; after each, the git command line must
+ * agree: nothing staged, status clean, the cache tree right, ls-files
+ * equal to HEAD.  And the cases the splice must leave to libgit2 (a file
+ * where a directory goes, a conflict), tell before the commit (a busy
+ * index.lock), or take over (its own lock, left by a killed writer).
+ */
+#include <check.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fq/buf.h"
+#include "fq/store.h"
+#include "fixture.h"
+#include "gitindex.h"
+
+#define CASE1 "cases/2024/03/QSZ-2024-000001.yaml"
+
+Suite *fq_gitindex_suite(void);
+
+static char *tmp, *repo;
+
+static void
+setup(void)
+{
+	char *gitconf;
+
+	tmp = fq_test_tmpdir();
+	repo = fq_test_path(tmp, "repo");
+	gitconf = fq_test_path(tmp, "gitconfig");
+	ck_assert_int_eq(mkdir(gitconf, 0700), 0);
+	fq_test_git_isolate(gitconf);
+	free(gitconf);
+	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
+	setenv("GIT_CONFIG_GLOBAL", "/dev/null", 1);
+}
+
+static void
+teardown(void)
+{
+	fq_test_rmtree(tmp);
+	free(repo);
+	free(tmp);
+	repo = tmp = NULL;
+}
+
+/* The output of a git command in the repository, trailing newline cut. */
+static char *
+git(const char *args)
+{
+	struct fq_buf cmd = FQ_BUF_INIT, out = FQ_BUF_INIT;
+	char buf[4096];
+	size_t n;
+	FILE *p;
+
+	fq_buf_addf(&cmd, "git -C '%s' -c user.name=t -c user.email=t@x %s "
+		"2>&1", repo, args);
+	p = popen(cmd.buf, "r");
+	ck_assert_ptr_nonnull(p);
+	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
+		fq_buf_add(&out, buf, n);
+	ck_assert_int_eq(pclose(p), 0);
+	while (out.len && out.buf[out.len - 1] == '\n')
+		fq_buf_setlen(&out, out.len - 1);
+	fq_buf_release(&cmd);
+	return fq_buf_detach(&out, NULL);
+}
+
+static void
+git_is(const char *args, const char *want)
+{
+	char *got = git(args);
+
+	ck_assert_msg(!strcmp(got, want), "git %s: got '%s', want '%s'", args,
+		got, want);
+	free(got);
+}
+
+/* The index agrees with HEAD, and the splice did it (its cache). */
+static void
+check_index(const char *when, bool spliced)
+{
+	char *tree = git("write-tree"), *head = git("rev-parse 'HEAD^{tree}'");
+	char *ls = git("ls-files -s | awk '{ print $1, $2, $4 }'");
+	char *lt = git("ls-tree -r HEAD | awk '{ print $1, $3, $4 }'");
+	char *cache = fq_test_path(repo, ".git/fq/gitindex");
+
+	git_is("status --porcelain --untracked-files=no", "");
+	git_is("diff --cached --name-only", "");
+	ck_assert_msg(!strcmp(tree, head), "%s: write-tree %s, HEAD %s", when,
+		tree, head);
+	ck_assert_msg(!strcmp(ls, lt), "%s: ls-files\n%s\nls-tree\n%s", when,
+		ls, lt);
+	free(git("fsck --no-progress"));
+	ck_assert_msg(fq_test_exists(cache) == spliced, "%s: %s", when,
+		spliced ? "not spliced" : "spliced");
+	unlink(cache);
+	free(tree);
+	free(head);
+	free(ls);
+	free(lt);
+	free(cache);
+}
+
+static void
+commit(fq_store *s, const struct fq_change *ch, size_t n)
+{
+	struct fq_error err = FQ_ERROR_INIT;
+
+	ck_assert_msg(fq_store_commit(s, ch, n, "test", NULL, &err) == FQ_OK,
+		"%s", err.msg);
+}
+
+static fq_store *
+store_with_index(int version)
+{
+	struct fq_error err = FQ_ERROR_INIT;
+	fq_store *s = fq_test_store_new(repo);
+	char args[64];
+
+	ck_assert_msg(fq_store_lock(s, 0, &err) == FQ_OK, "%s", err.msg);
+	snprintf(args, sizeof(args), "update-index --index-version %d",
+		version);
+	free(git(args));
+	return s;
+}
+
+/* Add, change, remove at the start, middle and end; one and several. */
+START_TEST(test_gitindex_splices)
+{
+	static const int versions[] = { 2, 4 };
+	fq_store *s = store_with_index(versions[_i]);
+	struct fq_change a = { "a.txt", "first\n", 6 };
+	struct fq_change z = { "zz.txt", "last\n", 5 };
+	struct fq_change m = { "cases/2024/03/QSZ-2024-000001.yaml",
+		"id: QSZ-2024-000001\n", 20 };
+	struct fq_change many[4] = {
+		{ "cases/2024/03/QSZ-2024-000002.yaml", "two\n", 4 },
+		{ "cases/2024/01/QSZ-2024-000003.yaml", "three\n", 6 },
+		{ "cases/2024/03/QSZ-2024-000001.yaml", NULL, 0 },
+		{ "cases/2023/12/QSZ-2023-000009.yaml", "nine\n", 5 },
+	};
+	struct fq_change gone[2] = {
+		{ "zz.txt", NULL, 0 }, { "a.txt", NULL, 0 },
+	};
+	struct fq_change none = { "cases/2024/05/none.yaml", NULL, 0 };
+
+	commit(s, &m, 1);
+	check_index("a new entry in the middle", true);
+	commit(s, &a, 1);
+	check_index("a new first entry", true);
+	commit(s, &z, 1);
+	check_index("a new last entry", true);
+	m.data = "id: QSZ-2024-000001\nstatus: accepted\n";
+	m.len = strlen(m.data);
+	commit(s, &m, 1);
+	check_index("a changed entry", true);
+	free(git("status"));	/* git writes the index: no cache then */
+	a.data = "first, changed\n";
+	a.len = strlen(a.data);
+	commit(s, &a, 1);
+	check_index("the first entry changed, after git", true);
+	commit(s, many, 4);
+	check_index("three added and one removed", true);
+	git_is("ls-files cases/2024/03", "cases/2024/03/QSZ-2024-000002.yaml");
+	commit(s, gone, 2);
+	check_index("the first and the last removed", true);
+	git_is("ls-files a.txt zz.txt", "");
+	commit(s, &none, 1);
+	check_index("removing what is not there", true);
+	{
+		char *path = fq_test_path(repo, ".git/index");
+		char *index = fq_test_read_file(path);
+
+		ck_assert_ptr_nonnull(index);
+		ck_assert_int_eq(index[7], versions[_i]);
+		free(index);
+		free(path);
+	}
+	fq_store_free(s);
+}
+END_TEST
+
+/* A file where the new entry's directory goes: libgit2's to sort out. */
+START_TEST(test_gitindex_file_directory)
+{
+	fq_store *s = store_with_index(2);
+	struct fq_change ch = { CASE1, "x\n", 2 };
+	struct fq_error err = FQ_ERROR_INIT;
+	char *blob = git("hash-object -w --stdin </dev/null"), args[256];
+	struct fq_gitindex_change gc = { CASE1,
+		(const unsigned char *)"01234567890123456789" };
+	char *gitdir = fq_test_path(repo, ".git");
+	fq_gitindex *gi = NULL;
+
+	snprintf(args, sizeof(args), "update-index --add --cacheinfo "
+		"100644,%s,cases/2024", blob);
+	free(git(args));
+	{
+		char *d = fq_test_path(repo, "cases/2024");
+		char *m = fq_test_path(repo, "cases/2024/03");
+		char *f = fq_test_path(repo, CASE1);
+
+		ck_assert_int_eq(mkdir(d, 0700), 0);
+		ck_assert_int_eq(mkdir(m, 0700), 0);
+		fq_test_write_file(f, "x\n");
+		free(d);
+		free(m);
+		free(f);
+	}
+	ck_assert_int_eq(fq_gitindex_lock(&gi, gitdir, NULL, 0, &err), FQ_OK);
+	ck_assert_int_eq(fq_gitindex_plan(gi, repo, NULL, &gc, 1, &err), 0);
+	fq_gitindex_free(gi);
+	commit(s, &ch, 1);	/* through libgit2 */
+	git_is("ls-files cases", "cases/.keep\n" CASE1);
+	free(blob);
+	free(gitdir);
+	fq_store_free(s);
+}
+END_TEST
+
+/* A conflict at the path: left to libgit2. */
+START_TEST(test_gitindex_conflict)
+{
+	fq_store *s = store_with_index(2);
+	struct fq_change ch = { "x.txt", "x\n", 2 };
+	struct fq_gitindex_change gc = { "x.txt",
+		(const unsigned char *)"01234567890123456789" };
+	struct fq_error err = FQ_ERROR_INIT;
+	char *gitdir = fq_test_path(repo, ".git");
+	char *blob, args[512];
+	fq_gitindex *gi = NULL;
+
+	commit(s, &ch, 1);
+	blob = git("rev-parse HEAD:x.txt");
+	{
+		char *info = fq_test_path(tmp, "info"), data[256];
+
+		snprintf(data, sizeof(data), "0 %s\tx.txt\n100644 %s 1\tx.txt\n"
+			"100644 %s 2\tx.txt\n", blob, blob, blob);
+		fq_test_write_file(info, data);
+		snprintf(args, sizeof(args), "update-index --index-info <'%s'",
+			info);
+		free(git(args));
+		free(info);
+	}
+	git_is("ls-files --stage x.txt | awk '{ print $3 }'", "1\n2");
+	ck_assert_int_eq(fq_gitindex_lock(&gi, gitdir, NULL, 0, &err), FQ_OK);
+	ck_assert_int_eq(fq_gitindex_plan(gi, repo, NULL, &gc, 1, &err), 0);
+	fq_gitindex_free(gi);
+	free(blob);
+	free(gitdir);
+	fq_store_free(s);
+}
+END_TEST
+
+/* Another's index.lock is waited for, then refused; fq's own stale one
+ * (its owner file names it) is taken over. */
+START_TEST(test_gitindex_lock)
+{
+	fq_store *s = store_with_index(2);
+	struct fq_error err = FQ_ERROR_INIT;
+	char *gitdir = fq_test_path(repo, ".git");
+	char *lock = fq_test_path(repo, ".git/index.lock");
+	char *owner = fq_test_path(tmp, "owner");
+	fq_gitindex *gi = NULL, *gi2 = NULL;
+	struct fq_change ch = { "x.txt", "x\n", 2 };
+
+	fq_test_write_file(lock, "");
+	ck_assert_int_eq(fq_gitindex_lock(&gi, gitdir, owner, 50, &err),
+		FQ_ELOCKED);
+	ck_assert_ptr_null(gi);
+	ck_assert_int_eq(fq_store_commit(s, &ch, 1, "test", NULL, &err),
+		FQ_ELOCKED);
+	git_is("ls-files x.txt", "");
+	unlink(lock);
+
+	/* a lock of our own, its holder gone (never freed here) */
+	ck_assert_int_eq(fq_gitindex_lock(&gi, gitdir, owner, 0, &err), FQ_OK);
+	ck_assert(fq_test_exists(owner));
+	ck_assert_int_eq(fq_gitindex_lock(&gi2, gitdir, owner, 0, &err),
+		FQ_OK);
+	fq_gitindex_free(gi2);
+	ck_assert(!fq_test_exists(lock));
+	ck_assert(!fq_test_exists(owner));
+	fq_gitindex_free(gi);
+	free(gitdir);
+	free(lock);
+	free(owner);
+	fq_store_free(s);
+}
+END_TEST
+
+Suite *
+fq_gitindex_suite(void)
+{
+	Suite *s = suite_create("gitindex");
+	TCase *tc = tcase_create("splice");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, test_gitindex_splices, 0, 2);
+	tcase_add_test(tc, test_gitindex_file_directory);
+	tcase_add_test(tc, test_gitindex_conflict);
+	tcase_add_test(tc, test_gitindex_lock);
+	suite_add_tcase(s, tc);
+	return s;
+}
