@@ -1419,7 +1419,7 @@ walk(struct run *x, const unsigned char *oid, int depth,
 	int ret;
 
 	if (depth > 64)
-		return fq_error_set(err, FQ_EINVALID, "'%s': too deep",
+		return fq_error_set(err, FQ_EINVALID, "cannot read '%s' in HEAD",
 			x->path.buf);
 	if ((ret = tree_listing(x, oid, &list, &len, err)) < 0)
 		return ret;
