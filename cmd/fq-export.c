@@ -17,6 +17,7 @@
 
 #include "cli.h"
 #include "fq/import.h"
+#include "fq/index.h"
 #include "fq/query.h"
 
 static const char *const usage[] = {
@@ -74,6 +75,20 @@ each(const char *relpath, const char *oid, void *data)
 		fq_seq_push(x->cases, fq_cli_display_copy(x->cli, c));
 	fq_node_free(c);
 	return 0;
+}
+
+/* Through the index: a case whose summary fails a filter is not read
+ * (every filter but text: looks only at keys the summary holds). */
+static int
+each_summary(const char *relpath, const char *oid,
+	const struct fq_node *summary, void *data)
+{
+	struct ctx *x = data;
+
+	if (summary && !fq_filter_match(x->filters, x->nfilters,
+	    x->cli->schema, summary, NULL, x->cli->today))
+		return 0;
+	return each(relpath, oid, data);
 }
 
 static int
@@ -306,7 +321,10 @@ main(int argc, char **argv)
 		x.fctx.cal = cli.cal;
 	}
 	x.cases = fq_node_new(FQ_NODE_SEQ);
-	if (fq_store_foreach(cli.store, each, &x, &err)) {
+	if (x.nfilters && !fq_filter_needs_text(x.filters, x.nfilters) &&
+	    !(getenv("FQ_NOINDEX") && !strcmp(getenv("FQ_NOINDEX"), "1")) ?
+	    fq_index_scan(cli.store, each_summary, &x, &err) :
+	    fq_store_foreach(cli.store, each, &x, &err)) {
 		ret = fq_cli_error(&cli, &err);
 		goto out;
 	}

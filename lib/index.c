@@ -1,30 +1,50 @@
 /*
- * index.c: what the many-case readers need, cached by blob id (see
+ * index.c: what the many-case readers need, cached by object id (see
  * fq/index.h).
  *
  * File format (.git/fq/index; .git/fq/NAME for a fq_nodecache), native
  * byte order (the file never leaves the machine; the header says which):
  *
  *	struct hdr			magic, version, record size, key,
- *					count, file size, checksum
- *	struct rec[count]		sorted as HEAD's tree, one per blob
- *	summaries			packed trees, one per record
- *	cases				packed trees, one per record
+ *					count, size, base, checksum
+ *	struct rec[count]		one per blob or tree
+ *	part 0 of every record		summaries, tree listings
+ *	part 1 of every record		cases
+ *	zeros				to a multiple of 8 bytes
  *
  * hdr.sum is FNV-1a over the header (sum field zero) and the table; each
- * rec.sum[k] covers the record's part k (0 summary, 1 case).  Summaries
- * come first, together, so that a list touches only them.  The table is checked on load, the
- * data of a record when it is used.
+ * rec.sum[k] covers the record's part k.  Part 0 comes first, together,
+ * so that a list touches only the summaries.  The table is checked on
+ * load, the data of a record when it is used.
+ *
+ * Records are keyed by git object id.  A blob's record (a case file) has
+ * the report's digest in the table, its summary as part 0 and the case
+ * as part 1; a tree's record (R_TREE, a directory under cases/) has the
+ * tree's listing as part 0: a count, then for each directory or .yaml
+ * file in git's order a type byte (1 tree, 2 blob), the 20-byte id and
+ * the name (a length, the bytes, a NUL).  A reader whose HEAD has not
+ * changed so reads no git tree but HEAD's root.
+ *
+ * Appends: what a run adds (the blobs and trees that changed) goes to
+ * NAME.log, a sequence of chunks laid out like the file itself, each with
+ * hdr.base set to the checksum of the file it extends (the file's own
+ * hdr.base is 0).  A chunk that does not match its checksum, or extends
+ * another file, ends the log.  When the log grows past a quarter of the
+ * file, past MAX_CHUNKS chunks, when a quarter of the records are no
+ * longer used or a record was damaged, the file is written anew with the
+ * records in use (in tree order) and the log removed.
  *
  * A packed tree: a tag byte (0 null, 1 scalar, 2 quoted scalar, 3 map,
- * 4 seq), then for a scalar a length (varint) and the bytes, for a seq a
- * count and the items, for a map a count and (key, value) pairs, a key
- * being 2 * its number in key_dict + 1, or 2 * its length and its bytes
- * (lengths and counts are varints).
+ * 4 seq), then for a scalar a length (varint), the bytes and a NUL, for a
+ * seq a count and the items, for a map a count and (key, value) pairs, a
+ * key being 2 * its number in key_dict + 1, or 2 * its length, its bytes
+ * and a NUL (lengths and counts are varints).  The NULs let a reader use
+ * the strings where they lie.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -33,12 +53,15 @@
 #include "fq/deadline.h"
 #include "fq/index.h"
 #include "internal.h"
+#include "store_git.h"
 
 #define INDEX_MAGIC "fqindex"
 #define CACHE_MAGIC "fqcache"
 #define BYTE_ORDER_MARK 0x01020304u
+#define MAX_CHUNKS 64
 
-enum { R_READ = 1, R_MAP = 2, R_STATUS = 4 };
+enum { R_READ = 1, R_MAP = 2, R_STATUS = 4, R_TREE = 8 };
+enum { L_TREE = 1, L_BLOB = 2 };
 
 struct hdr {
 	char magic[8];
@@ -49,6 +72,7 @@ struct hdr {
 	uint64_t key;
 	uint64_t count;
 	uint64_t size;
+	uint64_t base;
 	uint64_t sum;
 };
 
@@ -235,13 +259,13 @@ put_varint(struct fq_buf *b, size_t n)
 	fq_buf_addch(b, (char)n);
 }
 
+/* A length, the bytes and a NUL. */
 static void
-put_str(struct fq_buf *b, const char *s)
+put_bytes(struct fq_buf *b, const char *s, size_t n)
 {
-	size_t n = s ? strlen(s) : 0;
-
 	put_varint(b, n);
-	fq_buf_add(b, s ? s : "", n);
+	fq_buf_add(b, s, n);
+	fq_buf_addch(b, '\0');
 }
 
 void
@@ -255,7 +279,8 @@ fq_node_pack(struct fq_buf *out, const struct fq_node *n)
 		break;
 	case FQ_NODE_SCALAR:
 		fq_buf_addch(out, n->quoted ? 2 : 1);
-		put_str(out, n->str);
+		put_bytes(out, n->str ? n->str : "",
+			n->str ? strlen(n->str) : 0);
 		break;
 	case FQ_NODE_MAP:
 		fq_buf_addch(out, 3);
@@ -271,6 +296,7 @@ fq_node_pack(struct fq_buf *out, const struct fq_node *n)
 			} else {
 				put_varint(out, 2 * strlen(k));
 				fq_buf_adds(out, k);
+				fq_buf_addch(out, '\0');
 			}
 			fq_node_pack(out, n->vals[i]);
 		}
@@ -284,9 +310,86 @@ fq_node_pack(struct fq_buf *out, const struct fq_node *n)
 	}
 }
 
+/*
+ * Trees unpacked for one item live in an arena, dropped all at once: no
+ * malloc or free per node, strings used where they lie in the file, and
+ * the dictionary's keys shared.
+ */
+struct ablk {
+	struct ablk *next;
+	size_t cap, used;
+	max_align_t data[];
+};
+
+struct arena {
+	struct ablk *blk;	/* the newest (largest) first */
+};
+
+static void *
+arena_alloc(struct arena *a, size_t n)
+{
+	struct ablk *b = a->blk;
+	void *p;
+
+	n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+	if (!b || b->cap - b->used < n) {
+		size_t cap = b ? b->cap * 2 : 64 * 1024;
+
+		while (cap < n)
+			cap *= 2;
+		b = fq_xmalloc(sizeof(*b) + cap);
+		b->next = a->blk;
+		b->cap = cap;
+		b->used = 0;
+		a->blk = b;
+	}
+	p = (char *)b->data + b->used;
+	b->used += n;
+	return p;
+}
+
+/* Drop everything, keeping the largest block for the next item. */
+static void
+arena_reset(struct arena *a)
+{
+	struct ablk *b, *next;
+
+	if (!a->blk)
+		return;
+	for (b = a->blk->next; b; b = next) {
+		next = b->next;
+		free(b);
+	}
+	a->blk->next = NULL;
+	a->blk->used = 0;
+}
+
+static void
+arena_release(struct arena *a)
+{
+	arena_reset(a);
+	free(a->blk);
+	a->blk = NULL;
+}
+
+static struct fq_node key_nodes[NKEY_DICT];
+static pthread_once_t key_nodes_once = PTHREAD_ONCE_INIT;
+
+static void
+key_nodes_init(void)
+{
+	size_t i;
+
+	for (i = 0; i < NKEY_DICT; i++) {
+		key_nodes[i].kind = FQ_NODE_SCALAR;
+		key_nodes[i].str = (char *)(uintptr_t)key_dict[i];
+	}
+}
+
 struct rd {
 	const unsigned char *p, *end;
 	bool bad;
+	struct arena *a;	/* NULL: every node malloc'ed */
 };
 
 static size_t
@@ -308,20 +411,33 @@ get_varint(struct rd *r)
 }
 
 static struct fq_node *
-get_scalar(struct rd *r, bool quoted)
+rd_node(struct rd *r, enum fq_node_kind kind)
 {
-	size_t n = get_varint(r);
-	struct fq_node *s;
+	struct fq_node *n;
 
-	if (r->bad || n > (size_t)(r->end - r->p)) {
+	if (!r->a)
+		return fq_node_new(kind);
+	n = arena_alloc(r->a, sizeof(*n));
+	memset(n, 0, sizeof(*n));
+	n->kind = kind;
+	return n;
+}
+
+/* A scalar of n bytes and its NUL at r->p. */
+static struct fq_node *
+get_bytes(struct rd *r, size_t n)
+{
+	const char *s = (const char *)r->p;
+	struct fq_node *x;
+
+	if (r->bad || n >= (size_t)(r->end - r->p) || r->p[n] != '\0') {
 		r->bad = true;
 		return NULL;
 	}
-	s = fq_node_new(FQ_NODE_SCALAR);
-	s->str = fq_xstrndup((const char *)r->p, n);
-	s->quoted = quoted;
-	r->p += n;
-	return s;
+	r->p += n + 1;
+	x = rd_node(r, FQ_NODE_SCALAR);
+	x->str = r->a ? (char *)(uintptr_t)s : fq_xstrndup(s, n);
+	return x;
 }
 
 static struct fq_node *
@@ -337,19 +453,20 @@ get_key(struct rd *r)
 			r->bad = true;
 			return NULL;
 		}
+		if (r->a)
+			return &key_nodes[n / 2];
 		s = fq_node_new(FQ_NODE_SCALAR);
 		s->str = fq_xstrdup(key_dict[n / 2]);
 		return s;
 	}
-	n /= 2;
-	if (n > (size_t)(r->end - r->p)) {
-		r->bad = true;
-		return NULL;
-	}
-	s = fq_node_new(FQ_NODE_SCALAR);
-	s->str = fq_xstrndup((const char *)r->p, n);
-	r->p += n;
-	return s;
+	return get_bytes(r, n / 2);
+}
+
+static void
+rd_free(struct rd *r, struct fq_node *n)
+{
+	if (!r->a)
+		fq_node_free(n);
 }
 
 static struct fq_node *
@@ -365,9 +482,13 @@ get_node(struct rd *r, int depth)
 	}
 	tag = *r->p++;
 	if (tag == 0)
-		return fq_node_new(FQ_NODE_NULL);
-	if (tag == 1 || tag == 2)
-		return get_scalar(r, tag == 2);
+		return rd_node(r, FQ_NODE_NULL);
+	if (tag == 1 || tag == 2) {
+		n = get_bytes(r, get_varint(r));
+		if (n)
+			n->quoted = tag == 2;
+		return n;
+	}
 	if (tag != 3 && tag != 4) {
 		r->bad = true;
 		return NULL;
@@ -378,25 +499,48 @@ get_node(struct rd *r, int depth)
 		r->bad = true;
 		return NULL;
 	}
-	n = fq_node_new(tag == 3 ? FQ_NODE_MAP : FQ_NODE_SEQ);
+	n = rd_node(r, tag == 3 ? FQ_NODE_MAP : FQ_NODE_SEQ);
 	if (!len)
 		return n;
-	n->vals = fq_xcalloc(len, sizeof(*n->vals));
-	if (tag == 3)
-		n->keys = fq_xcalloc(len, sizeof(*n->keys));
+	if (r->a) {
+		n->vals = arena_alloc(r->a, len * sizeof(*n->vals));
+		if (tag == 3)
+			n->keys = arena_alloc(r->a, len * sizeof(*n->keys));
+	} else {
+		n->vals = fq_xcalloc(len, sizeof(*n->vals));
+		if (tag == 3)
+			n->keys = fq_xcalloc(len, sizeof(*n->keys));
+	}
 	n->alloc = len;
 	for (i = 0; i < len; i++) {
 		if (tag == 3 && !(n->keys[i] = get_key(r)))
 			break;
 		if (!(n->vals[i] = get_node(r, depth + 1))) {
 			if (tag == 3)
-				fq_node_free(n->keys[i]);
+				rd_free(r, n->keys[i]);
 			break;
 		}
 		n->len++;
 	}
 	if (r->bad) {
-		fq_node_free(n);
+		rd_free(r, n);
+		return NULL;
+	}
+	return n;
+}
+
+static struct fq_node *
+unpack(const char *p, size_t len, struct arena *a)
+{
+	struct rd r = { (const unsigned char *)p,
+		(const unsigned char *)p + len, false, a };
+	struct fq_node *n;
+
+	if (a)
+		pthread_once(&key_nodes_once, key_nodes_init);
+	n = get_node(&r, 0);
+	if (n && r.p != r.end) {
+		rd_free(&r, n);
 		return NULL;
 	}
 	return n;
@@ -405,18 +549,10 @@ get_node(struct rd *r, int depth)
 struct fq_node *
 fq_node_unpack(const char *p, size_t len)
 {
-	struct rd r = { (const unsigned char *)p,
-		(const unsigned char *)p + len, false };
-	struct fq_node *n = get_node(&r, 0);
-
-	if (n && r.p != r.end) {
-		fq_node_free(n);
-		return NULL;
-	}
-	return n;
+	return unpack(p, len, NULL);
 }
 
-/* --- the file --- */
+/* --- the file and its log --- */
 
 static inline int
 hexval(char ch)
@@ -447,6 +583,19 @@ oid_bin(unsigned char out[20], const char *hex)
 	return true;
 }
 
+static void
+oid_hex(char out[41], const unsigned char *bin)
+{
+	static const char digits[] = "0123456789abcdef";
+	int i;
+
+	for (i = 0; i < 20; i++) {
+		out[2 * i] = digits[bin[i] >> 4];
+		out[2 * i + 1] = digits[bin[i] & 15];
+	}
+	out[40] = '\0';
+}
+
 static size_t
 oid_hash(const unsigned char *oid)
 {
@@ -456,26 +605,66 @@ oid_hash(const unsigned char *oid)
 	return h;
 }
 
-struct ixfile {
-	char *map;
+/* The file, or one chunk of its log. */
+struct seg {
+	const char *map;
 	size_t size;
-	const struct hdr *h;
 	const struct rec *recs;
 	size_t count;
-	uint32_t *slots;	/* record index + 1, 0 = empty; built when
+	size_t first;		/* its first record's number */
+};
+
+struct ixfile {
+	char *map, *lmap;	/* the file, its log */
+	size_t size, lsize;
+	size_t lgood;		/* bytes of the log that are sound */
+	uint64_t base;		/* the file's checksum; 0: no file */
+	struct seg seg[MAX_CHUNKS + 1];
+	size_t nseg;
+	size_t count;		/* records in all segments */
+	uint32_t *slots;	/* record number + 1, 0 = empty; built when
 				 * first needed */
 	size_t cap;		/* power of two */
 	size_t cursor;		/* the record after the last found */
 	uint32_t *wrec;		/* per record: its wrec index + 1 */
+	unsigned char *used;	/* per record: used by this run */
+	size_t low[2];		/* part k of the file read up to here */
 };
+
+/*
+ * The parts are read in the order of the file, once: every WINDOW bytes
+ * read, the pages behind are given back (they come again from the page
+ * cache if read again), so that a reader's memory does not grow with the
+ * file.
+ */
+#define WINDOW (4u << 20)
+
+static void
+ixfile_release_behind(struct ixfile *f, size_t off, int k)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), to;
+
+	if (off < f->low[k] + WINDOW)
+		return;
+	to = off / page * page;
+	if (!f->low[k])
+		f->low[k] = (sizeof(struct hdr) + f->seg[0].count *
+			sizeof(struct rec) + page - 1) / page * page;
+	if (to > f->low[k])
+		madvise(f->map + f->low[k], to - f->low[k], MADV_DONTNEED);
+	f->low[k] = to > f->low[k] ? to : f->low[k];
+}
 
 static void
 ixfile_close(struct ixfile *f)
 {
 	if (f->map)
 		munmap(f->map, f->size);
+	if (f->lmap)
+		munmap(f->lmap, f->lsize);
 	free(f->slots);
 	free(f->wrec);
+	free(f->used);
 	memset(f, 0, sizeof(*f));
 }
 
@@ -490,45 +679,135 @@ table_sum(const struct hdr *h, const struct rec *recs, size_t count)
 	return fq_hash(s, recs, count * sizeof(*recs));
 }
 
-/* Map and check the file; on any doubt leave f empty. */
+/* The chunk at p (avail bytes mapped there), if sound. */
+static const struct hdr *
+chunk_check(const char *p, size_t avail, const char *magic, uint64_t key,
+	uint64_t base)
+{
+	const struct hdr *h = (const struct hdr *)p;
+	const struct rec *recs;
+	uint64_t end, i;
+
+	if (avail < sizeof(*h) || memcmp(h->magic, magic, strlen(magic) + 1) ||
+	    h->version != FQ_INDEX_VERSION ||
+	    h->recsize != sizeof(struct rec) || h->order != BYTE_ORDER_MARK ||
+	    h->key != key || h->base != base || h->size < sizeof(*h) ||
+	    h->size > avail || h->size % 8 ||
+	    h->count > (h->size - sizeof(*h)) / sizeof(struct rec))
+		return NULL;
+	recs = (const struct rec *)(p + sizeof(*h));
+	if (table_sum(h, recs, (size_t)h->count) != h->sum)
+		return NULL;
+	/* the parts fill the data, the rest (under 8 bytes) is zeros */
+	end = sizeof(*h) + h->count * sizeof(*recs);
+	for (i = 0; i < h->count; i++)
+		end += (uint64_t)recs[i].len[0] + recs[i].len[1];
+	if (end > h->size || h->size - end >= 8)
+		return NULL;
+	for (; end < h->size; end++)
+		if (p[end])
+			return NULL;
+	return h;
+}
+
+static void
+add_seg(struct ixfile *f, const char *p, const struct hdr *h)
+{
+	struct seg *s = &f->seg[f->nseg++];
+
+	s->map = p;
+	s->size = (size_t)h->size;
+	s->recs = (const struct rec *)(p + sizeof(*h));
+	s->count = (size_t)h->count;
+	s->first = f->count;
+	f->count += s->count;
+}
+
+static bool
+map_file(const char *path, char **map, size_t *size)
+{
+	struct stat sb;
+	int fd;
+
+	*map = NULL;
+	*size = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return false;
+	if (fstat(fd, &sb) < 0 || sb.st_size < (off_t)sizeof(struct hdr)) {
+		close(fd);
+		return false;
+	}
+	*map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (*map == MAP_FAILED) {
+		*map = NULL;
+		return false;
+	}
+	*size = (size_t)sb.st_size;
+	return true;
+}
+
+static void
+log_path(struct fq_buf *out, const char *path)
+{
+	fq_buf_reset(out);
+	fq_buf_addf(out, "%s.log", path);
+}
+
+/* Map and check the file and its log; on any doubt about the file leave
+ * f empty, and end the log at its first doubtful chunk. */
 static void
 ixfile_load(struct ixfile *f, const char *path, const char *magic,
 	uint64_t key)
 {
-	struct stat sb;
+	struct fq_buf lp = FQ_BUF_INIT;
 	const struct hdr *h;
-	int fd;
+	size_t at = 0;
+	struct stat sb;
 
 	memset(f, 0, sizeof(*f));
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return;
-	if (fstat(fd, &sb) < 0 || sb.st_size < (off_t)sizeof(struct hdr)) {
-		close(fd);
-		return;
+	log_path(&lp, path);
+	if (!map_file(path, &f->map, &f->size))
+		goto out;
+	if (!(h = chunk_check(f->map, f->size, magic, key, 0)) ||
+	    h->size != f->size) {
+		ixfile_close(f);
+		goto out;
 	}
-	f->size = (size_t)sb.st_size;
-	f->map = mmap(NULL, f->size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (f->map == MAP_FAILED) {
-		f->map = NULL;
-		return;
+	f->base = h->sum;
+	add_seg(f, f->map, h);
+	if (map_file(lp.buf, &f->lmap, &f->lsize)) {
+		while (f->nseg <= MAX_CHUNKS && (h = chunk_check(f->lmap + at,
+		    f->lsize - at, magic, key, f->base))) {
+			add_seg(f, f->lmap + at, h);
+			at += (size_t)h->size;
+		}
+	} else if (stat(lp.buf, &sb) == 0) {
+		f->lsize = (size_t)sb.st_size;	/* too short to hold one */
 	}
-	h = (const struct hdr *)f->map;
-	if (memcmp(h->magic, magic, strlen(magic) + 1) ||
-	    h->version != FQ_INDEX_VERSION ||
-	    h->recsize != sizeof(struct rec) || h->order != BYTE_ORDER_MARK ||
-	    h->key != key || h->size != f->size ||
-	    h->count > (f->size - sizeof(*h)) / sizeof(struct rec))
-		goto bad;
-	f->h = h;
-	f->recs = (const struct rec *)(f->map + sizeof(*h));
-	f->count = (size_t)h->count;
-	if (table_sum(h, f->recs, f->count) != h->sum)
-		goto bad;
+	f->lgood = at;
 	f->wrec = fq_xcalloc(f->count + 1, sizeof(*f->wrec));
-	return;
-bad:
-	ixfile_close(f);
+	f->used = fq_xcalloc(f->count + 1, 1);
+out:
+	fq_buf_release(&lp);
+}
+
+static const struct seg *
+ix_seg(const struct ixfile *f, size_t i)
+{
+	size_t s = 0;
+
+	while (s + 1 < f->nseg && i >= f->seg[s + 1].first)
+		s++;
+	return &f->seg[s];
+}
+
+static const struct rec *
+ix_rec(const struct ixfile *f, size_t i)
+{
+	const struct seg *s = ix_seg(f, i);
+
+	return &s->recs[i - s->first];
 }
 
 static void
@@ -541,65 +820,75 @@ ixfile_hash(struct ixfile *f)
 		f->cap *= 2;
 	f->slots = fq_xcalloc(f->cap, sizeof(*f->slots));
 	for (i = 0; i < f->count; i++) {
-		size_t s = oid_hash(f->recs[i].oid) & (f->cap - 1);
+		const unsigned char *oid = ix_rec(f, i)->oid;
+		size_t s = oid_hash(oid) & (f->cap - 1);
 
-		while (f->slots[s])
+		/* the same id twice (two readers appended it): the last */
+		while (f->slots[s] &&
+		    memcmp(ix_rec(f, f->slots[s] - 1)->oid, oid, 20))
 			s = (s + 1) & (f->cap - 1);
 		f->slots[s] = (uint32_t)(i + 1);
 	}
 }
 
-/* The record of oid.  Lookups mostly come in the order of the file (the
- * tree's), so the record after the last one found is tried first. */
-static const struct rec *
+/* The number + 1 of the record of oid, 0 if none.  Lookups mostly come
+ * in the order of the file (the tree's), so the record after the last one
+ * found is tried first. */
+static size_t
 ixfile_find(struct ixfile *f, const unsigned char *oid)
 {
 	size_t s;
 
 	if (!f->count)
-		return NULL;
-	if (f->cursor < f->count && !memcmp(f->recs[f->cursor].oid, oid, 20))
-		return &f->recs[f->cursor++];
+		return 0;
+	if (f->cursor < f->count &&
+	    !memcmp(ix_rec(f, f->cursor)->oid, oid, 20))
+		return ++f->cursor;
 	if (!f->slots)
 		ixfile_hash(f);
 	s = oid_hash(oid) & (f->cap - 1);
 	while (f->slots[s]) {
-		const struct rec *r = &f->recs[f->slots[s] - 1];
+		const struct rec *r = ix_rec(f, f->slots[s] - 1);
 
 		if (!memcmp(r->oid, oid, 20)) {
 			f->cursor = f->slots[s];
-			return r;
+			return f->slots[s];
 		}
 		s = (s + 1) & (f->cap - 1);
 	}
-	return NULL;
+	return 0;
 }
 
-/* Does part k of a record lie in the file's data? */
+/* Does part k of a record lie in its segment's data? */
 static bool
-ixfile_inside(const struct ixfile *f, const struct rec *r, int k)
+seg_inside(const struct seg *s, const struct rec *r, int k)
 {
-	size_t start = sizeof(struct hdr) + f->count * sizeof(struct rec);
+	size_t start = sizeof(struct hdr) + s->count * sizeof(struct rec);
 
-	return r->off[k] >= start && r->off[k] <= f->size &&
-		r->len[k] <= f->size - r->off[k];
+	return r->off[k] >= start && r->off[k] <= s->size &&
+		r->len[k] <= s->size - r->off[k];
 }
 
-/* Part k of a record of the file, checked. */
+/* Part k of record i, or NULL when it is not inside or (checked) does not
+ * match its checksum. */
 static const char *
-ixfile_part(const struct ixfile *f, const struct rec *r, int k)
+ixfile_part(struct ixfile *f, size_t i, int k, bool check)
 {
-	if (!ixfile_inside(f, r, k) || fq_hash(FQ_HASH_INIT,
-	    f->map + r->off[k], r->len[k]) != r->sum[k])
+	const struct seg *s = ix_seg(f, i);
+	const struct rec *r = &s->recs[i - s->first];
+
+	if (!seg_inside(s, r, k) || (check && fq_hash(FQ_HASH_INIT,
+	    s->map + r->off[k], r->len[k]) != r->sum[k]))
 		return NULL;
-	return f->map + r->off[k];
+	if (s == f->seg)
+		ixfile_release_behind(f, (size_t)r->off[k], k);
+	return s->map + r->off[k];
 }
 
-/* The new file: records whose data is in the old file (old != NULL) or
- * in data. */
+/* The new records: data in the old file (old != NULL) or in data. */
 struct wrec {
 	struct rec r;
-	const char *old[2];	/* part in the old mapping, or NULL */
+	const char *old[2];	/* part elsewhere, or NULL */
 	size_t at[2];		/* offset in data when old is NULL */
 };
 
@@ -607,7 +896,6 @@ struct writer {
 	struct wrec *v;
 	size_t n, alloc;
 	struct fq_buf data;
-	bool dirty;
 	size_t reparsed;	/* damaged parts parsed again */
 };
 
@@ -625,7 +913,7 @@ writer_release(struct writer *w)
 	fq_buf_release(&w->data);
 }
 
-/* A new record (callers see to it that a blob id comes once). */
+/* A new record (callers see to it that an id comes once). */
 static size_t
 writer_add(struct writer *w, const unsigned char *oid)
 {
@@ -635,25 +923,55 @@ writer_add(struct writer *w, const unsigned char *oid)
 	return w->n++;
 }
 
+/* A new record that copies record i of f. */
+static void
+writer_copy(struct writer *w, const struct ixfile *f, size_t i)
+{
+	const struct seg *s = ix_seg(f, i);
+	struct wrec *x;
+	int k;
+	size_t wi = writer_add(w, s->recs[i - s->first].oid);
+
+	x = &w->v[wi];
+	x->r = s->recs[i - s->first];
+	for (k = 0; k < 2; k++)
+		x->old[k] = seg_inside(s, &x->r, k) ? s->map + x->r.off[k] :
+			NULL;
+	if (!x->old[0] || !x->old[1])
+		w->n--;		/* not inside: dropped */
+}
+
 static const char *
 wrec_part(const struct writer *w, const struct wrec *x, int k)
 {
 	return x->old[k] ? x->old[k] : w->data.buf + x->at[k];
 }
 
-/* Write the new file next to path and rename it over path. */
+struct sink {
+	FILE *fp;
+	struct fq_buf *b;
+};
+
 static void
-writer_write(struct writer *w, const char *path, const char *magic,
-	uint64_t key)
+sink_put(struct sink *s, const void *p, size_t n)
 {
-	struct fq_buf tmp = FQ_BUF_INIT;
+	if (s->fp)
+		fwrite(p, 1, n, s->fp);
+	else
+		fq_buf_add(s->b, p, n);
+}
+
+/* The records of w (those R_READ) as one file or chunk. */
+static void
+writer_emit(const struct writer *w, struct sink *out, const char *magic,
+	uint64_t key, uint64_t base)
+{
+	static const char zeros[8];
 	struct rec *recs = fq_xcalloc(w->n ? w->n : 1, sizeof(*recs));
 	struct hdr h;
 	uint64_t off;
 	size_t i, j, n;
 	int k;
-	FILE *fp = NULL;
-	int fd;
 
 	memset(&h, 0, sizeof(h));
 	memcpy(h.magic, magic, strlen(magic) + 1);
@@ -661,6 +979,7 @@ writer_write(struct writer *w, const char *path, const char *magic,
 	h.recsize = sizeof(struct rec);
 	h.order = BYTE_ORDER_MARK;
 	h.key = key;
+	h.base = base;
 	for (i = 0, n = 0; i < w->n; i++)
 		if (w->v[i].r.flags & R_READ)
 			n++;
@@ -676,35 +995,102 @@ writer_write(struct writer *w, const char *path, const char *magic,
 			j++;
 		}
 	h.count = n;
-	h.size = off;
+	h.size = (off + 7) & ~(uint64_t)7;
 	h.sum = table_sum(&h, recs, n);
+	sink_put(out, &h, sizeof(h));
+	sink_put(out, recs, n * sizeof(*recs));
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < w->n; i++)
+			if (w->v[i].r.flags & R_READ)
+				sink_put(out, wrec_part(w, &w->v[i], k),
+					w->v[i].r.len[k]);
+	sink_put(out, zeros, (size_t)(h.size - off));
+	free(recs);
+}
+
+/* Write the new file next to path, rename it over path, drop the log. */
+static bool
+writer_write(const struct writer *w, const char *path, const char *magic,
+	uint64_t key)
+{
+	struct fq_buf tmp = FQ_BUF_INIT;
+	struct sink out = { NULL, NULL };
+	bool ok = false;
+	int fd;
+
 	fq_buf_addf(&tmp, "%s.tmpXXXXXX", path);
 	if ((fd = mkstemp(tmp.buf)) < 0)
 		goto out;
-	if (!(fp = fdopen(fd, "wb"))) {
+	if (!(out.fp = fdopen(fd, "wb"))) {
 		close(fd);
 		unlink(tmp.buf);
 		goto out;
 	}
-	fwrite(&h, sizeof(h), 1, fp);
-	fwrite(recs, sizeof(*recs), n, fp);
-	for (k = 0; k < 2; k++)
-		for (i = 0; i < w->n; i++)
-			if (w->v[i].r.flags & R_READ)
-				fwrite(wrec_part(w, &w->v[i], k), 1,
-					w->v[i].r.len[k], fp);
+	writer_emit(w, &out, magic, key, 0);
 	/* no fsync: after a crash a file cut short or full of zeros fails
 	 * its checksums and is rebuilt, so the cache needs no durability */
-	if (fflush(fp) || ferror(fp)) {
-		fclose(fp);
+	if (fflush(out.fp) || ferror(out.fp)) {
+		fclose(out.fp);
 		unlink(tmp.buf);
 		goto out;
 	}
-	if (fclose(fp) || rename(tmp.buf, path) < 0)
+	if (fclose(out.fp) || rename(tmp.buf, path) < 0) {
 		unlink(tmp.buf);
+		goto out;
+	}
+	/* a log of the old file: readers see it extends another file */
+	log_path(&tmp, path);
+	unlink(tmp.buf);
+	ok = true;
 out:
-	free(recs);
 	fq_buf_release(&tmp);
+	return ok;
+}
+
+/*
+ * Append the records of w to the log of f as one chunk.  The log only
+ * grows in place (one write, O_APPEND: readers may have it mapped); a
+ * log with a damaged tail is written anew, the sound chunks and this one,
+ * and renamed over.
+ */
+static bool
+writer_append(const struct writer *w, const struct ixfile *f,
+	const char *path, const char *magic, uint64_t key)
+{
+	struct fq_buf chunk = FQ_BUF_INIT, lp = FQ_BUF_INIT, tmp = FQ_BUF_INIT;
+	struct sink out = { NULL, &chunk };
+	bool ok = false;
+	ssize_t n;
+	int fd;
+
+	log_path(&lp, path);
+	if (f->lgood != f->lsize) {
+		if (f->lgood)
+			fq_buf_add(&chunk, f->lmap, f->lgood);
+		writer_emit(w, &out, magic, key, f->base);
+		fq_buf_addf(&tmp, "%s.tmpXXXXXX", lp.buf);
+		if ((fd = mkstemp(tmp.buf)) < 0)
+			goto out;
+		n = write(fd, chunk.buf, chunk.len);
+		if (close(fd) < 0 || n != (ssize_t)chunk.len ||
+		    rename(tmp.buf, lp.buf) < 0) {
+			unlink(tmp.buf);
+			goto out;
+		}
+		ok = true;
+		goto out;
+	}
+	writer_emit(w, &out, magic, key, f->base);
+	if ((fd = open(lp.buf, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	    0600)) < 0)
+		goto out;
+	n = write(fd, chunk.buf, chunk.len);
+	ok = close(fd) == 0 && n == (ssize_t)chunk.len;
+out:
+	fq_buf_release(&chunk);
+	fq_buf_release(&lp);
+	fq_buf_release(&tmp);
+	return ok;
 }
 
 /* --- parsing a blob --- */
@@ -760,7 +1146,6 @@ put_parsed(struct writer *w, struct wrec *x, const struct parsed *p)
 	x->at[0] = w->data.len;
 	x->at[1] = w->data.len + p->len[0];
 	fq_buf_add(&w->data, p->data.buf, p->data.len);
-	w->dirty = true;
 }
 
 /* --- the parallel parse of the blobs not in the index --- */
@@ -870,40 +1255,219 @@ parse_jobs(fq_store *st, struct job *jobs, size_t n, const char **oids)
 	}
 }
 
-/* --- scanning --- */
+/* --- walking HEAD's cases/ through the tree records --- */
 
 struct entry {
-	char *relpath;
-	char oid[41];
-	unsigned char bin[20];
-	bool bad_oid;
-	uint32_t rec;		/* its record in the old file, index + 1 */
+	const char *name;		/* in its tree's listing */
+	const unsigned char *bin;	/* its blob id, there too */
+	uint32_t dir;			/* its directory, in run.dirs */
+	uint32_t rec;			/* its record in the old file, + 1 */
+	size_t job;			/* its job, or NOJOB */
+};
+#define NOJOB ((size_t)-1)
+
+/* A tree visited: its old record (+ 1) or its new one (+ 1). */
+struct tvisit {
+	size_t old, wi;
 };
 
-struct entries {
-	struct entry *v;
+struct run {
+	fq_store *st;
+	struct ixfile *f;
+	struct writer *w;
+	struct entry *e;
 	size_t n, alloc;
+	char **dirs;
+	size_t ndirs, adirs;
+	char **lists;		/* listings read from git (owned) */
+	size_t nlists, alists;
+	struct tvisit *tv;
+	size_t ntv, atv;
+	struct fq_buf path;
+	size_t trees;		/* trees read from git */
+	size_t damaged;		/* tree records that did not check */
 };
 
-static int
-collect(const char *relpath, const char *oid, void *data)
+static bool
+is_yaml(const char *name)
 {
-	struct entries *e = data;
-	struct entry *x;
+	size_t n = strlen(name);
 
-	FQ_ALLOC_GROW(e->v, e->n + 1, e->alloc);
-	x = &e->v[e->n++];
-	x->relpath = fq_xstrdup(relpath);
-	snprintf(x->oid, sizeof(x->oid), "%s", oid);
-	x->bad_oid = strlen(oid) != 40 || !oid_bin(x->bin, oid);
-	return 0;
+	return n >= 5 && !memcmp(name + n - 5, ".yaml", 5);
 }
+
+/* Is the listing of len bytes at p well formed? */
+static bool
+listing_ok(const char *p, size_t len)
+{
+	struct rd r = { (const unsigned char *)p,
+		(const unsigned char *)p + len, false, NULL };
+	size_t n = get_varint(&r), i, k;
+
+	for (i = 0; i < n && !r.bad; i++) {
+		if (r.end - r.p < 21 || (r.p[0] != L_TREE && r.p[0] != L_BLOB))
+			return false;
+		r.p += 21;
+		k = get_varint(&r);
+		if (r.bad || k >= (size_t)(r.end - r.p) || r.p[k])
+			return false;
+		r.p += k + 1;
+	}
+	return !r.bad && r.p == r.end;
+}
+
+/* The listing of a tree, from git (in x->lists, and a new record). */
+static int
+read_tree(struct run *x, const unsigned char *oid, const char **out,
+	size_t *len, struct fq_error *err)
+{
+	git_tree *t = NULL;
+	git_oid id;
+	struct fq_buf b = FQ_BUF_INIT;
+	struct wrec *wr;
+	size_t i, n = 0, cnt, wi;
+
+	memcpy(id.id, oid, 20);
+	if (git_tree_lookup(&t, fq_store_git(x->st), &id) < 0)
+		return fq_git_fail(err, "cannot read '%s' in HEAD",
+			x->path.buf);
+	cnt = git_tree_entrycount(t);
+	for (i = 0; i < cnt; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(t, i);
+		git_filemode_t mode = git_tree_entry_filemode(e);
+
+		n += mode == GIT_FILEMODE_TREE || ((mode == GIT_FILEMODE_BLOB ||
+		    mode == GIT_FILEMODE_BLOB_EXECUTABLE) &&
+		    is_yaml(git_tree_entry_name(e)));
+	}
+	put_varint(&b, n);
+	for (i = 0; i < cnt; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(t, i);
+		git_filemode_t mode = git_tree_entry_filemode(e);
+		const char *name = git_tree_entry_name(e);
+
+		if (mode == GIT_FILEMODE_TREE)
+			fq_buf_addch(&b, L_TREE);
+		else if ((mode == GIT_FILEMODE_BLOB ||
+		    mode == GIT_FILEMODE_BLOB_EXECUTABLE) && is_yaml(name))
+			fq_buf_addch(&b, L_BLOB);
+		else
+			continue;
+		fq_buf_add(&b, git_tree_entry_id(e)->id, 20);
+		put_bytes(&b, name, strlen(name));
+	}
+	git_tree_free(t);
+	FQ_ALLOC_GROW(x->lists, x->nlists + 1, x->alists);
+	*out = x->lists[x->nlists++] = fq_buf_detach(&b, len);
+	x->trees++;
+	wi = writer_add(x->w, oid);
+	wr = &x->w->v[wi];
+	wr->r.flags = R_READ | R_TREE;
+	wr->r.len[0] = (uint32_t)*len;
+	wr->r.sum[0] = fq_hash(FQ_HASH_INIT, *out, *len);
+	wr->r.sum[1] = fq_hash(FQ_HASH_INIT, "", 0);
+	wr->old[0] = *out;
+	wr->old[1] = "";
+	FQ_ALLOC_GROW(x->tv, x->ntv + 1, x->atv);
+	x->tv[x->ntv].old = 0;
+	x->tv[x->ntv++].wi = wi + 1;
+	return FQ_OK;
+}
+
+/* The listing of a tree: its record, or git. */
+static int
+tree_listing(struct run *x, const unsigned char *oid, const char **out,
+	size_t *len, struct fq_error *err)
+{
+	size_t k = ixfile_find(x->f, oid), i;
+	const struct rec *r;
+
+	/* a tree twice in HEAD (same files): its listing once */
+	for (i = 0; i < x->ntv; i++)
+		if (x->tv[i].wi &&
+		    !memcmp(x->w->v[x->tv[i].wi - 1].r.oid, oid, 20)) {
+			*out = x->w->v[x->tv[i].wi - 1].old[0];
+			*len = x->w->v[x->tv[i].wi - 1].r.len[0];
+			return FQ_OK;
+		}
+	if (k && ((r = ix_rec(x->f, k - 1))->flags & R_TREE)) {
+		*out = ixfile_part(x->f, k - 1, 0, true);
+		*len = r->len[0];
+		if (*out && listing_ok(*out, *len)) {
+			if (!x->f->used[k - 1]) {
+				x->f->used[k - 1] = 1;
+				FQ_ALLOC_GROW(x->tv, x->ntv + 1, x->atv);
+				x->tv[x->ntv].old = k;
+				x->tv[x->ntv++].wi = 0;
+			}
+			return FQ_OK;
+		}
+		x->damaged++;
+	}
+	return read_tree(x, oid, out, len, err);
+}
+
+/* Every .yaml file under the tree oid (at x->path), in git's order. */
+static int
+walk(struct run *x, const unsigned char *oid, int depth,
+	struct fq_error *err)
+{
+	const char *list = NULL;
+	size_t len = 0, n, i, k, plen = x->path.len;
+	struct rd r;
+	uint32_t dir;
+	int ret;
+
+	if (depth > 64)
+		return fq_error_set(err, FQ_EINVALID, "cannot read '%s' in HEAD",
+			x->path.buf);
+	if ((ret = tree_listing(x, oid, &list, &len, err)) < 0)
+		return ret;
+	FQ_ALLOC_GROW(x->dirs, x->ndirs + 1, x->adirs);
+	dir = (uint32_t)x->ndirs;
+	x->dirs[x->ndirs++] = fq_xstrdup(x->path.buf);
+	r.p = (const unsigned char *)list;
+	r.end = r.p + len;
+	r.bad = false;
+	r.a = NULL;
+	n = get_varint(&r);
+	for (i = 0; i < n; i++) {
+		unsigned type = r.p[0];
+		const unsigned char *id = r.p + 1;
+		const char *name;
+
+		r.p += 21;
+		k = get_varint(&r);
+		name = (const char *)r.p;
+		r.p += k + 1;
+		if (type == L_TREE) {
+			fq_buf_setlen(&x->path, plen);
+			fq_buf_addch(&x->path, '/');
+			fq_buf_adds(&x->path, name);
+			ret = walk(x, id, depth + 1, err);
+			fq_buf_setlen(&x->path, plen);
+			if (ret)
+				return ret;
+			continue;
+		}
+		FQ_ALLOC_GROW(x->e, x->n + 1, x->alloc);
+		x->e[x->n].name = name;
+		x->e[x->n].bin = id;
+		x->e[x->n].dir = dir;
+		x->e[x->n].rec = 0;
+		x->e[x->n++].job = NOJOB;
+	}
+	return FQ_OK;
+}
+
+/* --- the items --- */
 
 struct item_priv {
 	fq_store *st;
 	struct writer *w;
 	struct ixfile *f;
 	const struct entry *e;
+	struct arena *a;
 	size_t wi;		/* its record in w, index + 1; or */
 	size_t k;		/* its record in f (when wi is 0) */
 	struct fq_node *node[2];	/* summary, case */
@@ -916,7 +1480,7 @@ item_rec(const struct item_priv *ip)
 	if (ip->wi)
 		return &ip->w->v[ip->wi - 1].r;
 	if (ip->e->rec)
-		return &ip->f->recs[ip->k];
+		return ix_rec(ip->f, ip->k);
 	return NULL;
 }
 
@@ -973,10 +1537,10 @@ decode(struct fq_index_item *it, int k)
 	if (!r || !(r->flags & R_MAP))
 		return NULL;
 	if (ip->wi)	/* our own bytes */
-		return ip->node[k] = fq_node_unpack(wrec_part(ip->w,
-			&ip->w->v[ip->wi - 1], k), r->len[k]);
-	d = ixfile_part(ip->f, r, k);
-	if (d && (ip->node[k] = fq_node_unpack(d, r->len[k])))
+		return ip->node[k] = unpack(wrec_part(ip->w,
+			&ip->w->v[ip->wi - 1], k), r->len[k], ip->a);
+	d = ixfile_part(ip->f, ip->k, k, true);
+	if (d && (ip->node[k] = unpack(d, r->len[k], ip->a)))
 		return ip->node[k];
 	/* damaged: parse the blob, keep the result for the new file */
 	ip->wi = writer_add(ip->w, ip->e->bin) + 1;
@@ -984,7 +1548,6 @@ decode(struct fq_index_item *it, int k)
 	reparse(ip->st, ip->w, &ip->w->v[ip->wi - 1], it->relpath, it->oid);
 	r = item_rec(ip);
 	item_fill(it, r);
-	fq_node_free(ip->node[0]);
 	ip->node[0] = NULL;
 	ip->decoded[0] = ip->decoded[1] = false;
 	return decode(it, k);
@@ -1002,66 +1565,75 @@ fq_index_item_case(struct fq_index_item *it)
 	return decode(it, 1);
 }
 
-/* Write the index anew when it changed: the records in tree order, each
- * blob once, from the old file or from what was parsed. */
+/* --- writing back --- */
+
+/* Should the file be written anew rather than extended? */
+static bool
+compact(const struct ixfile *f, size_t used, size_t damaged)
+{
+	return !f->base || damaged || f->nseg > MAX_CHUNKS ||
+		f->lsize > f->size / 4 || f->count - used > f->count / 4;
+}
+
+/* Write the index anew, the records in tree order (each blob once) then
+ * the trees; or append the new records to its log; or leave it. */
 static void
-write_index(struct writer *w, struct ixfile *f, struct entries *e,
-	struct job *jobs, const size_t *jof, const char *path,
+write_index(struct run *x, struct job *jobs, const char *path,
 	struct fq_index_stats *stats)
 {
-	struct writer out;
-	unsigned char *done = fq_xcalloc(f->count + 1, 1);
-	bool *jdone = fq_xcalloc(e->n + 1, sizeof(*jdone));
-	size_t i, k, kept = 0;
+	struct ixfile *f = x->f;
+	struct writer *w = x->w, out;
+	size_t i, k, used = 0;
+	bool *jdone;
 
-	memset(&out, 0, sizeof(out));
-	/* is there anything to write?  (each old record once) */
-	for (i = 0; i < e->n; i++)
-		if (jof[i] == (size_t)-1 && e->v[i].rec &&
-		    !done[e->v[i].rec - 1]) {
-			done[e->v[i].rec - 1] = 1;
-			kept++;
-		}
-	if (!w->dirty && !w->reparsed && kept == f->count)
-		goto out;
-	memset(done, 0, f->count + 1);
-	for (i = 0; i < e->n; i++) {
-		const struct wrec *x = NULL;
-		struct wrec old;
+	for (i = 0; i < f->count; i++)
+		used += f->used[i];
+	if (!compact(f, used, w->reparsed + x->damaged)) {
+		if (w->n && writer_append(w, f, path, INDEX_MAGIC, 0) &&
+		    stats)
+			stats->appended = true;
+		return;
+	}
+	writer_init(&out);
+	jdone = fq_xcalloc(x->n + 1, sizeof(*jdone));
+	if (f->used)
+		memset(f->used, 0, f->count);
+	for (i = 0; i < x->n; i++) {
+		const struct entry *e = &x->e[i];
 
-		if (jof[i] != (size_t)-1) {
-			if (jdone[jof[i]] || !jobs[jof[i]].wrec)
+		if (e->job != NOJOB) {
+			if (jdone[e->job] || !jobs[e->job].wrec)
 				continue;
-			jdone[jof[i]] = true;
-			x = &w->v[jobs[jof[i]].wrec - 1];
-		} else if (e->v[i].rec) {
-			k = e->v[i].rec - 1;
-			if (done[k])
+			jdone[e->job] = true;
+			FQ_ALLOC_GROW(out.v, out.n + 1, out.alloc);
+			out.v[out.n++] = w->v[jobs[e->job].wrec - 1];
+		} else if (e->rec) {
+			k = e->rec - 1;
+			if (f->used[k])
 				continue;
-			done[k] = 1;
+			f->used[k] = 1;
 			if (f->wrec[k]) {
-				x = &w->v[f->wrec[k] - 1];
-			} else if (ixfile_inside(f, &f->recs[k], 0) &&
-			    ixfile_inside(f, &f->recs[k], 1)) {
-				memset(&old, 0, sizeof(old));
-				old.r = f->recs[k];
-				old.old[0] = f->map + old.r.off[0];
-				old.old[1] = f->map + old.r.off[1];
-				x = &old;
+				FQ_ALLOC_GROW(out.v, out.n + 1, out.alloc);
+				out.v[out.n++] = w->v[f->wrec[k] - 1];
+			} else {
+				writer_copy(&out, f, k);
 			}
 		}
-		if (!x || !(x->r.flags & R_READ))
-			continue;
-		FQ_ALLOC_GROW(out.v, out.n + 1, out.alloc);
-		out.v[out.n++] = *x;
 	}
-	out.data = w->data;	/* borrowed */
-	writer_write(&out, path, INDEX_MAGIC, 0);
-	if (stats)
+	for (i = 0; i < x->ntv; i++)
+		if (x->tv[i].wi) {
+			FQ_ALLOC_GROW(out.v, out.n + 1, out.alloc);
+			out.v[out.n++] = w->v[x->tv[i].wi - 1];
+		} else {
+			writer_copy(&out, f, x->tv[i].old - 1);
+		}
+	/* the new parts lie in w's data */
+	fq_buf_release(&out.data);
+	out.data = w->data;
+	if (writer_write(&out, path, INDEX_MAGIC, 0) && stats)
 		stats->written = true;
-out:
-	free(out.v);
-	free(done);
+	fq_buf_init(&out.data);
+	writer_release(&out);
 	free(jdone);
 }
 
@@ -1072,108 +1644,158 @@ fq_index_each(fq_store *st, fq_index_item_fn fn, void *data,
 	return fq_index_run(st, fn, data, NULL, err);
 }
 
+static void
+run_release(struct run *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->ndirs; i++)
+		free(x->dirs[i]);
+	for (i = 0; i < x->nlists; i++)
+		free(x->lists[i]);
+	free(x->dirs);
+	free(x->lists);
+	free(x->tv);
+	free(x->e);
+	fq_buf_release(&x->path);
+}
+
 int
 fq_index_run(fq_store *st, fq_index_item_fn fn, void *data,
 	struct fq_index_stats *stats, struct fq_error *err)
 {
-	struct entries e = { NULL, 0, 0 };
+	struct run x;
 	struct ixfile f;
 	struct writer w;
-	struct fq_buf path = FQ_BUF_INIT;
+	struct arena a = { NULL };
+	struct fq_buf path = FQ_BUF_INIT, rel = FQ_BUF_INIT;
 	struct job *jobs = NULL;
+	char (*jhex)[41] = NULL;
 	const char **joid = NULL;
-	size_t *jof = NULL, *seen, nj = 0, i, cap, h;
+	size_t *seen, nj = 0, i, cap, h, k;
+	git_oid root;
+	bool found;
 	int ret;
 
+	memset(&x, 0, sizeof(x));
+	fq_buf_init(&x.path);
+	writer_init(&w);
+	x.st = st;
+	x.f = &f;
+	x.w = &w;
 	fq_buf_addf(&path, "%s/index", fq_store_private_dir(st));
 	ixfile_load(&f, path.buf, INDEX_MAGIC, 0);
-	if ((ret = fq_store_foreach(st, collect, &e, err)) < 0)
+	if ((ret = fq_store_cases_tree(st, &root, &found, err)) < 0)
 		goto out;
-	writer_init(&w);
+	fq_buf_adds(&x.path, "cases");
+	if (found && (ret = walk(&x, root.id, 0, err)) < 0)
+		goto out;
 	/* the blobs not in the index, parsed first (in parallel) */
-	jobs = fq_xcalloc(e.n ? e.n : 1, sizeof(*jobs));
-	joid = fq_xcalloc(e.n ? e.n : 1, sizeof(*joid));
-	jof = fq_xcalloc(e.n ? e.n : 1, sizeof(*jof));
-	for (cap = 16; cap < e.n * 2; cap *= 2)
+	jobs = fq_xcalloc(x.n ? x.n : 1, sizeof(*jobs));
+	for (cap = 16; cap < x.n * 2; cap *= 2)
 		;
 	seen = fq_xcalloc(cap, sizeof(*seen));
-	for (i = 0; i < e.n; i++) {
-		const struct rec *r;
+	for (i = 0; i < x.n; i++) {
+		struct entry *e = &x.e[i];
 
-		jof[i] = (size_t)-1;
-		if (e.v[i].bad_oid)
-			continue;
-		if ((r = ixfile_find(&f, e.v[i].bin))) {
-			e.v[i].rec = (uint32_t)(r - f.recs) + 1;
+		if ((k = ixfile_find(&f, e->bin)) &&
+		    !(ix_rec(&f, k - 1)->flags & R_TREE)) {
+			e->rec = (uint32_t)k;
+			f.used[k - 1] = 1;
 			continue;
 		}
 		/* the same blob twice (rare) is parsed once */
-		h = oid_hash(e.v[i].bin) & (cap - 1);
-		while (seen[h] && memcmp(e.v[seen[h] - 1].bin, e.v[i].bin, 20))
+		h = oid_hash(e->bin) & (cap - 1);
+		while (seen[h] && memcmp(x.e[seen[h] - 1].bin, e->bin, 20))
 			h = (h + 1) & (cap - 1);
 		if (seen[h]) {
-			jof[i] = jof[seen[h] - 1];
+			e->job = x.e[seen[h] - 1].job;
 			continue;
 		}
 		seen[h] = i + 1;
-		jobs[nj].relpath = e.v[i].relpath;
-		joid[nj] = e.v[i].oid;
-		jof[i] = nj++;
+		e->job = nj++;
 	}
 	free(seen);
+	/* the jobs' paths and ids, which outlive the walk's buffers */
+	jhex = fq_xcalloc(nj ? nj : 1, sizeof(*jhex));
+	joid = fq_xcalloc(nj ? nj : 1, sizeof(*joid));
+	for (i = 0; i < x.n; i++) {
+		struct entry *e = &x.e[i];
+		struct job *jb;
+
+		if (e->job == NOJOB || jobs[e->job].relpath)
+			continue;
+		jb = &jobs[e->job];
+		fq_buf_reset(&rel);
+		fq_buf_addf(&rel, "%s/%s", x.dirs[e->dir], e->name);
+		jb->relpath = fq_xstrdup(rel.buf);
+		oid_hex(jhex[e->job], e->bin);
+		joid[e->job] = jhex[e->job];
+	}
 	parse_jobs(st, jobs, nj, joid);
 	if (stats) {
 		memset(stats, 0, sizeof(*stats));
-		stats->cases = e.n;
+		stats->cases = x.n;
 		stats->parsed = nj;
-		stats->loaded = f.h != NULL;
+		stats->loaded = f.base != 0;
+		stats->trees = x.trees;
 	}
-	for (i = 0; i < e.n && !ret; i++) {
+	for (i = 0; i < x.n && !ret; i++) {
 		struct fq_index_item it;
 		struct item_priv ip;
+		char hex[41];
 
 		memset(&it, 0, sizeof(it));
 		memset(&ip, 0, sizeof(ip));
-		it.relpath = e.v[i].relpath;
-		it.oid = e.v[i].oid;
+		fq_buf_reset(&rel);
+		fq_buf_adds(&rel, x.dirs[x.e[i].dir]);
+		fq_buf_addch(&rel, '/');
+		fq_buf_adds(&rel, x.e[i].name);
+		oid_hex(hex, x.e[i].bin);
+		it.relpath = rel.buf;
+		it.oid = hex;
 		it.priv_ = &ip;
 		ip.st = st;
 		ip.w = &w;
 		ip.f = &f;
-		ip.e = &e.v[i];
-		if (jof[i] != (size_t)-1) {
-			struct job *jb = &jobs[jof[i]];
+		ip.e = &x.e[i];
+		ip.a = &a;
+		if (x.e[i].job != NOJOB) {
+			struct job *jb = &jobs[x.e[i].job];
 
 			if (jb->readable && !jb->wrec) {
-				jb->wrec = writer_add(&w, e.v[i].bin) + 1;
+				jb->wrec = writer_add(&w, x.e[i].bin) + 1;
 				put_parsed(&w, &w.v[jb->wrec - 1], &jb->out);
+				/* copied: a cold run holds the data once */
+				fq_buf_release(&jb->out.data);
 			}
 			ip.wi = jb->wrec;
-		} else if (e.v[i].rec) {
-			ip.k = e.v[i].rec - 1;
+		} else if (x.e[i].rec) {
+			ip.k = x.e[i].rec - 1;
 			ip.wi = f.wrec[ip.k];	/* parsed again */
 		}
 		item_fill(&it, item_rec(&ip));
 		ret = fn(&it, data);
-		fq_node_free(ip.node[0]);
-		fq_node_free(ip.node[1]);
+		arena_reset(&a);
 	}
 	if (!ret)
-		write_index(&w, &f, &e, jobs, jof, path.buf, stats);
+		write_index(&x, jobs, path.buf, stats);
 	if (stats)
-		stats->reparsed = w.reparsed;
-	writer_release(&w);
+		stats->reparsed = w.reparsed + x.damaged;
 out:
-	for (i = 0; i < nj; i++)
+	for (i = 0; i < nj; i++) {
 		fq_buf_release(&jobs[i].out.data);
-	for (i = 0; i < e.n; i++)
-		free(e.v[i].relpath);
-	free(e.v);
+		free((char *)(uintptr_t)jobs[i].relpath);
+	}
 	free(jobs);
+	free(jhex);
 	free(joid);
-	free(jof);
+	arena_release(&a);
+	writer_release(&w);
+	run_release(&x);
 	ixfile_close(&f);
 	fq_buf_release(&path);
+	fq_buf_release(&rel);
 	return ret;
 }
 
@@ -1205,10 +1827,9 @@ fq_index_scan(fq_store *st, fq_index_fn fn, void *data, struct fq_error *err)
 
 struct fq_nodecache {
 	struct ixfile f;
-	struct writer w;
+	struct writer w;	/* the puts */
 	struct fq_buf path;
 	uint64_t key;
-	size_t hits;
 };
 
 fq_nodecache *
@@ -1231,22 +1852,16 @@ fq_nodecache_get(fq_nodecache *nc, const char *oid)
 	const struct rec *r;
 	const char *d;
 	struct fq_node *n;
-	struct wrec *x;
 	size_t k;
 
 	if (!nc || strlen(oid) != 40 || !oid_bin(bin, oid) ||
-	    !(r = ixfile_find(&nc->f, bin)) || !(d = ixfile_part(&nc->f, r, 0)) ||
+	    !(k = ixfile_find(&nc->f, bin)))
+		return NULL;
+	r = ix_rec(&nc->f, k - 1);
+	if (!(r->flags & R_MAP) || !(d = ixfile_part(&nc->f, k - 1, 0, true)) ||
 	    !(n = fq_node_unpack(d, r->len[0])))
 		return NULL;
-	k = (size_t)(r - nc->f.recs);
-	if (!nc->f.wrec[k]) {
-		nc->f.wrec[k] = (uint32_t)writer_add(&nc->w, bin) + 1;
-		x = &nc->w.v[nc->f.wrec[k] - 1];
-		x->r = *r;
-		x->old[0] = d;
-		x->old[1] = NULL;
-		x->at[1] = 0;
-	}
+	nc->f.used[k - 1] = 1;
 	return n;
 }
 
@@ -1263,25 +1878,47 @@ fq_nodecache_put(fq_nodecache *nc, const char *oid, const struct fq_node *n)
 	x = &nc->w.v[k];
 	at = nc->w.data.len;
 	fq_node_pack(&nc->w.data, n);
-	memset(&x->r, 0, sizeof(x->r));
-	memcpy(x->r.oid, bin, 20);
 	x->r.flags = R_READ | R_MAP;
 	x->r.len[0] = (uint32_t)(nc->w.data.len - at);
 	x->r.sum[0] = fq_hash(FQ_HASH_INIT, nc->w.data.buf + at, x->r.len[0]);
 	x->r.sum[1] = fq_hash(FQ_HASH_INIT, "", 0);
-	x->old[0] = x->old[1] = NULL;
+	x->old[0] = NULL;
+	x->old[1] = "";
 	x->at[0] = at;
 	x->at[1] = 0;
-	nc->w.dirty = true;
 }
 
+/* The puts appended to the log; or, when the file is worth compacting,
+ * the file written anew with what was got and put. */
 void
 fq_nodecache_close(fq_nodecache *nc)
 {
+	struct writer out;
+	size_t i, used = 0;
+
 	if (!nc)
 		return;
-	if (nc->w.dirty || nc->w.n != nc->f.count)
-		writer_write(&nc->w, nc->path.buf, CACHE_MAGIC, nc->key);
+	for (i = 0; i < nc->f.count; i++)
+		used += nc->f.used[i];
+	if (!compact(&nc->f, used, 0)) {
+		if (nc->w.n)
+			writer_append(&nc->w, &nc->f, nc->path.buf,
+				CACHE_MAGIC, nc->key);
+	} else if (nc->w.n || used != nc->f.count || !nc->f.base) {
+		writer_init(&out);
+		for (i = 0; i < nc->f.count; i++)
+			if (nc->f.used[i])
+				writer_copy(&out, &nc->f, i);
+		for (i = 0; i < nc->w.n; i++) {
+			FQ_ALLOC_GROW(out.v, out.n + 1, out.alloc);
+			out.v[out.n++] = nc->w.v[i];
+		}
+		fq_buf_release(&out.data);
+		out.data = nc->w.data;
+		writer_write(&out, nc->path.buf, CACHE_MAGIC, nc->key);
+		fq_buf_init(&out.data);
+		writer_release(&out);
+	}
 	writer_release(&nc->w);
 	ixfile_close(&nc->f);
 	fq_buf_release(&nc->path);

@@ -1,6 +1,7 @@
 /*
  * report.c: counting for the monthly 台账 report (see fq/report.h).
  */
+#include <stdint.h>
 #include <stdio.h>
 
 #include "fq/deadline.h"
@@ -169,24 +170,29 @@ money_fen(const char *s)
 	return y * 100 + f;
 }
 
+/* Add id, a string that outlives the list (the report's id pool). */
 void
 fq_idlist_add(struct fq_idlist *l, const char *id)
 {
-	if (l->n && !strcmp(l->v[l->n - 1], id))
+	if (l->n && (l->v[l->n - 1] == id || !strcmp(l->v[l->n - 1], id)))
 		return;		/* the same case twice in a row */
 	FQ_ALLOC_GROW(l->v, l->n + 1, l->alloc);
-	l->v[l->n++] = fq_xstrdup(id);
+	l->v[l->n++] = (char *)(uintptr_t)id;
 }
 
 static void
 idlist_release(struct fq_idlist *l)
 {
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->v[i]);
 	free(l->v);
 	memset(l, 0, sizeof(*l));
+}
+
+/* A case's id, copied once into the report for all its lists. */
+static const char *
+pool_id(fq_report *r, const char *id)
+{
+	FQ_ALLOC_GROW(r->idpool, r->nidpool + 1, r->aidpool);
+	return r->idpool[r->nidpool++] = fq_xstrdup(id);
 }
 
 static void
@@ -532,6 +538,9 @@ fq_report_free(fq_report *r)
 		key_case_release(&r->key[i]);
 	free(r->key);
 	idlist_release(&r->mismatch);
+	for (i = 0; i < r->nidpool; i++)
+		free(r->idpool[i]);
+	free(r->idpool);
 	free((char *)r->hdr.town);
 	free((char *)r->hdr.unit);
 	free((char *)r->hdr.preparer);
@@ -1146,6 +1155,7 @@ fq_report_add(fq_report *r, const struct fq_node *c, const char *unit,
 	if (!fq_report_counted(r, c))
 		return FQ_OK;
 	r->added = true;
+	id = pool_id(r, id);
 	build_timeline(&t, c);
 	ci = category_index(r, fq_map_str(c, "category"));
 	if (!unit || !*unit)
@@ -1211,106 +1221,169 @@ fq_report_add_unreadable(fq_report *r, const char *relpath)
 
 /* --- due date as of a day --- */
 
+/*
+ * The case as it stood on a day, of what the deadlines look at
+ * (deadline.h), built for fq_case_update_due: a map whose keys are
+ * static and whose values are c's own nodes where they are the same, so
+ * that building and dropping it allocates little.
+ */
+enum { DV_MAX = 16 };
+
+struct dueview {
+	struct fq_node d;
+	bool owned[DV_MAX];	/* the value is ours to free */
+	size_t mine;		/* entries set here; update_due adds after */
+	struct fq_node *visits;	/* ours, its items borrowed */
+	struct fq_node *events;	/* the same */
+};
+
+static struct fq_node due_keys[] = {
+	{ .kind = FQ_NODE_SCALAR, .str = "id" },
+	{ .kind = FQ_NODE_SCALAR, .str = "risk_color" },
+	{ .kind = FQ_NODE_SCALAR, .str = "plan" },
+	{ .kind = FQ_NODE_SCALAR, .str = "reported_on" },
+	{ .kind = FQ_NODE_SCALAR, .str = "accepted_on" },
+	{ .kind = FQ_NODE_SCALAR, .str = "extended_until" },
+	{ .kind = FQ_NODE_SCALAR, .str = "extensions" },
+	{ .kind = FQ_NODE_SCALAR, .str = "agreement" },
+	{ .kind = FQ_NODE_SCALAR, .str = "visits" },
+	{ .kind = FQ_NODE_SCALAR, .str = "referrals" },
+	{ .kind = FQ_NODE_SCALAR, .str = "created_at" },
+	{ .kind = FQ_NODE_SCALAR, .str = "complexity" },
+	{ .kind = FQ_NODE_SCALAR, .str = "events" },
+	{ .kind = FQ_NODE_SCALAR, .str = "status" },
+};
+enum { DK_EXTENDED = 5, DK_EXTENSIONS, DK_AGREEMENT, DK_VISITS,
+	DK_REFERRALS, DK_CREATED, DK_COMPLEXITY, DK_EVENTS, DK_STATUS, DK_N };
+
+static void
+dv_put(struct dueview *v, struct fq_node *key, const struct fq_node *val,
+	bool owned)
+{
+	v->d.keys[v->d.len] = key;
+	v->d.vals[v->d.len] = (struct fq_node *)(uintptr_t)val;
+	v->owned[v->d.len++] = owned;
+	v->mine = v->d.len;
+}
+
+static void
+dv_release(struct dueview *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->d.len; i++) {
+		if (i >= v->mine) {
+			fq_node_free(v->d.keys[i]);
+			fq_node_free(v->d.vals[i]);
+		} else if (v->d.vals[i] == v->visits ||
+		    v->d.vals[i] == v->events) {
+			v->d.vals[i]->len = 0;
+			fq_node_free(v->d.vals[i]);
+		} else if (v->owned[i]) {
+			fq_node_free(v->d.vals[i]);
+		}
+	}
+	free(v->d.keys);
+	free(v->d.vals);
+}
+
 void
 fq_report_due_as_of(char out[FQ_DATE_SIZE], const struct fq_node *c,
 	const char *state, const char *end, const struct fq_node *config,
 	const fq_calendar *cal)
 {
-	static const char *const keys[] = {
-		"id", "risk_color", "plan", "reported_on", "accepted_on",
-		"extended_until", "extensions", "agreement", "visits",
-		"referrals", "created_at", "complexity"
-	};
-	struct fq_node *d = fq_node_new(FQ_NODE_MAP), *v, *keep;
+	struct dueview dv;
+	const struct fq_node *v, *exts = fq_map_get(c, "extensions");
 	const char *ext = NULL, *s, *color = fq_map_str(c, "risk_color");
-	size_t i;
+	struct fq_node *keep;
+	size_t i, j;
 
 	out[0] = '\0';
-	/* only what the deadlines look at (deadline.h) */
-	for (i = 0; i < FQ_ARRAY_SIZE(keys); i++)
-		if ((v = fq_map_get(c, keys[i])))
-			fq_map_set(d, keys[i], fq_node_dup(v));
+	memset(&dv, 0, sizeof(dv));
+	dv.d.kind = FQ_NODE_MAP;
+	dv.d.alloc = DV_MAX;
+	dv.d.keys = fq_xcalloc(DV_MAX, sizeof(*dv.d.keys));
+	dv.d.vals = fq_xcalloc(DV_MAX, sizeof(*dv.d.vals));
+	/* extensions granted by then */
+	if (exts && exts->kind == FQ_NODE_SEQ)
+		for (i = 0; i < exts->len; i++) {
+			const char *on = fq_map_str(exts->vals[i], "on");
+
+			if (on && strncmp(on, end, 10) <= 0)
+				ext = fq_map_str(exts->vals[i], "until");
+		}
+	for (i = 0; i < DK_EVENTS; i++) {
+		if (!(v = fq_map_get(c, due_keys[i].str)))
+			continue;
+		if (i == DK_EXTENDED && exts && exts->kind == FQ_NODE_SEQ) {
+			continue;	/* below */
+		} else if (i == DK_AGREEMENT) {
+			/* the agreement only once it took effect */
+			s = fq_map_str(v, "effective_on");
+			if (!s || strncmp(s, end, 10) <= 0)
+				dv_put(&dv, &due_keys[i], v, false);
+		} else if (i == DK_VISITS && v->kind == FQ_NODE_SEQ) {
+			/* visits made by then */
+			dv.visits = fq_node_new(FQ_NODE_SEQ);
+			for (j = 0; j < v->len; j++) {
+				const char *on = fq_map_str(v->vals[j], "on");
+
+				if (on && strncmp(on, end, 10) <= 0)
+					fq_seq_push(dv.visits,
+					    (struct fq_node *)(uintptr_t)v->vals[j]);
+			}
+			dv_put(&dv, &due_keys[i], dv.visits, false);
+		} else if (i == DK_REFERRALS && v->kind == FQ_NODE_SEQ) {
+			/* referrals as they stood then */
+			keep = fq_node_new(FQ_NODE_SEQ);
+			for (j = 0; j < v->len; j++) {
+				struct fq_node *ref = v->vals[j];
+				const char *sent = fq_map_str(ref, "sent_on");
+				const char *rec = fq_map_str(ref, "received_on");
+				const char *ret = fq_map_str(ref, "returned_on");
+				const char *st;
+
+				if (ret && strncmp(ret, end, 10) <= 0)
+					st = "returned";
+				else if (rec && strncmp(rec, end, 10) <= 0)
+					st = "received";
+				else if (sent && strncmp(sent, end, 10) <= 0)
+					st = "sent";
+				else
+					continue;
+				ref = fq_node_dup(ref);
+				fq_map_set_str(ref, "state", st);
+				fq_seq_push(keep, ref);
+			}
+			dv_put(&dv, &due_keys[i], keep, true);
+		} else {
+			dv_put(&dv, &due_keys[i], v, false);
+		}
+	}
 	/* the events for R7 (the plan, the report up): those made by then */
 	if (color && (!strcmp(color, "red") || (strcmp(color, "blue") &&
 	    !fq_map_str(c, "plan"))) && (v = fq_map_get(c, "events")) &&
 	    v->kind == FQ_NODE_SEQ) {
-		keep = fq_node_new(FQ_NODE_SEQ);
-		for (i = 0; i < v->len; i++) {
-			const char *on = fq_map_str(v->vals[i],
+		dv.events = fq_node_new(FQ_NODE_SEQ);
+		for (j = 0; j < v->len; j++) {
+			const char *on = fq_map_str(v->vals[j],
 				"effective_on");
 
 			if (!on)
-				on = fq_map_str(v->vals[i], "at");
+				on = fq_map_str(v->vals[j], "at");
 			if (!on || strncmp(on, end, 10) <= 0)
-				fq_seq_push(keep, fq_node_dup(v->vals[i]));
+				fq_seq_push(dv.events,
+				    (struct fq_node *)(uintptr_t)v->vals[j]);
 		}
-		fq_map_set(d, "events", keep);
+		dv_put(&dv, &due_keys[DK_EVENTS], dv.events, false);
 	}
-	fq_map_set_str(d, "status", state);
-	/* extensions granted by then */
-	v = fq_map_get(d, "extensions");
-	if (v && v->kind == FQ_NODE_SEQ) {
-		for (i = 0; i < v->len; i++) {
-			const char *on = fq_map_str(v->vals[i], "on");
-
-			if (on && strncmp(on, end, 10) <= 0)
-				ext = fq_map_str(v->vals[i], "until");
-		}
-		if (ext) {
-			char *e = fq_xstrdup(ext);
-
-			fq_map_set_str(d, "extended_until", e);
-			free(e);
-		} else {
-			fq_map_del(d, "extended_until");
-		}
-	}
-	/* the agreement only once it took effect */
-	s = fq_map_str(fq_map_get(d, "agreement"), "effective_on");
-	if (s && strncmp(s, end, 10) > 0)
-		fq_map_del(d, "agreement");
-	/* visits made by then */
-	v = fq_map_get(d, "visits");
-	if (v && v->kind == FQ_NODE_SEQ) {
-		keep = fq_node_new(FQ_NODE_SEQ);
-		for (i = 0; i < v->len; i++) {
-			const char *on = fq_map_str(v->vals[i], "on");
-
-			if (on && strncmp(on, end, 10) <= 0)
-				fq_seq_push(keep, fq_node_dup(v->vals[i]));
-		}
-		fq_map_set(d, "visits", keep);
-	}
-	/* referrals as they stood then */
-	v = fq_map_get(d, "referrals");
-	if (v && v->kind == FQ_NODE_SEQ) {
-		keep = fq_node_new(FQ_NODE_SEQ);
-		for (i = 0; i < v->len; i++) {
-			struct fq_node *ref = v->vals[i];
-			const char *sent = fq_map_str(ref, "sent_on");
-			const char *rec = fq_map_str(ref, "received_on");
-			const char *ret = fq_map_str(ref, "returned_on");
-			const char *st;
-
-			if (ret && strncmp(ret, end, 10) <= 0)
-				st = "returned";
-			else if (rec && strncmp(rec, end, 10) <= 0)
-				st = "received";
-			else if (sent && strncmp(sent, end, 10) <= 0)
-				st = "sent";
-			else
-				continue;
-			ref = fq_node_dup(ref);
-			fq_map_set_str(ref, "state", st);
-			fq_seq_push(keep, ref);
-		}
-		fq_map_set(d, "referrals", keep);
-	}
-	fq_map_del(d, "due_on");
-	if (fq_case_update_due(d, cal, config, NULL) == FQ_OK &&
-	    (s = fq_map_str(d, "due_on")))
+	dv_put(&dv, &due_keys[DK_STATUS], fq_node_text(state), true);
+	if (ext)
+		dv_put(&dv, &due_keys[DK_EXTENDED], fq_node_text(ext), true);
+	if (fq_case_update_due(&dv.d, cal, config, NULL) == FQ_OK &&
+	    (s = fq_map_str(&dv.d, "due_on")))
 		snprintf(out, FQ_DATE_SIZE, "%s", s);
-	fq_node_free(d);
+	dv_release(&dv);
 }
 
 /* --- finishing --- */

@@ -49,6 +49,8 @@ struct fq_report {
 	long refs[FQ_REF_ROWS][FQ_NREF];
 
 	struct fq_idlist mismatch;
+	char **idpool;		/* the ids in the lists, one copy a case */
+	size_t nidpool, aidpool;
 	size_t unreadable;
 	struct fq_report_header hdr;
 

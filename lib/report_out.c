@@ -1055,9 +1055,29 @@ json_ids(struct fq_buf *out, const struct fq_idlist *l)
 
 	fq_buf_addch(out, '[');
 	for (i = 0; i < l->n; i++) {
-		if (i)
-			fq_buf_adds(out, ", ");
-		fq_json_str(out, l->v[i]);
+		const char *p = l->v[i];
+		size_t n = 0;
+
+		/* an id needs no escape, mostly: copied at once */
+		while (p[n] && (unsigned char)p[n] >= 0x20 && p[n] != '"' &&
+		    p[n] != '\\')
+			n++;
+		if (p[n]) {
+			if (i)
+				fq_buf_adds(out, ", ");
+			fq_json_str(out, p);
+			continue;
+		}
+		fq_buf_grow(out, n + 4);
+		if (i) {
+			out->buf[out->len++] = ',';
+			out->buf[out->len++] = ' ';
+		}
+		out->buf[out->len++] = '"';
+		memcpy(out->buf + out->len, p, n);
+		out->len += n;
+		out->buf[out->len++] = '"';
+		out->buf[out->len] = '\0';
 	}
 	fq_buf_addch(out, ']');
 }

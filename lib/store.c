@@ -2622,6 +2622,27 @@ out:
 	return ret;
 }
 
+/* The id of HEAD's cases/ tree (for the index's tree cache). */
+int
+fq_store_cases_tree(fq_store *s, git_oid *out, bool *found,
+	struct fq_error *err)
+{
+	git_tree *head = NULL;
+	const git_tree_entry *e;
+	int ret;
+
+	*found = false;
+	if ((ret = head_tree(s, NULL, &head, err)) < 0 || !head)
+		return ret;
+	e = git_tree_entry_byname(head, "cases");
+	if (e && git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+		git_oid_cpy(out, git_tree_entry_id(e));
+		*found = true;
+	}
+	git_tree_free(head);
+	return FQ_OK;
+}
+
 int
 fq_store_read_head(fq_store *s, const char *relpath, struct fq_buf *out,
 	struct fq_error *err)

@@ -30,6 +30,10 @@ int fq_git_fail(struct fq_error *err, const char *fmt, ...)
 int fq_store_move_to(fq_store *s, const git_oid *target, const char *logmsg,
 	struct fq_error *err);
 
+/* The id of HEAD's cases/ tree; *found is false when there is none. */
+int fq_store_cases_tree(fq_store *s, git_oid *out, bool *found,
+	struct fq_error *err);
+
 /* Full name of the branch HEAD names ("refs/heads/main"), copied. */
 int fq_store_branch(fq_store *s, char **out, struct fq_error *err);
 

@@ -365,6 +365,15 @@ fq_json_str(struct fq_buf *out, const char *s)
 
 	fq_buf_addch(out, '"');
 	for (; *p; p++) {
+		const unsigned char *run = p;
+
+		/* a run that needs no escape, at once */
+		while (*p >= 0x20 && *p != '"' && *p != '\\')
+			p++;
+		if (p != run)
+			fq_buf_add(out, run, (size_t)(p - run));
+		if (!*p)
+			break;
 		switch (*p) {
 		case '"': fq_buf_adds(out, "\\\""); break;
 		case '\\': fq_buf_adds(out, "\\\\"); break;

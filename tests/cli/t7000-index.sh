@@ -53,6 +53,9 @@ list-overdue list -C repo overdue
 due due -C repo
 due-json due -C repo --format json
 due-tsv due -C repo --format tsv --within 30
+export-med export -C repo --format json status:mediating
+export-csv export -C repo --format csv category:neighbor risk:red,yellow
+export-month export -C repo --format yaml month:2024-11
 EOF
 	for m in $MONTHS; do
 		fq report -C repo --month "$m" --format json >"$1/report-$m.json" 2>&1
@@ -130,6 +133,8 @@ readers duebytes
 same "random bytes in the deadline cache: the same" ref duebytes
 
 # a lifecycle step: the index follows HEAD
+rm -f repo/.git/fq/index.log
+cp repo/.git/fq/index pre.index
 ok "fq note on a case" fq note -C repo "$C" 电话联系法院
 ok "fq fail on a case" fq fail -C repo "$A" --advised litigation
 # open; with mediation 15 days (below) due on 2025-01-17, then moved by
@@ -141,6 +146,32 @@ FQ_NOINDEX=1 readers ref2
 readers step
 same "after lifecycle steps: the same" ref2 step
 unlike "... which changed the result" "$(diff -r ref ref2 >/dev/null && echo same)" same
+ok "... the index file left as it was" cmp pre.index repo/.git/fq/index
+ok "... what changed appended to its log" test -s repo/.git/fq/index.log
+cp repo/.git/fq/index.log good.log
+lsize=$(wc -c <good.log)
+
+# the log damaged: cut short, random bytes, extending another file
+head -c $((lsize - 100)) good.log >repo/.git/fq/index.log
+readers logcut
+same "the log cut short: the same" ref2 logcut
+cp repo/.git/fq/index.log again.log
+fq list -C repo >/dev/null
+ok "... and the log sound again (a reader adds nothing)" cmp again.log repo/.git/fq/index.log
+dd if=/dev/urandom of=repo/.git/fq/index.log bs=1 seek=$((lsize / 2)) \
+	count=256 conv=notrunc 2>/dev/null
+readers logbytes
+same "random bytes in the log: the same" ref2 logbytes
+head -c "$lsize" /dev/urandom >repo/.git/fq/index.log
+readers lograndom
+same "a log of random bytes: the same" ref2 lograndom
+rm -f repo/.git/fq/index
+readers rebuilt
+same "the index deleted after the steps: the same" ref2 rebuilt
+ok "... written anew, its old log removed" test ! -e repo/.git/fq/index.log
+cp good.log repo/.git/fq/index.log
+readers logother
+same "a log that extends another index file: the same" ref2 logother
 
 # the deadline profile in fq.yaml
 printf 'deadlines:\n  mediation: 15 days\n  receipt: 5 days\n' >>repo/fq.yaml

@@ -20,6 +20,13 @@
  *			the whole tree, except that a party keeps only
  *			role, kind and name and an event loses its actor
  *
+ * The index also keeps, by tree id, the listing of every directory
+ * under cases/ in HEAD, so a reader whose HEAD has not changed reads no
+ * git tree (after a change, only the trees on the changed paths).  What a
+ * reader adds goes to .git/fq/index.log, appended (one chunk per run);
+ * the file is written anew only when the log or its unused records grow
+ * past a quarter of it (so the first read after `fq new` stays fast).
+ *
  * Nothing in a record depends on fq.yaml, the holiday calendar or the
  * day: values derived from those (deadlines) are computed by the reader,
  * or cached in a fq_nodecache whose key is a hash of their inputs.
@@ -29,7 +36,8 @@
  * records carry a checksum, each record's data another.  A missing,
  * truncated, foreign or damaged file, or a record whose data does not
  * match its checksum, is never trusted: the blob is parsed again and the
- * file rewritten (temporary file + rename).  Failing to write the cache
+ * file rewritten (temporary file + rename); a log chunk that does not
+ * check, or that extends another file, is ignored.  Failing to write the cache
  * is not an error: it is only a cache, and deleting it changes no result.
  */
 #ifndef FQ_INDEX_H
@@ -42,7 +50,8 @@
 #include "fq/report.h"
 #include "fq/store.h"
 
-#define FQ_INDEX_VERSION 4	/* 4: due_at, last_event_on */
+/* 4: due_at, last_event_on; 5: tree records, the log, NUL-ended strings */
+#define FQ_INDEX_VERSION 5
 
 /* One case of HEAD, as fq_index_each() passes it. */
 struct fq_index_item {
@@ -67,8 +76,10 @@ struct fq_index_stats {
 	size_t cases;		/* cases in HEAD */
 	size_t parsed;		/* blobs not in the index, parsed */
 	size_t reparsed;	/* records whose data was damaged */
+	size_t trees;		/* trees of HEAD read from git (not cached) */
 	bool loaded;		/* an index file was there and sound */
-	bool written;		/* the index was rewritten */
+	bool written;		/* the index was written anew */
+	bool appended;		/* a chunk was appended to its log */
 };
 int fq_index_run(fq_store *st, fq_index_item_fn fn, void *data,
 	struct fq_index_stats *stats, struct fq_error *err);
