@@ -1,8 +1,8 @@
 /*
  * store.c: the case repository (see fq/store.h).
  *
- * This file and sync.c (through store_git.h) are the only ones that use
- * libgit2.  Everything fq writes goes through store_commit(), in this
+ * This file, sync.c (through store_git.h) and sign.c are the only ones that
+ * use libgit2.  Everything fq writes goes through store_commit(), in this
  * order (fq sync moves the branch with fq_store_move_to(), which keeps the
  * same order of working files, then branch, then index):
  *
@@ -58,6 +58,7 @@
 #include "fq/fault.h"
 #include "fq/store.h"
 #include "internal.h"
+#include "sign_git.h"
 #include "store_git.h"
 
 #define LOCK_POLL_MS 25
@@ -467,6 +468,8 @@ fq_store_init(const char *dir, const struct fq_store_init_opts *opts,
 	if (!dir || !*dir)
 		return fq_error_set(err, FQ_EUSAGE, "no directory given");
 
+	if ((ret = fq_sign_preflight(err)) < 0)
+		return ret;	/* a missing key: no half-made repository */
 	old_umask = umask(077);
 	if ((ret = mkdir_p(dir, 0700, err)) < 0)
 		goto out;
@@ -2022,11 +2025,10 @@ store_commit(fq_store *s, const struct fq_change *ch, const size_t *zl,
 				strerror(errno));
 			goto out;
 		}
-		if (git_commit_create(&commit_oid, s->repo, "HEAD", sig, sig,
-		    NULL, msg.buf, new_tree, head ? 1 : 0, parents) < 0) {
-			ret = git_fail(err, "cannot commit");
+		/* signed when git's configuration asks (lib/sign.c) */
+		if ((ret = fq_commit_create(&commit_oid, s->repo, "HEAD", sig,
+		    msg.buf, new_tree, head ? 1 : 0, parents, err)) < 0)
 			goto out;
-		}
 		if (committed)
 			*committed = true;
 	}

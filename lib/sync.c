@@ -1,7 +1,8 @@
 /*
  * sync.c: fetch, integrate, push (see fq/sync.h).
  *
- * Besides store.c, the only file that uses libgit2 (through store_git.h).
+ * Besides store.c and sign.c, the only file that uses libgit2 (through
+ * store_git.h).  Its merge commits are made, signed, by fq_commit_create().
  *
  * Layout on the county side: one bare repository, one branch per unit
  * (refs/heads/QSZ).  Here, the branch fetched is kept as the
@@ -23,6 +24,7 @@
 #include "fq/case.h"
 #include "fq/sync.h"
 #include "internal.h"
+#include "sign_git.h"
 #include "store_git.h"
 
 #define BUNDLE_V2 "# v2 git bundle\n"
@@ -409,11 +411,9 @@ merge(struct sync *x, const git_oid *ours, const git_oid *theirs,
 		x->r->merged_cases, x->r->conflicts);
 	parents[0] = oc;
 	parents[1] = tc;
-	if (git_commit_create(out, x->repo, NULL, sig, sig, NULL, msg.buf, mt,
-	    2, parents) < 0) {
-		ret = fq_git_fail(x->err, "cannot make the merge commit");
+	if ((ret = fq_commit_create(out, x->repo, NULL, sig, msg.buf, mt, 2,
+	    parents, x->err)) < 0)
 		goto out;
-	}
 	x->r->files_in += taken + x->r->merged_cases;
 	ret = FQ_OK;
 out:
