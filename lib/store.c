@@ -56,6 +56,7 @@
 #endif
 
 #include "fq/fault.h"
+#include "fq/index.h"		/* fq_hash */
 #include "fq/store.h"
 #include "internal.h"
 #include "sign_git.h"
@@ -2383,7 +2384,36 @@ fq_store_author_name(fq_store *s)
 
 /*
  * Read-only views of a branch, for county reports over bare repositories.
+ *
+ * A view's caches (the fq index) are its own, one directory per repository
+ * and branch in the user's cache, $XDG_CACHE_HOME/fq/views/HASH (else
+ * ~/.cache/fq/views/HASH), 0700: one <gitdir>/fq/index shared by every
+ * branch of a county repository was rebuilt for each branch on every run,
+ * and was written into a repository the report only reads.  Without a
+ * cache directory there is no cache, only the same results more slowly.
  */
+static void
+view_cache_dir(fq_store *s, const char *ref)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	struct fq_buf b = FQ_BUF_INIT;
+	uint64_t h;
+
+	h = fq_hash(FQ_HASH_INIT, s->root, strlen(s->root) + 1);
+	h = fq_hash(h, ref, strlen(ref));
+	if (xdg && *xdg == '/')
+		fq_buf_addf(&b, "%s/fq/views", xdg);
+	else if (home && *home == '/')
+		fq_buf_addf(&b, "%s/.cache/fq/views", home);
+	else
+		fq_buf_adds(&b, "/nonexistent/fq");	/* no cache */
+	if (mkdir_p(b.buf, 0700, NULL) == FQ_OK)
+		chmod(b.buf, 0700);
+	fq_buf_addf(&b, "/%016llx", (unsigned long long)h);
+	free(s->private_dir);
+	s->private_dir = fq_buf_detach(&b, NULL);
+}
+
 int
 fq_store_open_ref(fq_store **out, const char *path, const char *ref,
 	struct fq_error *err)
@@ -2411,6 +2441,7 @@ fq_store_open_ref(fq_store **out, const char *path, const char *ref,
 	s = store_alloc(repo, root);
 	repo = NULL;
 	s->ref = fq_xstrdup(ref);
+	view_cache_dir(s, ref);
 	fq_buf_addf(&name, "%s:%s:fq.yaml", root, ref);
 	ret = fq_store_read_head(s, "fq.yaml", &data, err);
 	if (ret == FQ_ENOTFOUND)

@@ -267,6 +267,19 @@ git clone -q --bare ds mirrors/ds.git
 exits 0 "county report from a directory of bare mirrors" fq report --month 2024-03 --county mirrors --format json
 out > mirrors.json
 ok "... the same report" cmp county.json mirrors.json
+# a bare repository is only read: each branch's index is in the user's cache
+V=$HOME/.cache/fq/views
+ok "... nothing written into the county repository" test ! -e "$C/fq"
+ok "... nor into a mirror" test ! -e mirrors/qs.git/fq
+is "... one index per branch and mirror" "$(ls "$V"/*/index | wc -l)" 6
+is "... private" "$(stat -c %a "$V" "$V"/* | sort -u | tr '\n' ' ')" "700 "
+inodes() { ls -i "$V"/*/index | awk '{ print $1 }' | tr '\n' ' '; }
+before=$(inodes)
+exits 0 "the county report again" fq report --month 2024-03 --county "$C" --format json
+ok "... the same report" sh -c 'fq report --month 2024-03 --county "$1" --format json | cmp county.json -' sh "$C"
+is "... the indexes were reused, not rewritten" "$(inodes)" "$before"
+rm -rf "$HOME/.cache"
+ok "... without the cache, the same report" sh -c 'fq report --month 2024-03 --county "$1" --format json | cmp county.json -' sh "$C"
 exits 1 "--county of a plain directory" fq report --county stick
 like "... says what it wants" "$(err)" 'not a county repository'
 
