@@ -63,7 +63,10 @@ echo "report --county, warm: $t x $n cases in $rep s (300 townships: about $(awk
 # one day's changes in two copies of one township
 a="$out/towns/T000"
 b="$out/copy-T000"
-git clone -q -b T000 "$county" "$b"
+# as a laptop clones over ssh: its branch only, one pack (a plain local
+# clone hardlinks every pack of the county, 300 of them, and libgit2 then
+# looks objects up in each: seconds per sync that no office would see)
+git clone -q --no-local --single-branch -b T000 "$county" "$b"
 ids=$(ls "$a"/cases/*/*/ | grep yaml | sed 's/\.yaml$//' | head -40)
 k=0
 for id in $ids; do
