@@ -10,7 +10,9 @@
  * before its commit (the journal .git/fq/pending names them), removes
  * the temporary files it left, commits other stray changes (hand edits)
  * that are valid, and removes lock files that a killed git operation
- * left behind.
+ * left behind.  --verify also checks the signature of every commit (of
+ * those after --since REV): each unsigned, badly signed or unknown-signer
+ * commit is a problem (lib/sign.c checks them as git verify-commit does).
  */
 #define _XOPEN_SOURCE 700	/* nftw */
 #include <dirent.h>
@@ -20,16 +22,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "fq/sign.h"
 
 static const char *const usage[] = {
-	"fq-check [-C DIR] [--repair] [--quiet]",
+	"fq-check [-C DIR] [--repair] [--quiet] [--verify [--since REV]]",
 	NULL
 };
 
-enum { OPT_REPAIR = FQ_OPT_FIRST_PROGRAM_OPTION, OPT_QUIET };
+enum {
+	OPT_REPAIR = FQ_OPT_FIRST_PROGRAM_OPTION, OPT_QUIET, OPT_VERIFY,
+	OPT_SINCE
+};
 
 struct seen {
 	char *id;
@@ -171,6 +178,30 @@ is_temp_file(const char *path)
 	return t && t > b && strlen(t) == strlen(".yaml.tmp") + 6;
 }
 
+/* One commit whose signature is not good: id, author, date, why. */
+static int
+each_commit(const struct fq_sign_commit *c, void *data)
+{
+	size_t *bad = data;
+	const struct fq_sign_result *r = c->result;
+	time_t t = (time_t)(c->when + (long long)c->offset * 60);
+	struct tm tm;
+	char stamp[32];
+
+	if (r->status == FQ_SIGN_GOOD)
+		return 0;
+	gmtime_r(&t, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M", &tm);
+	printf("commit %s: %s%s%s%s, by %s <%s> on %s %c%02d%02d: %s\n",
+		c->id, fq_sign_status_name(r->status),
+		r->detail.len ? " (" : "", r->detail.buf,
+		r->detail.len ? ")" : "", c->author, c->email, stamp,
+		c->offset < 0 ? '-' : '+', abs(c->offset) / 60,
+		abs(c->offset) % 60, c->summary);
+	(*bad)++;
+	return 0;
+}
+
 static int
 each(const char *relpath, const char *oid, void *data)
 {
@@ -216,6 +247,8 @@ main(int argc, char **argv)
 		FQ_CLI_COMMON_OPTIONS,
 		{ "quiet", no_argument, NULL, OPT_QUIET },
 		{ "repair", no_argument, NULL, OPT_REPAIR },
+		{ "since", required_argument, NULL, OPT_SINCE },
+		{ "verify", no_argument, NULL, OPT_VERIFY },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct fq_cli cli;
@@ -223,14 +256,17 @@ main(int argc, char **argv)
 	struct fq_error err = FQ_ERROR_INIT;
 	struct fq_buf stray = FQ_BUF_INIT, pend = FQ_BUF_INIT;
 	size_t npend = 0;
-	bool repair = false, quiet = false;
-	size_t nstray = 0, problems = 0, i;
+	bool repair = false, quiet = false, verify = false;
+	const char *since = NULL;
+	size_t nstray = 0, problems = 0, ncommits = 0, i;
 	int ch, ret = 0;
 
 	fq_cli_init(&cli, "fq-check", argv[0], usage);
 	while ((ch = getopt_long(argc, argv, "C:hq", opts, NULL)) != -1) {
 		switch (ch) {
 		case OPT_REPAIR: repair = true; break;
+		case OPT_SINCE: since = optarg; break;
+		case OPT_VERIFY: verify = true; break;
 		case 'q':
 		case OPT_QUIET: quiet = true; break;
 		default: fq_cli_common_opt(&cli, ch, optarg);
@@ -239,6 +275,8 @@ main(int argc, char **argv)
 	if (optind < argc)
 		fq_cli_usage_error(&cli, "unexpected argument '%s'",
 			argv[optind]);
+	if (since && !verify)
+		fq_cli_usage_error(&cli, "--since goes with --verify");
 	if ((ret = fq_cli_open(&cli)))
 		goto out;
 	x.cli = &cli;
@@ -396,6 +434,11 @@ main(int argc, char **argv)
 
 	if (!repair)
 		problems += stale_git_locks(&cli, false);
+	if (verify && fq_sign_verify_all(cli.store, since, each_commit,
+	    &problems, &ncommits, &err)) {
+		ret = fq_cli_error(&cli, &err);
+		goto out;
+	}
 
 	/* Duplicate IDs. */
 	if (x.nids > 1) {
@@ -415,7 +458,13 @@ main(int argc, char **argv)
 			printf("%s: %s\n", x.d.v[i].file, x.d.v[i].msg);
 	}
 	problems += x.d.n;
-	if (!quiet)
+	if (!quiet && verify)
+		fprintf(stderr, _("%s: %zu case file%s checked, %zu commit%s "
+			"verified, %zu problem%s\n"), cli.prog, x.files,
+			x.files == 1 ? "" : "s", ncommits,
+			ncommits == 1 ? "" : "s", problems,
+			problems == 1 ? "" : "s");
+	else if (!quiet)
 		fprintf(stderr, _("%s: %zu case file%s checked, %zu problem%s\n"),
 			cli.prog, x.files, x.files == 1 ? "" : "s", problems,
 			problems == 1 ? "" : "s");

@@ -265,6 +265,13 @@ _fq()
 			choices=${choices#* }
 			COMPREPLY=($(compgen -W "$(printf '%s' "$choices" |
 				tr '|' '\n')" -- "$cur"))
+		elif [ "$prev" = --since ]; then
+			# fq check --verify --since REV: a branch or a tag
+			local repo
+			repo=$(_fq_repo) &&
+			COMPREPLY=($(compgen -W "HEAD"$'\n'"$(git -C "$repo" \
+				for-each-ref --format='%(refname:short)' \
+				refs/heads refs/tags 2>/dev/null)" -- "$cur"))
 		elif [ "$prev" = -o ] || [ "$prev" = --rules ]; then
 			COMPREPLY=($(compgen -f -- "$cur"))
 		fi

@@ -1,8 +1,8 @@
 /*
  * store.c: the case repository (see fq/store.h).
  *
- * This file and sync.c (through store_git.h) are the only ones that use
- * libgit2.  Everything fq writes goes through store_commit(), in this
+ * This file, sync.c (through store_git.h) and sign.c are the only ones that
+ * use libgit2.  Everything fq writes goes through store_commit(), in this
  * order (fq sync moves the branch with fq_store_move_to(), which keeps the
  * same order of working files, then branch, then index):
  *
@@ -56,9 +56,11 @@
 #endif
 
 #include "fq/fault.h"
+#include "fq/index.h"		/* fq_hash */
 #include "fq/store.h"
 #include "gitindex.h"
 #include "internal.h"
+#include "sign_git.h"
 #include "store_git.h"
 
 #define LOCK_POLL_MS 25
@@ -468,6 +470,8 @@ fq_store_init(const char *dir, const struct fq_store_init_opts *opts,
 	if (!dir || !*dir)
 		return fq_error_set(err, FQ_EUSAGE, "no directory given");
 
+	if ((ret = fq_sign_preflight(err)) < 0)
+		return ret;	/* a missing key: no half-made repository */
 	old_umask = umask(077);
 	if ((ret = mkdir_p(dir, 0700, err)) < 0)
 		goto out;
@@ -2492,11 +2496,10 @@ store_commit(fq_store *s, const struct fq_change *ch, const size_t *zl,
 				strerror(errno));
 			goto out;
 		}
-		if (git_commit_create(&commit_oid, s->repo, "HEAD", sig, sig,
-		    NULL, msg.buf, new_tree, head ? 1 : 0, parents) < 0) {
-			ret = git_fail(err, "cannot commit");
+		/* signed when git's configuration asks (lib/sign.c) */
+		if ((ret = fq_commit_create(&commit_oid, s->repo, "HEAD", sig,
+		    msg.buf, new_tree, head ? 1 : 0, parents, err)) < 0)
 			goto out;
-		}
 		if (committed)
 			*committed = true;
 	}
@@ -2875,7 +2878,36 @@ fq_store_author_name(fq_store *s)
 
 /*
  * Read-only views of a branch, for county reports over bare repositories.
+ *
+ * A view's caches (the fq index) are its own, one directory per repository
+ * and branch in the user's cache, $XDG_CACHE_HOME/fq/views/HASH (else
+ * ~/.cache/fq/views/HASH), 0700: one <gitdir>/fq/index shared by every
+ * branch of a county repository was rebuilt for each branch on every run,
+ * and was written into a repository the report only reads.  Without a
+ * cache directory there is no cache, only the same results more slowly.
  */
+static void
+view_cache_dir(fq_store *s, const char *ref)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	struct fq_buf b = FQ_BUF_INIT;
+	uint64_t h;
+
+	h = fq_hash(FQ_HASH_INIT, s->root, strlen(s->root) + 1);
+	h = fq_hash(h, ref, strlen(ref));
+	if (xdg && *xdg == '/')
+		fq_buf_addf(&b, "%s/fq/views", xdg);
+	else if (home && *home == '/')
+		fq_buf_addf(&b, "%s/.cache/fq/views", home);
+	else
+		fq_buf_adds(&b, "/nonexistent/fq");	/* no cache */
+	if (mkdir_p(b.buf, 0700, NULL) == FQ_OK)
+		chmod(b.buf, 0700);
+	fq_buf_addf(&b, "/%016llx", (unsigned long long)h);
+	free(s->private_dir);
+	s->private_dir = fq_buf_detach(&b, NULL);
+}
+
 int
 fq_store_open_ref(fq_store **out, const char *path, const char *ref,
 	struct fq_error *err)
@@ -2903,6 +2935,7 @@ fq_store_open_ref(fq_store **out, const char *path, const char *ref,
 	s = store_alloc(repo, root);
 	repo = NULL;
 	s->ref = fq_xstrdup(ref);
+	view_cache_dir(s, ref);
 	fq_buf_addf(&name, "%s:%s:fq.yaml", root, ref);
 	ret = fq_store_read_head(s, "fq.yaml", &data, err);
 	if (ret == FQ_ENOTFOUND)

@@ -267,6 +267,31 @@ git clone -q --bare ds mirrors/ds.git
 exits 0 "county report from a directory of bare mirrors" fq report --month 2024-03 --county mirrors --format json
 out > mirrors.json
 ok "... the same report" cmp county.json mirrors.json
+# a bare repository is only read: each branch's index is in the user's cache
+V=$HOME/.cache/fq/views
+ok "... nothing written into the county repository" test ! -e "$C/fq"
+ok "... nor into a mirror" test ! -e mirrors/qs.git/fq
+is "... one index per branch and mirror" "$(ls "$V"/*/index | wc -l)" 6
+is "... private" "$(stat -c %a "$V" "$V"/* | sort -u | tr '\n' ' ')" "700 "
+inodes() { ls -i "$V"/*/index | awk '{ print $1 }' | tr '\n' ' '; }
+before=$(inodes)
+exits 0 "the county report again" fq report --month 2024-03 --county "$C" --format json
+ok "... the same report" sh -c 'fq report --month 2024-03 --county "$1" --format json | cmp county.json -' sh "$C"
+is "... the indexes were reused, not rewritten" "$(inodes)" "$before"
+rm -rf "$HOME/.cache"
+ok "... without the cache, the same report" sh -c 'fq report --month 2024-03 --county "$1" --format json | cmp county.json -' sh "$C"
+# a township fetches its own branch only, not every township's cases
+ok "a second copy of LHZ, its branch only" git clone -q --single-branch -b LHZ "$C" lh2
+fq note -C lh2 "$L" 第二台电脑的记录 >/dev/null
+exits 0 "... syncs" fq sync -C lh2
+fq note -C lh "$L" 本机记录 >/dev/null
+exits 0 "lh syncs: fetches and merges" fq sync -C lh
+like "... merged" "$(out)" 'merged: 1 file'
+QBLOB=$(git -C qs1 rev-parse "HEAD:cases/2024/03/$A.yaml")
+ok "... the county has QSZ's case" git -C "$C" cat-file -e "$QBLOB"
+ok "... lh did not receive it" sh -c "! git -C lh cat-file -e $QBLOB 2>/dev/null"
+is "... lh clean" "$(clean lh)" ""
+exits 0 "... fq check in lh" fq check -C lh
 exits 1 "--county of a plain directory" fq report --county stick
 like "... says what it wants" "$(err)" 'not a county repository'
 

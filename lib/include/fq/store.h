@@ -214,7 +214,10 @@ int fq_store_log(fq_store *s, const char *relpath, fq_store_log_fn fn,
  * A read-only view of one branch of a git repository (bare or not), for
  * county reports: ref is e.g. "refs/heads/QSZ"; the settings come from
  * that tree's fq.yaml and fq_store_foreach(), fq_store_find() and the
- * readers work on that tree; locking and committing refuse.
+ * readers work on that tree; locking and committing refuse.  Nothing is
+ * written into the repository: fq_store_private_dir() is the view's own
+ * directory in the user's cache ($XDG_CACHE_HOME/fq/views/, else
+ * ~/.cache/fq/views/), one per repository and branch.
  * @retval FQ_ENOTFOUND	no such repository, or no fq.yaml in that tree
  */
 int fq_store_open_ref(fq_store **out, const char *path, const char *ref,

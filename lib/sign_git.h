@@ -1,0 +1,31 @@
+/*
+ * sign_git.h: the one way libfq makes a commit (store.c, sync.c).  Never
+ * included by commands; see fq/sign.h for what signing means.
+ */
+#ifndef FQ_SIGN_GIT_H
+#define FQ_SIGN_GIT_H
+
+#include <git2.h>
+
+#include "fq/error.h"
+
+/*
+ * git_commit_create(), signed when git's configuration asks for it (see
+ * fq/sign.h), author and committer both sig.  With update_ref ("HEAD",
+ * or a full ref name) the ref moves to the new commit as libgit2 would
+ * move it: only from parents[0] (or created, for a first commit), with a
+ * reflog entry "commit: SUBJECT" ("commit (initial)", "commit (merge)").
+ * On any failure, signing included, no ref has moved.
+ */
+int fq_commit_create(git_oid *out, git_repository *repo,
+	const char *update_ref, const git_signature *sig, const char *message,
+	const git_tree *tree, size_t nparents, const git_commit *parents[],
+	struct fq_error *err);
+
+/*
+ * Before fq init creates anything: fail as the first commit would fail
+ * for want of a key (or of SSH as gpg.format) in the user's configuration.
+ */
+int fq_sign_preflight(struct fq_error *err);
+
+#endif
