@@ -74,7 +74,7 @@ decode(const unsigned char **pp)
 static int
 cp_width(unsigned cp)
 {
-	size_t i;
+	size_t lo, hi;
 
 	if (cp == 0)
 		return 0;
@@ -88,9 +88,22 @@ cp_width(unsigned cp)
 	    (cp >= 0x20D0 && cp <= 0x20FF) || (cp >= 0xFE00 && cp <= 0xFE0F) ||
 	    (cp >= 0xFE20 && cp <= 0xFE2F))
 		return 0;
-	for (i = 0; i < FQ_ARRAY_SIZE(wide); i++)
-		if (cp >= wide[i].lo && cp <= wide[i].hi)
+	if (cp < wide[0].lo)
+		return 1;
+	if (cp >= 0x4E00 && cp <= 0x9FFF)	/* most of what fq prints */
+		return 2;
+	lo = 0;				/* wide[] is sorted: bisect it */
+	hi = FQ_ARRAY_SIZE(wide);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cp < wide[mid].lo)
+			hi = mid;
+		else if (cp > wide[mid].hi)
+			lo = mid + 1;
+		else
 			return 2;
+	}
 	return 1;
 }
 
