@@ -24,6 +24,8 @@ export FQ_TODAY=2024-03-20 FQ_USER=李调解 FQ_EMAIL=li@example.org
 export FQ_LOCK_TIMEOUT=5
 unset FQ_DIR NO_COLOR FQ_SCHEMA_DIR VISUAL EDITOR
 cd "$TEST_TMP"
+FQ_VG=
+[ -z "${FQ_TEST_VALGRIND:-}" ] || . "$FQ_SOURCE_DIR/tests/cli/valgrind.sh"
 
 _n=0
 _failed=0
@@ -109,6 +111,7 @@ new_case() {
 }
 
 done_testing() {
+	[ -z "$FQ_VG" ] || vg_check
 	echo "1..$_n"
 	echo "# $((_n - _failed)) passed, $_failed failed"
 	[ "$_failed" = 0 ]
