@@ -65,7 +65,7 @@ fuzz:
 	@$(MAKE) --no-print-directory deps DEPS="$(DEPS) $(FUZZ_DEPS)"
 	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFQ_FUZZ=ON
 	cmake --build $(FUZZ_BUILD) -j $(JOBS)
-	@mkdir -p $(FUZZ_BUILD)/crashes; for t in case ledger date; do \
+	@mkdir -p $(FUZZ_BUILD)/crashes; for t in case ledger date import; do \
 		mkdir -p $(FUZZ_BUILD)/corpus/$$t; \
 		echo "== fuzz_$$t, $(FUZZ_SECONDS) s"; \
 		extra=; [ $$t = case ] && extra=tests/data/cases; \
