@@ -890,6 +890,7 @@ collect(const char *relpath, const char *oid, void *data)
 	x->relpath = fq_xstrdup(relpath);
 	snprintf(x->oid, sizeof(x->oid), "%s", oid);
 	x->bad_oid = strlen(oid) != 40 || !oid_bin(x->bin, oid);
+	x->rec = 0;	/* not in the old index file (yet) */
 	return 0;
 }
 
