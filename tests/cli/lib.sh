@@ -5,7 +5,8 @@
 # Environment: FQ_BUILD_DIR (the CMake build directory) and FQ_SOURCE_DIR
 # are set by CTest.  Every test runs in a fresh temporary directory with
 # a pinned clock, a clerk identity, and git isolated from the user's
-# configuration.
+# configuration.  With FQ_TEST_VALGRIND set (the cli.*.valgrind twins)
+# every fq-VERB runs under valgrind memcheck (valgrind.sh).
 
 set -u
 : "${FQ_BUILD_DIR:?run through ctest, or set FQ_BUILD_DIR}"
