@@ -13,7 +13,7 @@ ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO ?= $(BUILD)/demo
 
-.PHONY: all deps build demo test test-plain test-asan test-valgrind install clean fuzz
+.PHONY: all deps build demo test test-plain test-asan test-valgrind test-valgrind-slow install clean fuzz
 
 all: build
 
@@ -42,7 +42,11 @@ demo: build
 test: test-plain test-asan
 
 test-plain: build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE valgrind-slow
+
+# The three slowest valgrind twins (tests/CMakeLists.txt FQ_VALGRIND_SLOW).
+test-valgrind-slow: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L valgrind-slow
 
 test-asan: deps
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DFQ_SANITIZE=ON -DFQ_WERROR=ON
