@@ -44,7 +44,7 @@ test: test-plain test-asan
 test-plain: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE valgrind-slow
 
-# The three slowest valgrind twins (tests/CMakeLists.txt FQ_VALGRIND_SLOW).
+# The four slowest valgrind twins (tests/CMakeLists.txt FQ_VALGRIND_SLOW).
 test-valgrind-slow: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L valgrind-slow
 
