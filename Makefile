@@ -13,7 +13,7 @@ ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO ?= $(BUILD)/demo
 
-.PHONY: all deps build demo test test-plain test-asan test-valgrind install clean fuzz po
+.PHONY: all deps build demo test test-plain test-asan test-valgrind test-valgrind-slow install clean fuzz po
 
 all: build
 
@@ -42,7 +42,11 @@ demo: build
 test: test-plain test-asan
 
 test-plain: build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE valgrind-slow
+
+# The four slowest valgrind twins (tests/CMakeLists.txt FQ_VALGRIND_SLOW).
+test-valgrind-slow: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L valgrind-slow
 
 test-asan: deps
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DFQ_SANITIZE=ON -DFQ_WERROR=ON
@@ -65,7 +69,7 @@ fuzz:
 	@$(MAKE) --no-print-directory deps DEPS="$(DEPS) $(FUZZ_DEPS)"
 	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFQ_FUZZ=ON
 	cmake --build $(FUZZ_BUILD) -j $(JOBS)
-	@mkdir -p $(FUZZ_BUILD)/crashes; for t in case ledger date; do \
+	@mkdir -p $(FUZZ_BUILD)/crashes; for t in case ledger date import; do \
 		mkdir -p $(FUZZ_BUILD)/corpus/$$t; \
 		echo "== fuzz_$$t, $(FUZZ_SECONDS) s"; \
 		extra=; [ $$t = case ] && extra=tests/data/cases; \

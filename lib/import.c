@@ -2019,6 +2019,42 @@ out:
 	fq_buf_release(&d);
 }
 
+/*
+ * Push each name of s onto seq: names are separated by , ; / tab,
+ * newline, space and by 、，； (whole UTF-8 sequences: a byte of one is
+ * also a byte of many a name, 张 and 四 among them).
+ */
+static void
+split_names(struct fq_node *seq, const char *s)
+{
+	static const char *const wide[] = { "、", "，", "；" };
+	const char *start = s, *p = s;
+	size_t sep, i;
+
+	for (;;) {
+		sep = 0;
+		if (*p && strchr(",;/\n\t ", *p))
+			sep = 1;
+		for (i = 0; *p && !sep && i < sizeof(wide) / sizeof(wide[0]); i++)
+			if (!strncmp(p, wide[i], strlen(wide[i])))
+				sep = strlen(wide[i]);
+		if (*p && !sep) {
+			p++;
+			continue;
+		}
+		if (p > start) {
+			char *name = fq_xstrndup(start, (size_t)(p - start));
+
+			fq_seq_push(seq, fq_node_text(name));
+			free(name);
+		}
+		if (!*p)
+			return;
+		p += sep;
+		start = p;
+	}
+}
+
 static void
 build_case(struct build *b)
 {
@@ -2203,36 +2239,10 @@ build_case(struct build *b)
 	/* people in the office */
 	if ((s = V(b, F_MEDIATORS))) {
 		struct fq_buf m = FQ_BUF_INIT;
-		const char *p;
 
 		seq = fq_node_new(FQ_NODE_SEQ);
 		norm(&m, s);
-		for (p = m.buf; *p;) {
-			size_t n = strcspn(p, ",;/、，；\n\t ");
-
-			/* UTF-8 separators are multibyte: cut at any */
-			if (n) {
-				char *name = fq_xstrndup(p, n);
-				char *q;
-
-				if ((q = strstr(name, "、")))
-					*q = '\0';
-				if ((q = strstr(name, "，")))
-					*q = '\0';
-				if ((q = strstr(name, "；")))
-					*q = '\0';
-				if (*name)
-					fq_seq_push(seq, fq_node_text(name));
-				n = strlen(name) ? strlen(name) : n;
-				free(name);
-			}
-			p += n;
-			while (*p && strchr(",;/\n\t ", *p))
-				p++;
-			while (!strncmp(p, "、", 3) || !strncmp(p, "，", 3) ||
-			    !strncmp(p, "；", 3))
-				p += 3;
-		}
+		split_names(seq, m.buf);
 		fq_map_set(c, "mediators", seq);
 		if (x->r.ditto[F_MEDIATORS])
 			warn(b, "ditto_copied", "mediators: copied from the row "

@@ -5,7 +5,8 @@
 # Environment: FQ_BUILD_DIR (the CMake build directory) and FQ_SOURCE_DIR
 # are set by CTest.  Every test runs in a fresh temporary directory with
 # a pinned clock, a clerk identity, and git isolated from the user's
-# configuration.
+# configuration.  With FQ_TEST_VALGRIND set (the cli.*.valgrind twins)
+# every fq-VERB runs under valgrind memcheck (valgrind.sh).
 
 set -u
 : "${FQ_BUILD_DIR:?run through ctest, or set FQ_BUILD_DIR}"
@@ -24,6 +25,8 @@ export FQ_TODAY=2024-03-20 FQ_USER=李调解 FQ_EMAIL=li@example.org
 export FQ_LOCK_TIMEOUT=5
 unset FQ_DIR NO_COLOR FQ_SCHEMA_DIR VISUAL EDITOR LANGUAGE FQ_LOCALEDIR
 cd "$TEST_TMP"
+FQ_VG=
+[ -z "${FQ_TEST_VALGRIND:-}" ] || . "$FQ_SOURCE_DIR/tests/cli/valgrind.sh"
 
 _n=0
 _failed=0
@@ -134,6 +137,7 @@ zh() {
 }
 
 done_testing() {
+	[ -z "$FQ_VG" ] || vg_check
 	echo "1..$_n"
 	echo "# $((_n - _failed)) passed, $_failed failed"
 	[ "$_failed" = 0 ]

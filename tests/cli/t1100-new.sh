@@ -247,7 +247,7 @@ clean "edit"
 if command -v script >/dev/null 2>&1; then
 	N=$(commits repo)
 	# title; then source, colour, date (defaults); confirm
-	printf '噪音扰民\n\n\n\ny\n' | timeout 20 script -qec \
+	printf '噪音扰民\n\n\n\ny\n' | timeout ${FQ_VG:+10}20 script -qec \
 		"fq new -C repo --category lljf --summary 楼上噪音 --party 甲" \
 		/dev/null >tty.out 2>&1
 	like "on a terminal, a missing title is asked for" "$(cat tty.out)" 'title'
@@ -256,7 +256,7 @@ if command -v script >/dev/null 2>&1; then
 		'^fq-new: QSZ-2024-[0-9]{6} 噪音扰民$'
 	# category, summary, title, party (name, phone, no second), source,
 	# colour, date, confirm
-	printf '邻里\n楼下漏水\n\n王某\n\n\n\n\n\ny\n' | timeout 20 script -qec \
+	printf '邻里\n楼下漏水\n\n王某\n\n\n\n\n\ny\n' | timeout ${FQ_VG:+10}20 script -qec \
 		"fq new -C repo" /dev/null >tty.out 2>&1
 	like "with nothing given, it asks for category, summary, title, party" \
 		"$(cat tty.out)" 'category.*summary.*title.*party'

@@ -395,4 +395,15 @@ is "... git status clean" "$(git -C repobulk status --porcelain --untracked-file
 is "... no temporary file left" "$(find repobulk -name '*.tmp*' -not -path '*/objects/*' | wc -l | tr -d ' ')" 0
 like "... the files say what HEAD says" "$(git -C repobulk diff HEAD --stat)" '^$'
 
+# Mediators whose UTF-8 shares a byte with 、，； (张 E5 BC A0, 四 E5 9B 9B):
+# the splitter cut names inside a character and then looped forever
+# (found by fuzz/fuzz_import.c).
+make_repo repomed
+printf '受理日期,纠纷类型,申请人,调解员,简要情况\n2024-03-05,邻里纠纷,王某,张三、李四；㐀某，赵六 钱七,吵架\n' >med.csv
+exits 0 "mediators 张三、李四；㐀某，赵六 钱七 import (in bounded time)" \
+	timeout 60 fq import -C repomed med.csv
+F=$(ls repomed/cases/2024/03/*.yaml)
+is "... as five names" "$(sed -n '/^mediators:/,/^[a-z]/p' "$F" | sed -n 's/^ *- //p' | tr '\n' ' ')" \
+	"张三 李四 㐀某 赵六 钱七 "
+
 done_testing

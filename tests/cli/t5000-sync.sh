@@ -149,7 +149,8 @@ git -C qs1 checkout -q -- .
 
 # --- busy: another writer holds the lock ------------------------------------
 mkdir -p qs1/.git/fq
-flock qs1/.git/fq/lock sleep 3 &
+# (held longer under valgrind, whose fq sync takes seconds to start)
+flock qs1/.git/fq/lock sleep ${FQ_VG:+6}3 &
 _i=0
 while flock -n qs1/.git/fq/lock true 2>/dev/null && [ $_i -lt 100 ]; do
 	sleep 0.05; _i=$((_i + 1))

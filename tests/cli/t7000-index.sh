@@ -10,6 +10,8 @@
 exec </dev/null
 
 N=${FQ_T7000_CASES:-2000}
+# under valgrind each reader costs some fifty times more: 200 cases
+[ -z "$FQ_VG" ] || N=${FQ_T7000_CASES:-200}
 export FQ_TODAY=2025-01-15
 command -v python3 >/dev/null || { echo "1..0 # skip: no python3"; exit 0; }
 python3 "$FQ_SOURCE_DIR/bench/gen.py" "$N" repo >/dev/null
@@ -33,6 +35,10 @@ fq note -C repo "$A" 第一次调解 >/dev/null
 ok "the lifecycle commands ran on the generated repository" test -n "$A$B$C"
 
 MONTHS="2024-11 2024-06 2023-12 2025-01"
+# Under valgrind: two months, and the references without a cache
+# (FQ_NOINDEX=1, the same code each time) under valgrind only once.
+[ -z "$FQ_VG" ] || MONTHS="2024-11 2023-12"
+ref() { FQ_VG_ONCE=$FQ_VG FQ_NOINDEX=1 readers "$1"; }
 
 # readers DIR: every reader's output (and exit code) into DIR
 readers() {
@@ -76,7 +82,7 @@ same() {	# same DESCRIPTION DIR-A DIR-B
 	fi
 }
 
-FQ_NOINDEX=1 readers ref
+ref ref
 like "the reference lists the generated cases" "$(cat ref/list-all)" "QSZ-2024-"
 like "... and the lifecycle cases" "$(cat ref/list-all)" "$A"
 like "the reference report counts cases" "$(cat ref/report-2024-11.json)" '"new"'
@@ -142,7 +148,7 @@ ok "fq fail on a case" fq fail -C repo "$A" --advised litigation
 D=$(fq new -C repo --title 邻里纠纷 --category neighbor --summary 噪音 \
 	--party 钱某 --party 吴某 --mediator 李调解 --accepted 2025-01-02)
 ok "fq mediate on a new case" fq mediate -C repo "$D"
-FQ_NOINDEX=1 readers ref2
+ref ref2
 readers step
 same "after lifecycle steps: the same" ref2 step
 unlike "... which changed the result" "$(diff -r ref ref2 >/dev/null && echo same)" same
@@ -176,7 +182,7 @@ same "a log that extends another index file: the same" ref2 logother
 # the deadline profile in fq.yaml
 printf 'deadlines:\n  mediation: 15 days\n  receipt: 5 days\n' >>repo/fq.yaml
 git -C repo commit -qam "deadlines: mediation 15 days"
-FQ_NOINDEX=1 readers ref3
+ref ref3
 readers profile
 same "deadline profile changed: the same as without the cache" ref3 profile
 unlike "... and the due list changed" "$(cmp ref2/due ref3/due >/dev/null 2>&1 && echo same)" same
@@ -192,7 +198,7 @@ done >days
 awk 'FNR==NR { add = add $0 "\n"; next }
 	/^holidays:/ { printf "%s\n%s", $0, add; next } { print }' \
 	days schemas/holidays/2025.yaml >h && mv h schemas/holidays/2025.yaml
-FQ_NOINDEX=1 readers ref4
+ref ref4
 readers holiday
 same "holiday file changed: the same as without the cache" ref4 holiday
 unlike "... and the due list changed" "$(cmp ref4pre/due ref4/due >/dev/null 2>&1 && echo same)" same

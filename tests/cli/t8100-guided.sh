@@ -19,6 +19,11 @@ sock="$TEST_TMP/tmux.$k.sock"
 T() { tmux -u -S "$sock" "$@"; }
 trap 'for s in "$TEST_TMP"/tmux.*.sock; do tmux -S "$s" kill-server 2>/dev/null; done; rm -rf "$TEST_TMP"' EXIT
 
+# W tenths of a second for the screen to show a text (ten times as many
+# under valgrind)
+W=100
+[ -z "$FQ_VG" ] || W=1000
+
 # start: fq new in a fresh tmux server; its exit code goes to exit.txt
 start() {
 	rm -f "$TEST_TMP/exit.txt"
@@ -30,13 +35,13 @@ start() {
 		"cd '$TEST_TMP' && fq -C repo new; echo \$? > '$TEST_TMP/exit.txt'; sleep 60"
 }
 screen() { T capture-pane -p -t fq -S -200; }
-# wait_for TEXT: until the screen shows TEXT (10 s at most; after one
+# wait_for TEXT: until the screen shows TEXT (W/10 s at most; after one
 # time-out, the rest do not wait)
 wait_for() {
 	_i=0
 	while ! screen | grep -qF -- "$1"; do
 		_i=$((_i + 1))
-		if [ $_i -gt 100 ] || [ -n "$_late" ]; then
+		if [ $_i -gt $W ] || [ -n "$_late" ]; then
 			echo "# timed out waiting for: $1"
 			[ -z "$_late" ] && screen | sed 's/^/#   /' | tail -15
 			_late=1
@@ -54,7 +59,7 @@ answer() {
 }
 done_wait() {
 	_i=0
-	while [ ! -s "$TEST_TMP/exit.txt" ] && [ $_i -lt 100 ]; do
+	while [ ! -s "$TEST_TMP/exit.txt" ] && [ $_i -lt $W ]; do
 		_i=$((_i + 1)); sleep 0.1
 	done
 	cat "$TEST_TMP/exit.txt" 2>/dev/null
