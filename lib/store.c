@@ -1332,9 +1332,66 @@ index_add_known(fq_store *s, git_index *index, const char *path,
 	return git_index_add(index, &e);
 }
 
+/* What the index keeps of a file's stat (struct stat is 144 bytes: an
+ * import of 100 000 keeps one per file until the commit is made). */
+struct file_stat {
+	int32_t ctime_s, mtime_s;
+	uint32_t ctime_ns, mtime_ns, dev, ino, uid, gid, size;
+	bool taken;
+};
+
+static void
+file_stat_set(struct file_stat *fs, const struct stat *st)
+{
+	fs->ctime_s = (int32_t)st->st_ctim.tv_sec;
+	fs->ctime_ns = (uint32_t)st->st_ctim.tv_nsec;
+	fs->mtime_s = (int32_t)st->st_mtim.tv_sec;
+	fs->mtime_ns = (uint32_t)st->st_mtim.tv_nsec;
+	fs->dev = (uint32_t)st->st_dev;
+	fs->ino = (uint32_t)st->st_ino;
+	fs->uid = (uint32_t)st->st_uid;
+	fs->gid = (uint32_t)st->st_gid;
+	fs->size = (uint32_t)st->st_size;
+	fs->taken = true;
+}
+
+static bool
+file_stat_taken(const struct file_stat *st, size_t i)
+{
+	return st && st[i].taken;
+}
+
+/* An index entry from the stat of a file just written. */
+static int
+index_add_stat(git_index *index, const char *path, const git_oid *id,
+	const struct file_stat *fs)
+{
+	git_index_entry e;
+
+	memset(&e, 0, sizeof(e));
+	e.ctime.seconds = fs->ctime_s;
+	e.ctime.nanoseconds = fs->ctime_ns;
+	e.mtime.seconds = fs->mtime_s;
+	e.mtime.nanoseconds = fs->mtime_ns;
+	e.dev = fs->dev;
+	e.ino = fs->ino;
+	e.mode = GIT_FILEMODE_BLOB;
+	e.uid = fs->uid;
+	e.gid = fs->gid;
+	e.file_size = fs->size;
+	e.id = *id;
+	e.path = path;
+	return git_index_add(index, &e);
+}
+
+/*
+ * Git's index through libgit2, where the splice declined.  st, after a
+ * bulk commit, holds the stats taken when the files were written (used
+ * where taken), so that no path is stat'ed again; NULL otherwise.
+ */
 static int
 update_index(fq_store *s, const struct fq_change *ch, size_t n,
-	const git_oid *blobs, struct fq_error *err)
+	const git_oid *blobs, const struct file_stat *st, struct fq_error *err)
 {
 	git_index *index = NULL;
 	size_t i;
@@ -1346,8 +1403,10 @@ update_index(fq_store *s, const struct fq_change *ch, size_t n,
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		int r = ch[i].data ? index_add_known(s, index, ch[i].path,
-			&blobs[i]) : git_index_remove_bypath(index, ch[i].path);
+		int r = !ch[i].data ? git_index_remove_bypath(index,
+			ch[i].path) : file_stat_taken(st, i) ?
+			index_add_stat(index, ch[i].path, &blobs[i], &st[i]) :
+			index_add_known(s, index, ch[i].path, &blobs[i]);
 
 		if (r < 0) {
 			ret = git_fail(err, "committed, but cannot update "
@@ -1361,11 +1420,6 @@ out:
 	git_index_free(index);
 	return ret;
 }
-
-struct file_stat;
-static int bulk_update_index(fq_store *s, const struct fq_change *ch,
-	size_t n, const git_oid *blobs, const struct file_stat *st,
-	struct fq_error *err);
 
 /* How long a write waits for another git command's index.lock. */
 #define INDEX_LOCK_WAIT_MS 1000
@@ -1422,8 +1476,7 @@ index_end(fq_store *s, fq_gitindex *gi, const struct fq_change *ch,
 		return ret;
 	}
 	fq_gitindex_free(gi);
-	return st ? bulk_update_index(s, ch, n, blobs, st, err) :
-		update_index(s, ch, n, blobs, err);
+	return update_index(s, ch, n, blobs, st, err);
 }
 
 /*
@@ -1958,88 +2011,6 @@ out:
 	fq_buf_release(&idx);
 	fq_buf_release(&tmpidx);
 	fq_buf_release(&final);
-	return ret;
-}
-
-/* What the index keeps of a file's stat (struct stat is 144 bytes: an
- * import of 100 000 keeps one per file until the commit is made). */
-struct file_stat {
-	int32_t ctime_s, mtime_s;
-	uint32_t ctime_ns, mtime_ns, dev, ino, uid, gid, size;
-	bool taken;
-};
-
-static void
-file_stat_set(struct file_stat *fs, const struct stat *st)
-{
-	fs->ctime_s = (int32_t)st->st_ctim.tv_sec;
-	fs->ctime_ns = (uint32_t)st->st_ctim.tv_nsec;
-	fs->mtime_s = (int32_t)st->st_mtim.tv_sec;
-	fs->mtime_ns = (uint32_t)st->st_mtim.tv_nsec;
-	fs->dev = (uint32_t)st->st_dev;
-	fs->ino = (uint32_t)st->st_ino;
-	fs->uid = (uint32_t)st->st_uid;
-	fs->gid = (uint32_t)st->st_gid;
-	fs->size = (uint32_t)st->st_size;
-	fs->taken = true;
-}
-
-/* An index entry from the stat of a file just written. */
-static int
-index_add_stat(git_index *index, const char *path, const git_oid *id,
-	const struct file_stat *fs)
-{
-	git_index_entry e;
-
-	memset(&e, 0, sizeof(e));
-	e.ctime.seconds = fs->ctime_s;
-	e.ctime.nanoseconds = fs->ctime_ns;
-	e.mtime.seconds = fs->mtime_s;
-	e.mtime.nanoseconds = fs->mtime_ns;
-	e.dev = fs->dev;
-	e.ino = fs->ino;
-	e.mode = GIT_FILEMODE_BLOB;
-	e.uid = fs->uid;
-	e.gid = fs->gid;
-	e.file_size = fs->size;
-	e.id = *id;
-	e.path = path;
-	return git_index_add(index, &e);
-}
-
-/*
- * The index after a bulk commit: entries from the stats taken when the
- * files were written (st[i].taken), not from a stat of each path.
- */
-static int
-bulk_update_index(fq_store *s, const struct fq_change *ch, size_t n,
-	const git_oid *blobs, const struct file_stat *st, struct fq_error *err)
-{
-	git_index *index = NULL;
-	size_t i;
-	int ret = FQ_OK;
-
-	if (git_repository_index(&index, s->repo) < 0 ||
-	    git_index_read(index, 0) < 0) {
-		ret = git_fail(err, "committed, but cannot read git's index");
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		int r = !ch[i].data ? git_index_remove_bypath(index,
-			ch[i].path) : st[i].taken ? index_add_stat(index,
-			ch[i].path, &blobs[i], &st[i]) : index_add_known(s,
-			index, ch[i].path, &blobs[i]);
-
-		if (r < 0) {
-			ret = git_fail(err, "committed, but cannot update "
-				"git's index for '%s'", ch[i].path);
-			goto out;
-		}
-	}
-	if (git_index_write(index) < 0)
-		ret = git_fail(err, "committed, but cannot write git's index");
-out:
-	git_index_free(index);
 	return ret;
 }
 
