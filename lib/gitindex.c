@@ -175,26 +175,10 @@ sha_add_sums(struct sha *c, const unsigned char *p, size_t n, size_t *off,
 	}
 }
 
-static uint32_t
-be32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-		(uint32_t)p[2] << 8 | p[3];
-}
-
 static unsigned
 be16(const unsigned char *p)
 {
 	return (unsigned)p[0] << 8 | p[1];
-}
-
-static void
-put32(unsigned char *p, uint32_t x)
-{
-	p[0] = (unsigned char)(x >> 24);
-	p[1] = (unsigned char)(x >> 16);
-	p[2] = (unsigned char)(x >> 8);
-	p[3] = (unsigned char)x;
 }
 
 /* Index order: bytes, then the shorter first. */
@@ -484,16 +468,16 @@ emit_entry(fq_gitindex *gi, const unsigned char *fixed, size_t flen,
 static void
 fixed_for(unsigned char out[ENTRY_FIXED], const struct change *c)
 {
-	put32(out, (uint32_t)c->st.st_ctim.tv_sec);
-	put32(out + 4, (uint32_t)c->st.st_ctim.tv_nsec);
-	put32(out + 8, (uint32_t)c->st.st_mtim.tv_sec);
-	put32(out + 12, (uint32_t)c->st.st_mtim.tv_nsec);
-	put32(out + 16, (uint32_t)c->st.st_dev);
-	put32(out + 20, (uint32_t)c->st.st_ino);
-	put32(out + 24, 0100644);
-	put32(out + 28, (uint32_t)c->st.st_uid);
-	put32(out + 32, (uint32_t)c->st.st_gid);
-	put32(out + 36, (uint32_t)c->st.st_size);
+	fq_put_be32(out, (uint32_t)c->st.st_ctim.tv_sec);
+	fq_put_be32(out + 4, (uint32_t)c->st.st_ctim.tv_nsec);
+	fq_put_be32(out + 8, (uint32_t)c->st.st_mtim.tv_sec);
+	fq_put_be32(out + 12, (uint32_t)c->st.st_mtim.tv_nsec);
+	fq_put_be32(out + 16, (uint32_t)c->st.st_dev);
+	fq_put_be32(out + 20, (uint32_t)c->st.st_ino);
+	fq_put_be32(out + 24, 0100644);
+	fq_put_be32(out + 28, (uint32_t)c->st.st_uid);
+	fq_put_be32(out + 32, (uint32_t)c->st.st_gid);
+	fq_put_be32(out + 36, (uint32_t)c->st.st_size);
 	memcpy(out + 40, c->id, 20);
 	out[60] = (unsigned char)((c->len < F_NAMEMASK ? c->len :
 		F_NAMEMASK) >> 8);
@@ -521,8 +505,8 @@ needs_smudge(const char *workdir, const unsigned char *e, const char *name,
 	fq_buf_addf(&path, "%s/%.*s", workdir, (int)len, name);
 	/* what git compares even with core.checkStat=minimal */
 	if (lstat(path.buf, &st) < 0 || (S_ISREG(st.st_mode) &&
-	    ((uint32_t)st.st_mtim.tv_sec != be32(e + 8) ||
-	    (uint32_t)st.st_size != be32(e + 36))))
+	    ((uint32_t)st.st_mtim.tv_sec != fq_get_be32(e + 8) ||
+	    (uint32_t)st.st_size != fq_get_be32(e + 36))))
 		goto out;	/* git sees the difference itself */
 	if (!S_ISREG(st.st_mode) || st.st_size > (1 << 24) ||
 	    fq_buf_read_file(&data, path.buf, 1 << 24) < 0 ||
@@ -625,7 +609,7 @@ emit_tree(fq_gitindex *gi, const unsigned char *data, size_t len)
 			goto out;
 	e = emit_new(gi, 8 + out.len);
 	memcpy(e, "TREE", 4);
-	put32(e + 4, (uint32_t)out.len);
+	fq_put_be32(e + 4, (uint32_t)out.len);
 	memcpy(e + 8, out.buf, out.len);
 out:
 	fq_buf_release(&dir);
@@ -792,8 +776,8 @@ read_index(fq_gitindex *gi)
 	if (m == MAP_FAILED)
 		return false;
 	gi->map = m;
-	gi->version = be32(gi->map + 4);
-	gi->count = be32(gi->map + 8);
+	gi->version = fq_get_be32(gi->map + 4);
+	gi->count = fq_get_be32(gi->map + 8);
 	if (memcmp(gi->map, "DIRC", 4) || gi->version < 2 ||
 	    gi->version > 4) {
 		gi->refuse = "it is not an index of version 2, 3 or 4";
@@ -914,7 +898,7 @@ emit_old_entry(fq_gitindex *gi, struct walk *w, const unsigned char *e,
 			last_out(w));
 
 		if (smudge)
-			put32(o + 36, 0);
+			fq_put_be32(o + 36, 0);
 	}
 }
 
@@ -977,8 +961,8 @@ walk_entries(fq_gitindex *gi, const char *workdir, struct walk *w,
 				    is_dir_of(gi->ch[k].path, gi->ch[k].len,
 				    name, len)))
 					return false;	/* file/directory */
-			if (be32(e + 8) >= (uint32_t)gi->st.st_mtim.tv_sec &&
-			    be32(e + 36) != 0 && !stage) {
+			if (fq_get_be32(e + 8) >= (uint32_t)gi->st.st_mtim.tv_sec &&
+			    fq_get_be32(e + 36) != 0 && !stage) {
 				if (++w->nracy > MAX_RACY)
 					return false;
 				if ((racy = needs_smudge(workdir, e, name,
@@ -1022,7 +1006,7 @@ walk_extensions(fq_gitindex *gi, const unsigned char *p,
 
 		if (end - p < 8)
 			return false;
-		len = be32(p + 4);
+		len = fq_get_be32(p + 4);
 		if (len > (size_t)(end - p) - 8)
 			return false;
 		if (p[0] < 'A' || p[0] > 'Z') {
@@ -1092,7 +1076,7 @@ fq_gitindex_plan(fq_gitindex *gi, const char *workdir, const char *cache,
 		goto out;
 	hdr = (unsigned char *)gi->side.buf;	/* may have moved */
 	memcpy(hdr, gi->map, 8);
-	put32(hdr + 8, count);
+	fq_put_be32(hdr + 8, count);
 	if (!seal(gi))
 		goto out;
 	gi->ready = true;

@@ -4,6 +4,7 @@
 #ifndef FQ_INTERNAL_H
 #define FQ_INTERNAL_H
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,23 @@ const char *fq_l_fmt(const char *fmt)
 	__attribute__((format_arg(1)));
 
 #define FQ_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Big-endian 32-bit words, as git's index and pack index store them. */
+static inline uint32_t
+fq_get_be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+		(uint32_t)p[2] << 8 | p[3];
+}
+
+static inline void
+fq_put_be32(unsigned char *p, uint32_t x)
+{
+	p[0] = (unsigned char)(x >> 24);
+	p[1] = (unsigned char)(x >> 16);
+	p[2] = (unsigned char)(x >> 8);
+	p[3] = (unsigned char)x;
+}
 
 /* Allocation that cannot fail: out of memory aborts (see buf.h). */
 void *fq_xmalloc(size_t n);

@@ -1795,15 +1795,6 @@ pack_put(struct packw *pw, const void *data, size_t len)
 	return 0;
 }
 
-static void
-put_be32(unsigned char *p, uint32_t v)
-{
-	p[0] = (unsigned char)(v >> 24);
-	p[1] = (unsigned char)(v >> 16);
-	p[2] = (unsigned char)(v >> 8);
-	p[3] = (unsigned char)v;
-}
-
 static int
 pack_start(fq_store *s, struct packw *pw, uint32_t count,
 	struct fq_error *err)
@@ -1841,7 +1832,7 @@ pack_start(fq_store *s, struct packw *pw, uint32_t count,
 	pw->v = fq_xcalloc(count ? count : 1, sizeof(*pw->v));
 	pw->count = count;
 	sha1_init(&pw->h);
-	put_be32(head + 8, count);
+	fq_put_be32(head + 8, count);
 	if (pack_put(pw, head, sizeof(head)) < 0)
 		return fq_error_set(err, FQ_ERROR, "cannot write '%s': %s",
 			pw->tmp.buf, strerror(errno));
@@ -1920,24 +1911,24 @@ pack_index(struct packw *pw, const unsigned char trailer[20],
 		fan[i] += fan[i - 1];
 	fq_buf_add(out, "\377tOc\0\0\0\2", 8);
 	for (i = 0; i < 256; i++) {
-		put_be32(b, fan[i]);
+		fq_put_be32(b, fan[i]);
 		fq_buf_add(out, b, 4);
 	}
 	for (i = 0; i < pw->n; i++)
 		fq_buf_add(out, pw->v[i].id.id, GIT_OID_RAWSZ);
 	for (i = 0; i < pw->n; i++) {
-		put_be32(b, pw->v[i].crc);
+		fq_put_be32(b, pw->v[i].crc);
 		fq_buf_add(out, b, 4);
 	}
 	for (i = 0; i < pw->n; i++) {
-		put_be32(b, pw->v[i].off < 0x80000000u ?
+		fq_put_be32(b, pw->v[i].off < 0x80000000u ?
 			(uint32_t)pw->v[i].off : 0x80000000u | nlarge++);
 		fq_buf_add(out, b, 4);
 	}
 	for (i = 0; i < pw->n; i++)
 		if (pw->v[i].off >= 0x80000000u) {
-			put_be32(b, (uint32_t)(pw->v[i].off >> 32));
-			put_be32(b + 4, (uint32_t)pw->v[i].off);
+			fq_put_be32(b, (uint32_t)(pw->v[i].off >> 32));
+			fq_put_be32(b + 4, (uint32_t)pw->v[i].off);
 			fq_buf_add(out, b, 8);
 		}
 	fq_buf_add(out, trailer, 20);
