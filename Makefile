@@ -13,7 +13,7 @@ ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO ?= $(BUILD)/demo
 
-.PHONY: all deps build demo test test-plain test-asan test-valgrind test-valgrind-slow install clean fuzz po
+.PHONY: all deps build demo test test-plain test-asan test-valgrind test-valgrind-cli test-valgrind-slow install clean fuzz po
 
 all: build
 
@@ -42,9 +42,14 @@ demo: build
 test: test-plain test-asan
 
 test-plain: build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE valgrind-slow
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE valgrind-cli
 
-# The four slowest valgrind twins (tests/CMakeLists.txt FQ_VALGRIND_SLOW).
+# The CLI tests' valgrind twins (every fq-VERB under memcheck; about half
+# an hour on two cores, so outside make test; CI runs them), and the four
+# slowest of them alone (tests/CMakeLists.txt).
+test-valgrind-cli: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L valgrind-cli
+
 test-valgrind-slow: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -L valgrind-slow
 

@@ -35,8 +35,8 @@ start() {
 		"cd '$TEST_TMP' && fq -C repo new; echo \$? > '$TEST_TMP/exit.txt'; sleep 60"
 }
 screen() { T capture-pane -p -t fq -S -200; }
-# wait_for TEXT: until the screen shows TEXT (W/10 s at most; after one
-# time-out, the rest do not wait)
+# wait_for TEXT: until the screen shows TEXT (W/10 s at most; the first
+# time-out is a failure, and after it the rest do not wait)
 wait_for() {
 	_i=0
 	while ! screen | grep -qF -- "$1"; do
@@ -44,6 +44,7 @@ wait_for() {
 		if [ $_i -gt $W ] || [ -n "$_late" ]; then
 			echo "# timed out waiting for: $1"
 			[ -z "$_late" ] && screen | sed 's/^/#   /' | tail -15
+			[ -z "$_late" ] && ok "the screen shows '$1' in time" false
 			_late=1
 			return 1
 		fi
@@ -83,7 +84,7 @@ wait_for "“八六五”不是电话号码"
 ok "a bad phone number is caught as typed" true
 T send-keys -t fq -l -- "13800000001"; T send-keys -t fq Enter
 answer "当事人2 姓名" "赵六"
-wait_for "当事人2 姓名 (party 2, name)，回车结束: 赵六"
+wait_for "当事人2 姓名 (party name)，回车结束: 赵六"
 T send-keys -t fq Enter			# no phone
 answer "当事人3 姓名" ""			# no more parties
 wait_for "案件来源"
