@@ -38,11 +38,7 @@ static char *tmp, *repo;
 static void
 schema_setup(void)
 {
-	struct fq_error err = FQ_ERROR_INIT;
-
-	if (fq_schema_load(&sc, FQ_TEST_SCHEMA_DIR, &err) != FQ_OK)
-		ck_abort_msg("cannot load %s: %s:%u: %s", FQ_TEST_SCHEMA_DIR,
-			err.file, err.line, err.msg);
+	sc = fq_test_schema();
 }
 
 static void
@@ -88,24 +84,12 @@ data_file(const char *name)
 	return s;
 }
 
-static struct fq_node *
-parse_ok(const char *yaml)
-{
-	struct fq_error err = FQ_ERROR_INIT;
-	struct fq_node *n = NULL;
-
-	if (fq_yaml_parse(&n, yaml, strlen(yaml), "test.yaml", &err) != FQ_OK)
-		ck_abort_msg("cannot parse: %u:%u: %s", err.line, err.column,
-			err.msg);
-	return n;
-}
-
 /* A valid case tree: tests/data/cases/valid-basic.yaml. */
 static struct fq_node *
 basic_case(void)
 {
 	char *text = data_file("valid-basic.yaml");
-	struct fq_node *c = parse_ok(text);
+	struct fq_node *c = fq_test_parse(text);
 
 	free(text);
 	return c;
@@ -244,7 +228,7 @@ END_TEST
 START_TEST(test_case_render)
 {
 	char *text = data_file(valid_files[_i]);
-	struct fq_node *c = parse_ok(text);
+	struct fq_node *c = fq_test_parse(text);
 	struct fq_error err = FQ_ERROR_INIT;
 	struct fq_buf out = FQ_BUF_INIT;
 
@@ -264,7 +248,7 @@ END_TEST
 START_TEST(test_case_render_canonical)
 {
 	char *text = data_file("valid-basic.yaml");
-	struct fq_node *c = parse_ok(text), *r = fq_node_new(FQ_NODE_MAP);
+	struct fq_node *c = fq_test_parse(text), *r = fq_node_new(FQ_NODE_MAP);
 	struct fq_error err = FQ_ERROR_INIT;
 	struct fq_buf out = FQ_BUF_INIT;
 	size_t i;
@@ -307,7 +291,7 @@ START_TEST(test_case_render_invalid)
 	struct fq_buf out = FQ_BUF_INIT;
 
 	if (bad_trees[_i].yaml)
-		fq_map_set(c, bad_trees[_i].key, parse_ok(bad_trees[_i].yaml));
+		fq_map_set(c, bad_trees[_i].key, fq_test_parse(bad_trees[_i].yaml));
 	else
 		fq_map_del(c, bad_trees[_i].key);
 	fq_buf_adds(&out, "kept");

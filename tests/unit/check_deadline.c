@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture.h"
 #include "fq/date.h"
 #include "fq/deadline.h"
 #include "fq/node.h"
@@ -40,18 +41,6 @@ cal_teardown(void)
 {
 	fq_calendar_free(cal);
 	cal = NULL;
-}
-
-static struct fq_node *
-parse_ok(const char *yaml)
-{
-	struct fq_error err = FQ_ERROR_INIT;
-	struct fq_node *n = NULL;
-
-	if (fq_yaml_parse(&n, yaml, strlen(yaml), "test.yaml", &err) != FQ_OK)
-		ck_abort_msg("cannot parse: %u:%u: %s", err.line, err.column,
-			err.msg);
-	return n;
 }
 
 #define BASE \
@@ -359,7 +348,7 @@ START_TEST(test_deadline_referral_due)
 	int ret;
 
 	if (referral_dues[_i].config)
-		config = parse_ok(referral_dues[_i].config);
+		config = fq_test_parse(referral_dues[_i].config);
 	ret = fq_referral_due(out, cal, config, referral_dues[_i].kind,
 		referral_dues[_i].channel, referral_dues[_i].simple,
 		referral_dues[_i].start, &err);
@@ -392,9 +381,9 @@ START_TEST(test_deadline_update_due)
 	} else {
 		fq_buf_addf(&doc, BASE "%s", yaml);
 	}
-	c = parse_ok(doc.buf);
+	c = fq_test_parse(doc.buf);
 	if (dues[_i].config)
-		config = parse_ok(dues[_i].config);
+		config = fq_test_parse(dues[_i].config);
 	ck_assert_msg(fq_case_update_due(c, dues[_i].no_cal ? NULL : cal,
 		config, &err) == FQ_OK, "%s: %s", dues[_i].what, err.msg);
 	if (dues[_i].due) {
@@ -424,7 +413,7 @@ END_TEST
 /* A replaced due_on keeps its place in the file. */
 START_TEST(test_deadline_due_keeps_place)
 {
-	struct fq_node *c = parse_ok(BASE "status: mediating\n"
+	struct fq_node *c = fq_test_parse(BASE "status: mediating\n"
 		"due_on: 2000-01-01\naccepted_on: 2024-03-05\n");
 	long at = fq_map_index(c, "due_on");
 
@@ -467,8 +456,8 @@ START_TEST(test_deadline_bad_config)
 	int r;
 
 	fq_buf_addf(&doc, BASE "%s", bad_configs[_i].yaml);
-	c = parse_ok(doc.buf);
-	config = parse_ok(bad_configs[_i].config);
+	c = fq_test_parse(doc.buf);
+	config = fq_test_parse(bad_configs[_i].config);
 	r = fq_case_update_due(c, cal, config, &err);
 	if (!bad_configs[_i].msg) {
 		ck_assert_msg(r == FQ_OK, "%s", err.msg);
@@ -491,7 +480,7 @@ END_TEST
 /* A date in the case that is not a date is an error, not a guess. */
 START_TEST(test_deadline_bad_date)
 {
-	struct fq_node *c = parse_ok(BASE "status: mediating\n"
+	struct fq_node *c = fq_test_parse(BASE "status: mediating\n"
 		"accepted_on: 2024-02-30\n");
 	struct fq_error err = FQ_ERROR_INIT;
 
@@ -524,7 +513,7 @@ static const struct {
 START_TEST(test_deadline_period)
 {
 	struct fq_node *config = periods[_i].config ?
-		parse_ok(periods[_i].config) : NULL;
+		fq_test_parse(periods[_i].config) : NULL;
 	struct fq_error err = FQ_ERROR_INIT;
 	struct fq_period p = { 0, FQ_PERIOD_DAYS };
 
@@ -538,7 +527,7 @@ END_TEST
 
 START_TEST(test_deadline_period_bad)
 {
-	struct fq_node *config = parse_ok("deadlines:\n  visit: 15\n");
+	struct fq_node *config = fq_test_parse("deadlines:\n  visit: 15\n");
 	struct fq_error err = FQ_ERROR_INIT;
 	struct fq_period p = { 7, FQ_PERIOD_DAYS };
 
@@ -606,7 +595,7 @@ collect(const struct fq_deadline *d, void *data)
  * callback's non-zero return stops the walk and is returned. */
 START_TEST(test_deadline_each)
 {
-	struct fq_node *c = parse_ok(BASE
+	struct fq_node *c = fq_test_parse(BASE
 		"status: mediating\naccepted_on: 2024-03-05\n"
 		"referrals:\n"
 		"- \"n\": 1\n  state: sent\n  due_receipt: 2024-03-08\n"
@@ -628,14 +617,14 @@ START_TEST(test_deadline_each)
 	/* R16: a red case with a plan, last event 03-12 (effective_on
 	 * counts), stale 10 days later (03-22, a Friday) */
 	{
-		struct fq_node *r = parse_ok("id: QSZ-2024-000002\n"
+		struct fq_node *r = fq_test_parse("id: QSZ-2024-000002\n"
 			"risk_color: red\nplan: 一案一策\n"
 			"status: mediating\naccepted_on: 2024-03-05\n"
 			"events:\n- at: 2024-03-05T09:00:00+08:00\n"
 			"  kind: intake\n- at: 2024-03-05T11:00:00+08:00\n"
 			"  kind: report_up\n- at: 2024-03-14T09:00:00+08:00\n"
 			"  kind: session\n  effective_on: 2024-03-12\n");
-		struct fq_node *offc = parse_ok("deadlines:\n  stale: 'off'\n");
+		struct fq_node *offc = fq_test_parse("deadlines:\n  stale: 'off'\n");
 		struct seen t;
 
 		memset(&t, 0, sizeof(t));
@@ -670,7 +659,7 @@ END_TEST
 START_TEST(test_deadline_report_up)
 {
 	struct fq_error err = FQ_ERROR_INIT;
-	struct fq_node *c = parse_ok(BASE
+	struct fq_node *c = fq_test_parse(BASE
 		"status: mediating\naccepted_on: 2024-03-05\n"
 		"events:\n- at: 2024-03-05T09:00:00+08:00\n  kind: intake\n"
 		"- at: 2024-03-06T21:30:00+08:00\n  kind: risk_change\n");
@@ -702,7 +691,7 @@ START_TEST(test_deadline_report_up)
 		"2024-03-07T23:59:00+08:00"));
 	/* 2 hours in fq.yaml */
 	{
-		struct fq_node *cfg = parse_ok("deadlines:\n"
+		struct fq_node *cfg = fq_test_parse("deadlines:\n"
 			"  report_red: 2小时\n");
 
 		memset(&s, 0, sizeof(s));
@@ -739,9 +728,9 @@ END_TEST
 START_TEST(test_deadline_stale_due)
 {
 	struct fq_error err = FQ_ERROR_INIT;
-	struct fq_node *cfg = parse_ok("deadlines:\n  stale: 5 days\n");
-	struct fq_node *offc = parse_ok("deadlines:\n  stale: 'off'\n");
-	struct fq_node *c = parse_ok("events:\n"
+	struct fq_node *cfg = fq_test_parse("deadlines:\n  stale: 5 days\n");
+	struct fq_node *offc = fq_test_parse("deadlines:\n  stale: 'off'\n");
+	struct fq_node *c = fq_test_parse("events:\n"
 		"- at: 2024-03-14T09:00:00+08:00\n  effective_on: 2024-03-12\n"
 		"- at: 2024-03-13T09:00:00+08:00\n");
 	char out[FQ_DATE_SIZE], buf[FQ_DATE_SIZE];

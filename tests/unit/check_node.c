@@ -21,20 +21,6 @@
 
 Suite *fq_node_suite(void);
 
-/* Parse text that must be good YAML. */
-static struct fq_node *
-parse_ok(const char *yaml)
-{
-	struct fq_error err = FQ_ERROR_INIT;
-	struct fq_node *n = NULL;
-
-	if (fq_yaml_parse(&n, yaml, strlen(yaml), "test.yaml", &err) != FQ_OK)
-		ck_abort_msg("cannot parse %s: %u:%u: %s", yaml, err.line,
-			err.column, err.msg);
-	ck_assert_ptr_nonnull(n);
-	return n;
-}
-
 /* Emit a tree, which must work; the text in new memory (free it). */
 static char *
 emit_ok(const struct fq_node *n)
@@ -92,7 +78,7 @@ static const struct {
 
 START_TEST(test_node_parse_root)
 {
-	struct fq_node *n = parse_ok(roots[_i].yaml);
+	struct fq_node *n = fq_test_parse(roots[_i].yaml);
 
 	ck_assert_int_eq(n->kind, roots[_i].kind);
 	if (roots[_i].kind == FQ_NODE_SCALAR) {
@@ -120,7 +106,7 @@ START_TEST(test_node_parse_positions)
 		"empty:\n"				/* 7 */
 		"nul: ~\n"				/* 8 */
 		"flow: {a: 中文, b: x}\n";		/* 9 */
-	struct fq_node *n = parse_ok(doc), *p, *item, *ph, *fl;
+	struct fq_node *n = fq_test_parse(doc), *p, *item, *ph, *fl;
 
 	ck_assert_int_eq(n->kind, FQ_NODE_MAP);
 	ck_assert_pos(n, 1, 1);
@@ -224,7 +210,7 @@ static const struct {
 
 START_TEST(test_node_parse_values)
 {
-	struct fq_node *n = parse_ok(values[_i].yaml), *v;
+	struct fq_node *n = fq_test_parse(values[_i].yaml), *v;
 
 	ck_assert_int_eq(n->kind, FQ_NODE_MAP);
 	v = fq_map_get(n, "k");
@@ -616,11 +602,11 @@ static const struct {
 
 START_TEST(test_node_emit_roundtrip)
 {
-	struct fq_node *t1 = parse_ok(docs[_i].yaml), *t2;
+	struct fq_node *t1 = fq_test_parse(docs[_i].yaml), *t2;
 	char *e1, *e2;
 
 	e1 = emit_ok(t1);
-	t2 = parse_ok(e1);
+	t2 = fq_test_parse(e1);
 	e2 = emit_ok(t2);
 	ck_assert_msg(!strcmp(e1, e2), "%s: not a fixed point:\n%s---\n%s",
 		docs[_i].what, e1, e2);
@@ -685,7 +671,7 @@ START_TEST(test_node_emit_text)
 	fq_map_set(m, "v", fq_node_text(texts[_i].text));
 	out = emit_ok(m);
 	ck_assert_str_eq(out, texts[_i].want);
-	back = parse_ok(out);
+	back = fq_test_parse(out);
 	v = fq_map_get(back, "v");
 	ck_assert_ptr_nonnull(v);
 	ck_assert_int_eq(v->kind, FQ_NODE_SCALAR);
@@ -724,7 +710,7 @@ START_TEST(test_node_emit_plain)
 	fq_map_set(m, "v", fq_node_scalar(plains[_i].value));
 	out = emit_ok(m);
 	ck_assert_str_eq(out, plains[_i].want);
-	back = parse_ok(out);
+	back = fq_test_parse(out);
 	v = fq_map_get(back, "v");
 	ck_assert_int_eq(v->kind, FQ_NODE_SCALAR);
 	ck_assert_str_eq(v->str, plains[_i].value);
@@ -752,7 +738,7 @@ START_TEST(test_node_emit_keys)
 	out = emit_ok(m);
 	snprintf(want, sizeof(want), "\"%s\": x\n", typed_keys[_i]);
 	ck_assert_str_eq(out, want);
-	back = parse_ok(out);
+	back = fq_test_parse(out);
 	ck_assert_uint_eq(back->len, 1);
 	ck_assert_int_eq(back->keys[0]->kind, FQ_NODE_SCALAR);
 	ck_assert_str_eq(back->keys[0]->str, typed_keys[_i]);
@@ -814,7 +800,7 @@ START_TEST(test_node_emit_built)
 	ck_assert_int_eq(fq_yaml_emit(&a, c, &err), FQ_OK);
 	ck_assert_str_eq(a.buf, b.buf);
 
-	back = parse_ok(b.buf);
+	back = fq_test_parse(b.buf);
 	ck_assert(fq_node_equal(back, c));
 	fq_node_free(back);
 	fq_node_free(c);
@@ -830,7 +816,7 @@ END_TEST
 static struct fq_node *
 abc(void)
 {
-	return parse_ok("a: 1\nb: 2\nc: 3\n");
+	return fq_test_parse("a: 1\nb: 2\nc: 3\n");
 }
 
 /* Test: fq_map_set replaces in place
@@ -840,7 +826,7 @@ START_TEST(test_node_map_set)
 {
 	struct fq_node *m = abc();
 
-	fq_map_set(m, "b", parse_ok("[x, y]"));
+	fq_map_set(m, "b", fq_test_parse("[x, y]"));
 	ck_assert_uint_eq(m->len, 3);
 	ck_assert_str_eq(m->keys[0]->str, "a");
 	ck_assert_str_eq(m->keys[1]->str, "b");
@@ -943,8 +929,8 @@ END_TEST
 
 START_TEST(test_node_map_lookup)
 {
-	struct fq_node *m = parse_ok("s: x\nn: ~\nm: {a: 1}\nq: [1]\n");
-	struct fq_node *seq = parse_ok("[a, b]"), *sc = fq_node_scalar("x");
+	struct fq_node *m = fq_test_parse("s: x\nn: ~\nm: {a: 1}\nq: [1]\n");
+	struct fq_node *seq = fq_test_parse("[a, b]"), *sc = fq_node_scalar("x");
 
 	ck_assert_str_eq(fq_map_str(m, "s"), "x");
 	ck_assert_ptr_null(fq_map_str(m, "n"));		/* null */
@@ -1014,7 +1000,7 @@ START_TEST(test_node_is_empty)
 		return;
 	}
 	snprintf(doc, sizeof(doc), "k: %s\n", empties[_i].yaml);
-	m = parse_ok(doc);
+	m = fq_test_parse(doc);
 	ck_assert_int_eq(fq_node_is_empty(fq_map_get(m, "k")),
 		empties[_i].empty);
 	fq_node_free(m);
@@ -1023,7 +1009,7 @@ END_TEST
 
 START_TEST(test_node_dup)
 {
-	struct fq_node *a = parse_ok("a: 1\nb:\n  - x\n  - {y: 'z'}\nc: ~\n");
+	struct fq_node *a = fq_test_parse("a: 1\nb:\n  - x\n  - {y: 'z'}\nc: ~\n");
 	struct fq_node *d = fq_node_dup(a);
 	char *ea, *ed;
 
@@ -1076,7 +1062,7 @@ static const struct {
 
 START_TEST(test_node_equal)
 {
-	struct fq_node *a = parse_ok(equals[_i].a), *b = parse_ok(equals[_i].b);
+	struct fq_node *a = fq_test_parse(equals[_i].a), *b = fq_test_parse(equals[_i].b);
 
 	ck_assert_int_eq(fq_node_equal(a, b), equals[_i].equal);
 	ck_assert_int_eq(fq_node_equal(b, a), equals[_i].equal);
@@ -1093,7 +1079,7 @@ END_TEST
  * looks typed (on, n) stays as it was written. */
 START_TEST(test_node_dup_emit)
 {
-	struct fq_node *a = parse_ok("on: 1\n\"n\": 2\nx: {y: 3}\n");
+	struct fq_node *a = fq_test_parse("on: 1\n\"n\": 2\nx: {y: 3}\n");
 	struct fq_node *d = fq_node_dup(a);
 	char *ea = emit_ok(a), *ed = emit_ok(d);
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture.h"
 #include "fq/node.h"
 #include "fq/query.h"
 #include "fq/schema.h"
@@ -24,11 +25,7 @@ static fq_schema *sc;
 static void
 schema_setup(void)
 {
-	struct fq_error err = FQ_ERROR_INIT;
-
-	if (fq_schema_load(&sc, FQ_TEST_SCHEMA_DIR, &err) != FQ_OK)
-		ck_abort_msg("cannot load %s: %s:%u: %s", FQ_TEST_SCHEMA_DIR,
-			err.file, err.line, err.msg);
+	sc = fq_test_schema();
 }
 
 static void
@@ -36,18 +33,6 @@ schema_teardown(void)
 {
 	fq_schema_free(sc);
 	sc = NULL;
-}
-
-static struct fq_node *
-parse_ok(const char *yaml)
-{
-	struct fq_error err = FQ_ERROR_INIT;
-	struct fq_node *n = NULL;
-
-	if (fq_yaml_parse(&n, yaml, strlen(yaml), "test.yaml", &err) != FQ_OK)
-		ck_abort_msg("cannot parse: %u:%u: %s", err.line, err.column,
-			err.msg);
-	return n;
 }
 
 /*
@@ -346,7 +331,7 @@ START_TEST(test_query_match)
 	}
 	ck_assert_int_eq(fq_filter_needs_text(f, n), needs);
 	fq_buf_addf(&doc, BASE "%s", matches[_i].yaml);
-	c = parse_ok(doc.buf);
+	c = fq_test_parse(doc.buf);
 	ck_assert_msg(fq_filter_match(f, n, sc, c, matches[_i].raw,
 		matches[_i].today) == matches[_i].match, "%s: want %s",
 		matches[_i].what, matches[_i].match ? "a match" : "no match");

@@ -33,11 +33,7 @@ static char *tmp;
 static void
 schema_setup(void)
 {
-	struct fq_error err = FQ_ERROR_INIT;
-
-	if (fq_schema_load(&sc, FQ_TEST_SCHEMA_DIR, &err) != FQ_OK)
-		ck_abort_msg("cannot load %s: %s:%u: %s", FQ_TEST_SCHEMA_DIR,
-			err.file, err.line, err.msg);
+	sc = fq_test_schema();
 }
 
 static void
@@ -59,18 +55,6 @@ tmp_teardown(void)
 	fq_test_rmtree(tmp);
 	free(tmp);
 	tmp = NULL;
-}
-
-static struct fq_node *
-parse_ok(const char *yaml)
-{
-	struct fq_error err = FQ_ERROR_INIT;
-	struct fq_node *n = NULL;
-
-	if (fq_yaml_parse(&n, yaml, strlen(yaml), "test.yaml", &err) != FQ_OK)
-		ck_abort_msg("cannot parse: %u:%u: %s", err.line, err.column,
-			err.msg);
-	return n;
 }
 
 static struct fq_node *
@@ -507,7 +491,7 @@ START_TEST(test_schema_validate_wrong)
 	size_t n;
 
 	if (wrong[_i].yaml)
-		fq_map_set(c, wrong[_i].key, parse_ok(wrong[_i].yaml));
+		fq_map_set(c, wrong[_i].key, fq_test_parse(wrong[_i].yaml));
 	else
 		ck_assert(fq_map_del(c, wrong[_i].key));
 	n = fq_schema_validate(sc, "case", c, "x.yaml", &d);
@@ -538,10 +522,10 @@ END_TEST
 
 START_TEST(test_schema_validate_other_records)
 {
-	struct fq_node *conf = parse_ok(
+	struct fq_node *conf = fq_test_parse(
 		"unit: QSZ\nname: 青山镇人民调解委员会\nlevel: township\n"
 		"deadlines:\n  mediation: 30 days\n");
-	struct fq_node *notmap = parse_ok("- a\n");
+	struct fq_node *notmap = fq_test_parse("- a\n");
 	struct fq_diags d = FQ_DIAGS_INIT;
 
 	ck_assert_uint_eq(fq_schema_validate(sc, "config", conf, "fq.yaml", &d),
@@ -629,7 +613,7 @@ START_TEST(test_schema_canonicalize)
 		"zzz: 1\n"
 		"aaa: 2\n"
 		"\"on\": 3\n";
-	struct fq_node *c = parse_ok(in), *again;
+	struct fq_node *c = fq_test_parse(in), *again;
 	char *out, *out2;
 
 	fq_schema_canonicalize(sc, "case", c);
@@ -641,7 +625,7 @@ START_TEST(test_schema_canonicalize)
 	out2 = emit_ok(c);
 	ck_assert_str_eq(out2, want);
 	free(out2);
-	again = parse_ok(out);
+	again = fq_test_parse(out);
 	fq_schema_canonicalize(sc, "case", again);
 	out2 = emit_ok(again);
 	ck_assert_str_eq(out2, want);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture.h"
 #include "fq/node.h"
 #include "fq/schema.h"
 #include "fq/text.h"
@@ -31,11 +32,7 @@ static fq_schema *sc;
 static void
 schema_setup(void)
 {
-	struct fq_error err = FQ_ERROR_INIT;
-
-	if (fq_schema_load(&sc, FQ_TEST_SCHEMA_DIR, &err) != FQ_OK)
-		ck_abort_msg("cannot load %s: %s:%u: %s", FQ_TEST_SCHEMA_DIR,
-			err.file, err.line, err.msg);
+	sc = fq_test_schema();
 }
 
 static void
@@ -43,18 +40,6 @@ schema_teardown(void)
 {
 	fq_schema_free(sc);
 	sc = NULL;
-}
-
-static struct fq_node *
-parse_ok(const char *yaml)
-{
-	struct fq_error err = FQ_ERROR_INIT;
-	struct fq_node *n = NULL;
-
-	if (fq_yaml_parse(&n, yaml, strlen(yaml), "test.yaml", &err) != FQ_OK)
-		ck_abort_msg("cannot parse: %u:%u: %s", err.line, err.column,
-			err.msg);
-	return n;
 }
 
 /*
@@ -330,8 +315,8 @@ END_TEST
  * has nothing to mask. */
 START_TEST(test_text_mask_tree_other)
 {
-	struct fq_node *seq = parse_ok("- 13800000001\n");
-	struct fq_node *m = parse_ok("phones: [\"13800000001\"]\n");
+	struct fq_node *seq = fq_test_parse("- 13800000001\n");
+	struct fq_node *m = fq_test_parse("phones: [\"13800000001\"]\n");
 
 	ck_assert_uint_eq(fq_mask_tree(sc, "case", seq), 0);
 	ck_assert_str_eq(seq->vals[0]->str, "13800000001");
@@ -551,7 +536,7 @@ static const char json_case[] =
  * string; null is null. */
 START_TEST(test_text_json_node_line)
 {
-	struct fq_node *c = parse_ok(json_case);
+	struct fq_node *c = fq_test_parse(json_case);
 	struct fq_buf b = FQ_BUF_INIT;
 
 	fq_json_node(&b, sc, "case", c, -1);
@@ -574,7 +559,7 @@ END_TEST
 
 START_TEST(test_text_json_node_indent)
 {
-	struct fq_node *c = parse_ok(
+	struct fq_node *c = fq_test_parse(
 		"id: QSZ-2024-000001\n"
 		"people_involved: 2\n"
 		"parties:\n"

@@ -155,3 +155,28 @@ fq_test_store_new(const char *dir)
 		ck_abort_msg("fq_store_open %s: %s", dir, err.msg);
 	return s;
 }
+
+fq_schema *
+fq_test_schema(void)
+{
+	struct fq_error err = FQ_ERROR_INIT;
+	fq_schema *sc = NULL;
+
+	if (fq_schema_load(&sc, FQ_TEST_SCHEMA_DIR, &err) != FQ_OK)
+		ck_abort_msg("cannot load %s: %s:%u: %s", FQ_TEST_SCHEMA_DIR,
+			err.file, err.line, err.msg);
+	return sc;
+}
+
+struct fq_node *
+fq_test_parse(const char *yaml)
+{
+	struct fq_error err = FQ_ERROR_INIT;
+	struct fq_node *n = NULL;
+
+	if (fq_yaml_parse(&n, yaml, strlen(yaml), "test.yaml", &err) != FQ_OK)
+		ck_abort_msg("cannot parse %s: %u:%u: %s", yaml, err.line,
+			err.column, err.msg);
+	ck_assert_ptr_nonnull(n);
+	return n;
+}

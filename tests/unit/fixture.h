@@ -10,6 +10,8 @@
 #define FQ_TEST_FIXTURE_H
 
 #include <stddef.h>
+#include "fq/node.h"
+#include "fq/schema.h"
 #include "fq/store.h"
 
 /* A new empty directory, mode 0700.  Free the string with free(). */
@@ -41,5 +43,12 @@ void fq_test_git_isolate(const char *dir);
  * Free it with fq_store_free().
  */
 fq_store *fq_test_store_new(const char *dir);
+
+/* The schema of the source tree (FQ_TEST_SCHEMA_DIR), loaded; free it
+ * with fq_schema_free(). */
+fq_schema *fq_test_schema(void);
+
+/* Parse text that must be good YAML (named test.yaml in errors). */
+struct fq_node *fq_test_parse(const char *yaml);
 
 #endif
