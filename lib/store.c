@@ -74,6 +74,7 @@ struct fq_store {
 	char *author_name, *author_email;
 	int lock_fd;		/* -1 when the lock is not held */
 	char *ref;		/* read-only view of this ref, or NULL: HEAD */
+	int threads;		/* fq_store_set_threads(); 0: the default */
 };
 
 /*
@@ -585,6 +586,18 @@ fq_store_private_dir(fq_store *s)
 	if (mkdir(s->private_dir, 0700) == 0)
 		chmod(s->private_dir, 0700);
 	return s->private_dir;
+}
+
+void
+fq_store_set_threads(fq_store *s, int n)
+{
+	s->threads = n > 0 ? n : 0;
+}
+
+int
+fq_store_threads(const fq_store *s)
+{
+	return s->threads;
 }
 
 void

@@ -89,6 +89,12 @@ const char *fq_store_unit(const fq_store *s);
 /* Path of .git/fq/, created on demand 0700 (borrowed). */
 const char *fq_store_private_dir(fq_store *s);
 
+/* How many threads a reader of this store may start for its own work (the
+ * parse of a cold index build): 0, the default, lets it choose; 1 when
+ * the caller already reads other repositories in parallel. */
+void fq_store_set_threads(fq_store *s, int n);
+int fq_store_threads(const fq_store *s);
+
 /* Who commits: name and email.  Defaults to git's user.name/user.email,
  * then "fq" <fq@localhost>.  Strings are copied. */
 void fq_store_set_author(fq_store *s, const char *name, const char *email);
