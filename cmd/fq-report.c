@@ -1,6 +1,7 @@
 /*
  * fq-report: the monthly 台账 report (DOMAIN.md §3.9) for one repository,
- * or a county roll-up of many (--repo).
+ * or a county roll-up of many (--repo, --county), the townships read in
+ * parallel (FQ_REPORT_THREADS) and merged in order.
  *
  * Run by cron with no terminal: no prompts, the same bytes for the same
  * data (the only date in the output is 填报日期, from FQ_TODAY), -o FILE
