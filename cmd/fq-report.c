@@ -542,6 +542,7 @@ enum { TOWN_OK, TOWN_OPEN, TOWN_READ };
 
 struct town {
 	fq_report *r;
+	bool done;		/* read (under the pool's lock) */
 	int failed;		/* TOWN_OPEN, TOWN_READ */
 	struct fq_error err;
 	size_t bad;
@@ -558,7 +559,10 @@ struct pool {
 	const struct fq_report_options *ropt;
 	bool county, noskip, noindex;
 	int inner;		/* threads one township may start; 0: its own */
+	bool threaded;
 	pthread_mutex_t mu;
+	struct ctx *x;		/* the report the parts are merged into */
+	size_t merged;		/* townships merged (by the main thread) */
 };
 
 /* Threads: FQ_REPORT_THREADS, else the CPUs online; at most 8. */
@@ -624,59 +628,6 @@ out:
 	fq_buf_release(&x.data);
 }
 
-static void *
-town_worker(void *arg)
-{
-	struct pool *p = arg;
-	size_t i;
-
-	for (;;) {
-		pthread_mutex_lock(&p->mu);
-		i = p->next++;
-		/* past a township that failed: nothing of it is used */
-		if (i < p->n && i > p->stop)
-			i = p->n;
-		pthread_mutex_unlock(&p->mu);
-		if (i >= p->n)
-			return NULL;
-		read_town(p, i);
-		if (p->t[i].failed) {
-			pthread_mutex_lock(&p->mu);
-			if (i < p->stop)
-				p->stop = i;
-			pthread_mutex_unlock(&p->mu);
-		}
-	}
-}
-
-static void
-read_towns(struct pool *p)
-{
-	pthread_t th[8];
-	int k, started = 0, nt = report_threads(p->n);
-	size_t i;
-
-	p->next = 0;
-	p->stop = p->n;
-	p->inner = nt > 1 ? 1 : 0;	/* no threads within threads */
-	if (nt <= 1) {
-		for (i = 0; i < p->n; i++) {
-			read_town(p, i);
-			if (p->t[i].failed)
-				break;
-		}
-		return;
-	}
-	pthread_mutex_init(&p->mu, NULL);
-	for (k = 1; k < nt; k++)
-		if (pthread_create(&th[started], NULL, town_worker, p) == 0)
-			started++;
-	town_worker(p);
-	for (k = 0; k < started; k++)
-		pthread_join(th[k], NULL);
-	pthread_mutex_destroy(&p->mu);
-}
-
 /* Township t's part into the report and x's list of unreadable files. */
 static void
 merge_town(struct ctx *x, struct town *t)
@@ -691,6 +642,96 @@ merge_town(struct ctx *x, struct town *t)
 	x->bad += t->bad;
 	fq_report_merge(x->r, t->r);
 	t->r = NULL;
+}
+
+/* Merge the townships read so far, in order, up to one that failed
+ * (the main thread only: the report is not shared). */
+static void
+merge_ready(struct pool *p)
+{
+	struct town *t;
+	bool ready;
+
+	for (;;) {
+		if (p->threaded)
+			pthread_mutex_lock(&p->mu);
+		ready = p->merged < p->n && p->t[p->merged].done;
+		if (p->threaded)
+			pthread_mutex_unlock(&p->mu);
+		t = &p->t[p->merged];
+		if (!ready || t->failed)
+			return;
+		merge_town(p->x, t);
+		p->merged++;
+	}
+}
+
+static void
+work(struct pool *p, bool main_thread)
+{
+	size_t i;
+
+	for (;;) {
+		pthread_mutex_lock(&p->mu);
+		i = p->next++;
+		/* past a township that failed: nothing of it is used */
+		if (i < p->n && i > p->stop)
+			i = p->n;
+		pthread_mutex_unlock(&p->mu);
+		if (i >= p->n)
+			return;
+		read_town(p, i);
+		pthread_mutex_lock(&p->mu);
+		p->t[i].done = true;
+		if (p->t[i].failed && i < p->stop)
+			p->stop = i;
+		pthread_mutex_unlock(&p->mu);
+		/* merged as they come: each part freed early */
+		if (main_thread)
+			merge_ready(p);
+	}
+}
+
+static void *
+town_worker(void *arg)
+{
+	work(arg, false);
+	return NULL;
+}
+
+/* Read and merge the townships, up to the first that failed. */
+static void
+read_towns(struct pool *p)
+{
+	pthread_t th[8];
+	int k, started = 0, nt = report_threads(p->n);
+	size_t i;
+
+	p->next = 0;
+	p->stop = p->n;
+	p->merged = 0;
+	p->inner = nt > 1 ? 1 : 0;	/* no threads within threads */
+	p->threaded = nt > 1;
+	if (nt <= 1) {
+		for (i = 0; i < p->n; i++) {
+			read_town(p, i);
+			p->t[i].done = true;
+			merge_ready(p);
+			if (p->t[i].failed)
+				break;
+		}
+		return;
+	}
+	pthread_mutex_init(&p->mu, NULL);
+	for (k = 1; k < nt; k++)
+		if (pthread_create(&th[started], NULL, town_worker, p) == 0)
+			started++;
+	work(p, true);
+	for (k = 0; k < started; k++)
+		pthread_join(th[k], NULL);
+	p->threaded = false;
+	pthread_mutex_destroy(&p->mu);
+	merge_ready(p);
 }
 
 /* The header and the report settings, from the first repository (x->st);
@@ -875,17 +916,15 @@ main(int argc, char **argv)
 	pool.county = county;
 	pool.noskip = x.noskip;
 	pool.noindex = x.noindex;
+	pool.x = &x;
 	read_towns(&pool);
-	for (i = 0; i < nrepos; i++) {
-		struct town *t = &pool.t[i];
+	if (pool.merged < nrepos) {
+		struct town *t = &pool.t[pool.merged];
 
-		if (t->failed) {
-			ret = fq_cli_error(&cli, &t->err);
-			if (t->failed == TOWN_OPEN && ret != FQ_EXIT_DATA)
-				ret = FQ_EXIT_FAIL;
-			goto out;
-		}
-		merge_town(&x, t);
+		ret = fq_cli_error(&cli, &t->err);
+		if (t->failed == TOWN_OPEN && ret != FQ_EXIT_DATA)
+			ret = FQ_EXIT_FAIL;
+		goto out;
 	}
 	if (x.bad) {
 		ret = fq_cli_fail(&cli, FQ_EXIT_DATA, "%zu case file(s) could "
