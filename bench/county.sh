@@ -16,7 +16,8 @@
 #
 # FQ_BIN: the build to measure (default build/bin); FQ_BIN_BASE: another
 # build (e.g. main's) measured in the same run, row for row; RUNS: warm
-# runs per row, the best kept (default 3).  Every row's output is checked
+# runs per row, the best kept (default 3); MODES: "warm cold" (default),
+# or one of them.  Every row's output is checked
 # to be the same bytes as the first's.
 #
 #	sh bench/county.sh /tmp/sign-bench/sync/towns
@@ -106,7 +107,7 @@ printf '%-6s %-5s %-8s %7s %7s %7s %7s %7s %6s\n' mode build threads \
 	wall user sys cpu rss_MB load1
 # a first warm run writes any index the townships lack
 "$bin/fq" report --county "$towns" --month 2024-06 --format json >/dev/null
-for mode in warm cold; do
+for mode in ${MODES:-warm cold}; do
 	if [ -n "$base" ]; then
 		one "$base" "" $mode base
 	fi
