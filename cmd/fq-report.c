@@ -918,6 +918,13 @@ main(int argc, char **argv)
 	pool.noindex = x.noindex;
 	pool.x = &x;
 	read_towns(&pool);
+	/* the cached views of branches and mirrors that are gone,
+	 * whatever the report's outcome */
+	if (ncounty_in) {
+		size_t pruned;
+
+		fq_store_prune_views(&pruned, NULL);
+	}
 	if (pool.merged < nrepos) {
 		struct town *t = &pool.t[pool.merged];
 

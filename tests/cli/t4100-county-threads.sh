@@ -93,4 +93,20 @@ unlike "... and not the unreadable files" "$(cat open1.json.err)" \
 	"case file"
 same "... the same with 4 threads" open1.json open4.json
 
+# the views of a branch and of a mirror that are gone are pruned;
+# nothing else under the views directory is touched
+mkdir cache/fq/views/0123456789abcdef && echo mine >cache/fq/views/0123456789abcdef/x
+echo mine >cache/fq/views/notes
+is "T004's branch has its view" "$(grep -l refs/heads/T004 cache/fq/views/*/view | wc -l)" 1
+git -C up.git update-ref -d refs/heads/T004
+rm -rf county/T0011
+report keep.json 4 json
+views() { grep -l "$1" cache/fq/views/*/view 2>/dev/null | wc -l; }
+is "a view per bare branch, marked" "$(views refs/heads/T005)/$(views T002.git)" 1/1
+mv county/T002.git gone.git
+report prune.json 4 json
+is "the views of the deleted branch and mirror pruned" "$(views refs/heads/T004)/$(views T002.git)" 0/0
+is "... the others kept" "$(views refs/heads/T005)" 1
+ok "... and what fq did not make" test -f cache/fq/views/0123456789abcdef/x -a -f cache/fq/views/notes
+
 done_testing

@@ -234,6 +234,11 @@ int fq_store_open_ref(fq_store **out, const char *path, const char *ref,
  * codes (a county repository holds one per township), sorted, appended to
  * names NUL-separated; *count gets their number.
  */
+/* Remove the views ($XDG_CACHE_HOME/fq/views/HASH, each marked by fq
+ * with what it is a view of) whose repository or branch no longer
+ * exists; nothing else.  *removed: how many. */
+int fq_store_prune_views(size_t *removed, struct fq_error *err);
+
 int fq_store_unit_branches(const char *path, struct fq_buf *names,
 	size_t *count, struct fq_error *err);
 
