@@ -1,6 +1,7 @@
 /*
  * fq-report: the monthly 台账 report (DOMAIN.md §3.9) for one repository,
- * or a county roll-up of many (--repo).
+ * or a county roll-up of many (--repo, --county), the townships read in
+ * parallel (FQ_REPORT_THREADS) and merged in order.
  *
  * Run by cron with no terminal: no prompts, the same bytes for the same
  * data (the only date in the output is 填报日期, from FQ_TODAY), -o FILE
@@ -11,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,12 +42,24 @@ struct ctx {
 	const char *township;	/* county roll-up: the row of this repo */
 	struct fq_buf data;
 	size_t bad;
-	struct fq_buf bad_list;
+	struct fq_buf bad_list;	/* the first 10 of them, each NUL-ended */
 	int err;
 	struct fq_error e;
 	bool noskip;
 	bool noindex;	/* FQ_NOINDEX=1: read and parse every file */
 };
+
+/* A case file that could not be read: counted, the first 10 named. */
+static void
+bad_file(struct ctx *x, const char *relpath)
+{
+	if (x->bad < 10) {
+		fq_buf_addf(&x->bad_list, "%s/%s", fq_store_root(x->st),
+			relpath);
+		fq_buf_addch(&x->bad_list, '\0');
+	}
+	x->bad++;
+}
 
 static int
 each(const char *relpath, const char *oid, void *data)
@@ -73,10 +87,7 @@ each(const char *relpath, const char *oid, void *data)
 	return 0;
 bad:
 	fq_node_free(c);
-	if (x->bad < 10)
-		fq_buf_addf(&x->bad_list, "%s%s/%s", x->bad ? ", " : "",
-			fq_store_root(x->st), relpath);
-	x->bad++;
+	bad_file(x, relpath);
 	return 0;
 }
 
@@ -101,10 +112,7 @@ each_item(struct fq_index_item *it, void *data)
 		goto bad;
 	return 0;
 bad:
-	if (x->bad < 10)
-		fq_buf_addf(&x->bad_list, "%s%s/%s", x->bad ? ", " : "",
-			fq_store_root(x->st), it->relpath);
-	x->bad++;
+	bad_file(x, it->relpath);
 	return 0;
 }
 
@@ -513,6 +521,260 @@ cfg(const struct fq_node *config, const char *key)
 	return s ? s : "";
 }
 
+/* The row of a repository in a county roll-up. */
+static const char *
+township_of(fq_store *st)
+{
+	const struct fq_node *config = fq_store_config(st);
+
+	return *cfg(config, "town") ? cfg(config, "town") :
+		*cfg(config, "name") ? cfg(config, "name") : fq_store_unit(st);
+}
+
+/*
+ * The townships of a county report are read in parallel, each into its
+ * own report (fq_report_merge), by a few threads that each open their own
+ * repository (libgit2 objects stay in one thread); the parts are merged
+ * in order, so the report and the errors are those of reading them one
+ * after another.
+ */
+enum { TOWN_OK, TOWN_OPEN, TOWN_READ };
+
+struct town {
+	fq_report *r;
+	bool done;		/* read (under the pool's lock) */
+	int failed;		/* TOWN_OPEN, TOWN_READ */
+	struct fq_error err;
+	size_t bad;
+	struct fq_buf bad_list;	/* as struct ctx's */
+};
+
+struct pool {
+	struct fq_cli *cli;
+	char **repos, **refs;	/* NULL: the repository of -C */
+	struct town *t;
+	size_t n, next;
+	size_t stop;		/* the first township that failed, or n */
+	const char *month;
+	const struct fq_report_options *ropt;
+	bool county, noskip, noindex;
+	int inner;		/* threads one township may start; 0: its own */
+	bool threaded;
+	pthread_mutex_t mu;
+	struct ctx *x;		/* the report the parts are merged into */
+	size_t merged;		/* townships merged (by the main thread) */
+};
+
+/* Threads: FQ_REPORT_THREADS, else the CPUs online; at most 8. */
+static int
+report_threads(size_t n)
+{
+	const char *e = getenv("FQ_REPORT_THREADS");
+	long k = e && *e ? strtol(e, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (k < 1)
+		k = 1;
+	if (k > 8)
+		k = 8;
+	if ((size_t)k > n)
+		k = (long)n;
+	return (int)k;
+}
+
+static void
+read_town(struct pool *p, size_t i)
+{
+	struct town *t = &p->t[i];
+	struct ctx x;
+	fq_store *st = NULL;
+	int ret;
+
+	memset(&x, 0, sizeof(x));
+	fq_buf_init(&x.data);
+	x.cli = p->cli;
+	x.noskip = p->noskip;
+	x.noindex = p->noindex;
+	if (!p->repos)
+		st = p->cli->store;
+	else if (p->refs[i] ? fq_store_open_ref(&st, p->repos[i], p->refs[i],
+	    &t->err) : fq_store_open(&st, p->repos[i], &t->err)) {
+		t->failed = TOWN_OPEN;
+		return;
+	}
+	if (p->inner)
+		fq_store_set_threads(st, p->inner);
+	if (p->county)
+		x.township = township_of(st);
+	if (fq_report_new(&t->r, p->cli->schema, p->month, &t->err) ||
+	    fq_report_set_options(t->r, p->ropt, &t->err)) {
+		t->failed = TOWN_READ;
+		goto out;
+	}
+	fq_report_set_county(t->r, p->county);
+	if (p->county)
+		fq_report_add_unit(t->r, x.township);
+	x.r = t->r;
+	x.st = st;
+	fq_buf_init(&x.bad_list);
+	ret = x.noindex ? fq_store_foreach(st, each, &x, &t->err) :
+		fq_index_each(st, each_item, &x, &t->err);
+	if (ret)
+		t->failed = TOWN_READ;
+	t->bad = x.bad;
+	t->bad_list = x.bad_list;
+out:
+	if (p->repos)
+		fq_store_free(st);
+	fq_buf_release(&x.data);
+}
+
+/* Township t's part into the report and x's list of unreadable files. */
+static void
+merge_town(struct ctx *x, struct town *t)
+{
+	const char *s = t->bad_list.buf;
+	size_t k;
+
+	for (k = 0; k < t->bad && k < 10; k++, s += strlen(s) + 1)
+		if (x->bad + k < 10)
+			fq_buf_addf(&x->bad_list, "%s%s", x->bad + k ? ", " :
+				"", s);
+	x->bad += t->bad;
+	fq_report_merge(x->r, t->r);
+	t->r = NULL;
+}
+
+/* Merge the townships read so far, in order, up to one that failed
+ * (the main thread only: the report is not shared). */
+static void
+merge_ready(struct pool *p)
+{
+	struct town *t;
+	bool ready;
+
+	for (;;) {
+		if (p->threaded)
+			pthread_mutex_lock(&p->mu);
+		ready = p->merged < p->n && p->t[p->merged].done;
+		if (p->threaded)
+			pthread_mutex_unlock(&p->mu);
+		t = &p->t[p->merged];
+		if (!ready || t->failed)
+			return;
+		merge_town(p->x, t);
+		p->merged++;
+	}
+}
+
+static void
+work(struct pool *p, bool main_thread)
+{
+	size_t i;
+
+	for (;;) {
+		pthread_mutex_lock(&p->mu);
+		i = p->next++;
+		/* past a township that failed: nothing of it is used */
+		if (i < p->n && i > p->stop)
+			i = p->n;
+		pthread_mutex_unlock(&p->mu);
+		if (i >= p->n)
+			return;
+		read_town(p, i);
+		pthread_mutex_lock(&p->mu);
+		p->t[i].done = true;
+		if (p->t[i].failed && i < p->stop)
+			p->stop = i;
+		pthread_mutex_unlock(&p->mu);
+		/* merged as they come: each part freed early */
+		if (main_thread)
+			merge_ready(p);
+	}
+}
+
+static void *
+town_worker(void *arg)
+{
+	work(arg, false);
+	return NULL;
+}
+
+/* Read and merge the townships, up to the first that failed. */
+static void
+read_towns(struct pool *p)
+{
+	pthread_t th[8];
+	int k, started = 0, nt = report_threads(p->n);
+	size_t i;
+
+	p->next = 0;
+	p->stop = p->n;
+	p->merged = 0;
+	p->inner = nt > 1 ? 1 : 0;	/* no threads within threads */
+	p->threaded = nt > 1;
+	if (nt <= 1) {
+		for (i = 0; i < p->n; i++) {
+			read_town(p, i);
+			p->t[i].done = true;
+			merge_ready(p);
+			if (p->t[i].failed)
+				break;
+		}
+		return;
+	}
+	pthread_mutex_init(&p->mu, NULL);
+	for (k = 1; k < nt; k++)
+		if (pthread_create(&th[started], NULL, town_worker, p) == 0)
+			started++;
+	work(p, true);
+	for (k = 0; k < started; k++)
+		pthread_join(th[k], NULL);
+	p->threaded = false;
+	pthread_mutex_destroy(&p->mu);
+	merge_ready(p);
+}
+
+/* The header and the report settings, from the first repository (x->st);
+ * a month that ends on the anchor day moves x->r to the next period. */
+static int
+first_repo(struct fq_cli *cli, struct ctx *x, struct fq_report_header *hdr,
+	struct fq_report_options *ropt, struct fq_buf *unitbuf, char mbuf[8],
+	int back, bool county)
+{
+	const struct fq_node *config = fq_store_config(x->st);
+	struct fq_error err = FQ_ERROR_INIT;
+
+	if (county) {
+		fq_buf_addf(unitbuf, "%s", *cfg(config, "county") ?
+			cfg(config, "county") : "");
+		hdr->town = unitbuf->buf;
+		hdr->unit = *unitbuf->buf ? unitbuf->buf : "县（区）汇总";
+	} else {
+		hdr->town = *cfg(config, "town") ? cfg(config, "town") :
+			cfg(config, "name");
+		hdr->unit = cfg(config, "name");
+		hdr->preparer = cfg(config, "preparer");
+		hdr->reviewer = cfg(config, "reviewer");
+	}
+	fq_report_set_header(x->r, hdr);
+	if (fq_report_options_parse(ropt, fq_map_get(config, "report"),
+	    &err) || fq_report_set_options(x->r, ropt, &err))
+		return fq_cli_fail(cli, FQ_EXIT_DATA, "%s/fq.yaml: %s",
+			fq_store_root(x->st), err.msg);
+	/* past the anchor day, today is in the next month's period */
+	if (back >= 0 && ropt->anchor_day &&
+	    atoi(cli->today + 8) > ropt->anchor_day) {
+		month_of(mbuf, cli->today, back - 1);
+		fq_report_free(x->r);
+		if (fq_report_new(&x->r, cli->schema, mbuf, &err) ||
+		    fq_report_set_options(x->r, ropt, &err))
+			return fq_cli_error(cli, &err);
+		fq_report_set_county(x->r, county);
+		fq_report_set_header(x->r, hdr);
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -531,6 +793,7 @@ main(int argc, char **argv)
 	};
 	struct fq_cli cli;
 	struct ctx x;
+	struct pool pool;
 	struct fq_error err = FQ_ERROR_INIT;
 	struct fq_report_header hdr;
 	struct fq_report_options ropt;
@@ -545,6 +808,7 @@ main(int argc, char **argv)
 
 	fq_cli_init(&cli, "fq-report", argv[0], usage);
 	memset(&x, 0, sizeof(x));
+	memset(&pool, 0, sizeof(pool));
 	fq_buf_init(&x.data);
 	fq_buf_init(&x.bad_list);
 	repos_in = calloc((size_t)argc + 1, sizeof(*repos_in));
@@ -619,78 +883,55 @@ main(int argc, char **argv)
 	fq_report_set_county(x.r, county);
 	memset(&hdr, 0, sizeof(hdr));
 	hdr.date = cli.today;
-	for (i = 0; i < nrepos; i++) {
-		const struct fq_node *config;
-
-		if (repos) {
-			if (refs[i] ? fq_store_open_ref(&x.st, repos[i],
-			    refs[i], &err) : fq_store_open(&x.st, repos[i],
-			    &err)) {
-				ret = fq_cli_error(&cli, &err);
-				if (ret != FQ_EXIT_DATA)
-					ret = FQ_EXIT_FAIL;
-				goto out;
-			}
-		} else {
-			x.st = cli.store;
-		}
-		config = fq_store_config(x.st);
-		if (county) {
-			x.township = *cfg(config, "town") ? cfg(config, "town") :
-				*cfg(config, "name") ? cfg(config, "name") :
-				fq_store_unit(x.st);
-			fq_report_add_unit(x.r, x.township);
-		}
-		if (i == 0) {
-			if (county) {
-				fq_buf_addf(&unitbuf, "%s",
-					*cfg(config, "county") ?
-					cfg(config, "county") : "");
-				hdr.town = unitbuf.buf;
-				hdr.unit = *unitbuf.buf ? unitbuf.buf :
-					"县（区）汇总";
-			} else {
-				hdr.town = *cfg(config, "town") ?
-					cfg(config, "town") : cfg(config, "name");
-				hdr.unit = cfg(config, "name");
-				hdr.preparer = cfg(config, "preparer");
-				hdr.reviewer = cfg(config, "reviewer");
-			}
-			fq_report_set_header(x.r, &hdr);
-			/* the settings of the first repository */
-			if (fq_report_options_parse(&ropt, fq_map_get(config,
-			    "report"), &err) || fq_report_set_options(x.r,
-			    &ropt, &err)) {
-				ret = fq_cli_fail(&cli, FQ_EXIT_DATA, "%s/fq.yaml: "
-					"%s", fq_store_root(x.st), err.msg);
-				goto out;
-			}
-			/* a month that ends on the anchor day: past it,
-			 * today is in the next month's period */
-			if (back >= 0 && ropt.anchor_day &&
-			    atoi(cli.today + 8) > ropt.anchor_day) {
-				month_of(mbuf, cli.today, back - 1);
-				fq_report_free(x.r);
-				if (fq_report_new(&x.r, cli.schema, mbuf, &err) ||
-				    fq_report_set_options(x.r, &ropt, &err)) {
-					ret = fq_cli_error(&cli, &err);
-					goto out;
-				}
-				fq_report_set_county(x.r, county);
-				fq_report_set_header(x.r, &hdr);
-				if (county)
-					fq_report_add_unit(x.r, x.township);
-			}
-		}
-		if (x.noindex ? fq_store_foreach(x.st, each, &x, &err) :
-		    fq_index_each(x.st, each_item, &x, &err)) {
+	/* the header and the settings: those of the first repository */
+	if (repos) {
+		if (refs[0] ? fq_store_open_ref(&x.st, repos[0], refs[0],
+		    &err) : fq_store_open(&x.st, repos[0], &err)) {
 			ret = fq_cli_error(&cli, &err);
+			if (ret != FQ_EXIT_DATA)
+				ret = FQ_EXIT_FAIL;
 			goto out;
 		}
-		if (repos) {
-			fq_store_free(x.st);
-			x.st = NULL;
-		}
+	} else {
+		x.st = cli.store;
+	}
+	if ((ret = first_repo(&cli, &x, &hdr, &ropt, &unitbuf, mbuf, back,
+	    county)))
+		goto out;
+	if (repos) {
+		fq_store_free(x.st);
+		x.st = NULL;
+	}
+	memset(&pool, 0, sizeof(pool));
+	pool.cli = &cli;
+	pool.repos = repos;
+	pool.refs = refs;
+	pool.n = nrepos;
+	if (!(pool.t = calloc(nrepos, sizeof(*pool.t))))
+		abort();
+	for (i = 0; i < nrepos; i++)
+		fq_buf_init(&pool.t[i].bad_list);
+	pool.month = mbuf;
+	pool.ropt = &ropt;
+	pool.county = county;
+	pool.noskip = x.noskip;
+	pool.noindex = x.noindex;
+	pool.x = &x;
+	read_towns(&pool);
+	/* the cached views of branches and mirrors that are gone,
+	 * whatever the report's outcome */
+	if (ncounty_in) {
+		size_t pruned;
+
+		fq_store_prune_views(&pruned, NULL);
+	}
+	if (pool.merged < nrepos) {
+		struct town *t = &pool.t[pool.merged];
+
+		ret = fq_cli_error(&cli, &t->err);
+		if (t->failed == TOWN_OPEN && ret != FQ_EXIT_DATA)
+			ret = FQ_EXIT_FAIL;
+		goto out;
 	}
 	if (x.bad) {
 		ret = fq_cli_fail(&cli, FQ_EXIT_DATA, "%zu case file(s) could "
@@ -722,6 +963,11 @@ out:
 		free(repos ? repos[i] : NULL);
 		free(refs ? refs[i] : NULL);
 	}
+	for (i = 0; i < pool.n; i++) {
+		fq_report_free(pool.t[i].r);
+		fq_buf_release(&pool.t[i].bad_list);
+	}
+	free(pool.t);
 	free(repos);
 	free(refs);
 	free(repos_in);

@@ -1185,12 +1185,14 @@ worker(void *arg)
 	}
 }
 
-/* Threads that parse; FQ_INDEX_THREADS overrides (1: no thread). */
+/* Threads that parse: the store's setting (fq_store_set_threads), else
+ * FQ_INDEX_THREADS (1: no thread), else 2. */
 static int
-nthreads(size_t jobs)
+nthreads(const fq_store *st, size_t jobs)
 {
 	const char *e = getenv("FQ_INDEX_THREADS");
-	long n = e && *e ? strtol(e, NULL, 10) : 2;
+	long n = fq_store_threads(st) ? fq_store_threads(st) :
+		e && *e ? strtol(e, NULL, 10) : 2;
 
 	if (n < 1)
 		n = 1;
@@ -1227,7 +1229,7 @@ static void
 parse_jobs(fq_store *st, struct job *jobs, size_t n, const char **oids)
 {
 	size_t at;
-	int t, nt = nthreads(n);
+	int t, nt = nthreads(st, n);
 
 	if (!n)
 		return;

@@ -36,6 +36,7 @@
  * holder exits, however it exits.
  */
 #define _GNU_SOURCE		/* syncfs(2) */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -74,6 +75,7 @@ struct fq_store {
 	char *author_name, *author_email;
 	int lock_fd;		/* -1 when the lock is not held */
 	char *ref;		/* read-only view of this ref, or NULL: HEAD */
+	int threads;		/* fq_store_set_threads(); 0: the default */
 };
 
 /*
@@ -585,6 +587,18 @@ fq_store_private_dir(fq_store *s)
 	if (mkdir(s->private_dir, 0700) == 0)
 		chmod(s->private_dir, 0700);
 	return s->private_dir;
+}
+
+void
+fq_store_set_threads(fq_store *s, int n)
+{
+	s->threads = n > 0 ? n : 0;
+}
+
+int
+fq_store_threads(const fq_store *s)
+{
+	return s->threads;
 }
 
 void
@@ -2848,6 +2862,8 @@ fq_store_author_name(fq_store *s)
  * and was written into a repository the report only reads.  Without a
  * cache directory there is no cache, only the same results more slowly.
  */
+static void view_mark(const char *dir, const char *root, const char *ref);
+
 static void
 view_cache_dir(fq_store *s, const char *ref)
 {
@@ -2868,6 +2884,148 @@ view_cache_dir(fq_store *s, const char *ref)
 	fq_buf_addf(&b, "/%016llx", (unsigned long long)h);
 	free(s->private_dir);
 	s->private_dir = fq_buf_detach(&b, NULL);
+	view_mark(s->private_dir, s->root, ref);
+}
+
+#define VIEW_MARK "fq-view 1\n"
+
+/* The view's marker, <dir>/view: what it is a view of, for pruning. */
+static void
+view_mark(const char *dir, const char *root, const char *ref)
+{
+	struct fq_buf p = FQ_BUF_INIT, d = FQ_BUF_INIT;
+	struct stat st;
+	int fd;
+
+	fq_buf_addf(&p, "%s/view", dir);
+	if (stat(p.buf, &st) == 0 || (mkdir(dir, 0700) < 0 &&
+	    errno != EEXIST))
+		goto out;
+	fq_buf_addf(&d, VIEW_MARK "%s\n%s\n", root, ref);
+	/* a marker cut short does not parse: the view is then kept */
+	if ((fd = open(p.buf, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600)) >= 0) {
+		if (write_all(fd, d.buf, d.len) < 0)
+			unlink(p.buf);
+		close(fd);
+	}
+out:
+	fq_buf_release(&p);
+	fq_buf_release(&d);
+}
+
+/* Is the view in dir (its marker) of a repository or branch that no
+ * longer exists?  Anything unsure is no. */
+static bool
+view_stale(const char *dir)
+{
+	struct fq_buf p = FQ_BUF_INIT, m = FQ_BUF_INIT;
+	git_repository *repo = NULL;
+	git_reference *r = NULL;
+	char *root, *ref, *end;
+	struct stat st;
+	bool stale = false;
+	int e;
+
+	fq_buf_addf(&p, "%s/view", dir);
+	if (fq_buf_read_file(&m, p.buf, 4096) < 0 ||
+	    strncmp(m.buf, VIEW_MARK, strlen(VIEW_MARK)))
+		goto out;
+	root = m.buf + strlen(VIEW_MARK);
+	if (*root != '/' || !(ref = strchr(root, '\n')))
+		goto out;
+	*ref++ = '\0';
+	if (!(end = strchr(ref, '\n')) || end[1])
+		goto out;
+	*end = '\0';
+	if (stat(root, &st) < 0) {
+		stale = errno == ENOENT;
+		goto out;
+	}
+	if (!strcmp(ref, "HEAD") || git_repository_open_ext(&repo, root,
+	    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0)
+		goto out;
+	e = git_reference_lookup(&r, repo, ref);
+	stale = e == GIT_ENOTFOUND;
+	git_reference_free(r);
+out:
+	git_error_clear();
+	git_repository_free(repo);
+	fq_buf_release(&p);
+	fq_buf_release(&m);
+	return stale;
+}
+
+static bool
+is_view_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < 16; i++)
+		if (!((name[i] >= '0' && name[i] <= '9') ||
+		    (name[i] >= 'a' && name[i] <= 'f')))
+			return false;
+	return name[16] == '\0';
+}
+
+/* Remove the view in dir: its files, then itself (nothing else). */
+static bool
+view_remove(const char *dir)
+{
+	struct fq_buf p = FQ_BUF_INIT;
+	struct dirent *de;
+	struct stat st;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return false;
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		fq_buf_reset(&p);
+		fq_buf_addf(&p, "%s/%s", dir, de->d_name);
+		if (lstat(p.buf, &st) == 0 && S_ISREG(st.st_mode))
+			unlink(p.buf);
+	}
+	closedir(d);
+	fq_buf_release(&p);
+	return rmdir(dir) == 0;
+}
+
+int
+fq_store_prune_views(size_t *removed, struct fq_error *err)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	struct fq_buf b = FQ_BUF_INIT, p = FQ_BUF_INIT;
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+	int ret;
+
+	*removed = 0;
+	if ((ret = git_setup(err)) < 0)
+		return ret;
+	if (xdg && *xdg == '/')
+		fq_buf_addf(&b, "%s/fq/views", xdg);
+	else if (home && *home == '/')
+		fq_buf_addf(&b, "%s/.cache/fq/views", home);
+	if (!b.len || !(d = opendir(b.buf))) {
+		fq_buf_release(&b);
+		return FQ_OK;
+	}
+	while ((de = readdir(d))) {
+		if (!is_view_name(de->d_name))
+			continue;
+		fq_buf_reset(&p);
+		fq_buf_addf(&p, "%s/%s", b.buf, de->d_name);
+		if (lstat(p.buf, &st) == 0 && S_ISDIR(st.st_mode) &&
+		    view_stale(p.buf) && view_remove(p.buf))
+			(*removed)++;
+	}
+	closedir(d);
+	fq_buf_release(&b);
+	fq_buf_release(&p);
+	return FQ_OK;
 }
 
 int

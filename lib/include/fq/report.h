@@ -254,6 +254,16 @@ int fq_report_add(fq_report *r, const struct fq_node *c, const char *unit,
  * a county roll-up).  Other rows appear only when a figure is non-zero. */
 void fq_report_add_unit(fq_report *r, const char *unit);
 
+/*
+ * Add what part counted to r, as if part's cases (and rows) had been
+ * added to r after r's own, in the same order: a county report reads its
+ * townships in parallel, one part each, and merges the parts in order,
+ * which gives the same report as reading them one after another.  part
+ * (made by fq_report_new with the same schema, month and options, not
+ * finished) is consumed and freed.
+ */
+void fq_report_merge(fq_report *r, fq_report *part);
+
 /* Count a case file that could not be read (reported, not fatal). */
 void fq_report_add_unreadable(fq_report *r, const char *relpath);
 

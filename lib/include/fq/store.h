@@ -89,6 +89,12 @@ const char *fq_store_unit(const fq_store *s);
 /* Path of .git/fq/, created on demand 0700 (borrowed). */
 const char *fq_store_private_dir(fq_store *s);
 
+/* How many threads a reader of this store may start for its own work (the
+ * parse of a cold index build): 0, the default, lets it choose; 1 when
+ * the caller already reads other repositories in parallel. */
+void fq_store_set_threads(fq_store *s, int n);
+int fq_store_threads(const fq_store *s);
+
 /* Who commits: name and email.  Defaults to git's user.name/user.email,
  * then "fq" <fq@localhost>.  Strings are copied. */
 void fq_store_set_author(fq_store *s, const char *name, const char *email);
@@ -228,6 +234,11 @@ int fq_store_open_ref(fq_store **out, const char *path, const char *ref,
  * codes (a county repository holds one per township), sorted, appended to
  * names NUL-separated; *count gets their number.
  */
+/* Remove the views ($XDG_CACHE_HOME/fq/views/HASH, each marked by fq
+ * with what it is a view of) whose repository or branch no longer
+ * exists; nothing else.  *removed: how many. */
+int fq_store_prune_views(size_t *removed, struct fq_error *err);
+
 int fq_store_unit_branches(const char *path, struct fq_buf *names,
 	size_t *count, struct fq_error *err);
 
