@@ -92,47 +92,54 @@ git_init_once(void)
 	git_init_result = git_libgit2_init();
 }
 
-static int
-git_setup(struct fq_error *err)
-{
-	pthread_once(&git_once, git_init_once);
-	if (git_init_result < 0)
-		return fq_error_set(err, FQ_ERROR, "cannot initialize libgit2");
-	return FQ_OK;
-}
+/*
+ * libgit2's initialization is a third of a short command's time (the
+ * mbedTLS build parses all of the system's CA certificates, whether or
+ * not anything goes over the network): fq_store_preload starts it on the
+ * second core while the caller loads the schema.  The thread is joined
+ * before libgit2 is used (and before a command can exit: what libcrypto
+ * keeps per thread is freed as the thread ends).
+ */
+static pthread_mutex_t preload_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_t preload_thread;
+static bool preload_running;
 
 static void *
-git_preload_run(void *unused)
+preload_run(void *unused)
 {
 	(void)unused;
 	pthread_once(&git_once, git_init_once);
 	return NULL;
 }
 
-/*
- * libgit2's initialization is a third of a short command's time (the
- * mbedTLS build parses all of the system's CA certificates, whether or
- * not anything goes over the network): start it on the second core
- * while the caller loads the schema.  fq_store_open waits for it.
- */
 void
 fq_store_preload(void)
 {
-	pthread_attr_t a;
-	pthread_t t;
-
-	if (pthread_attr_init(&a))
-		return;
-	if (!pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED) &&
-	    pthread_create(&t, &a, git_preload_run, NULL))
-		pthread_once(&git_once, git_init_once);
-	pthread_attr_destroy(&a);
+	pthread_mutex_lock(&preload_lock);
+	if (!preload_running)
+		preload_running = pthread_create(&preload_thread, NULL,
+			preload_run, NULL) == 0;
+	pthread_mutex_unlock(&preload_lock);
 }
 
 void
 fq_store_preload_wait(void)
 {
+	pthread_mutex_lock(&preload_lock);
+	if (preload_running)
+		pthread_join(preload_thread, NULL);
+	preload_running = false;
+	pthread_mutex_unlock(&preload_lock);
+}
+
+static int
+git_setup(struct fq_error *err)
+{
+	fq_store_preload_wait();
 	pthread_once(&git_once, git_init_once);
+	if (git_init_result < 0)
+		return fq_error_set(err, FQ_ERROR, "cannot initialize libgit2");
+	return FQ_OK;
 }
 
 /* FQ_ERROR with context and libgit2's message. */

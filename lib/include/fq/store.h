@@ -75,8 +75,8 @@ int fq_store_init(const char *dir, const struct fq_store_init_opts *opts,
 /*
  * Start libgit2's set-up on another thread, so that it runs while the
  * caller does other work (loading the schema); fq_store_open waits for
- * it, and so does fq_store_preload_wait (for a caller that will not
- * open a store after all, before it exits).
+ * it and joins the thread, and so does fq_store_preload_wait (for a
+ * caller that will not open a store after all, before it exits).
  */
 void fq_store_preload(void);
 void fq_store_preload_wait(void);
