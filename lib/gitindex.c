@@ -25,7 +25,8 @@
  * last (the cache file says so).  The cache keeps the SHA-1 state at
  * every 64 KiB of that file, so an update hashes from the checkpoint
  * before its first change onwards rather than all 10 MB (an update that
- * adds an entry changes the count in the header, and hashes it all).
+ * adds an entry changes the count in the header, and hashes it all, on
+ * a thread of its own while the commit is made).
  * The SHA-1 blocks are nettle's (SHA-NI where the processor has it).
  */
 #define _GNU_SOURCE
