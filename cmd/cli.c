@@ -303,8 +303,11 @@ fq_cli_open(struct fq_cli *cli)
 	struct fq_error err = FQ_ERROR_INIT;
 	int ret;
 
-	if ((ret = fq_cli_schema(cli)))
+	fq_store_preload();
+	if ((ret = fq_cli_schema(cli))) {
+		fq_store_preload_wait();
 		return ret;
+	}
 	if (fq_store_open(&cli->store, cli->dir, &err)) {
 		if (err.code == FQ_ENOTFOUND && !cli->dir)
 			return fq_cli_fail(cli, FQ_EXIT_FAIL, "not in an fq "

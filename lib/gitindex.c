@@ -25,7 +25,8 @@
  * last (the cache file says so).  The cache keeps the SHA-1 state at
  * every 64 KiB of that file, so an update hashes from the checkpoint
  * before its first change onwards rather than all 10 MB (an update that
- * adds an entry changes the count in the header, and hashes it all).
+ * adds an entry changes the count in the header, and hashes it all, on
+ * a thread of its own while the commit is made).
  * The SHA-1 blocks are nettle's (SHA-NI where the processor has it).
  */
 #define _GNU_SOURCE
@@ -79,6 +80,7 @@ struct change {
 
 struct fq_gitindex {
 	char *index_path, *lock_path, *cache_path, *owner_path;
+	char *keep_path;	/* a second name for the old index, or NULL */
 	int lock_fd;
 	bool locked, ready, written;
 	const char *refuse;	/* why libgit2 would fail too, or NULL */
@@ -97,6 +99,9 @@ struct fq_gitindex {
 	uint32_t (*out_sums)[5];	/* of the new file, and its trailer */
 	size_t out_nsums;
 	unsigned char trailer[20];
+	pthread_t hasher;	/* computing them, when hashing */
+	bool hashing;
+	size_t hash_from;
 };
 
 static const uint32_t sha_iv[5] = { 0x67452301, 0xEFCDAB89, 0x98BADCFE,
@@ -322,11 +327,14 @@ fq_gitindex_lock(fq_gitindex **out, const char *gitdir, const char *owner,
 	return FQ_OK;
 }
 
+static void hash_wait(fq_gitindex *gi);
+
 void
 fq_gitindex_free(fq_gitindex *gi)
 {
 	if (!gi)
 		return;
+	hash_wait(gi);
 	if (gi->lock_fd >= 0) {
 		close(gi->lock_fd);
 		if (!gi->written)
@@ -340,6 +348,7 @@ fq_gitindex_free(fq_gitindex *gi)
 	free(gi->lock_path);
 	free(gi->cache_path);
 	free(gi->owner_path);
+	free(gi->keep_path);
 	free(gi->ch);
 	free(gi->v);
 	free(gi->sums);
@@ -682,16 +691,24 @@ out:
 	return ok;
 }
 
+/*
+ * Written in place, not renamed over the old one: on ext4 a rename over
+ * a file flushes the new one and frees the old one's blocks (with the
+ * discard mount option, synchronously), milliseconds for a few KiB.  A
+ * cache torn by a crash fails its own checksum, and the next update
+ * checks the index instead of trusting it; only writers holding fq's
+ * lock and index.lock read or write it.
+ */
 static void
 cache_save(const fq_gitindex *gi, const uint32_t (*sums)[5], size_t nsums,
 	const unsigned char trailer[20])
 {
-	struct fq_buf b = FQ_BUF_INIT, tmp = FQ_BUF_INIT;
+	struct fq_buf b = FQ_BUF_INIT;
 	struct cache_head h;
 	struct stat st;
 	struct sha c;
 	unsigned char sum[20];
-	int fd = -1;
+	int fd;
 
 	/* no unlink first: an old cache names an index that is gone */
 	if (stat(gi->index_path, &st) < 0)
@@ -705,21 +722,19 @@ cache_save(const fq_gitindex *gi, const uint32_t (*sums)[5], size_t nsums,
 	sha_add(&c, (const unsigned char *)b.buf, b.len);
 	sha_end(&c, sum);
 	fq_buf_add(&b, sum, 20);
-	fq_buf_addf(&tmp, "%s.tmp%ld", gi->cache_path, (long)getpid());
-	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
-		O_CLOEXEC, 0600);
-	if (fd >= 0 && write(fd, b.buf, b.len) == (ssize_t)b.len &&
-	    close(fd) == 0) {
-		fd = -1;
-		if (rename(tmp.buf, gi->cache_path) < 0)
-			unlink(tmp.buf);
-	} else {
-		if (fd >= 0)
-			close(fd);
-		unlink(tmp.buf);
+	fd = open(gi->cache_path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+		0600);
+	if (fd < 0)
+		goto out;
+	if (pwrite(fd, b.buf, b.len, 0) != (ssize_t)b.len ||
+	    ftruncate(fd, (off_t)b.len) < 0) {
+		/* whatever is there now fails its checksum, or is gone */
+		if (ftruncate(fd, 0) < 0)
+			unlink(gi->cache_path);
 	}
+	close(fd);
+out:
 	fq_buf_release(&b);
-	fq_buf_release(&tmp);
 }
 
 /*
@@ -771,7 +786,8 @@ read_index(fq_gitindex *gi)
 		return false;
 	}
 	gi->size = (size_t)gi->st.st_size;
-	m = mmap(NULL, gi->size, PROT_READ, MAP_PRIVATE, fd, 0);
+	/* every page is read (the walk): map them all at once */
+	m = mmap(NULL, gi->size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
 	close(fd);
 	if (m == MAP_FAILED)
 		return false;
@@ -1095,6 +1111,13 @@ out:
 /*
  * Writing.
  */
+void
+fq_gitindex_keep_old(fq_gitindex *gi, const char *path)
+{
+	free(gi->keep_path);
+	gi->keep_path = path ? fq_xstrdup(path) : NULL;
+}
+
 bool
 fq_gitindex_ready(const fq_gitindex *gi)
 {
@@ -1162,11 +1185,46 @@ hash_output(fq_gitindex *gi, size_t start)
 	sha_end(&c, gi->trailer);
 }
 
+static void *
+hash_run(void *arg)
+{
+	fq_gitindex *gi = arg;
+
+	hash_output(gi, gi->hash_from);
+	return NULL;
+}
+
+static void
+hash_wait(fq_gitindex *gi)
+{
+	if (gi->hashing)
+		pthread_join(gi->hasher, NULL);
+	gi->hashing = false;
+}
+
+/* Bytes from the state at step start to the end of the new file. */
+static size_t
+hash_length(const fq_gitindex *gi, size_t start)
+{
+	size_t total = 0, i;
+
+	for (i = 0; i < gi->nv; i++)
+		total += gi->v[i].len;
+	return total - start * SUM_STEP;
+}
+
+/* Past this, a trusted old file's update hashes on a thread of its own
+ * (an added entry changes the count in the header: all 10 MB at 100,000
+ * cases, 9 ms), beside the commit, and the write waits for it. */
+#define HASH_THREAD_MIN	(1u << 20)
+
 /*
- * The new file's checksum, before anything is committed.  With the old
- * file trusted (the cache), from the last state before the first change;
- * else from the start, while a second thread checks the old file (when
- * its checksum is wrong, the update is refused: libgit2 would fail too).
+ * The new file's checksum.  With the old file trusted (the cache), from
+ * the last state before the first change, on a thread beside the commit
+ * when that is long (nothing can go wrong with it); else from the start,
+ * before anything is committed, while a second thread checks the old
+ * file (when its checksum is wrong, the update is refused: libgit2 would
+ * fail too).
  */
 static bool
 seal(fq_gitindex *gi)
@@ -1195,6 +1253,12 @@ seal(fq_gitindex *gi)
 			start = gi->nsums - 1;
 		memcpy(gi->out_sums, gi->sums, (start + 1) *
 			sizeof(*gi->out_sums));
+		gi->hash_from = start;
+		if (hash_length(gi, start) >= HASH_THREAD_MIN &&
+		    pthread_create(&gi->hasher, NULL, hash_run, gi) == 0) {
+			gi->hashing = true;
+			return true;
+		}
 	}
 	hash_output(gi, start);
 	if (threaded)
@@ -1218,6 +1282,7 @@ fq_gitindex_write(fq_gitindex *gi, struct fq_error *err)
 		if (write_all(gi->lock_fd, chunk_bytes(gi, &gi->v[i]),
 		    gi->v[i].len) < 0)
 			goto fail;
+	hash_wait(gi);
 	if (write_all(gi->lock_fd, gi->trailer, 20) < 0)
 		goto fail;
 	if (close(gi->lock_fd) < 0) {
@@ -1225,6 +1290,9 @@ fq_gitindex_write(fq_gitindex *gi, struct fq_error *err)
 		goto fail_closed;
 	}
 	gi->lock_fd = -1;
+	/* no error: without it the rename frees the old file, as before */
+	if (gi->keep_path)
+		(void)link(gi->index_path, gi->keep_path);
 	if (rename(gi->lock_path, gi->index_path) < 0)
 		goto fail_closed;
 	gi->written = true;

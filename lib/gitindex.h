@@ -56,6 +56,14 @@ int fq_gitindex_plan(fq_gitindex *gi, const char *workdir, const char *cache,
 /* The last plan's answer. */
 bool fq_gitindex_ready(const fq_gitindex *gi);
 
+/*
+ * Before the rename, give the old index a second name, path, if nothing
+ * has it yet: freeing its blocks is then not part of this update (on
+ * ext4 with discard, milliseconds for 10 MB) but of whoever removes path
+ * (store.c: a thread of the next writer).
+ */
+void fq_gitindex_keep_old(fq_gitindex *gi, const char *path);
+
 /* Write the planned index to index.lock and rename it over the index. */
 int fq_gitindex_write(fq_gitindex *gi, struct fq_error *err);
 

@@ -76,6 +76,9 @@ struct fq_store {
 	int lock_fd;		/* -1 when the lock is not held */
 	char *ref;		/* read-only view of this ref, or NULL: HEAD */
 	int threads;		/* fq_store_set_threads(); 0: the default */
+	pthread_t reaper;	/* removing the index before last */
+	bool reaping;
+	char *prev_path;	/* its name: <gitdir>/fq/index.prev */
 };
 
 /*
@@ -91,9 +94,50 @@ git_init_once(void)
 	git_init_result = git_libgit2_init();
 }
 
+/*
+ * libgit2's initialization is a third of a short command's time (the
+ * mbedTLS build parses all of the system's CA certificates, whether or
+ * not anything goes over the network): fq_store_preload starts it on the
+ * second core while the caller loads the schema.  The thread is joined
+ * before libgit2 is used (and before a command can exit: what libcrypto
+ * keeps per thread is freed as the thread ends).
+ */
+static pthread_mutex_t preload_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_t preload_thread;
+static bool preload_running;
+
+static void *
+preload_run(void *unused)
+{
+	(void)unused;
+	pthread_once(&git_once, git_init_once);
+	return NULL;
+}
+
+void
+fq_store_preload(void)
+{
+	pthread_mutex_lock(&preload_lock);
+	if (!preload_running)
+		preload_running = pthread_create(&preload_thread, NULL,
+			preload_run, NULL) == 0;
+	pthread_mutex_unlock(&preload_lock);
+}
+
+void
+fq_store_preload_wait(void)
+{
+	pthread_mutex_lock(&preload_lock);
+	if (preload_running)
+		pthread_join(preload_thread, NULL);
+	preload_running = false;
+	pthread_mutex_unlock(&preload_lock);
+}
+
 static int
 git_setup(struct fq_error *err)
 {
+	fq_store_preload_wait();
 	pthread_once(&git_once, git_init_once);
 	if (git_init_result < 0)
 		return fq_error_set(err, FQ_ERROR, "cannot initialize libgit2");
@@ -323,6 +367,7 @@ fq_store_free(fq_store *s)
 	free(s->author_name);
 	free(s->author_email);
 	free(s->ref);
+	free(s->prev_path);
 	free(s);
 }
 
@@ -660,6 +705,39 @@ sleep_ms(long long ms)
 		;
 }
 
+/*
+ * The index before last: the last commit gave it a second name (see
+ * index_begin), so that freeing its blocks (on ext4 with discard, a
+ * synchronous discard of 10 MB at 100,000 cases) was not part of that
+ * commit.  It goes now, on a thread of its own, beside whatever this
+ * writer does until it unlocks.  Only writers holding the lock touch it.
+ */
+static void *
+reap_run(void *arg)
+{
+	unlink(arg);
+	return NULL;
+}
+
+static void
+reap_begin(fq_store *s)
+{
+	struct stat st;
+
+	if (!s->prev_path) {
+		struct fq_buf b = FQ_BUF_INIT;
+
+		fq_buf_addf(&b, "%s/index.prev", s->private_dir);
+		s->prev_path = fq_buf_detach(&b, NULL);
+	}
+	if (lstat(s->prev_path, &st) < 0)
+		return;
+	s->reaping = pthread_create(&s->reaper, NULL, reap_run,
+		s->prev_path) == 0;
+	if (!s->reaping)
+		unlink(s->prev_path);
+}
+
 int
 fq_store_lock(fq_store *s, int timeout_ms, struct fq_error *err)
 {
@@ -703,6 +781,7 @@ fq_store_lock(fq_store *s, int timeout_ms, struct fq_error *err)
 	}
 	s->lock_fd = fd;
 	fd = -1;
+	reap_begin(s);
 out:
 	if (fd >= 0)
 		close(fd);
@@ -715,6 +794,9 @@ fq_store_unlock(fq_store *s)
 {
 	if (!s || s->lock_fd < 0)
 		return;
+	if (s->reaping)
+		pthread_join(s->reaper, NULL);
+	s->reaping = false;
 	/* Closing the only descriptor drops the flock. */
 	close(s->lock_fd);
 	s->lock_fd = -1;
@@ -1465,6 +1547,8 @@ index_begin(fq_store *s, fq_gitindex **gi, const struct fq_change *ch,
 		v[i].path = ch[i].path;
 		v[i].id = ch[i].data ? blobs[i].id : NULL;
 	}
+	if (s->prev_path)
+		fq_gitindex_keep_old(*gi, s->prev_path);
 	fq_buf_addf(&cache, "%s/gitindex", fq_store_private_dir(s));
 	ret = fq_gitindex_plan(*gi, s->root, cache.buf, v, n, err);
 	fq_buf_release(&cache);
@@ -2482,6 +2566,11 @@ store_commit(fq_store *s, const struct fq_change *ch, const size_t *zl,
 
 	nwritten = 0;	/* committed, or nothing to commit: keep the files */
 	fq_fault("after-commit");
+	/* The journal is done with: ended before the index is renamed,
+	 * whose flush (ext4 writes a file renamed over another at once)
+	 * a later block freed (with discard, synchronously) would wait on. */
+	pending_end(s);
+	journal = false;
 
 	/* 5. index */
 	ret = index_end(s, gi, ch, n, blobs, bulk ? st : NULL, err);

@@ -226,6 +226,47 @@ cp "$TEST_TMP/index.good" repo/.git/index
 git -C repo update-index -q --refresh
 consistent "after the damaged index"
 
+# --- the SHA-1 cache, written in place: never trusted when it is wrong ----------
+C0=repo/.git/fq/gitindex
+ok "a write leaves the cache" fq note -C repo "$A" 缓存
+size=$(wc -c <"$C0")
+head -c $((size / 2)) "$C0" >"$TEST_TMP/half" && cp "$TEST_TMP/half" "$C0"
+ok "fq note with the cache torn in half" fq note -C repo "$A" 半个缓存
+consistent "after a torn cache"
+is "... the cache is whole again" "$(wc -c <"$C0")" "$size"
+python3 -c 'import sys; p = sys.argv[1]; d = bytearray(open(p, "rb").read())
+d[len(d) // 2] ^= 1; open(p, "r+b").write(d)' "$C0"
+ok "fq note with a byte of the cache's states flipped" fq note -C repo "$A" 坏缓存
+consistent "after a flipped byte"
+cp "$C0" "$TEST_TMP/cache.old"
+ok "two more writes" sh -c "fq note -C repo $A 甲 && fq new -C repo \
+	--title 新 --category lljf --summary x --party 丙 >/dev/null"
+cp "$TEST_TMP/cache.old" "$C0"
+ok "fq note with the cache of an index two writes old" fq note -C repo "$A" 旧缓存
+consistent "after a stale cache"
+printf 'not a cache' >"$C0"
+ok "fq new with a cache of another length" fq new -C repo --title 新 \
+	--category lljf --summary x --party 丁
+consistent "after a cache of another length"
+
+# --- the index before last: freed by the next writer, on a thread -----------------
+P=repo/.git/fq/index.prev
+ino=$(stat -c %i repo/.git/index)
+ok "fq note" fq note -C repo "$A" 上一个
+is "... the old index is kept under a second name" "$(stat -c %i "$P")" "$ino"
+is "... the index has one name" "$(stat -c %h repo/.git/index)" 1
+ino=$(stat -c %i repo/.git/index)
+ok "fq note again" fq note -C repo "$A" 又一个
+is "... the name is the last index's now (the one before is gone)" \
+	"$(stat -c %i "$P")" "$ino"
+is "... which has that name only" "$(stat -c %h "$P")" 1
+consistent "after keeping the old index"
+rm -f "$P" && mkdir "$P"
+ok "fq note with index.prev in the way (a directory)" fq note -C repo "$A" 挡路
+consistent "with index.prev in the way"
+ok "... which is left alone" test -d "$P"
+rmdir "$P"
+
 # --- git's lock ----------------------------------------------------------------
 touch repo/.git/index.lock
 ( sleep 0.3; rm -f repo/.git/index.lock ) &

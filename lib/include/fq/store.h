@@ -73,6 +73,15 @@ int fq_store_init(const char *dir, const struct fq_store_init_opts *opts,
 	struct fq_error *err);
 
 /*
+ * Start libgit2's set-up on another thread, so that it runs while the
+ * caller does other work (loading the schema); fq_store_open waits for
+ * it and joins the thread, and so does fq_store_preload_wait (for a
+ * caller that will not open a store after all, before it exits).
+ */
+void fq_store_preload(void);
+void fq_store_preload_wait(void);
+
+/*
  * Open the repository at dir; with dir NULL, walk up from the current
  * directory to the first directory holding fq.yaml and .git.
  * @retval FQ_ENOTFOUND	not a case repository
