@@ -2237,7 +2237,8 @@ bulk_write(fq_store *s, const struct fq_change *ch, const size_t *zl,
 		threaded = false;
 	if (!threaded)
 		bulk_files_run(&w);
-	ret = w.ret < 0 ? w.ret : bulk_pack(s, ch, zl, n, blobs,
+	/* w.ret is the thread's until it is joined */
+	ret = !threaded && w.ret < 0 ? w.ret : bulk_pack(s, ch, zl, n, blobs,
 		threaded ? &w : NULL, err);
 	if (threaded) {
 		atomic_store(&w.stop, ret < 0);
