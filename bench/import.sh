@@ -12,6 +12,12 @@
 # temporary directory and an empty rc file (rc.confirmation=no,
 # rc.hooks=off, rc.gc=off, rc.verbose=nothing).  It is skipped when `task`
 # is not installed.
+#
+# The repositories go when the run is over, not between sizes: ext4
+# passes over the inodes freed in the last minutes (up to six) for each
+# file it creates, so an import right after removing the last one's
+# 10 000 files pays for that removal.  BENCH_KEEP=1 keeps them (remove
+# them yourself), for runs of two builds one after the other.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -20,6 +26,9 @@ out=${BENCH_DIR:-$top/bench/out}
 [ $# -gt 0 ] || set -- 10000 100000
 export FQ_USER=bench FQ_EMAIL=bench@fq FQ_TODAY=2024-12-31 GIT_CONFIG_NOSYSTEM=1
 mkdir -p "$out"
+made=
+cleanup() { [ "${BENCH_KEEP:-}" = 1 ] || [ -z "$made" ] || rm -rf $made; }
+trap cleanup EXIT
 
 # measure LABEL CMD...: "wall kilobytes user system" of one run
 measure() {
@@ -56,7 +65,7 @@ for n in "$@"; do
 			rc.data.location="$tw/data" rc.confirmation=no \
 			rc.hooks=off rc.gc=off rc.verbose=nothing import "$json")
 		ts=$1 tk=$2 tu=$3 ty=$4
-		rm -rf "$tw"
+		made="$made $tw"
 	else
 		ts=0 tk=0 tu=0 ty=0
 	fi
@@ -69,7 +78,7 @@ for n in "$@"; do
 		printf "%-8s %8.2f %12s %8.1f %8.2f %12s %8.1f %7s %7s %6s\n",
 			n, fs, sprintf("%.2f+%.2f", fu, fy), fk / 1024, ts,
 			sprintf("%.2f+%.2f", tu, ty), tk / 1024, tx, mx, load }'
-	rm -rf "$repo"
+	made="$made $repo"
 done
 echo "time_x, mem_x: fq divided by Taskwarrior (below 1: fq is faster/smaller);"
 echo "_s: wall seconds; user+sys: CPU seconds; load: 1-minute load average before fq ran"

@@ -41,6 +41,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -51,6 +52,7 @@
 
 #include <git2.h>
 #include <git2/sys/odb_backend.h>
+#include <nettle/sha1.h>
 #include <zlib.h>
 #ifdef FQ_HAVE_LIBDEFLATE
 #include <libdeflate.h>
@@ -1140,7 +1142,7 @@ tmp_suffix(char out[7])
 {
 	static const char set[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 		"abcdefghijklmnopqrstuvwxyz0123456789";
-	static uint64_t counter;
+	static _Atomic uint64_t counter;	/* two threads in a bulk commit */
 	struct timespec ts;
 	uint64_t x;
 	int i;
@@ -1730,107 +1732,12 @@ fq_store_recover(fq_store *s, size_t *count, struct fq_error *err)
 /*
  * Bulk commits.  A change of many files (an import) writes its blobs as
  * one pack, without deltas, with its index, instead of one loose object
- * file each, in the same pass as the working files; those are synced
+ * file each, while a second thread writes the working files; those are synced
  * once at the end (syncfs, which covers the pack too) rather than one by
  * one.  The pack is complete and indexed before the tree and the commit
  * that refer to it are written.
  */
 #define FQ_BULK_CHANGES 64
-
-/* SHA-1 (FIPS 180-4), for the pack's trailer. */
-struct sha1 {
-	uint32_t h[5];
-	uint64_t len;
-	unsigned char block[64];
-	size_t used;
-};
-
-#define ROL(x, n) (((x) << (n)) | ((x) >> (32 - (n))))
-
-static void
-sha1_block(struct sha1 *c, const unsigned char *p)
-{
-	uint32_t w[80], a, b, d, e, f, k, t, cc;
-	int i;
-
-	for (i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-			(uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
-	for (i = 16; i < 80; i++)
-		w[i] = ROL(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
-	a = c->h[0]; b = c->h[1]; cc = c->h[2]; d = c->h[3]; e = c->h[4];
-	for (i = 0; i < 80; i++) {
-		if (i < 20) {
-			f = (b & cc) | (~b & d);
-			k = 0x5A827999;
-		} else if (i < 40) {
-			f = b ^ cc ^ d;
-			k = 0x6ED9EBA1;
-		} else if (i < 60) {
-			f = (b & cc) | (b & d) | (cc & d);
-			k = 0x8F1BBCDC;
-		} else {
-			f = b ^ cc ^ d;
-			k = 0xCA62C1D6;
-		}
-		t = ROL(a, 5) + f + e + k + w[i];
-		e = d; d = cc; cc = ROL(b, 30); b = a; a = t;
-	}
-	c->h[0] += a; c->h[1] += b; c->h[2] += cc; c->h[3] += d; c->h[4] += e;
-}
-
-static void
-sha1_init(struct sha1 *c)
-{
-	static const uint32_t h0[5] = { 0x67452301, 0xEFCDAB89, 0x98BADCFE,
-		0x10325476, 0xC3D2E1F0 };
-
-	memcpy(c->h, h0, sizeof(h0));
-	c->len = 0;
-	c->used = 0;
-}
-
-static void
-sha1_add(struct sha1 *c, const void *data, size_t n)
-{
-	const unsigned char *p = data;
-
-	c->len += n;
-	while (n) {
-		size_t k = 64 - c->used < n ? 64 - c->used : n;
-
-		memcpy(c->block + c->used, p, k);
-		c->used += k;
-		p += k;
-		n -= k;
-		if (c->used == 64) {
-			sha1_block(c, c->block);
-			c->used = 0;
-		}
-	}
-}
-
-static void
-sha1_end(struct sha1 *c, unsigned char out[20])
-{
-	uint64_t bits = c->len * 8;
-	unsigned char pad = 0x80, len[8];
-	int i;
-
-	sha1_add(c, &pad, 1);
-	pad = 0;
-	while (c->used != 56)
-		sha1_add(c, &pad, 1);
-	for (i = 0; i < 8; i++)
-		len[i] = (unsigned char)(bits >> (56 - 8 * i));
-	sha1_add(c, len, 8);
-	for (i = 0; i < 5; i++) {
-		out[4 * i] = (unsigned char)(c->h[i] >> 24);
-		out[4 * i + 1] = (unsigned char)(c->h[i] >> 16);
-		out[4 * i + 2] = (unsigned char)(c->h[i] >> 8);
-		out[4 * i + 3] = (unsigned char)c->h[i];
-	}
-}
 
 /*
  * The pack of a bulk commit, written here with its index (.idx version
@@ -1853,7 +1760,7 @@ struct packw {
 	int fd;
 	struct fq_buf dir;	/* objects/pack */
 	struct fq_buf tmp;	/* the pack being written */
-	struct sha1 h;
+	struct sha1_ctx h;	/* nettle's: SHA-NI where there is one */
 	unsigned char *buf;	/* write buffer */
 	size_t used;
 	uint64_t off;
@@ -1880,7 +1787,7 @@ pack_put(struct packw *pw, const void *data, size_t len)
 {
 	const unsigned char *p = data;
 
-	sha1_add(&pw->h, data, len);
+	sha1_update(&pw->h, len, p);
 	pw->off += len;
 	if (pw->used + len > PACK_BUF) {
 		if (pack_flush(pw) < 0)
@@ -1995,7 +1902,7 @@ pack_index(struct packw *pw, const unsigned char trailer[20],
 {
 	unsigned char b[8], sum[20];
 	uint32_t fan[256], nlarge = 0;
-	struct sha1 h;
+	struct sha1_ctx h;
 	size_t i;
 
 	qsort(pw->v, pw->n, sizeof(*pw->v), cmp_pack_obj);
@@ -2031,8 +1938,8 @@ pack_index(struct packw *pw, const unsigned char trailer[20],
 		}
 	fq_buf_add(out, trailer, 20);
 	sha1_init(&h);
-	sha1_add(&h, out->buf, out->len);
-	sha1_end(&h, sum);
+	sha1_update(&h, out->len, (const uint8_t *)out->buf);
+	sha1_digest(&h, sizeof(sum), sum);
 	fq_buf_add(out, sum, 20);
 }
 
@@ -2051,7 +1958,7 @@ pack_finish(struct packw *pw, struct fq_error *err)
 	if (pw->n != pw->count)
 		return fq_error_set(err, FQ_ERROR, "the pack holds %zu of "
 			"%u objects", pw->n, (unsigned)pw->count);
-	sha1_end(&pw->h, trailer);
+	sha1_digest(&pw->h, sizeof(trailer), trailer);
 	for (i = 0; i < 20; i++)
 		snprintf(pw->name + 2 * i, 3, "%02x", trailer[i]);
 	if (pack_flush(pw) < 0 || write_all(pw->fd, (const char *)trailer,
@@ -2206,20 +2113,98 @@ dup_changes(const struct fq_change *ch, size_t n, const git_oid *blobs,
 	return skip;
 }
 
+/* The blob id of len bytes: git's SHA-1 of "blob LEN\0" and the bytes,
+ * with nettle's (SHA-NI where there is one). */
+static void
+blob_id(git_oid *out, const char *bytes, size_t len)
+{
+	struct sha1_ctx h;
+	char hdr[32];
+	int k = snprintf(hdr, sizeof(hdr), "blob %zu", len);
+
+	sha1_init(&h);
+	sha1_update(&h, (size_t)k + 1, (const uint8_t *)hdr);
+	sha1_update(&h, len, (const uint8_t *)bytes);
+	sha1_digest(&h, GIT_OID_RAWSZ, out->id);
+}
+
 /*
- * Blobs and working files of a bulk commit, in one pass over the
- * changes: each is inflated (if it came compressed) once, hashed, written
- * to its file and to the pack, compressed unless it came so.  An object
- * that comes twice (two files with the same bytes) would be in the pack
- * twice; then the pack is written again without the copies.  The journal
- * is up; *nwritten counts the changes whose file may have been touched.
+ * The working files of a bulk commit, in the order of the changes: run
+ * by a thread of its own (the kernel's part, creating the files) while
+ * the caller's thread hashes, compresses and packs the blobs, or by the
+ * caller's before that when FQ_IMPORT_THREADS=1.  It alone touches the
+ * working tree and bk (directories, inflate stream).  stop is set by the
+ * packer when it failed; nwritten counts the changes whose file may have
+ * been touched.
+ */
+struct bulk_files {
+	fq_store *s;
+	const struct fq_change *ch;
+	const size_t *zl;
+	size_t n;
+	struct file_stat *st;
+	struct bulk *bk;
+	atomic_bool stop, failed;
+	size_t nwritten;
+	int ret;
+	struct fq_error err;
+};
+
+static void *
+bulk_files_run(void *arg)
+{
+	struct bulk_files *w = arg;
+	struct fq_buf raw = FQ_BUF_INIT;
+	const char *bytes;
+	size_t i;
+
+	w->ret = FQ_OK;
+	for (i = 0; i < w->n && !atomic_load(&w->stop); i++) {
+		const struct fq_change *c = &w->ch[i];
+
+		w->nwritten = i + 1;
+		if (!c->data) {
+			bulk_forget_dirs(w->bk);
+			w->ret = remove_working_file(w->s, c->path, &w->err);
+		} else if (!(bytes = change_bytes(c, w->zl ? w->zl[i] : 0,
+		    &raw, w->bk)))
+			w->ret = fq_error_set(&w->err, FQ_ERROR, "cannot "
+				"inflate '%s'", c->path);
+		else
+			w->ret = bulk_write_file(w->s, w->bk, c, bytes,
+				&w->st[i], &w->err);
+		if (w->ret < 0) {
+			atomic_store(&w->failed, true);
+			break;
+		}
+	}
+	fq_buf_release(&raw);
+	return NULL;
+}
+
+/* Two threads, unless FQ_IMPORT_THREADS=1 (the same bytes, one after the
+ * other: for the tests, and to compare). */
+static bool
+bulk_threads(void)
+{
+	const char *v = getenv("FQ_IMPORT_THREADS");
+
+	return !v || strcmp(v, "1") != 0;
+}
+
+/*
+ * The pack of a bulk commit: each blob inflated (if it came compressed),
+ * hashed, and compressed unless it came so.  An object that comes twice
+ * (two files with the same bytes) would be in the pack twice; then the
+ * pack is written again without the copies.  Stops early when the
+ * files' thread (w, if any) failed.
  */
 static int
-bulk_write(fq_store *s, const struct fq_change *ch, const size_t *zl,
-	size_t n, git_oid *blobs, struct file_stat *st, struct bulk *bk,
-	size_t *nwritten, struct fq_error *err)
+bulk_pack(fq_store *s, const struct fq_change *ch, const size_t *zl,
+	size_t n, git_oid *blobs, struct bulk_files *w, struct fq_error *err)
 {
 	struct packw pw;
+	struct bulk ib;		/* an inflate stream of this thread's own */
 	struct fq_buf raw = FQ_BUF_INIT;
 	unsigned char *z = NULL;
 	size_t zcap = 0, i, ndata = 0;
@@ -2231,6 +2216,7 @@ bulk_write(fq_store *s, const struct fq_change *ch, const size_t *zl,
 	fq_zip *zp = fq_zip_new();
 #endif
 
+	memset(&ib, 0, sizeof(ib));
 	for (i = 0; i < n; i++)
 		if (ch[i].data)
 			ndata++;
@@ -2242,33 +2228,22 @@ again:
 		const void *zdata;
 		size_t zlen;
 
-		if (!pass2)
-			*nwritten = i + 1;
-		if (!ch[i].data) {
-			if (pass2)
-				continue;
-			bulk_forget_dirs(bk);
-			if ((ret = remove_working_file(s, ch[i].path,
-			    err)) < 0)
-				goto out;
+		if (!ch[i].data || (skip && skip[i]))
 			continue;
+		if (w && atomic_load(&w->failed)) {
+			ret = FQ_ERROR;	/* the files' error is the one told */
+			goto out;
 		}
-		if (skip && skip[i])
-			continue;
-		if (!(bytes = change_bytes(&ch[i], zl ? zl[i] : 0, &raw,
-		    bk))) {
+		if (zl && zl[i] && pass2) {
+			bytes = NULL;	/* hashed in the first pass */
+		} else if (!(bytes = change_bytes(&ch[i], zl ? zl[i] : 0, &raw,
+		    &ib))) {
 			ret = fq_error_set(err, FQ_ERROR, "cannot inflate "
 				"'%s'", ch[i].path);
 			goto out;
 		}
-		if (!pass2 && git_odb_hash(&blobs[i], bytes, ch[i].len,
-		    GIT_OBJECT_BLOB) < 0) {
-			ret = git_fail(err, "cannot hash '%s'", ch[i].path);
-			goto out;
-		}
-		if (!pass2 && (ret = bulk_write_file(s, bk, &ch[i], bytes,
-		    &st[i], err)) < 0)
-			goto out;
+		if (!pass2)
+			blob_id(&blobs[i], bytes, ch[i].len);
 		if (zl && zl[i]) {
 			/* already a zlib stream: as it is */
 			zdata = ch[i].data;
@@ -2309,10 +2284,6 @@ again:
 	}
 	if ((ret = pack_finish(&pw, err)) < 0)
 		goto out;
-	/* Whoever reads the new pack maps it in small windows: an import
-	 * of 100 000 cases need not hold all of it in memory. */
-	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)(4 << 20));
-	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)(32 << 20));
 	if (pw.dup && !pass2) {
 		/* the pack is dropped: write it anew, each object once */
 		pack_abort(&pw);
@@ -2320,16 +2291,9 @@ again:
 		pass2 = true;
 		goto again;
 	}
-	if (ret == FQ_OK) {
-		git_odb *odb = NULL;
-
-		/* libgit2 lists the packs once: show it the new one */
-		if (git_repository_odb(&odb, s->repo) == 0)
-			git_odb_refresh(odb);
-		git_odb_free(odb);
-	}
 out:
 	pack_abort(&pw);
+	bulk_release(&ib);
 #ifdef FQ_HAVE_LIBDEFLATE
 	libdeflate_free_compressor(ld);
 #else
@@ -2339,6 +2303,66 @@ out:
 	free(skip);
 	fq_buf_release(&raw);
 	return ret;
+}
+
+/*
+ * Blobs and working files of a bulk commit: the files by one thread,
+ * the pack by the other (see bulk_files); each change is inflated (if it
+ * came compressed) by both, compressed once.  The journal is up;
+ * *nwritten counts the changes whose file may have been touched.
+ */
+static int
+bulk_write(fq_store *s, const struct fq_change *ch, const size_t *zl,
+	size_t n, git_oid *blobs, struct file_stat *st, struct bulk *bk,
+	size_t *nwritten, struct fq_error *err)
+{
+	struct bulk_files w;
+	pthread_t tid;
+	bool threaded = bulk_threads();
+	int ret;
+
+	memset(&w, 0, sizeof(w));
+	w.s = s;
+	w.ch = ch;
+	w.zl = zl;
+	w.n = n;
+	w.st = st;
+	w.bk = bk;
+	atomic_init(&w.stop, false);
+	atomic_init(&w.failed, false);
+	fq_fault("");	/* FQ_FAULT is read here, before the thread */
+	if (threaded && pthread_create(&tid, NULL, bulk_files_run, &w) != 0)
+		threaded = false;
+	if (!threaded)
+		bulk_files_run(&w);
+	/* w.ret is the thread's until it is joined */
+	ret = !threaded && w.ret < 0 ? w.ret : bulk_pack(s, ch, zl, n, blobs,
+		threaded ? &w : NULL, err);
+	if (threaded) {
+		atomic_store(&w.stop, ret < 0);
+		pthread_join(tid, NULL);
+	}
+	*nwritten = w.nwritten;
+	if (w.ret < 0) {
+		/* the files failed: that is the error, whatever the pack did */
+		*err = w.err;
+		return w.ret;
+	}
+	if (ret < 0)
+		return ret;
+	/* Whoever reads the new pack maps it in small windows: an import
+	 * of 100 000 cases need not hold all of it in memory. */
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)(4 << 20));
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)(32 << 20));
+	{
+		git_odb *odb = NULL;
+
+		/* libgit2 lists the packs once: show it the new one */
+		if (git_repository_odb(&odb, s->repo) == 0)
+			git_odb_refresh(odb);
+		git_odb_free(odb);
+	}
+	return FQ_OK;
 }
 
 struct fq_zip {

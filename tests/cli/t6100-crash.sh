@@ -132,14 +132,27 @@ fi
 awk 'BEGIN { print "编号,登记日期,当事人,纠纷类型,简要情况";
 	for (i = 1; i <= 200; i++) printf "%d,2024-03-%02d,甲%d,邻里纠纷,排水沟\n", i, i % 28 + 1, i }' >bulk.csv
 if command -v fq-import >/dev/null 2>&1; then
+	# the files are written by a thread of their own beside the pack's,
+	# or by one thread (FQ_IMPORT_THREADS=1): killed in either
+	for t in 1 2; do
 	for p in write@120 after-rename@150 before-commit; do
 		N=$(commits repo)
-		env FQ_FAULT=$p fq import -C repo bulk.csv >/dev/null 2>&1
-		is "fq import of 200 killed at $p dies of SIGKILL" "$?" 137
+		env FQ_IMPORT_THREADS=$t FQ_FAULT=$p fq import -C repo bulk.csv >/dev/null 2>&1
+		is "fq import of 200 ($t threads) killed at $p dies of SIGKILL" "$?" 137
 		kills=$((kills + 1))
 		is "... no commit" "$(commits repo)" "$N"
-		after_kill "import@$p"
+		after_kill "import@$p/$t"
 		is "... no temporary pack left" "$(ls repo/.git/objects/pack 2>/dev/null | grep -c '^tmp_idx')" 0
+	done
+		# a full disk while the files are written: an error, not a kill
+		N=$(commits repo)
+		exits 1 "ENOSPC writing file 120 ($t threads): fq import fails" \
+			env FQ_IMPORT_THREADS=$t FQ_FAULT=enospc:write@120 fq import -C repo bulk.csv
+		like "... saying which file" "$(err)" "cannot write 'cases/2024/03/.*\.yaml': No space left"
+		is "... no commit" "$(commits repo)" "$N"
+		is "... the working tree equals HEAD" "$(git -C repo status --porcelain --untracked-files=all)" ""
+		is "... no temporary pack left" "$(ls repo/.git/objects/pack 2>/dev/null | grep -c '^tmp_')" 0
+		ok "... no journal left" test ! -e repo/.git/fq/pending
 	done
 	N=$(commits repo)
 	exits 0 "the same import, not killed, succeeds" fq import -C repo bulk.csv

@@ -25,6 +25,7 @@
 
 #include <git2.h>
 
+#include "fq/buf.h"
 #include "fq/store.h"
 #include "fixture.h"
 
@@ -1108,6 +1109,192 @@ START_TEST(test_store_commit_z)
 }
 END_TEST
 
+/*
+ * A bulk commit in repository dir: 200 new files in four directories,
+ * every third given compressed, two with the same bytes (the pack is
+ * then written twice); FQ_IMPORT_THREADS as threads (NULL: unset).
+ * The tree id in tree, the pack's name in pack.
+ */
+static void
+bulk_in(const char *dir, const char *threads, git_oid *tree, char *pack,
+	size_t packsize)
+{
+	struct fq_error err = FQ_ERROR_INIT;
+	struct fq_change ch[200];
+	size_t zl[200], i;
+	static char paths[200][64], data[200][64];
+	static unsigned char z[200][96];
+	char *saved = repo, *packdir;
+	git_repository *r;
+	git_commit *head;
+	bool committed = false;
+	fq_store *s;
+	DIR *d;
+	struct dirent *de;
+
+	repo = fq_test_path(tmp, dir);
+	s = new_locked_store();
+	for (i = 0; i < 200; i++) {
+		uLongf zlen = sizeof(z[i]);
+
+		snprintf(paths[i], sizeof(paths[i]),
+			"cases/2024/%02zu/QSZ-2024-%06zu.yaml", 3 + i / 50,
+			i + 1);
+		snprintf(data[i], sizeof(data[i]), "n: %zu\n", i == 7 ? 6 : i);
+		ch[i].path = paths[i];
+		ch[i].len = strlen(data[i]);
+		ch[i].data = data[i];
+		zl[i] = 0;
+		if (i % 3 == 0) {
+			ck_assert_int_eq(compress2(z[i], &zlen,
+				(const Bytef *)data[i], ch[i].len, 1), Z_OK);
+			ch[i].data = (const char *)z[i];
+			zl[i] = zlen;
+		}
+	}
+	if (threads)
+		setenv("FQ_IMPORT_THREADS", threads, 1);
+	else
+		unsetenv("FQ_IMPORT_THREADS");
+	ck_assert_msg(fq_store_commit_z(s, ch, zl, 200, "bulk", &committed,
+		&err) == FQ_OK, "%s", err.msg);
+	unsetenv("FQ_IMPORT_THREADS");
+	ck_assert(committed);
+	for (i = 0; i < 200; i++) {
+		char *got = read_rel(paths[i]);
+
+		ck_assert_str_eq(got, data[i]);
+		free(got);
+	}
+	ck_assert_uint_eq(git_dirty(), 0);
+	r = git_open();
+	head = git_head(r);
+	git_oid_cpy(tree, git_commit_tree_id(head));
+	git_commit_free(head);
+	git_repository_free(r);
+	packdir = fq_test_path(repo, ".git/objects/pack");
+	ck_assert_ptr_nonnull(d = opendir(packdir));
+	pack[0] = '\0';
+	while ((de = readdir(d)) != NULL) {
+		ck_assert_msg(strncmp(de->d_name, "tmp_", 4) != 0,
+			"%s is left", de->d_name);
+		if (strstr(de->d_name, ".pack")) {
+			ck_assert_msg(!pack[0], "two packs");
+			snprintf(pack, packsize, "%s", de->d_name);
+		}
+	}
+	closedir(d);
+	ck_assert(pack[0]);
+	free(packdir);
+	fq_store_free(s);
+	free(repo);
+	repo = saved;
+}
+
+/* The bytes of a file, NULs and all. */
+static void
+whole_file(const char *path, struct fq_buf *out)
+{
+	char chunk[8192];
+	ssize_t k;
+	int fd = open(path, O_RDONLY);
+
+	ck_assert_msg(fd >= 0, "%s: %s", path, strerror(errno));
+	while ((k = read(fd, chunk, sizeof(chunk))) > 0)
+		fq_buf_add(out, chunk, (size_t)k);
+	ck_assert_int_eq(k, 0);
+	close(fd);
+}
+
+/* The threaded bulk commit writes the bytes the one-thread one does. */
+START_TEST(test_store_commit_bulk_threads)
+{
+	git_oid t1, t2;
+	char p1[300], p2[300];
+	char *a, *b, *pa, *pb;
+	struct fq_buf x = FQ_BUF_INIT, y = FQ_BUF_INIT;
+
+	bulk_in("one", "1", &t1, p1, sizeof(p1));
+	bulk_in("two", NULL, &t2, p2, sizeof(p2));
+	ck_assert(git_oid_equal(&t1, &t2));
+	ck_assert_str_eq(p1, p2);
+	a = fq_test_path(tmp, "one/.git/objects/pack");
+	b = fq_test_path(tmp, "two/.git/objects/pack");
+	pa = fq_test_path(a, p1);
+	pb = fq_test_path(b, p2);
+	whole_file(pa, &x);
+	whole_file(pb, &y);
+	ck_assert_uint_eq(x.len, y.len);
+	ck_assert(!memcmp(x.buf, y.buf, x.len));
+	/* 199 distinct blobs: the copy is not in the pack */
+	ck_assert_uint_ge(x.len, 12);
+	ck_assert_uint_eq((unsigned char)x.buf[11], 199);
+	ck_assert_uint_eq((unsigned char)x.buf[10], 0);
+	fq_buf_release(&x);
+	fq_buf_release(&y);
+	free(a);
+	free(b);
+	free(pa);
+	free(pb);
+}
+END_TEST
+
+/* No tmp_pack_ or tmp_idx_ left in the repository's pack directory. */
+static void
+no_tmp_pack(void)
+{
+	char *p = fq_test_path(repo, ".git/objects/pack");
+	struct dirent *d;
+	DIR *dir = opendir(p);
+
+	if (dir) {
+		while ((d = readdir(dir)) != NULL)
+			ck_assert_msg(strncmp(d->d_name, "tmp_", 4) != 0,
+				"left behind: %s", d->d_name);
+		closedir(dir);
+	}
+	free(p);
+}
+
+/* A working file that cannot be written (its directory is a file) fails
+ * the bulk commit, threaded or not: nothing committed, the files written
+ * before it gone, no temporary pack left. */
+START_TEST(test_store_commit_bulk_file_fails)
+{
+	static const char *const modes[] = { "1", "2" };
+	struct fq_error err = FQ_ERROR_INIT;
+	struct fq_change ch[100];
+	char paths[100][64];
+	size_t i, m;
+	fq_store *s = new_locked_store();
+	bool committed = true;
+
+	for (i = 0; i < 100; i++) {
+		snprintf(paths[i], sizeof(paths[i]),
+			"cases/2024/%02d/QSZ-2024-%06zu.yaml", i < 90 ? 3 : 5,
+			i + 1);
+		ch[i].path = paths[i];
+		ch[i].data = "x: 1\n";
+		ch[i].len = 5;
+	}
+	commit1(s, "cases/2024/04/QSZ-2024-000999.yaml", "x: 0\n", "one");
+	write_rel("cases/2024/05", "in the way\n");
+	for (m = 0; m < 2; m++) {
+		setenv("FQ_IMPORT_THREADS", modes[m], 1);
+		ck_assert_int_lt(fq_store_commit(s, ch, 100, "bulk",
+			&committed, &err), 0);
+		unsetenv("FQ_IMPORT_THREADS");
+		ck_assert(!committed);
+		ck_assert_msg(strstr(err.msg, "cases/2024/05"), "%s", err.msg);
+		ck_assert_int_eq(count_commits(), 2);
+		ck_assert(!exists_rel(paths[0]));
+		ck_assert(!exists_rel(paths[89]));
+		no_tmp_pack();
+	}
+	fq_store_free(s);
+}
+END_TEST
+
 START_TEST(test_store_commit_needs_lock)
 {
 	struct fq_error err = FQ_ERROR_INIT;
@@ -1916,6 +2103,8 @@ fq_store_suite(void)
 	tcase_add_test(tc, test_store_commit_bulk_dirs);
 	tcase_add_test(tc, test_store_read_blob);
 	tcase_add_test(tc, test_store_commit_z);
+	tcase_add_test(tc, test_store_commit_bulk_threads);
+	tcase_add_test(tc, test_store_commit_bulk_file_fails);
 	tcase_add_test(tc, test_store_commit_needs_lock);
 	tcase_add_test(tc, test_store_commit_bad_message);
 	tcase_add_loop_test(tc, test_store_commit_bad_paths, 0,
