@@ -164,8 +164,28 @@ static const char *const key_case_only[] = {
 	"responsible_unit"
 };
 
+/* fq_map_del, or for a tree of the fast reader's arena (owned false)
+ * the same without freeing. */
 static void
-project(struct fq_node *p)
+map_drop(struct fq_node *map, const char *key, bool owned)
+{
+	long i;
+
+	if (owned) {
+		fq_map_del(map, key);
+		return;
+	}
+	if ((i = fq_map_index(map, key)) < 0)
+		return;
+	memmove(map->keys + i, map->keys + i + 1,
+		(map->len - (size_t)i - 1) * sizeof(*map->keys));
+	memmove(map->vals + i, map->vals + i + 1,
+		(map->len - (size_t)i - 1) * sizeof(*map->vals));
+	map->len--;
+}
+
+static void
+project(struct fq_node *p, bool owned)
 {
 	struct fq_node *v;
 	const char *color = fq_map_str(p, "risk_color");
@@ -174,7 +194,7 @@ project(struct fq_node *p)
 
 	if (!key)
 		for (i = 0; i < FQ_ARRAY_SIZE(key_case_only); i++)
-			fq_map_del(p, key_case_only[i]);
+			map_drop(p, key_case_only[i], owned);
 	v = fq_map_get(p, "parties");
 	for (i = 0; v && v->kind == FQ_NODE_SEQ && i < v->len; i++) {
 		struct fq_node *party = v->vals[i];
@@ -186,15 +206,15 @@ project(struct fq_node *p)
 
 			if (strcmp(k, "role") && strcmp(k, "kind") &&
 			    strcmp(k, "name"))
-				fq_map_del(party, k);
+				map_drop(party, k, owned);
 		}
 	}
 	v = fq_map_get(p, "events");
 	for (i = 0; v && v->kind == FQ_NODE_SEQ && i < v->len; i++)
 		if (v->vals[i]->kind == FQ_NODE_MAP) {
-			fq_map_del(v->vals[i], "actor");
+			map_drop(v->vals[i], "actor", owned);
 			if (!key)
-				fq_map_del(v->vals[i], "note");
+				map_drop(v->vals[i], "note", owned);
 		}
 }
 
@@ -203,7 +223,7 @@ fq_index_projection(const struct fq_node *c)
 {
 	struct fq_node *p = fq_node_dup(c);
 
-	project(p);
+	project(p, true);
 	return p;
 }
 
@@ -1102,32 +1122,44 @@ struct parsed {
 	uint32_t len[2];
 };
 
+/*
+ * The fast reader first (its tree in ya, dropped after), libyaml for
+ * what it declines.
+ */
 static void
 parse_blob(struct parsed *out, const char *relpath, const char *raw,
-	size_t len)
+	size_t len, struct fq_yarena *ya)
 {
 	struct fq_node *c = NULL, *s;
 	struct fq_error err = FQ_ERROR_INIT;
 	size_t at;
+	bool owned = false;
+	int r;
 
 	out->flags = R_READ;
 	fq_report_digest(&out->dg, raw, len);
 	if (out->dg.has_status)
 		out->flags |= R_STATUS;
-	if (fq_yaml_parse(&c, raw, len, relpath, &err) == 0 &&
-	    c->kind == FQ_NODE_MAP) {
+	if ((r = fq_yaml_parse_fast(&c, raw, len, ya)) != 0) {
+		owned = true;
+		r = fq_yaml_parse(&c, raw, len, relpath, &err);
+	}
+	if (r == 0 && c->kind == FQ_NODE_MAP) {
 		out->flags |= R_MAP;
 		s = fq_index_summary(c);
 		at = out->data.len;
 		fq_node_pack(&out->data, s);
 		out->len[0] = (uint32_t)(out->data.len - at);
 		fq_node_free(s);
-		project(c);
+		project(c, owned);
 		at = out->data.len;
 		fq_node_pack(&out->data, c);
 		out->len[1] = (uint32_t)(out->data.len - at);
 	}
-	fq_node_free(c);
+	if (owned)
+		fq_node_free(c);
+	else
+		fq_yarena_reset(ya);
 }
 
 static void
@@ -1169,6 +1201,7 @@ static void *
 worker(void *arg)
 {
 	struct batch *b = arg;
+	struct fq_yarena *ya = fq_yarena_new();
 
 	for (;;) {
 		size_t i;
@@ -1177,12 +1210,14 @@ worker(void *arg)
 		i = b->next++;
 		pthread_mutex_unlock(&b->mu);
 		if (i >= b->n)
-			return NULL;
+			break;
 		if (b->v[i].readable)
 			parse_blob(&b->v[i].out, b->v[i].relpath,
-				b->v[i].raw.buf, b->v[i].raw.len);
+				b->v[i].raw.buf, b->v[i].raw.len, ya);
 		fq_buf_release(&b->v[i].raw);
 	}
+	fq_yarena_free(ya);
+	return NULL;
 }
 
 /* Threads that parse; FQ_INDEX_THREADS overrides (1: no thread). */
@@ -1511,9 +1546,12 @@ reparse(fq_store *st, struct writer *w, struct wrec *x, const char *relpath,
 
 	memset(&p, 0, sizeof(p));
 	fq_buf_init(&p.data);
-	if (fq_store_read_blob(st, oid, &raw, &err) == 0)
-		parse_blob(&p, relpath, raw.buf, raw.len);
-	else
+	if (fq_store_read_blob(st, oid, &raw, &err) == 0) {
+		struct fq_yarena *ya = fq_yarena_new();
+
+		parse_blob(&p, relpath, raw.buf, raw.len, ya);
+		fq_yarena_free(ya);
+	} else
 		p.flags = 0;	/* unreadable: dropped from the new file */
 	put_parsed(w, x, &p);
 	w->reparsed++;
