@@ -264,10 +264,35 @@ static const char *const key_dict[] = {
 };
 #define NKEY_DICT FQ_ARRAY_SIZE(key_dict)
 
-static int
-cmp_key(const void *a, const void *b)
+/* The dictionary's keys by first byte: [from, to) in key_dict. */
+static unsigned char dict_first[256][2];
+static pthread_once_t dict_once = PTHREAD_ONCE_INIT;
+
+static void
+dict_init(void)
 {
-	return strcmp(a, *(const char *const *)b);
+	size_t i;
+
+	for (i = NKEY_DICT; i-- > 0;) {
+		unsigned char c = (unsigned char)key_dict[i][0];
+
+		if (!dict_first[c][1])
+			dict_first[c][1] = (unsigned char)(i + 1);
+		dict_first[c][0] = (unsigned char)i;
+	}
+}
+
+/* The number of key k in the dictionary, or -1. */
+static long
+dict_find(const char *k)
+{
+	const unsigned char *r = dict_first[(unsigned char)k[0]];
+	size_t i;
+
+	for (i = r[0]; i < r[1]; i++)
+		if (!strcmp(k, key_dict[i]))
+			return (long)i;
+	return -1;
 }
 
 static void
@@ -308,12 +333,13 @@ fq_node_pack(struct fq_buf *out, const struct fq_node *n)
 		put_varint(out, n->len);
 		for (i = 0; i < n->len; i++) {
 			const char *k = n->keys[i]->str;
-			const char *const *d = bsearch(k, key_dict, NKEY_DICT,
-				sizeof(*key_dict), cmp_key);
+			long d;
 
+			pthread_once(&dict_once, dict_init);
+			d = dict_find(k);
 			/* a key: 2 * number + 1, or 2 * length and the bytes */
-			if (d) {
-				put_varint(out, 2 * (size_t)(d - key_dict) + 1);
+			if (d >= 0) {
+				put_varint(out, 2 * (size_t)d + 1);
 			} else {
 				put_varint(out, 2 * strlen(k));
 				fq_buf_adds(out, k);
