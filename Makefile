@@ -74,10 +74,11 @@ fuzz:
 	@$(MAKE) --no-print-directory deps DEPS="$(DEPS) $(FUZZ_DEPS)"
 	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFQ_FUZZ=ON
 	cmake --build $(FUZZ_BUILD) -j $(JOBS)
-	@mkdir -p $(FUZZ_BUILD)/crashes; for t in case ledger date import; do \
+	@mkdir -p $(FUZZ_BUILD)/crashes; for t in case ledger date import yread; do \
 		mkdir -p $(FUZZ_BUILD)/corpus/$$t; \
 		echo "== fuzz_$$t, $(FUZZ_SECONDS) s"; \
 		extra=; [ $$t = case ] && extra=tests/data/cases; \
+		[ $$t = yread ] && extra="fuzz/seeds/case tests/data/cases"; \
 		TZ=UTC LC_ALL=C.UTF-8 ASAN_OPTIONS=detect_leaks=1 \
 		$(FUZZ_BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
 			-max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \

@@ -44,6 +44,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/mman.h>
@@ -164,8 +165,28 @@ static const char *const key_case_only[] = {
 	"responsible_unit"
 };
 
+/* fq_map_del, or for a tree of the fast reader's arena (owned false)
+ * the same without freeing. */
 static void
-project(struct fq_node *p)
+map_drop(struct fq_node *map, const char *key, bool owned)
+{
+	long i;
+
+	if (owned) {
+		fq_map_del(map, key);
+		return;
+	}
+	if ((i = fq_map_index(map, key)) < 0)
+		return;
+	memmove(map->keys + i, map->keys + i + 1,
+		(map->len - (size_t)i - 1) * sizeof(*map->keys));
+	memmove(map->vals + i, map->vals + i + 1,
+		(map->len - (size_t)i - 1) * sizeof(*map->vals));
+	map->len--;
+}
+
+static void
+project(struct fq_node *p, bool owned)
 {
 	struct fq_node *v;
 	const char *color = fq_map_str(p, "risk_color");
@@ -174,7 +195,7 @@ project(struct fq_node *p)
 
 	if (!key)
 		for (i = 0; i < FQ_ARRAY_SIZE(key_case_only); i++)
-			fq_map_del(p, key_case_only[i]);
+			map_drop(p, key_case_only[i], owned);
 	v = fq_map_get(p, "parties");
 	for (i = 0; v && v->kind == FQ_NODE_SEQ && i < v->len; i++) {
 		struct fq_node *party = v->vals[i];
@@ -186,15 +207,15 @@ project(struct fq_node *p)
 
 			if (strcmp(k, "role") && strcmp(k, "kind") &&
 			    strcmp(k, "name"))
-				fq_map_del(party, k);
+				map_drop(party, k, owned);
 		}
 	}
 	v = fq_map_get(p, "events");
 	for (i = 0; v && v->kind == FQ_NODE_SEQ && i < v->len; i++)
 		if (v->vals[i]->kind == FQ_NODE_MAP) {
-			fq_map_del(v->vals[i], "actor");
+			map_drop(v->vals[i], "actor", owned);
 			if (!key)
-				fq_map_del(v->vals[i], "note");
+				map_drop(v->vals[i], "note", owned);
 		}
 }
 
@@ -203,7 +224,7 @@ fq_index_projection(const struct fq_node *c)
 {
 	struct fq_node *p = fq_node_dup(c);
 
-	project(p);
+	project(p, true);
 	return p;
 }
 
@@ -243,10 +264,35 @@ static const char *const key_dict[] = {
 };
 #define NKEY_DICT FQ_ARRAY_SIZE(key_dict)
 
-static int
-cmp_key(const void *a, const void *b)
+/* The dictionary's keys by first byte: [from, to) in key_dict. */
+static unsigned char dict_first[256][2];
+static pthread_once_t dict_once = PTHREAD_ONCE_INIT;
+
+static void
+dict_init(void)
 {
-	return strcmp(a, *(const char *const *)b);
+	size_t i;
+
+	for (i = NKEY_DICT; i-- > 0;) {
+		unsigned char c = (unsigned char)key_dict[i][0];
+
+		if (!dict_first[c][1])
+			dict_first[c][1] = (unsigned char)(i + 1);
+		dict_first[c][0] = (unsigned char)i;
+	}
+}
+
+/* The number of key k in the dictionary, or -1. */
+static long
+dict_find(const char *k)
+{
+	const unsigned char *r = dict_first[(unsigned char)k[0]];
+	size_t i;
+
+	for (i = r[0]; i < r[1]; i++)
+		if (!strcmp(k, key_dict[i]))
+			return (long)i;
+	return -1;
 }
 
 static void
@@ -287,12 +333,13 @@ fq_node_pack(struct fq_buf *out, const struct fq_node *n)
 		put_varint(out, n->len);
 		for (i = 0; i < n->len; i++) {
 			const char *k = n->keys[i]->str;
-			const char *const *d = bsearch(k, key_dict, NKEY_DICT,
-				sizeof(*key_dict), cmp_key);
+			long d;
 
+			pthread_once(&dict_once, dict_init);
+			d = dict_find(k);
 			/* a key: 2 * number + 1, or 2 * length and the bytes */
-			if (d) {
-				put_varint(out, 2 * (size_t)(d - key_dict) + 1);
+			if (d >= 0) {
+				put_varint(out, 2 * (size_t)d + 1);
 			} else {
 				put_varint(out, 2 * strlen(k));
 				fq_buf_adds(out, k);
@@ -1102,32 +1149,44 @@ struct parsed {
 	uint32_t len[2];
 };
 
+/*
+ * The fast reader first (its tree in ya, dropped after), libyaml for
+ * what it declines.
+ */
 static void
 parse_blob(struct parsed *out, const char *relpath, const char *raw,
-	size_t len)
+	size_t len, struct fq_yarena *ya)
 {
 	struct fq_node *c = NULL, *s;
 	struct fq_error err = FQ_ERROR_INIT;
 	size_t at;
+	bool owned = false;
+	int r;
 
 	out->flags = R_READ;
 	fq_report_digest(&out->dg, raw, len);
 	if (out->dg.has_status)
 		out->flags |= R_STATUS;
-	if (fq_yaml_parse(&c, raw, len, relpath, &err) == 0 &&
-	    c->kind == FQ_NODE_MAP) {
+	if ((r = fq_yaml_parse_fast(&c, raw, len, ya)) != 0) {
+		owned = true;
+		r = fq_yaml_parse(&c, raw, len, relpath, &err);
+	}
+	if (r == 0 && c->kind == FQ_NODE_MAP) {
 		out->flags |= R_MAP;
 		s = fq_index_summary(c);
 		at = out->data.len;
 		fq_node_pack(&out->data, s);
 		out->len[0] = (uint32_t)(out->data.len - at);
 		fq_node_free(s);
-		project(c);
+		project(c, owned);
 		at = out->data.len;
 		fq_node_pack(&out->data, c);
 		out->len[1] = (uint32_t)(out->data.len - at);
 	}
-	fq_node_free(c);
+	if (owned)
+		fq_node_free(c);
+	else
+		fq_yarena_reset(ya);
 }
 
 static void
@@ -1152,37 +1211,94 @@ put_parsed(struct writer *w, struct wrec *x, const struct parsed *p)
 
 struct job {
 	const char *relpath;
-	struct fq_buf raw;
+	const unsigned char *bin;	/* its blob id */
 	bool readable;
 	struct parsed out;
 	size_t wrec;		/* its record in the writer, index + 1 */
 };
 
+/*
+ * What a parsing thread owns: its own object database (libgit2 objects
+ * stay in the thread that made them; NULL for the calling thread, which
+ * reads through the store) and the arena of the fast YAML reader.
+ */
+struct pctx {
+	fq_store *st;
+	git_odb *odb;
+	struct fq_yarena *ya;
+	struct fq_buf raw;
+};
+
 struct batch {
 	struct job *v;
+	const char **oids;
 	size_t n;
-	size_t next;		/* next job to take */
-	pthread_mutex_t mu;
+	atomic_size_t next;	/* next job to take */
 };
+
+struct wjob {
+	struct batch *b;
+	struct pctx *c;
+};
+
+/* A blob through a thread's own object database, as fq_store_read_blob
+ * reads it (no huge blob inflated, blobs only); NULL if unreadable. */
+static git_odb_object *
+odb_blob(git_odb *odb, const char *hex)
+{
+	git_oid id;
+	git_odb_object *obj = NULL;
+	git_object_t type;
+	size_t size;
+
+	if (git_oid_fromstrn(&id, hex, 40) < 0 ||
+	    git_odb_read_header(&size, &type, odb, &id) < 0 ||
+	    size > FQ_NODE_MAX_FILE || type != GIT_OBJECT_BLOB ||
+	    git_odb_read(&obj, odb, &id) < 0 ||
+	    git_odb_object_type(obj) != GIT_OBJECT_BLOB) {
+		git_odb_object_free(obj);
+		git_error_clear();
+		return NULL;
+	}
+	return obj;
+}
+
+static void
+parse_one(struct pctx *c, struct job *jb, const char *hex)
+{
+	struct fq_error err = FQ_ERROR_INIT;
+	git_odb_object *obj;
+
+	fq_buf_init(&jb->out.data);
+	if (c->odb) {
+		obj = odb_blob(c->odb, hex);
+		jb->readable = obj != NULL;
+		if (obj && git_odb_object_size(obj))
+			parse_blob(&jb->out, jb->relpath,
+				git_odb_object_data(obj),
+				git_odb_object_size(obj), c->ya);
+		else if (obj)
+			parse_blob(&jb->out, jb->relpath, "", 0, c->ya);
+		git_odb_object_free(obj);
+		return;
+	}
+	fq_buf_reset(&c->raw);
+	jb->readable = fq_store_read_blob(c->st, hex, &c->raw, &err) == 0;
+	if (jb->readable)
+		parse_blob(&jb->out, jb->relpath, c->raw.buf, c->raw.len,
+			c->ya);
+}
 
 static void *
 worker(void *arg)
 {
-	struct batch *b = arg;
+	struct wjob *wj = arg;
+	struct batch *b = wj->b;
+	size_t i;
 
-	for (;;) {
-		size_t i;
-
-		pthread_mutex_lock(&b->mu);
-		i = b->next++;
-		pthread_mutex_unlock(&b->mu);
-		if (i >= b->n)
-			return NULL;
-		if (b->v[i].readable)
-			parse_blob(&b->v[i].out, b->v[i].relpath,
-				b->v[i].raw.buf, b->v[i].raw.len);
-		fq_buf_release(&b->v[i].raw);
-	}
+	while ((i = atomic_fetch_add(&b->next, 1)) < b->n)
+		parse_one(wj->c, &b->v[i], b->oids[i]);
+	return NULL;
 }
 
 /* Threads that parse: the store's setting (fq_store_set_threads), else
@@ -1205,55 +1321,90 @@ nthreads(const fq_store *st, size_t jobs)
 
 #define BATCH 512
 
+/* A batch parsed: its records into the writer, its buffers freed, so
+ * that a cold build holds each case's data once, and a batch at most
+ * twice. */
 static void
-read_batch(fq_store *st, struct job *v, size_t n, const char **oids)
+flush_batch(struct writer *w, struct job *v, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		struct fq_error err = FQ_ERROR_INIT;
-
-		fq_buf_init(&v[i].raw);
-		fq_buf_init(&v[i].out.data);
-		v[i].readable = fq_store_read_blob(st, oids[i], &v[i].raw,
-			&err) == 0;
+		if (!v[i].readable)
+			continue;
+		v[i].wrec = writer_add(w, v[i].bin) + 1;
+		put_parsed(w, &w->v[v[i].wrec - 1], &v[i].out);
+		fq_buf_release(&v[i].out.data);
 	}
 }
 
+/* The other threads' object databases (fewer threads if one fails). */
+static int
+open_odbs(fq_store *st, struct pctx *c, int nt)
+{
+	git_repository *repo = fq_store_git(st);
+	struct fq_buf dir = FQ_BUF_INIT;
+	int t;
+
+	fq_buf_addf(&dir, "%sobjects", git_repository_commondir(repo));
+	for (t = 1; t < nt; t++)
+		if (git_odb_open(&c[t].odb, dir.buf) < 0) {
+			git_error_clear();
+			break;
+		}
+	fq_buf_release(&dir);
+	return t;
+}
+
 /*
- * Parse the jobs.  The blobs are read by the calling thread only
- * (libgit2 objects stay in one thread), a batch ahead: while the other
- * threads parse batch k, it reads batch k + 1, then helps to parse k.
+ * Parse the jobs, in batches: each thread reads its blobs from its own
+ * object database and parses them; after a batch, its records go to the
+ * writer.
  */
 static void
-parse_jobs(fq_store *st, struct job *jobs, size_t n, const char **oids)
+parse_jobs(fq_store *st, struct job *jobs, size_t n, const char **oids,
+	struct writer *w)
 {
+	struct pctx c[8];
+	struct wjob wj[8];
 	size_t at;
 	int t, nt = nthreads(st, n);
 
 	if (!n)
 		return;
-	read_batch(st, jobs, n < BATCH ? n : BATCH, oids);
+	memset(c, 0, sizeof(c));
+	for (t = 0; t < 8; t++) {
+		c[t].st = st;
+		c[t].ya = t < nt ? fq_yarena_new() : NULL;
+		fq_buf_init(&c[t].raw);
+	}
+	nt = open_odbs(st, c, nt);
 	for (at = 0; at < n; at += BATCH) {
 		struct batch b;
 		pthread_t th[8];
 		int started = 0;
-		size_t next = at + BATCH;
 
 		b.v = jobs + at;
+		b.oids = oids + at;
 		b.n = n - at < BATCH ? n - at : BATCH;
-		b.next = 0;
-		pthread_mutex_init(&b.mu, NULL);
+		atomic_init(&b.next, 0);
+		for (t = 0; t < nt; t++) {
+			wj[t].b = &b;
+			wj[t].c = &c[t];
+		}
 		for (t = 1; t < nt; t++)
-			if (pthread_create(&th[started], NULL, worker, &b) == 0)
+			if (pthread_create(&th[started], NULL, worker,
+			    &wj[t]) == 0)
 				started++;
-		if (next < n)
-			read_batch(st, jobs + next, n - next < BATCH ?
-				n - next : BATCH, oids + next);
-		worker(&b);
+		worker(&wj[0]);
 		for (t = 0; t < started; t++)
 			pthread_join(th[t], NULL);
-		pthread_mutex_destroy(&b.mu);
+		flush_batch(w, b.v, b.n);
+	}
+	for (t = 0; t < 8; t++) {
+		git_odb_free(c[t].odb);
+		fq_yarena_free(c[t].ya);
+		fq_buf_release(&c[t].raw);
 	}
 }
 
@@ -1513,9 +1664,12 @@ reparse(fq_store *st, struct writer *w, struct wrec *x, const char *relpath,
 
 	memset(&p, 0, sizeof(p));
 	fq_buf_init(&p.data);
-	if (fq_store_read_blob(st, oid, &raw, &err) == 0)
-		parse_blob(&p, relpath, raw.buf, raw.len);
-	else
+	if (fq_store_read_blob(st, oid, &raw, &err) == 0) {
+		struct fq_yarena *ya = fq_yarena_new();
+
+		parse_blob(&p, relpath, raw.buf, raw.len, ya);
+		fq_yarena_free(ya);
+	} else
 		p.flags = 0;	/* unreadable: dropped from the new file */
 	put_parsed(w, x, &p);
 	w->reparsed++;
@@ -1731,10 +1885,11 @@ fq_index_run(fq_store *st, fq_index_item_fn fn, void *data,
 		fq_buf_reset(&rel);
 		fq_buf_addf(&rel, "%s/%s", x.dirs[e->dir], e->name);
 		jb->relpath = fq_xstrdup(rel.buf);
+		jb->bin = e->bin;
 		oid_hex(jhex[e->job], e->bin);
 		joid[e->job] = jhex[e->job];
 	}
-	parse_jobs(st, jobs, nj, joid);
+	parse_jobs(st, jobs, nj, joid, &w);
 	if (stats) {
 		memset(stats, 0, sizeof(*stats));
 		stats->cases = x.n;
@@ -1763,15 +1918,8 @@ fq_index_run(fq_store *st, fq_index_item_fn fn, void *data,
 		ip.e = &x.e[i];
 		ip.a = &a;
 		if (x.e[i].job != NOJOB) {
-			struct job *jb = &jobs[x.e[i].job];
-
-			if (jb->readable && !jb->wrec) {
-				jb->wrec = writer_add(&w, x.e[i].bin) + 1;
-				put_parsed(&w, &w.v[jb->wrec - 1], &jb->out);
-				/* copied: a cold run holds the data once */
-				fq_buf_release(&jb->out.data);
-			}
-			ip.wi = jb->wrec;
+			/* in the writer since its batch was parsed */
+			ip.wi = jobs[x.e[i].job].wrec;
 		} else if (x.e[i].rec) {
 			ip.k = x.e[i].rec - 1;
 			ip.wi = f.wrec[ip.k];	/* parsed again */

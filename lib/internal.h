@@ -75,4 +75,21 @@ int fq_yaml_looks_typed(const char *s);
 /* Does this plain scalar read back as null? */
 int fq_yaml_null_plain(const char *s);
 
+/*
+ * The fast reader of yread.c for the YAML fq writes: 0 and *out, a tree
+ * equal to fq_yaml_parse()'s (positions and quoting too) that lives in
+ * the arena until fq_yarena_reset(); 1 when it declines the text (ask
+ * fq_yaml_parse(), which also gives the errors).  Never free *out.
+ */
+struct fq_yarena;
+struct fq_yarena *fq_yarena_new(void);
+void fq_yarena_reset(struct fq_yarena *a);
+void fq_yarena_free(struct fq_yarena *a);
+int fq_yaml_parse_fast(struct fq_node **out, const char *buf, size_t len,
+	struct fq_yarena *a);
+/* Both readers on buf: 0 when the fast one took it and built libyaml's
+ * tree, 1 when it declined, -1 when it took it and read it otherwise (or
+ * libyaml refused it); *libyaml is fq_yaml_parse()'s result. */
+int fq_yaml_fast_verify(const char *buf, size_t len, int *libyaml);
+
 #endif
