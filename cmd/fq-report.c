@@ -41,11 +41,26 @@ struct ctx {
 	struct fq_buf data;
 	size_t bad;
 	struct fq_buf bad_list;
+	size_t bad_at[10];	/* where each name in bad_list starts */
+	size_t jobs;		/* threads that count (FQ_REPORT_JOBS) */
 	int err;
 	struct fq_error e;
 	bool noskip;
 	bool noindex;	/* FQ_NOINDEX=1: read and parse every file */
 };
+
+static void
+bad_add(struct ctx *x, const char *relpath)
+{
+	if (x->bad < 10) {
+		if (x->bad)
+			fq_buf_adds(&x->bad_list, ", ");
+		x->bad_at[x->bad] = x->bad_list.len;
+		fq_buf_addf(&x->bad_list, "%s/%s", fq_store_root(x->st),
+			relpath);
+	}
+	x->bad++;
+}
 
 static int
 each(const char *relpath, const char *oid, void *data)
@@ -73,10 +88,7 @@ each(const char *relpath, const char *oid, void *data)
 	return 0;
 bad:
 	fq_node_free(c);
-	if (x->bad < 10)
-		fq_buf_addf(&x->bad_list, "%s%s/%s", x->bad ? ", " : "",
-			fq_store_root(x->st), relpath);
-	x->bad++;
+	bad_add(x, relpath);
 	return 0;
 }
 
@@ -101,11 +113,83 @@ each_item(struct fq_index_item *it, void *data)
 		goto bad;
 	return 0;
 bad:
-	if (x->bad < 10)
-		fq_buf_addf(&x->bad_list, "%s%s/%s", x->bad ? ", " : "",
-			fq_store_root(x->st), it->relpath);
-	x->bad++;
+	bad_add(x, it->relpath);
 	return 0;
+}
+
+/* The unreadable files a part found, after x's (its cases come after). */
+static void
+bad_merge(struct ctx *x, const struct ctx *p)
+{
+	size_t k, n = p->bad < 10 ? p->bad : 10, end;
+
+	for (k = 0; k < n; k++) {
+		end = k + 1 < n ? p->bad_at[k + 1] - 2 : p->bad_list.len;
+		if (x->bad < 10) {
+			if (x->bad)
+				fq_buf_adds(&x->bad_list, ", ");
+			x->bad_at[x->bad] = x->bad_list.len;
+			fq_buf_add(&x->bad_list, p->bad_list.buf +
+				p->bad_at[k], end - p->bad_at[k]);
+		}
+		x->bad++;
+	}
+	x->bad += p->bad - n;
+}
+
+/*
+ * Count the cases of x->st from the index, cut into x->jobs parts
+ * counted in as many threads (each into a fork of the report), merged
+ * in the order of the cases: the same report as one thread's.
+ */
+static int
+count_cases(struct ctx *x, struct fq_error *err)
+{
+	struct ctx px[FQ_INDEX_MAX_PARTS];
+	void *data[FQ_INDEX_MAX_PARTS];
+	size_t j, n = x->jobs;
+	int ret = 0;
+
+	if (n <= 1)
+		return fq_index_each(x->st, each_item, x, err);
+	data[0] = x;
+	for (j = 1; j < n; j++) {
+		px[j] = *x;
+		px[j].bad = 0;
+		fq_buf_init(&px[j].bad_list);
+		fq_buf_init(&px[j].data);
+		data[j] = &px[j];
+		if (!ret && fq_report_fork(&px[j].r, x->r, err))
+			ret = -1;
+		else if (ret)
+			px[j].r = NULL;
+	}
+	if (!ret)
+		ret = fq_index_each_parts(x->st, n, each_item, data, err);
+	for (j = 1; j < n; j++) {
+		if (!ret) {
+			fq_report_merge(x->r, px[j].r);
+			bad_merge(x, &px[j]);
+		}
+		fq_report_free(px[j].r);
+		fq_buf_release(&px[j].bad_list);
+		fq_buf_release(&px[j].data);
+	}
+	return ret;
+}
+
+/* FQ_REPORT_JOBS: threads that count (1: none); 2 by default. */
+static size_t
+report_jobs(void)
+{
+	const char *e = getenv("FQ_REPORT_JOBS");
+	long n = e && *e ? strtol(e, NULL, 10) : 2;
+
+	if (n < 1)
+		n = 1;
+	if (n > FQ_INDEX_MAX_PARTS)
+		n = FQ_INDEX_MAX_PARTS;
+	return (size_t)n;
 }
 
 /* The month before today's, or today's. */
@@ -597,6 +681,7 @@ main(int argc, char **argv)
 	x.cli = &cli;
 	x.noskip = getenv("FQ_REPORT_NOSKIP") && *getenv("FQ_REPORT_NOSKIP");
 	x.noindex = getenv("FQ_NOINDEX") && !strcmp(getenv("FQ_NOINDEX"), "1");
+	x.jobs = report_jobs();
 	if (nrepos_in) {
 		if ((ret = expand_repos(&cli, repos_in, nrepos_in, &repos,
 		    &nrepos, &county)))
@@ -683,7 +768,7 @@ main(int argc, char **argv)
 			}
 		}
 		if (x.noindex ? fq_store_foreach(x.st, each, &x, &err) :
-		    fq_index_each(x.st, each_item, &x, &err)) {
+		    count_cases(&x, &err)) {
 			ret = fq_cli_error(&cli, &err);
 			goto out;
 		}

@@ -640,19 +640,26 @@ struct ixfile {
 #define WINDOW (4u << 20)
 
 static void
-ixfile_release_behind(struct ixfile *f, size_t off, int k)
+ixfile_release_behind(struct ixfile *f, size_t off, int k, size_t *lows)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE), to;
+	size_t *low = lows ? &lows[k] : &f->low[k];
 
-	if (off < f->low[k] + WINDOW)
+	/* a reader of a part of the cases (its own lows) gives back only
+	 * what it read itself, from where it started */
+	if (lows && !*low) {
+		*low = off / page * page;
+		return;
+	}
+	if (off < *low + WINDOW)
 		return;
 	to = off / page * page;
-	if (!f->low[k])
-		f->low[k] = (sizeof(struct hdr) + f->seg[0].count *
+	if (!*low)
+		*low = (sizeof(struct hdr) + f->seg[0].count *
 			sizeof(struct rec) + page - 1) / page * page;
-	if (to > f->low[k])
-		madvise(f->map + f->low[k], to - f->low[k], MADV_DONTNEED);
-	f->low[k] = to > f->low[k] ? to : f->low[k];
+	if (to > *low)
+		madvise(f->map + *low, to - *low, MADV_DONTNEED);
+	*low = to > *low ? to : *low;
 }
 
 static void
@@ -872,7 +879,7 @@ seg_inside(const struct seg *s, const struct rec *r, int k)
 /* Part k of record i, or NULL when it is not inside or (checked) does not
  * match its checksum. */
 static const char *
-ixfile_part(struct ixfile *f, size_t i, int k, bool check)
+ixfile_part_at(struct ixfile *f, size_t i, int k, bool check, size_t *lows)
 {
 	const struct seg *s = ix_seg(f, i);
 	const struct rec *r = &s->recs[i - s->first];
@@ -881,8 +888,14 @@ ixfile_part(struct ixfile *f, size_t i, int k, bool check)
 	    s->map + r->off[k], r->len[k]) != r->sum[k]))
 		return NULL;
 	if (s == f->seg)
-		ixfile_release_behind(f, (size_t)r->off[k], k);
+		ixfile_release_behind(f, (size_t)r->off[k], k, lows);
 	return s->map + r->off[k];
+}
+
+static const char *
+ixfile_part(struct ixfile *f, size_t i, int k, bool check)
+{
+	return ixfile_part_at(f, i, k, check, NULL);
 }
 
 /* The new records: data in the old file (old != NULL) or in data. */
@@ -1472,6 +1485,8 @@ struct item_priv {
 	size_t k;		/* its record in f (when wi is 0) */
 	struct fq_node *node[2];	/* summary, case */
 	bool decoded[2];
+	size_t *lows;		/* a part's own read marks; NULL: f's */
+	pthread_mutex_t *mu;	/* parts in threads: w, the store */
 };
 
 static const struct rec *
@@ -1525,7 +1540,7 @@ reparse(fq_store *st, struct writer *w, struct wrec *x, const char *relpath,
  * match its checksum is parsed again from its blob (and the file
  * rewritten). */
 static const struct fq_node *
-decode(struct fq_index_item *it, int k)
+decode_locked(struct fq_index_item *it, int k)
 {
 	struct item_priv *ip = it->priv_;
 	const struct rec *r = item_rec(ip);
@@ -1539,18 +1554,52 @@ decode(struct fq_index_item *it, int k)
 	if (ip->wi)	/* our own bytes */
 		return ip->node[k] = unpack(wrec_part(ip->w,
 			&ip->w->v[ip->wi - 1], k), r->len[k], ip->a);
-	d = ixfile_part(ip->f, ip->k, k, true);
+	d = ixfile_part_at(ip->f, ip->k, k, true, ip->lows);
 	if (d && (ip->node[k] = unpack(d, r->len[k], ip->a)))
 		return ip->node[k];
 	/* damaged: parse the blob, keep the result for the new file */
 	ip->wi = writer_add(ip->w, ip->e->bin) + 1;
-	ip->f->wrec[ip->k] = (uint32_t)ip->wi;
+	__atomic_store_n(&ip->f->wrec[ip->k], (uint32_t)ip->wi,
+		__ATOMIC_RELAXED);
 	reparse(ip->st, ip->w, &ip->w->v[ip->wi - 1], it->relpath, it->oid);
 	r = item_rec(ip);
 	item_fill(it, r);
 	ip->node[0] = NULL;
 	ip->decoded[0] = ip->decoded[1] = false;
-	return decode(it, k);
+	return decode_locked(it, k);
+}
+
+/* Unpack part k of the record: a sound record of the old file without
+ * a lock; our own bytes, or a damaged record parsed again, under the
+ * parts' lock (the writer and the store are shared). */
+static const struct fq_node *
+decode(struct fq_index_item *it, int k)
+{
+	struct item_priv *ip = it->priv_;
+	const struct fq_node *n;
+
+	if (ip->decoded[k])
+		return ip->node[k];
+	if (!ip->wi) {
+		const struct rec *r = item_rec(ip);
+		const char *d;
+
+		if (!r || !(r->flags & R_MAP)) {
+			ip->decoded[k] = true;
+			return NULL;
+		}
+		d = ixfile_part_at(ip->f, ip->k, k, true, ip->lows);
+		if (d && (ip->node[k] = unpack(d, r->len[k], ip->a))) {
+			ip->decoded[k] = true;
+			return ip->node[k];
+		}
+	}
+	if (ip->mu)
+		pthread_mutex_lock(ip->mu);
+	n = decode_locked(it, k);
+	if (ip->mu)
+		pthread_mutex_unlock(ip->mu);
+	return n;
 }
 
 const struct fq_node *
@@ -1660,14 +1709,158 @@ run_release(struct run *x)
 	fq_buf_release(&x->path);
 }
 
+/* One run of consecutive cases, [from, to), for one fn's data. */
+struct part {
+	struct run *x;
+	struct job *jobs;
+	struct writer *w;
+	struct ixfile *f;
+	size_t from, to;
+	fq_index_item_fn fn;
+	void *data;
+	pthread_mutex_t *mu;	/* NULL: the parts one after the other */
+	int ret;
+};
+
+static void *
+run_part(void *arg)
+{
+	struct part *p = arg;
+	struct run *x = p->x;
+	struct arena a = { NULL };
+	struct fq_buf rel = FQ_BUF_INIT;
+	size_t lows[2] = { 0, 0 }, i;
+
+	for (i = p->from; i < p->to && !p->ret; i++) {
+		struct fq_index_item it;
+		struct item_priv ip;
+		char hex[41];
+
+		memset(&it, 0, sizeof(it));
+		memset(&ip, 0, sizeof(ip));
+		fq_buf_reset(&rel);
+		fq_buf_adds(&rel, x->dirs[x->e[i].dir]);
+		fq_buf_addch(&rel, '/');
+		fq_buf_adds(&rel, x->e[i].name);
+		oid_hex(hex, x->e[i].bin);
+		it.relpath = rel.buf;
+		it.oid = hex;
+		it.priv_ = &ip;
+		ip.st = x->st;
+		ip.w = p->w;
+		ip.f = p->f;
+		ip.e = &x->e[i];
+		ip.a = &a;
+		ip.mu = p->mu;
+		ip.lows = p->mu ? lows : NULL;
+		if (x->e[i].job != NOJOB) {
+			/* only when the parts run one after the other */
+			struct job *jb = &p->jobs[x->e[i].job];
+
+			if (jb->readable && !jb->wrec) {
+				jb->wrec = writer_add(p->w, x->e[i].bin) + 1;
+				put_parsed(p->w, &p->w->v[jb->wrec - 1],
+					&jb->out);
+				/* copied: a cold run holds the data once */
+				fq_buf_release(&jb->out.data);
+			}
+			ip.wi = jb->wrec;
+		} else if (x->e[i].rec) {
+			ip.k = x->e[i].rec - 1;
+			/* parsed again (by a part before, if the same blob) */
+			ip.wi = __atomic_load_n(&p->f->wrec[ip.k],
+				__ATOMIC_RELAXED);
+		}
+		if (ip.wi && p->mu) {
+			pthread_mutex_lock(p->mu);
+			item_fill(&it, item_rec(&ip));
+			pthread_mutex_unlock(p->mu);
+		} else {
+			item_fill(&it, item_rec(&ip));
+		}
+		p->ret = p->fn(&it, p->data);
+		arena_reset(&a);
+	}
+	arena_release(&a);
+	fq_buf_release(&rel);
+	return NULL;
+}
+
+/* The cases cut into nparts runs, in threads when every case was in
+ * the index (nothing parsed this run, so the runs share no writing but
+ * a damaged record's, under a lock). */
+static int
+run_parts(struct run *x, struct job *jobs, size_t nj, struct writer *w,
+	struct ixfile *f, size_t nparts, fq_index_item_fn fn, void **data)
+{
+	struct part p[FQ_INDEX_MAX_PARTS];
+	pthread_t th[FQ_INDEX_MAX_PARTS];
+	bool started[FQ_INDEX_MAX_PARTS];
+	pthread_mutex_t mu;
+	bool threads = nparts > 1 && !nj;
+	size_t j;
+	int ret = 0;
+
+	if (threads)
+		pthread_mutex_init(&mu, NULL);
+	for (j = 0; j < nparts; j++) {
+		p[j].x = x;
+		p[j].jobs = jobs;
+		p[j].w = w;
+		p[j].f = f;
+		p[j].from = x->n * j / nparts;
+		p[j].to = x->n * (j + 1) / nparts;
+		p[j].fn = fn;
+		p[j].data = data[j];
+		p[j].mu = threads ? &mu : NULL;
+		p[j].ret = 0;
+		started[j] = false;
+	}
+	if (!threads) {
+		for (j = 0; j < nparts && !ret; j++) {
+			run_part(&p[j]);
+			ret = p[j].ret;
+		}
+		return ret;
+	}
+	/* part 0 in this thread, which alone may have to read the store */
+	for (j = 1; j < nparts; j++)
+		started[j] = pthread_create(&th[j], NULL, run_part,
+			&p[j]) == 0;
+	run_part(&p[0]);
+	for (j = 1; j < nparts; j++) {
+		if (started[j])
+			pthread_join(th[j], NULL);
+		else
+			run_part(&p[j]);
+	}
+	pthread_mutex_destroy(&mu);
+	for (j = 0; j < nparts && !ret; j++)
+		ret = p[j].ret;
+	return ret;
+}
+
 int
 fq_index_run(fq_store *st, fq_index_item_fn fn, void *data,
 	struct fq_index_stats *stats, struct fq_error *err)
 {
+	return fq_index_run_parts(st, 1, fn, &data, stats, err);
+}
+
+int
+fq_index_each_parts(fq_store *st, size_t nparts, fq_index_item_fn fn,
+	void **data, struct fq_error *err)
+{
+	return fq_index_run_parts(st, nparts, fn, data, NULL, err);
+}
+
+int
+fq_index_run_parts(fq_store *st, size_t nparts, fq_index_item_fn fn,
+	void **data, struct fq_index_stats *stats, struct fq_error *err)
+{
 	struct run x;
 	struct ixfile f;
 	struct writer w;
-	struct arena a = { NULL };
 	struct fq_buf path = FQ_BUF_INIT, rel = FQ_BUF_INIT;
 	struct job *jobs = NULL;
 	char (*jhex)[41] = NULL;
@@ -1677,6 +1870,9 @@ fq_index_run(fq_store *st, fq_index_item_fn fn, void *data,
 	bool found;
 	int ret;
 
+	if (nparts < 1 || nparts > FQ_INDEX_MAX_PARTS)
+		return fq_error_set(err, FQ_EUSAGE, "%zu parts: 1 to %d",
+			nparts, FQ_INDEX_MAX_PARTS);
 	memset(&x, 0, sizeof(x));
 	fq_buf_init(&x.path);
 	writer_init(&w);
@@ -1740,44 +1936,7 @@ fq_index_run(fq_store *st, fq_index_item_fn fn, void *data,
 		stats->loaded = f.base != 0;
 		stats->trees = x.trees;
 	}
-	for (i = 0; i < x.n && !ret; i++) {
-		struct fq_index_item it;
-		struct item_priv ip;
-		char hex[41];
-
-		memset(&it, 0, sizeof(it));
-		memset(&ip, 0, sizeof(ip));
-		fq_buf_reset(&rel);
-		fq_buf_adds(&rel, x.dirs[x.e[i].dir]);
-		fq_buf_addch(&rel, '/');
-		fq_buf_adds(&rel, x.e[i].name);
-		oid_hex(hex, x.e[i].bin);
-		it.relpath = rel.buf;
-		it.oid = hex;
-		it.priv_ = &ip;
-		ip.st = st;
-		ip.w = &w;
-		ip.f = &f;
-		ip.e = &x.e[i];
-		ip.a = &a;
-		if (x.e[i].job != NOJOB) {
-			struct job *jb = &jobs[x.e[i].job];
-
-			if (jb->readable && !jb->wrec) {
-				jb->wrec = writer_add(&w, x.e[i].bin) + 1;
-				put_parsed(&w, &w.v[jb->wrec - 1], &jb->out);
-				/* copied: a cold run holds the data once */
-				fq_buf_release(&jb->out.data);
-			}
-			ip.wi = jb->wrec;
-		} else if (x.e[i].rec) {
-			ip.k = x.e[i].rec - 1;
-			ip.wi = f.wrec[ip.k];	/* parsed again */
-		}
-		item_fill(&it, item_rec(&ip));
-		ret = fn(&it, data);
-		arena_reset(&a);
-	}
+	ret = run_parts(&x, jobs, nj, &w, &f, nparts, fn, data);
 	if (!ret)
 		write_index(&x, jobs, path.buf, stats);
 	if (stats)
@@ -1790,7 +1949,6 @@ out:
 	free(jobs);
 	free(jhex);
 	free(joid);
-	arena_release(&a);
 	writer_release(&w);
 	run_release(&x);
 	ixfile_close(&f);

@@ -1219,6 +1219,100 @@ fq_report_add_unreadable(fq_report *r, const char *relpath)
 	r->unreadable++;
 }
 
+/* --- counting in parts --- */
+
+int
+fq_report_fork(fq_report **out, const fq_report *r, struct fq_error *err)
+{
+	if (fq_report_new(out, r->schema, r->month, err))
+		return -1;
+	if (fq_report_set_options(*out, &r->opt, err)) {
+		fq_report_free(*out);
+		*out = NULL;
+		return -1;
+	}
+	(*out)->county = r->county;
+	return FQ_OK;
+}
+
+static void
+idlist_merge(struct fq_idlist *dst, const struct fq_idlist *src)
+{
+	size_t i;
+
+	for (i = 0; i < src->n; i++)
+		fq_idlist_add(dst, src->v[i]);
+}
+
+static void
+figs_merge(struct fq_figs *dst, const struct fq_figs *src, size_t nout)
+{
+	size_t i;
+
+	for (i = 0; i < FQ_NFIG; i++) {
+		dst->n[i] += src->n[i];
+		if (dst->keep_ids)
+			idlist_merge(&dst->ids[i], &src->ids[i]);
+	}
+	dst->amount_fen += src->amount_fen;
+	for (i = 0; i < 4; i++)
+		dst->people[i] += src->people[i];
+	for (i = 0; i <= nout; i++) {
+		dst->outcomes[i] += src->outcomes[i];
+		if (dst->keep_ids)
+			idlist_merge(&dst->outcome_ids[i],
+				&src->outcome_ids[i]);
+	}
+}
+
+void
+fq_report_merge(fq_report *dst, fq_report *src)
+{
+	size_t i, j;
+
+	dst->added = dst->added || src->added;
+	figs_merge(&dst->total, &src->total, dst->nout);
+	figs_merge(&dst->prev, &src->prev, dst->nout);
+	figs_merge(&dst->ytd, &src->ytd, dst->nout);
+	for (i = 0; i < dst->ncat; i++) {
+		figs_merge(&dst->cat[i].f, &src->cat[i].f, dst->nout);
+		figs_merge(&dst->pcat[i].f, &src->pcat[i].f, dst->nout);
+	}
+	/* in order of first appearance, as one report would have them */
+	for (i = 0; i < src->nunit; i++) {
+		struct fq_report_group *g = unit_group(dst, src->unit[i].key);
+
+		g->fixed = g->fixed || src->unit[i].fixed;
+		figs_merge(&g->f, &src->unit[i].f, dst->nout);
+		figs_merge(&g->ytd, &src->unit[i].ytd, dst->nout);
+	}
+	for (i = 0; i < (dst->nzz + 2) * FQ_NZZ * FQ_NZZCOL; i++)
+		dst->zz[i] += src->zz[i];
+	for (i = 0; i < FQ_NZZ; i++)
+		for (j = 0; j < FQ_NZZCOL; j++)
+			idlist_merge(&dst->zzids[i][j], &src->zzids[i][j]);
+	for (i = 0; i < FQ_TREND; i++) {
+		dst->trend[i].n_new += src->trend[i].n_new;
+		dst->trend[i].n_resolved += src->trend[i].n_resolved;
+	}
+	for (i = 0; i < FQ_REF_ROWS; i++)
+		for (j = 0; j < FQ_NREF; j++)
+			dst->refs[i][j] += src->refs[i][j];
+	idlist_merge(&dst->mismatch, &src->mismatch);
+	dst->unreadable += src->unreadable;
+	/* the key cases and the ids move: src's lists point into its pool */
+	for (i = 0; i < src->nkey; i++) {
+		FQ_ALLOC_GROW(dst->key, dst->nkey + 1, dst->key_alloc);
+		dst->key[dst->nkey++] = src->key[i];
+	}
+	src->nkey = 0;
+	for (i = 0; i < src->nidpool; i++) {
+		FQ_ALLOC_GROW(dst->idpool, dst->nidpool + 1, dst->aidpool);
+		dst->idpool[dst->nidpool++] = src->idpool[i];
+	}
+	src->nidpool = 0;
+}
+
 /* --- due date as of a day --- */
 
 /*

@@ -250,6 +250,19 @@ int fq_report_add(fq_report *r, const struct fq_node *c, const char *unit,
 	const struct fq_node *config, const fq_calendar *cal,
 	struct fq_error *err);
 
+/*
+ * Counting split over threads: fq_report_fork() makes an empty report
+ * counting as r does (month, options, roll-up); cases may be added to
+ * each report of a family from its own thread.  fq_report_merge() then
+ * adds what src counted to dst and empties src (free it after), as if
+ * src's cases had been added to dst after dst's own: merging the forks
+ * in the order of their cases gives the same report, byte for byte, as
+ * adding every case to one.
+ */
+int fq_report_fork(fq_report **out, const fq_report *r,
+	struct fq_error *err);
+void fq_report_merge(fq_report *dst, fq_report *src);
+
 /* A row of table 1 that is shown even with nothing in it (a township of
  * a county roll-up).  Other rows appear only when a figure is non-zero. */
 void fq_report_add_unit(fq_report *r, const char *unit);
