@@ -1551,6 +1551,15 @@ decode_locked(struct fq_index_item *it, int k)
 	ip->decoded[k] = true;
 	if (!r || !(r->flags & R_MAP))
 		return NULL;
+	if (ip->wi && ip->mu) {
+		/* our own bytes, which the other parts' reparses move:
+		 * a copy in the item's arena, that the tree points into */
+		char *copy = arena_alloc(ip->a, r->len[k] ? r->len[k] : 1);
+
+		memcpy(copy, wrec_part(ip->w, &ip->w->v[ip->wi - 1], k),
+			r->len[k]);
+		return ip->node[k] = unpack(copy, r->len[k], ip->a);
+	}
 	if (ip->wi)	/* our own bytes */
 		return ip->node[k] = unpack(wrec_part(ip->w,
 			&ip->w->v[ip->wi - 1], k), r->len[k], ip->a);
@@ -1988,6 +1997,7 @@ struct fq_nodecache {
 	struct writer w;	/* the puts */
 	struct fq_buf path;
 	uint64_t key;
+	struct arena a;		/* the tree of the last peek */
 };
 
 fq_nodecache *
@@ -2018,6 +2028,29 @@ fq_nodecache_get(fq_nodecache *nc, const char *oid)
 	r = ix_rec(&nc->f, k - 1);
 	if (!(r->flags & R_MAP) || !(d = ixfile_part(&nc->f, k - 1, 0, true)) ||
 	    !(n = fq_node_unpack(d, r->len[0])))
+		return NULL;
+	nc->f.used[k - 1] = 1;
+	return n;
+}
+
+const struct fq_node *
+fq_nodecache_peek(fq_nodecache *nc, const char *oid)
+{
+	unsigned char bin[20];
+	const struct rec *r;
+	const struct fq_node *n;
+	const char *d;
+	size_t k;
+
+	if (!nc)
+		return NULL;
+	arena_reset(&nc->a);
+	if (strlen(oid) != 40 || !oid_bin(bin, oid) ||
+	    !(k = ixfile_find(&nc->f, bin)))
+		return NULL;
+	r = ix_rec(&nc->f, k - 1);
+	if (!(r->flags & R_MAP) || !(d = ixfile_part(&nc->f, k - 1, 0, true)) ||
+	    !(n = unpack(d, r->len[0], &nc->a)))
 		return NULL;
 	nc->f.used[k - 1] = 1;
 	return n;
@@ -2080,5 +2113,6 @@ fq_nodecache_close(fq_nodecache *nc)
 	writer_release(&nc->w);
 	ixfile_close(&nc->f);
 	fq_buf_release(&nc->path);
+	arena_release(&nc->a);
 	free(nc);
 }

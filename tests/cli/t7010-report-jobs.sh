@@ -61,6 +61,30 @@ same "the default (two): the same" one default
 reports 0 zero
 same "FQ_REPORT_JOBS=0 is one thread" one zero
 
+# records damaged all over the second half of the index: each thread
+# parses its cases again (under a lock), into the same report
+cp repo/.git/fq/index warm.index
+size=$(wc -c <warm.index)
+i=1
+while [ $i -lt 40 ]; do
+	dd if=/dev/urandom of=repo/.git/fq/index bs=1 count=64 conv=notrunc \
+		seek=$((size / 2 + i * size / 90)) 2>/dev/null
+	i=$((i + 1))
+done
+cp repo/.git/fq/index damaged.index
+for m in $MONTHS; do
+	fq report -C repo --month "$m" --format json >dmg-$m.json 2>&1
+	echo "exit $?" >>dmg-$m.json
+	cp damaged.index repo/.git/fq/index
+done
+ok "damaged records: two threads, as without the index" \
+	cmp ref/2024-11.json dmg-2024-11.json
+ok "... every month" sh -c 'for m in $0; do cmp ref/$m.json dmg-$m.json || exit 1; done' "$MONTHS"
+fq report -C repo --month 2024-11 --format json >/dev/null 2>&1
+unlike "... and the index was written anew" \
+	"$(cmp repo/.git/fq/index damaged.index 2>&1 || echo differs)" "^$"
+cp warm.index repo/.git/fq/index
+
 # unreadable files at both ends of the path order: named the same, in
 # path order, the first ten of them
 mkdir -p repo/cases/0000 repo/cases/9999

@@ -136,6 +136,9 @@ fq_nodecache *fq_nodecache_open(fq_store *st, const char *name,
 	uint64_t key);
 /* The tree cached for oid (caller frees), or NULL. */
 struct fq_node *fq_nodecache_get(fq_nodecache *nc, const char *oid);
+/* The same, borrowed until the next peek or close (no allocation of its
+ * own per node), or NULL. */
+const struct fq_node *fq_nodecache_peek(fq_nodecache *nc, const char *oid);
 void fq_nodecache_put(fq_nodecache *nc, const char *oid,
 	const struct fq_node *n);
 void fq_nodecache_close(fq_nodecache *nc);
