@@ -147,11 +147,15 @@ count_cases(struct ctx *x, struct fq_error *err)
 {
 	struct ctx px[FQ_INDEX_MAX_PARTS];
 	void *data[FQ_INDEX_MAX_PARTS];
-	size_t j, n = x->jobs;
+	/* four runs a thread: the recent cases, which the pre-filter lets
+	 * through, are at the end of the path order */
+	size_t j, n = x->jobs * 4;
 	int ret = 0;
 
-	if (n <= 1)
+	if (x->jobs <= 1)
 		return fq_index_each(x->st, each_item, x, err);
+	if (n > FQ_INDEX_MAX_PARTS)
+		n = FQ_INDEX_MAX_PARTS;
 	data[0] = x;
 	for (j = 1; j < n; j++) {
 		px[j] = *x;
@@ -165,7 +169,8 @@ count_cases(struct ctx *x, struct fq_error *err)
 			px[j].r = NULL;
 	}
 	if (!ret)
-		ret = fq_index_each_parts(x->st, n, each_item, data, err);
+		ret = fq_index_each_parts(x->st, n, x->jobs, each_item, data,
+		    err);
 	for (j = 1; j < n; j++) {
 		if (!ret) {
 			fq_report_merge(x->r, px[j].r);
@@ -187,8 +192,8 @@ report_jobs(void)
 
 	if (n < 1)
 		n = 1;
-	if (n > FQ_INDEX_MAX_PARTS)
-		n = FQ_INDEX_MAX_PARTS;
+	if (n > FQ_INDEX_MAX_THREADS)
+		n = FQ_INDEX_MAX_THREADS;
 	return (size_t)n;
 }
 

@@ -1795,18 +1795,44 @@ run_part(void *arg)
 	return NULL;
 }
 
-/* The cases cut into nparts runs, in threads when every case was in
- * the index (nothing parsed this run, so the runs share no writing but
- * a damaged record's, under a lock). */
+/* The parts, taken in turn by the threads. */
+struct picker {
+	struct part *p;
+	size_t n, next;
+	pthread_mutex_t *mu;
+};
+
+static void *
+pick_parts(void *arg)
+{
+	struct picker *k = arg;
+
+	for (;;) {
+		size_t j;
+
+		pthread_mutex_lock(k->mu);
+		j = k->next++;
+		pthread_mutex_unlock(k->mu);
+		if (j >= k->n)
+			return NULL;
+		run_part(&k->p[j]);
+	}
+}
+
+/* The cases cut into nparts runs, taken by nthreads threads when every
+ * case was in the index (nothing parsed this run, so the runs share no
+ * writing but a damaged record's, under a lock). */
 static int
 run_parts(struct run *x, struct job *jobs, size_t nj, struct writer *w,
-	struct ixfile *f, size_t nparts, fq_index_item_fn fn, void **data)
+	struct ixfile *f, size_t nparts, size_t nthreads, fq_index_item_fn fn,
+	void **data)
 {
 	struct part p[FQ_INDEX_MAX_PARTS];
-	pthread_t th[FQ_INDEX_MAX_PARTS];
-	bool started[FQ_INDEX_MAX_PARTS];
+	pthread_t th[FQ_INDEX_MAX_THREADS];
+	bool started[FQ_INDEX_MAX_THREADS];
 	pthread_mutex_t mu;
-	bool threads = nparts > 1 && !nj;
+	struct picker k;
+	bool threads = nparts > 1 && nthreads > 1 && !nj;
 	size_t j;
 	int ret = 0;
 
@@ -1823,7 +1849,6 @@ run_parts(struct run *x, struct job *jobs, size_t nj, struct writer *w,
 		p[j].data = data[j];
 		p[j].mu = threads ? &mu : NULL;
 		p[j].ret = 0;
-		started[j] = false;
 	}
 	if (!threads) {
 		for (j = 0; j < nparts && !ret; j++) {
@@ -1832,17 +1857,18 @@ run_parts(struct run *x, struct job *jobs, size_t nj, struct writer *w,
 		}
 		return ret;
 	}
-	/* part 0 in this thread, which alone may have to read the store */
-	for (j = 1; j < nparts; j++)
-		started[j] = pthread_create(&th[j], NULL, run_part,
-			&p[j]) == 0;
-	run_part(&p[0]);
-	for (j = 1; j < nparts; j++) {
+	k.p = p;
+	k.n = nparts;
+	k.next = 0;
+	k.mu = &mu;
+	if (nthreads > nparts)
+		nthreads = nparts;
+	for (j = 1; j < nthreads; j++)
+		started[j] = pthread_create(&th[j], NULL, pick_parts, &k) == 0;
+	pick_parts(&k);
+	for (j = 1; j < nthreads; j++)
 		if (started[j])
 			pthread_join(th[j], NULL);
-		else
-			run_part(&p[j]);
-	}
 	pthread_mutex_destroy(&mu);
 	for (j = 0; j < nparts && !ret; j++)
 		ret = p[j].ret;
@@ -1853,19 +1879,20 @@ int
 fq_index_run(fq_store *st, fq_index_item_fn fn, void *data,
 	struct fq_index_stats *stats, struct fq_error *err)
 {
-	return fq_index_run_parts(st, 1, fn, &data, stats, err);
+	return fq_index_run_parts(st, 1, 1, fn, &data, stats, err);
 }
 
 int
-fq_index_each_parts(fq_store *st, size_t nparts, fq_index_item_fn fn,
-	void **data, struct fq_error *err)
+fq_index_each_parts(fq_store *st, size_t nparts, size_t nthreads,
+	fq_index_item_fn fn, void **data, struct fq_error *err)
 {
-	return fq_index_run_parts(st, nparts, fn, data, NULL, err);
+	return fq_index_run_parts(st, nparts, nthreads, fn, data, NULL, err);
 }
 
 int
-fq_index_run_parts(fq_store *st, size_t nparts, fq_index_item_fn fn,
-	void **data, struct fq_index_stats *stats, struct fq_error *err)
+fq_index_run_parts(fq_store *st, size_t nparts, size_t nthreads,
+	fq_index_item_fn fn, void **data, struct fq_index_stats *stats,
+	struct fq_error *err)
 {
 	struct run x;
 	struct ixfile f;
@@ -1882,6 +1909,9 @@ fq_index_run_parts(fq_store *st, size_t nparts, fq_index_item_fn fn,
 	if (nparts < 1 || nparts > FQ_INDEX_MAX_PARTS)
 		return fq_error_set(err, FQ_EUSAGE, "%zu parts: 1 to %d",
 			nparts, FQ_INDEX_MAX_PARTS);
+	if (nthreads < 1 || nthreads > FQ_INDEX_MAX_THREADS)
+		return fq_error_set(err, FQ_EUSAGE, "%zu threads: 1 to %d",
+			nthreads, FQ_INDEX_MAX_THREADS);
 	memset(&x, 0, sizeof(x));
 	fq_buf_init(&x.path);
 	writer_init(&w);
@@ -1945,7 +1975,7 @@ fq_index_run_parts(fq_store *st, size_t nparts, fq_index_item_fn fn,
 		stats->loaded = f.base != 0;
 		stats->trees = x.trees;
 	}
-	ret = run_parts(&x, jobs, nj, &w, &f, nparts, fn, data);
+	ret = run_parts(&x, jobs, nj, &w, &f, nparts, nthreads, fn, data);
 	if (!ret)
 		write_index(&x, jobs, path.buf, stats);
 	if (stats)

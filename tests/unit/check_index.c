@@ -527,7 +527,7 @@ START_TEST(test_parts)
 
 	for (i = 1; i <= 23; i++)
 		commit_case(i, i % 3 ? "accepted" : "mediating");
-	ck_assert_int_eq(fq_index_each_parts(st, 0, note, data, &err),
+	ck_assert_int_eq(fq_index_each_parts(st, 0, 1, note, data, &err),
 		FQ_EUSAGE);
 	for (np = 1; np <= 5; np++) {
 		if (np == 2)	/* the index now warm: threads */
@@ -544,8 +544,8 @@ START_TEST(test_parts)
 			unlink(path);
 			free(path);
 		}
-		ck_assert_msg(fq_index_each_parts(st, np, note, data,
-			&err) == 0, "%s", err.msg);
+		ck_assert_msg(fq_index_each_parts(st, np, np % 2 ? 2 : 1,
+			note, data, &err) == 0, "%s", err.msg);
 		for (j = 0, at = 0; j < np; j++) {
 			ck_assert_uint_ge(parts[j].n, all.n / np);
 			ck_assert_uint_le(parts[j].n, all.n / np + 1);
@@ -553,10 +553,11 @@ START_TEST(test_parts)
 				ck_assert_str_eq(parts[j].ids[k], all.ids[at]);
 		}
 		ck_assert_uint_eq(at, all.n);
-		/* warm, the parts ran in threads of their own */
-		if (np == 2 || np == 4)
-			ck_assert(!pthread_equal(parts[0].self,
-				parts[np - 1].self));
+		/* in one thread: this one */
+		if (np % 2 == 0)
+			for (j = 0; j < np; j++)
+				ck_assert(pthread_equal(parts[j].self,
+					pthread_self()));
 	}
 }
 END_TEST
