@@ -646,7 +646,10 @@ ixfile_release_behind(struct ixfile *f, size_t off, int k, size_t *lows)
 	size_t *low = lows ? &lows[k] : &f->low[k];
 
 	/* a reader of a part of the cases (its own lows) gives back only
-	 * what it read itself, from where it started */
+	 * what it read itself, from where it started (and the rest when
+	 * it ends: part_release) */
+	if (lows && off > lows[2 + k])
+		lows[2 + k] = off;
 	if (lows && !*low) {
 		*low = off / page * page;
 		return;
@@ -660,6 +663,21 @@ ixfile_release_behind(struct ixfile *f, size_t off, int k, size_t *lows)
 	if (to > *low)
 		madvise(f->map + *low, to - *low, MADV_DONTNEED);
 	*low = to > *low ? to : *low;
+}
+
+/* A part's reader done: what it read and kept, given back. */
+static void
+part_release(struct ixfile *f, const size_t lows[4])
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), to;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		to = lows[2 + k] / page * page;
+		if (lows[k] && to > lows[k])
+			madvise(f->map + lows[k], to - lows[k],
+				MADV_DONTNEED);
+	}
 }
 
 static void
@@ -1485,7 +1503,7 @@ struct item_priv {
 	size_t k;		/* its record in f (when wi is 0) */
 	struct fq_node *node[2];	/* summary, case */
 	bool decoded[2];
-	size_t *lows;		/* a part's own read marks; NULL: f's */
+	size_t *lows;		/* a part's own read marks [4]; NULL: f's */
 	pthread_mutex_t *mu;	/* parts in threads: w, the store */
 };
 
@@ -1738,7 +1756,7 @@ run_part(void *arg)
 	struct run *x = p->x;
 	struct arena a = { NULL };
 	struct fq_buf rel = FQ_BUF_INIT;
-	size_t lows[2] = { 0, 0 }, i;
+	size_t lows[4] = { 0, 0, 0, 0 }, i;	/* read from, up to */
 
 	for (i = p->from; i < p->to && !p->ret; i++) {
 		struct fq_index_item it;
@@ -1790,6 +1808,8 @@ run_part(void *arg)
 		p->ret = p->fn(&it, p->data);
 		arena_reset(&a);
 	}
+	if (p->mu)
+		part_release(p->f, lows);
 	arena_release(&a);
 	fq_buf_release(&rel);
 	return NULL;
