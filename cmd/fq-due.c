@@ -21,15 +21,24 @@ struct item {
 	bool hourly;		/* an hour deadline (due_at) */
 	int64_t secs;		/* hourly: seconds past due_at; negative:
 				 * seconds left */
-	char *id, *title, *color, *what, *rule;
-	char *status, *outcome, *category, *accepted;	/* NULL: absent */
+	/* in the strings' pool */
+	const char *id, *title, *color, *what, *rule;
+	const char *status, *outcome, *category, *accepted;	/* NULL: absent */
 	char due[FQ_DATE_SIZE];
 	char at[FQ_NOW_ISO_SIZE];
 	int referral;
 };
 
+/* The items' strings, copied into blocks freed together. */
+struct pblk {
+	struct pblk *next;
+	size_t used, cap;
+	char data[];
+};
+
 struct ctx {
 	struct fq_cli *cli;
+	struct pblk *pool;
 	int within;
 	struct item *v;
 	size_t n, alloc;
@@ -42,10 +51,49 @@ struct ctx {
 	fq_nodecache *cache;	/* deadlines per blob, for this profile */
 };
 
-static char *
-opt_dup(const char *s)
+static const char *
+pool_dup(struct ctx *x, const char *s)
 {
-	return s ? strdup(s) : NULL;
+	size_t n;
+	struct pblk *b = x->pool;
+	char *p;
+
+	if (!s)
+		return NULL;
+	n = strlen(s) + 1;
+	if (!b || b->cap - b->used < n) {
+		size_t cap = n > 60000 ? n : 60000;
+
+		b = malloc(sizeof(*b) + cap);
+		if (!b)
+			abort();
+		b->next = x->pool;
+		b->used = 0;
+		b->cap = cap;
+		x->pool = b;
+	}
+	p = b->data + b->used;
+	memcpy(p, s, n);
+	b->used += n;
+	return p;
+}
+
+/* snprintf(out, size, "%s", s), without the formatting */
+static void
+copy_str(char *out, size_t size, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n >= size)
+		n = size - 1;
+	memcpy(out, s, n);
+	out[n] = '\0';
+}
+
+static const char *
+dflt(const char *s, const char *def)
+{
+	return s ? s : def;
 }
 
 /* "key": "value" or "key": null */
@@ -90,19 +138,17 @@ add(const struct fq_deadline *d, void *data)
 	it->late = late;
 	it->hourly = hourly;
 	it->secs = secs;
-	it->id = strdup(fq_map_str(x->c, "id"));
-	it->title = strdup(fq_map_str(x->c, "title") ?
-		fq_map_str(x->c, "title") : "");
-	it->color = strdup(fq_map_str(x->c, "risk_color") ?
-		fq_map_str(x->c, "risk_color") : "blue");
-	it->what = strdup(d->what);
-	it->status = opt_dup(fq_map_str(x->c, "status"));
-	it->outcome = opt_dup(fq_map_str(x->c, "outcome"));
-	it->category = opt_dup(fq_map_str(x->c, "category"));
-	it->accepted = opt_dup(fq_map_str(x->c, "accepted_on"));
-	it->rule = strdup(d->rule);
+	it->id = pool_dup(x, fq_map_str(x->c, "id"));
+	it->title = pool_dup(x, dflt(fq_map_str(x->c, "title"), ""));
+	it->color = pool_dup(x, dflt(fq_map_str(x->c, "risk_color"), "blue"));
+	it->what = pool_dup(x, d->what);
+	it->status = pool_dup(x, fq_map_str(x->c, "status"));
+	it->outcome = pool_dup(x, fq_map_str(x->c, "outcome"));
+	it->category = pool_dup(x, fq_map_str(x->c, "category"));
+	it->accepted = pool_dup(x, fq_map_str(x->c, "accepted_on"));
+	it->rule = pool_dup(x, d->rule);
 	memcpy(it->due, d->due, FQ_DATE_SIZE);
-	snprintf(it->at, sizeof(it->at), "%s", d->at);
+	copy_str(it->at, sizeof(it->at), d->at);
 	it->referral = d->referral;
 	return 0;
 }
@@ -180,9 +226,8 @@ replay(struct ctx *x, const struct fq_node *t)
 		memset(&d, 0, sizeof(d));
 		d.rule = fq_map_str(m, "rule") ? fq_map_str(m, "rule") : "";
 		d.what = fq_map_str(m, "what") ? fq_map_str(m, "what") : "";
-		snprintf(d.due, sizeof(d.due), "%s", due ? due : "");
-		snprintf(d.at, sizeof(d.at), "%s", fq_map_str(m, "at") ?
-			fq_map_str(m, "at") : "");
+		copy_str(d.due, sizeof(d.due), dflt(due, ""));
+		copy_str(d.at, sizeof(d.at), dflt(fq_map_str(m, "at"), ""));
 		d.referral = fq_map_str(m, "referral") ?
 			atoi(fq_map_str(m, "referral")) : 0;
 		add(&d, x);
@@ -220,20 +265,20 @@ static int
 each_item(struct fq_index_item *it, void *data)
 {
 	struct ctx *x = data;
-	const struct fq_node *c;
-	struct fq_node *t;
+	const struct fq_node *c, *t;
+	struct fq_node *own = NULL;
 
 	if (!it->readable || !it->map) {
 		x->skipped++;
 		return 0;
 	}
-	if (!x->cache || !(t = fq_nodecache_get(x->cache, it->oid))) {
+	if (!x->cache || !(t = fq_nodecache_peek(x->cache, it->oid))) {
 		c = fq_index_item_case(it);
 		if (!c || !fq_map_str(c, "id")) {
 			x->skipped++;
 			return 0;
 		}
-		t = due_tree(x, c);
+		t = own = due_tree(x, c);
 		if (x->cache)
 			fq_nodecache_put(x->cache, it->oid, t);
 	}
@@ -241,7 +286,7 @@ each_item(struct fq_index_item *it, void *data)
 		x->skipped++;
 	else
 		replay(x, t);
-	fq_node_free(t);
+	fq_node_free(own);
 	return 0;
 }
 
@@ -489,7 +534,7 @@ main(int argc, char **argv)
 				snprintf(idbuf, sizeof(idbuf), "%s-R%d", it->id,
 					it->referral);
 			else
-				snprintf(idbuf, sizeof(idbuf), "%s", it->id);
+				copy_str(idbuf, sizeof(idbuf), it->id);
 			fq_cli_add_cell(&b, idbuf, 19, true, rc);
 			fq_buf_adds(&b, "  ");
 			fq_cli_add_cell(&b, it->what, 14, true, sc);
@@ -516,16 +561,11 @@ main(int argc, char **argv)
 		}
 	}
 out:
-	for (i = 0; i < x.n; i++) {
-		free(x.v[i].id);
-		free(x.v[i].title);
-		free(x.v[i].color);
-		free(x.v[i].what);
-		free(x.v[i].rule);
-		free(x.v[i].status);
-		free(x.v[i].outcome);
-		free(x.v[i].category);
-		free(x.v[i].accepted);
+	while (x.pool) {
+		struct pblk *next = x.pool->next;
+
+		free(x.pool);
+		x.pool = next;
 	}
 	free(x.v);
 	fq_buf_release(&x.data);

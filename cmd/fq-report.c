@@ -43,6 +43,7 @@ struct ctx {
 	struct fq_buf data;
 	size_t bad;
 	struct fq_buf bad_list;	/* the first 10 of them, each NUL-ended */
+	size_t jobs;		/* threads that count (FQ_REPORT_JOBS) */
 	int err;
 	struct fq_error e;
 	bool noskip;
@@ -114,6 +115,81 @@ each_item(struct fq_index_item *it, void *data)
 bad:
 	bad_file(x, it->relpath);
 	return 0;
+}
+
+/* The unreadable files a part found, after x's (its cases come after). */
+static void
+bad_merge(struct ctx *x, const struct ctx *p)
+{
+	const char *s = p->bad_list.buf;
+	size_t k;
+
+	for (k = 0; k < p->bad && k < 10; k++, s += strlen(s) + 1)
+		if (x->bad + k < 10) {
+			fq_buf_adds(&x->bad_list, s);
+			fq_buf_addch(&x->bad_list, '\0');
+		}
+	x->bad += p->bad;
+}
+
+/*
+ * Count the cases of x->st from the index, cut into x->jobs parts
+ * counted in as many threads (each into a fork of the report), merged
+ * in the order of the cases: the same report as one thread's.
+ */
+static int
+count_cases(struct ctx *x, struct fq_error *err)
+{
+	struct ctx px[FQ_INDEX_MAX_PARTS];
+	void *data[FQ_INDEX_MAX_PARTS];
+	/* four runs a thread: the recent cases, which the pre-filter lets
+	 * through, are at the end of the path order */
+	size_t j, n = x->jobs * 4;
+	int ret = 0;
+
+	if (x->jobs <= 1)
+		return fq_index_each(x->st, each_item, x, err);
+	if (n > FQ_INDEX_MAX_PARTS)
+		n = FQ_INDEX_MAX_PARTS;
+	data[0] = x;
+	for (j = 1; j < n; j++) {
+		px[j] = *x;
+		px[j].bad = 0;
+		fq_buf_init(&px[j].bad_list);
+		fq_buf_init(&px[j].data);
+		data[j] = &px[j];
+		if (!ret && fq_report_fork(&px[j].r, x->r, err))
+			ret = -1;
+		else if (ret)
+			px[j].r = NULL;
+	}
+	if (!ret)
+		ret = fq_index_each_parts(x->st, n, x->jobs, each_item, data,
+		    err);
+	for (j = 1; j < n; j++) {
+		if (!ret) {
+			fq_report_merge(x->r, px[j].r);
+			bad_merge(x, &px[j]);
+		}
+		fq_report_free(px[j].r);
+		fq_buf_release(&px[j].bad_list);
+		fq_buf_release(&px[j].data);
+	}
+	return ret;
+}
+
+/* FQ_REPORT_JOBS: threads that count (1: none); 2 by default. */
+static size_t
+report_jobs(void)
+{
+	const char *e = getenv("FQ_REPORT_JOBS");
+	long n = e && *e ? strtol(e, NULL, 10) : 2;
+
+	if (n < 1)
+		n = 1;
+	if (n > FQ_INDEX_MAX_THREADS)
+		n = FQ_INDEX_MAX_THREADS;
+	return (size_t)n;
 }
 
 /* The month before today's, or today's. */
@@ -594,6 +670,8 @@ read_town(struct pool *p, size_t i)
 	x.cli = p->cli;
 	x.noskip = p->noskip;
 	x.noindex = p->noindex;
+	/* townships read in parallel count on their own thread only */
+	x.jobs = p->inner ? (size_t)p->inner : report_jobs();
 	if (!p->repos)
 		st = p->cli->store;
 	else if (p->refs[i] ? fq_store_open_ref(&st, p->repos[i], p->refs[i],
@@ -617,7 +695,7 @@ read_town(struct pool *p, size_t i)
 	x.st = st;
 	fq_buf_init(&x.bad_list);
 	ret = x.noindex ? fq_store_foreach(st, each, &x, &t->err) :
-		fq_index_each(st, each_item, &x, &t->err);
+		count_cases(&x, &t->err);
 	if (ret)
 		t->failed = TOWN_READ;
 	t->bad = x.bad;
@@ -641,6 +719,7 @@ merge_town(struct ctx *x, struct town *t)
 				"", s);
 	x->bad += t->bad;
 	fq_report_merge(x->r, t->r);
+	fq_report_free(t->r);
 	t->r = NULL;
 }
 

@@ -687,19 +687,44 @@ struct ixfile {
 #define WINDOW (4u << 20)
 
 static void
-ixfile_release_behind(struct ixfile *f, size_t off, int k)
+ixfile_release_behind(struct ixfile *f, size_t off, int k, size_t *lows)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE), to;
+	size_t *low = lows ? &lows[k] : &f->low[k];
 
-	if (off < f->low[k] + WINDOW)
+	/* a reader of a part of the cases (its own lows) gives back only
+	 * what it read itself, from where it started (and the rest when
+	 * it ends: part_release) */
+	if (lows && off > lows[2 + k])
+		lows[2 + k] = off;
+	if (lows && !*low) {
+		*low = off / page * page;
+		return;
+	}
+	if (off < *low + WINDOW)
 		return;
 	to = off / page * page;
-	if (!f->low[k])
-		f->low[k] = (sizeof(struct hdr) + f->seg[0].count *
+	if (!*low)
+		*low = (sizeof(struct hdr) + f->seg[0].count *
 			sizeof(struct rec) + page - 1) / page * page;
-	if (to > f->low[k])
-		madvise(f->map + f->low[k], to - f->low[k], MADV_DONTNEED);
-	f->low[k] = to > f->low[k] ? to : f->low[k];
+	if (to > *low)
+		madvise(f->map + *low, to - *low, MADV_DONTNEED);
+	*low = to > *low ? to : *low;
+}
+
+/* A part's reader done: what it read and kept, given back. */
+static void
+part_release(struct ixfile *f, const size_t lows[4])
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), to;
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		to = lows[2 + k] / page * page;
+		if (lows[k] && to > lows[k])
+			madvise(f->map + lows[k], to - lows[k],
+				MADV_DONTNEED);
+	}
 }
 
 static void
@@ -919,7 +944,7 @@ seg_inside(const struct seg *s, const struct rec *r, int k)
 /* Part k of record i, or NULL when it is not inside or (checked) does not
  * match its checksum. */
 static const char *
-ixfile_part(struct ixfile *f, size_t i, int k, bool check)
+ixfile_part_at(struct ixfile *f, size_t i, int k, bool check, size_t *lows)
 {
 	const struct seg *s = ix_seg(f, i);
 	const struct rec *r = &s->recs[i - s->first];
@@ -928,8 +953,14 @@ ixfile_part(struct ixfile *f, size_t i, int k, bool check)
 	    s->map + r->off[k], r->len[k]) != r->sum[k]))
 		return NULL;
 	if (s == f->seg)
-		ixfile_release_behind(f, (size_t)r->off[k], k);
+		ixfile_release_behind(f, (size_t)r->off[k], k, lows);
 	return s->map + r->off[k];
+}
+
+static const char *
+ixfile_part(struct ixfile *f, size_t i, int k, bool check)
+{
+	return ixfile_part_at(f, i, k, check, NULL);
 }
 
 /* The new records: data in the old file (old != NULL) or in data. */
@@ -1625,6 +1656,8 @@ struct item_priv {
 	size_t k;		/* its record in f (when wi is 0) */
 	struct fq_node *node[2];	/* summary, case */
 	bool decoded[2];
+	size_t *lows;		/* a part's own read marks [4]; NULL: f's */
+	pthread_mutex_t *mu;	/* parts in threads: w, the store */
 };
 
 static const struct rec *
@@ -1681,7 +1714,7 @@ reparse(fq_store *st, struct writer *w, struct wrec *x, const char *relpath,
  * match its checksum is parsed again from its blob (and the file
  * rewritten). */
 static const struct fq_node *
-decode(struct fq_index_item *it, int k)
+decode_locked(struct fq_index_item *it, int k)
 {
 	struct item_priv *ip = it->priv_;
 	const struct rec *r = item_rec(ip);
@@ -1692,21 +1725,64 @@ decode(struct fq_index_item *it, int k)
 	ip->decoded[k] = true;
 	if (!r || !(r->flags & R_MAP))
 		return NULL;
+	if (ip->wi && ip->mu) {
+		/* our own bytes, which the other parts' reparses move:
+		 * a copy in the item's arena, that the tree points into */
+		char *copy = arena_alloc(ip->a, r->len[k] ? r->len[k] : 1);
+
+		memcpy(copy, wrec_part(ip->w, &ip->w->v[ip->wi - 1], k),
+			r->len[k]);
+		return ip->node[k] = unpack(copy, r->len[k], ip->a);
+	}
 	if (ip->wi)	/* our own bytes */
 		return ip->node[k] = unpack(wrec_part(ip->w,
 			&ip->w->v[ip->wi - 1], k), r->len[k], ip->a);
-	d = ixfile_part(ip->f, ip->k, k, true);
+	d = ixfile_part_at(ip->f, ip->k, k, true, ip->lows);
 	if (d && (ip->node[k] = unpack(d, r->len[k], ip->a)))
 		return ip->node[k];
 	/* damaged: parse the blob, keep the result for the new file */
 	ip->wi = writer_add(ip->w, ip->e->bin) + 1;
-	ip->f->wrec[ip->k] = (uint32_t)ip->wi;
+	__atomic_store_n(&ip->f->wrec[ip->k], (uint32_t)ip->wi,
+		__ATOMIC_RELAXED);
 	reparse(ip->st, ip->w, &ip->w->v[ip->wi - 1], it->relpath, it->oid);
 	r = item_rec(ip);
 	item_fill(it, r);
 	ip->node[0] = NULL;
 	ip->decoded[0] = ip->decoded[1] = false;
-	return decode(it, k);
+	return decode_locked(it, k);
+}
+
+/* Unpack part k of the record: a sound record of the old file without
+ * a lock; our own bytes, or a damaged record parsed again, under the
+ * parts' lock (the writer and the store are shared). */
+static const struct fq_node *
+decode(struct fq_index_item *it, int k)
+{
+	struct item_priv *ip = it->priv_;
+	const struct fq_node *n;
+
+	if (ip->decoded[k])
+		return ip->node[k];
+	if (!ip->wi) {
+		const struct rec *r = item_rec(ip);
+		const char *d;
+
+		if (!r || !(r->flags & R_MAP)) {
+			ip->decoded[k] = true;
+			return NULL;
+		}
+		d = ixfile_part_at(ip->f, ip->k, k, true, ip->lows);
+		if (d && (ip->node[k] = unpack(d, r->len[k], ip->a))) {
+			ip->decoded[k] = true;
+			return ip->node[k];
+		}
+	}
+	if (ip->mu)
+		pthread_mutex_lock(ip->mu);
+	n = decode_locked(it, k);
+	if (ip->mu)
+		pthread_mutex_unlock(ip->mu);
+	return n;
 }
 
 const struct fq_node *
@@ -1816,14 +1892,179 @@ run_release(struct run *x)
 	fq_buf_release(&x->path);
 }
 
+/* One run of consecutive cases, [from, to), for one fn's data. */
+struct part {
+	struct run *x;
+	struct job *jobs;
+	struct writer *w;
+	struct ixfile *f;
+	size_t from, to;
+	fq_index_item_fn fn;
+	void *data;
+	pthread_mutex_t *mu;	/* NULL: the parts one after the other */
+	int ret;
+};
+
+static void *
+run_part(void *arg)
+{
+	struct part *p = arg;
+	struct run *x = p->x;
+	struct arena a = { NULL };
+	struct fq_buf rel = FQ_BUF_INIT;
+	size_t lows[4] = { 0, 0, 0, 0 }, i;	/* read from, up to */
+
+	for (i = p->from; i < p->to && !p->ret; i++) {
+		struct fq_index_item it;
+		struct item_priv ip;
+		char hex[41];
+
+		memset(&it, 0, sizeof(it));
+		memset(&ip, 0, sizeof(ip));
+		fq_buf_reset(&rel);
+		fq_buf_adds(&rel, x->dirs[x->e[i].dir]);
+		fq_buf_addch(&rel, '/');
+		fq_buf_adds(&rel, x->e[i].name);
+		oid_hex(hex, x->e[i].bin);
+		it.relpath = rel.buf;
+		it.oid = hex;
+		it.priv_ = &ip;
+		ip.st = x->st;
+		ip.w = p->w;
+		ip.f = p->f;
+		ip.e = &x->e[i];
+		ip.a = &a;
+		ip.mu = p->mu;
+		ip.lows = p->mu ? lows : NULL;
+		if (x->e[i].job != NOJOB) {
+			/* in the writer since its batch was parsed (the parts
+			 * run one after the other when there were jobs) */
+			ip.wi = p->jobs[x->e[i].job].wrec;
+		} else if (x->e[i].rec) {
+			ip.k = x->e[i].rec - 1;
+			/* parsed again (by a part before, if the same blob) */
+			ip.wi = __atomic_load_n(&p->f->wrec[ip.k],
+				__ATOMIC_RELAXED);
+		}
+		if (ip.wi && p->mu) {
+			pthread_mutex_lock(p->mu);
+			item_fill(&it, item_rec(&ip));
+			pthread_mutex_unlock(p->mu);
+		} else {
+			item_fill(&it, item_rec(&ip));
+		}
+		p->ret = p->fn(&it, p->data);
+		arena_reset(&a);
+	}
+	if (p->mu)
+		part_release(p->f, lows);
+	arena_release(&a);
+	fq_buf_release(&rel);
+	return NULL;
+}
+
+/* The parts, taken in turn by the threads. */
+struct picker {
+	struct part *p;
+	size_t n, next;
+	pthread_mutex_t *mu;
+};
+
+static void *
+pick_parts(void *arg)
+{
+	struct picker *k = arg;
+
+	for (;;) {
+		size_t j;
+
+		pthread_mutex_lock(k->mu);
+		j = k->next++;
+		pthread_mutex_unlock(k->mu);
+		if (j >= k->n)
+			return NULL;
+		run_part(&k->p[j]);
+	}
+}
+
+/* The cases cut into nparts runs, taken by nthreads threads when every
+ * case was in the index (nothing parsed this run, so the runs share no
+ * writing but a damaged record's, under a lock). */
+static int
+run_parts(struct run *x, struct job *jobs, size_t nj, struct writer *w,
+	struct ixfile *f, size_t nparts, size_t nthreads, fq_index_item_fn fn,
+	void **data)
+{
+	struct part p[FQ_INDEX_MAX_PARTS];
+	pthread_t th[FQ_INDEX_MAX_THREADS];
+	bool started[FQ_INDEX_MAX_THREADS];
+	pthread_mutex_t mu;
+	struct picker k;
+	bool threads = nparts > 1 && nthreads > 1 && !nj;
+	size_t j;
+	int ret = 0;
+
+	if (threads)
+		pthread_mutex_init(&mu, NULL);
+	for (j = 0; j < nparts; j++) {
+		p[j].x = x;
+		p[j].jobs = jobs;
+		p[j].w = w;
+		p[j].f = f;
+		p[j].from = x->n * j / nparts;
+		p[j].to = x->n * (j + 1) / nparts;
+		p[j].fn = fn;
+		p[j].data = data[j];
+		p[j].mu = threads ? &mu : NULL;
+		p[j].ret = 0;
+	}
+	if (!threads) {
+		for (j = 0; j < nparts && !ret; j++) {
+			run_part(&p[j]);
+			ret = p[j].ret;
+		}
+		return ret;
+	}
+	k.p = p;
+	k.n = nparts;
+	k.next = 0;
+	k.mu = &mu;
+	if (nthreads > nparts)
+		nthreads = nparts;
+	for (j = 1; j < nthreads; j++)
+		started[j] = pthread_create(&th[j], NULL, pick_parts, &k) == 0;
+	pick_parts(&k);
+	for (j = 1; j < nthreads; j++)
+		if (started[j])
+			pthread_join(th[j], NULL);
+	pthread_mutex_destroy(&mu);
+	for (j = 0; j < nparts && !ret; j++)
+		ret = p[j].ret;
+	return ret;
+}
+
 int
 fq_index_run(fq_store *st, fq_index_item_fn fn, void *data,
 	struct fq_index_stats *stats, struct fq_error *err)
 {
+	return fq_index_run_parts(st, 1, 1, fn, &data, stats, err);
+}
+
+int
+fq_index_each_parts(fq_store *st, size_t nparts, size_t nthreads,
+	fq_index_item_fn fn, void **data, struct fq_error *err)
+{
+	return fq_index_run_parts(st, nparts, nthreads, fn, data, NULL, err);
+}
+
+int
+fq_index_run_parts(fq_store *st, size_t nparts, size_t nthreads,
+	fq_index_item_fn fn, void **data, struct fq_index_stats *stats,
+	struct fq_error *err)
+{
 	struct run x;
 	struct ixfile f;
 	struct writer w;
-	struct arena a = { NULL };
 	struct fq_buf path = FQ_BUF_INIT, rel = FQ_BUF_INIT;
 	struct job *jobs = NULL;
 	char (*jhex)[41] = NULL;
@@ -1833,6 +2074,12 @@ fq_index_run(fq_store *st, fq_index_item_fn fn, void *data,
 	bool found;
 	int ret;
 
+	if (nparts < 1 || nparts > FQ_INDEX_MAX_PARTS)
+		return fq_error_set(err, FQ_EUSAGE, "%zu parts: 1 to %d",
+			nparts, FQ_INDEX_MAX_PARTS);
+	if (nthreads < 1 || nthreads > FQ_INDEX_MAX_THREADS)
+		return fq_error_set(err, FQ_EUSAGE, "%zu threads: 1 to %d",
+			nthreads, FQ_INDEX_MAX_THREADS);
 	memset(&x, 0, sizeof(x));
 	fq_buf_init(&x.path);
 	writer_init(&w);
@@ -1897,37 +2144,7 @@ fq_index_run(fq_store *st, fq_index_item_fn fn, void *data,
 		stats->loaded = f.base != 0;
 		stats->trees = x.trees;
 	}
-	for (i = 0; i < x.n && !ret; i++) {
-		struct fq_index_item it;
-		struct item_priv ip;
-		char hex[41];
-
-		memset(&it, 0, sizeof(it));
-		memset(&ip, 0, sizeof(ip));
-		fq_buf_reset(&rel);
-		fq_buf_adds(&rel, x.dirs[x.e[i].dir]);
-		fq_buf_addch(&rel, '/');
-		fq_buf_adds(&rel, x.e[i].name);
-		oid_hex(hex, x.e[i].bin);
-		it.relpath = rel.buf;
-		it.oid = hex;
-		it.priv_ = &ip;
-		ip.st = st;
-		ip.w = &w;
-		ip.f = &f;
-		ip.e = &x.e[i];
-		ip.a = &a;
-		if (x.e[i].job != NOJOB) {
-			/* in the writer since its batch was parsed */
-			ip.wi = jobs[x.e[i].job].wrec;
-		} else if (x.e[i].rec) {
-			ip.k = x.e[i].rec - 1;
-			ip.wi = f.wrec[ip.k];	/* parsed again */
-		}
-		item_fill(&it, item_rec(&ip));
-		ret = fn(&it, data);
-		arena_reset(&a);
-	}
+	ret = run_parts(&x, jobs, nj, &w, &f, nparts, nthreads, fn, data);
 	if (!ret)
 		write_index(&x, jobs, path.buf, stats);
 	if (stats)
@@ -1940,7 +2157,6 @@ out:
 	free(jobs);
 	free(jhex);
 	free(joid);
-	arena_release(&a);
 	writer_release(&w);
 	run_release(&x);
 	ixfile_close(&f);
@@ -1980,6 +2196,7 @@ struct fq_nodecache {
 	struct writer w;	/* the puts */
 	struct fq_buf path;
 	uint64_t key;
+	struct arena a;		/* the tree of the last peek */
 };
 
 fq_nodecache *
@@ -2010,6 +2227,29 @@ fq_nodecache_get(fq_nodecache *nc, const char *oid)
 	r = ix_rec(&nc->f, k - 1);
 	if (!(r->flags & R_MAP) || !(d = ixfile_part(&nc->f, k - 1, 0, true)) ||
 	    !(n = fq_node_unpack(d, r->len[0])))
+		return NULL;
+	nc->f.used[k - 1] = 1;
+	return n;
+}
+
+const struct fq_node *
+fq_nodecache_peek(fq_nodecache *nc, const char *oid)
+{
+	unsigned char bin[20];
+	const struct rec *r;
+	const struct fq_node *n;
+	const char *d;
+	size_t k;
+
+	if (!nc)
+		return NULL;
+	arena_reset(&nc->a);
+	if (strlen(oid) != 40 || !oid_bin(bin, oid) ||
+	    !(k = ixfile_find(&nc->f, bin)))
+		return NULL;
+	r = ix_rec(&nc->f, k - 1);
+	if (!(r->flags & R_MAP) || !(d = ixfile_part(&nc->f, k - 1, 0, true)) ||
+	    !(n = unpack(d, r->len[0], &nc->a)))
 		return NULL;
 	nc->f.used[k - 1] = 1;
 	return n;
@@ -2072,5 +2312,6 @@ fq_nodecache_close(fq_nodecache *nc)
 	writer_release(&nc->w);
 	ixfile_close(&nc->f);
 	fq_buf_release(&nc->path);
+	arena_release(&nc->a);
 	free(nc);
 }

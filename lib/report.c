@@ -1212,92 +1212,106 @@ fq_report_add_unit(fq_report *r, const char *unit)
 	unit_group(r, unit)->fixed = true;
 }
 
-/* --- merging the report of a part (a township read in parallel) --- */
-
-static void
-idlist_merge(struct fq_idlist *d, const struct fq_idlist *s)
-{
-	size_t i;
-
-	/* one by one: the same "twice in a row" rule as adding them */
-	for (i = 0; i < s->n; i++)
-		fq_idlist_add(d, s->v[i]);
-}
-
-static void
-figs_merge(struct fq_figs *d, const struct fq_figs *s, size_t nout)
-{
-	size_t i;
-
-	for (i = 0; i < FQ_NFIG; i++) {
-		d->n[i] += s->n[i];
-		idlist_merge(&d->ids[i], &s->ids[i]);
-	}
-	d->amount_fen += s->amount_fen;
-	for (i = 0; i < 4; i++)
-		d->people[i] += s->people[i];
-	for (i = 0; i <= nout; i++) {
-		d->outcomes[i] += s->outcomes[i];
-		idlist_merge(&d->outcome_ids[i], &s->outcome_ids[i]);
-	}
-}
-
-void
-fq_report_merge(fq_report *r, fq_report *p)
-{
-	size_t i, j, nzz = (r->nzz + 2) * FQ_NZZ * FQ_NZZCOL;
-	struct fq_report_group *g;
-
-	if (!p)
-		return;
-	r->added |= p->added;
-	/* the ids the lists point to move with them */
-	for (i = 0; i < p->nidpool; i++) {
-		FQ_ALLOC_GROW(r->idpool, r->nidpool + 1, r->aidpool);
-		r->idpool[r->nidpool++] = p->idpool[i];
-	}
-	p->nidpool = 0;
-	figs_merge(&r->total, &p->total, r->nout);
-	figs_merge(&r->prev, &p->prev, r->nout);
-	figs_merge(&r->ytd, &p->ytd, r->nout);
-	for (i = 0; i < r->ncat && i < p->ncat; i++) {
-		figs_merge(&r->cat[i].f, &p->cat[i].f, r->nout);
-		figs_merge(&r->pcat[i].f, &p->pcat[i].f, r->nout);
-	}
-	/* rows in the order the part met them, as unit_group makes them */
-	for (i = 0; i < p->nunit; i++) {
-		g = unit_group(r, p->unit[i].key);
-		g->fixed |= p->unit[i].fixed;
-		figs_merge(&g->f, &p->unit[i].f, r->nout);
-		figs_merge(&g->ytd, &p->unit[i].ytd, r->nout);
-	}
-	for (i = 0; i < FQ_TREND; i++) {
-		r->trend[i].n_new += p->trend[i].n_new;
-		r->trend[i].n_resolved += p->trend[i].n_resolved;
-	}
-	for (i = 0; i < nzz && r->nzz == p->nzz; i++)
-		r->zz[i] += p->zz[i];
-	for (i = 0; i < FQ_NZZ; i++)
-		for (j = 0; j < FQ_NZZCOL; j++)
-			idlist_merge(&r->zzids[i][j], &p->zzids[i][j]);
-	for (i = 0; i < p->nkey; i++) {
-		FQ_ALLOC_GROW(r->key, r->nkey + 1, r->key_alloc);
-		r->key[r->nkey++] = p->key[i];
-	}
-	p->nkey = 0;
-	for (i = 0; i < FQ_REF_ROWS; i++)
-		for (j = 0; j < FQ_NREF; j++)
-			r->refs[i][j] += p->refs[i][j];
-	idlist_merge(&r->mismatch, &p->mismatch);
-	r->unreadable += p->unreadable;
-	fq_report_free(p);
-}
-
 void
 fq_report_add_unreadable(fq_report *r, const char *relpath)
 {
 	(void)relpath;
 	r->unreadable++;
+}
+
+/* --- counting in parts: a report's cases split over threads, or the
+ * townships of a county read in parallel --- */
+
+int
+fq_report_fork(fq_report **out, const fq_report *r, struct fq_error *err)
+{
+	if (fq_report_new(out, r->schema, r->month, err))
+		return -1;
+	if (fq_report_set_options(*out, &r->opt, err)) {
+		fq_report_free(*out);
+		*out = NULL;
+		return -1;
+	}
+	(*out)->county = r->county;
+	return FQ_OK;
+}
+
+static void
+idlist_merge(struct fq_idlist *dst, const struct fq_idlist *src)
+{
+	size_t i;
+
+	for (i = 0; i < src->n; i++)
+		fq_idlist_add(dst, src->v[i]);
+}
+
+static void
+figs_merge(struct fq_figs *dst, const struct fq_figs *src, size_t nout)
+{
+	size_t i;
+
+	for (i = 0; i < FQ_NFIG; i++) {
+		dst->n[i] += src->n[i];
+		if (dst->keep_ids)
+			idlist_merge(&dst->ids[i], &src->ids[i]);
+	}
+	dst->amount_fen += src->amount_fen;
+	for (i = 0; i < 4; i++)
+		dst->people[i] += src->people[i];
+	for (i = 0; i <= nout; i++) {
+		dst->outcomes[i] += src->outcomes[i];
+		if (dst->keep_ids)
+			idlist_merge(&dst->outcome_ids[i],
+				&src->outcome_ids[i]);
+	}
+}
+
+void
+fq_report_merge(fq_report *dst, fq_report *src)
+{
+	size_t i, j;
+
+	dst->added = dst->added || src->added;
+	figs_merge(&dst->total, &src->total, dst->nout);
+	figs_merge(&dst->prev, &src->prev, dst->nout);
+	figs_merge(&dst->ytd, &src->ytd, dst->nout);
+	for (i = 0; i < dst->ncat; i++) {
+		figs_merge(&dst->cat[i].f, &src->cat[i].f, dst->nout);
+		figs_merge(&dst->pcat[i].f, &src->pcat[i].f, dst->nout);
+	}
+	/* in order of first appearance, as one report would have them */
+	for (i = 0; i < src->nunit; i++) {
+		struct fq_report_group *g = unit_group(dst, src->unit[i].key);
+
+		g->fixed = g->fixed || src->unit[i].fixed;
+		figs_merge(&g->f, &src->unit[i].f, dst->nout);
+		figs_merge(&g->ytd, &src->unit[i].ytd, dst->nout);
+	}
+	for (i = 0; i < (dst->nzz + 2) * FQ_NZZ * FQ_NZZCOL; i++)
+		dst->zz[i] += src->zz[i];
+	for (i = 0; i < FQ_NZZ; i++)
+		for (j = 0; j < FQ_NZZCOL; j++)
+			idlist_merge(&dst->zzids[i][j], &src->zzids[i][j]);
+	for (i = 0; i < FQ_TREND; i++) {
+		dst->trend[i].n_new += src->trend[i].n_new;
+		dst->trend[i].n_resolved += src->trend[i].n_resolved;
+	}
+	for (i = 0; i < FQ_REF_ROWS; i++)
+		for (j = 0; j < FQ_NREF; j++)
+			dst->refs[i][j] += src->refs[i][j];
+	idlist_merge(&dst->mismatch, &src->mismatch);
+	dst->unreadable += src->unreadable;
+	/* the key cases and the ids move: src's lists point into its pool */
+	for (i = 0; i < src->nkey; i++) {
+		FQ_ALLOC_GROW(dst->key, dst->nkey + 1, dst->key_alloc);
+		dst->key[dst->nkey++] = src->key[i];
+	}
+	src->nkey = 0;
+	for (i = 0; i < src->nidpool; i++) {
+		FQ_ALLOC_GROW(dst->idpool, dst->nidpool + 1, dst->aidpool);
+		dst->idpool[dst->nidpool++] = src->idpool[i];
+	}
+	src->nidpool = 0;
 }
 
 /* --- due date as of a day --- */

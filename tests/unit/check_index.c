@@ -8,6 +8,7 @@
  */
 #include <check.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -494,6 +495,103 @@ START_TEST(test_nodecache)
 }
 END_TEST
 
+/* The ids a part saw, in the order it saw them. */
+struct order {
+	char ids[40][32];
+	size_t n;
+	pthread_t self;
+};
+
+static int
+note(struct fq_index_item *it, void *data)
+{
+	struct order *o = data;
+	const struct fq_node *c = fq_index_item_case(it);
+
+	ck_assert_ptr_nonnull(c);
+	if (o->n < 40)
+		snprintf(o->ids[o->n], 32, "%s", fq_map_str(c, "id"));
+	o->n++;
+	o->self = pthread_self();
+	return 0;
+}
+
+/* Cut into parts, cold or warm: every case once, in path order. */
+START_TEST(test_parts)
+{
+	struct fq_error err = FQ_ERROR_INIT;
+	struct order all, parts[5];
+	void *data[5];
+	size_t np, j, k, at;
+	int i;
+
+	for (i = 1; i <= 23; i++)
+		commit_case(i, i % 3 ? "accepted" : "mediating");
+	ck_assert_int_eq(fq_index_each_parts(st, 0, 1, note, data, &err),
+		FQ_EUSAGE);
+	for (np = 1; np <= 5; np++) {
+		if (np == 2)	/* the index now warm: threads */
+			commit_case(24, "accepted");
+		memset(&all, 0, sizeof(all));
+		ck_assert_msg(fq_index_each(st, note, &all, &err) == 0, "%s",
+			err.msg);
+		memset(parts, 0, sizeof(parts));
+		for (j = 0; j < np; j++)
+			data[j] = &parts[j];
+		if (np == 3) {	/* cold: one part after the other */
+			char *path = index_path();
+
+			unlink(path);
+			free(path);
+		}
+		ck_assert_msg(fq_index_each_parts(st, np, np % 2 ? 2 : 1,
+			note, data, &err) == 0, "%s", err.msg);
+		for (j = 0, at = 0; j < np; j++) {
+			ck_assert_uint_ge(parts[j].n, all.n / np);
+			ck_assert_uint_le(parts[j].n, all.n / np + 1);
+			for (k = 0; k < parts[j].n; k++, at++)
+				ck_assert_str_eq(parts[j].ids[k], all.ids[at]);
+		}
+		ck_assert_uint_eq(at, all.n);
+		/* in one thread: this one */
+		if (np % 2 == 0)
+			for (j = 0; j < np; j++)
+				ck_assert(pthread_equal(parts[j].self,
+					pthread_self()));
+	}
+}
+END_TEST
+
+/* peek: the cached tree, borrowed until the next peek */
+START_TEST(test_nodecache_peek)
+{
+	struct fq_node *a = parse("x: 1\ny: [a, b]\n");
+	struct fq_node *b = parse("z: {k: v}\n");
+	const char *oid = "0123456789abcdef0123456789abcdef01234567";
+	const char *oid2 = "1123456789abcdef0123456789abcdef01234567";
+	const struct fq_node *got;
+	fq_nodecache *nc;
+
+	nc = fq_nodecache_open(st, "t", 42);
+	ck_assert_ptr_null(fq_nodecache_peek(nc, oid));
+	fq_nodecache_put(nc, oid, a);
+	fq_nodecache_put(nc, oid2, b);
+	fq_nodecache_close(nc);
+	nc = fq_nodecache_open(st, "t", 42);
+	got = fq_nodecache_peek(nc, oid);
+	ck_assert_ptr_nonnull(got);
+	ck_assert(fq_node_equal(got, a));
+	got = fq_nodecache_peek(nc, oid2);
+	ck_assert_ptr_nonnull(got);
+	ck_assert(fq_node_equal(got, b));
+	ck_assert_ptr_null(fq_nodecache_peek(nc, "not an oid"));
+	ck_assert_ptr_null(fq_nodecache_peek(NULL, oid));
+	fq_nodecache_close(nc);
+	fq_node_free(a);
+	fq_node_free(b);
+}
+END_TEST
+
 Suite *
 fq_index_suite(void)
 {
@@ -515,6 +613,8 @@ fq_index_suite(void)
 	tcase_add_test(tc, test_scan_damaged);
 	tcase_add_test(tc, test_scan_log);
 	tcase_add_test(tc, test_nodecache);
+	tcase_add_test(tc, test_parts);
+	tcase_add_test(tc, test_nodecache_peek);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

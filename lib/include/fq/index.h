@@ -84,6 +84,25 @@ struct fq_index_stats {
 int fq_index_run(fq_store *st, fq_index_item_fn fn, void *data,
 	struct fq_index_stats *stats, struct fq_error *err);
 
+/*
+ * The same, with the cases cut into nparts (1 to FQ_INDEX_MAX_PARTS)
+ * runs of consecutive cases in path order, about as long: run j calls
+ * fn(it, data[j]).  When every case was in the index (a warm read),
+ * nthreads threads (1 to FQ_INDEX_MAX_THREADS, this one among them)
+ * take the runs in turn, so fn must touch only its data[j] (and read
+ * shared things); otherwise the runs go one after the other in this
+ * thread.  More runs than threads even out runs that cost more than
+ * others.  fn's non-zero return stops its run (and in one thread, the
+ * later runs); the first non-zero by run is returned.
+ */
+#define FQ_INDEX_MAX_PARTS 32
+#define FQ_INDEX_MAX_THREADS 8
+int fq_index_each_parts(fq_store *st, size_t nparts, size_t nthreads,
+	fq_index_item_fn fn, void **data, struct fq_error *err);
+int fq_index_run_parts(fq_store *st, size_t nparts, size_t nthreads,
+	fq_index_item_fn fn, void **data, struct fq_index_stats *stats,
+	struct fq_error *err);
+
 /* The summary / the case of an item (borrowed until fn returns); NULL
  * when the file did not parse to a mapping. */
 const struct fq_node *fq_index_item_summary(struct fq_index_item *it);
@@ -121,6 +140,9 @@ fq_nodecache *fq_nodecache_open(fq_store *st, const char *name,
 	uint64_t key);
 /* The tree cached for oid (caller frees), or NULL. */
 struct fq_node *fq_nodecache_get(fq_nodecache *nc, const char *oid);
+/* The same, borrowed until the next peek or close (no allocation of its
+ * own per node), or NULL. */
+const struct fq_node *fq_nodecache_peek(fq_nodecache *nc, const char *oid);
 void fq_nodecache_put(fq_nodecache *nc, const char *oid,
 	const struct fq_node *n);
 void fq_nodecache_close(fq_nodecache *nc);

@@ -250,19 +250,23 @@ int fq_report_add(fq_report *r, const struct fq_node *c, const char *unit,
 	const struct fq_node *config, const fq_calendar *cal,
 	struct fq_error *err);
 
+/*
+ * Counting split over threads: fq_report_fork() makes an empty report
+ * counting as r does (month, options, roll-up); cases may be added to
+ * each report of a family from its own thread.  fq_report_merge() then
+ * adds what src counted to dst and empties src (free it after), as if
+ * src's cases had been added to dst after dst's own: merging the forks
+ * in the order of their cases gives the same report, byte for byte, as
+ * adding every case to one.  A county report reads its townships in
+ * parallel the same way, one fork each, merged in township order.
+ */
+int fq_report_fork(fq_report **out, const fq_report *r,
+	struct fq_error *err);
+void fq_report_merge(fq_report *dst, fq_report *src);
+
 /* A row of table 1 that is shown even with nothing in it (a township of
  * a county roll-up).  Other rows appear only when a figure is non-zero. */
 void fq_report_add_unit(fq_report *r, const char *unit);
-
-/*
- * Add what part counted to r, as if part's cases (and rows) had been
- * added to r after r's own, in the same order: a county report reads its
- * townships in parallel, one part each, and merges the parts in order,
- * which gives the same report as reading them one after another.  part
- * (made by fq_report_new with the same schema, month and options, not
- * finished) is consumed and freed.
- */
-void fq_report_merge(fq_report *r, fq_report *part);
 
 /* Count a case file that could not be read (reported, not fatal). */
 void fq_report_add_unreadable(fq_report *r, const char *relpath);
