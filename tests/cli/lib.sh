@@ -92,6 +92,17 @@ unlike() {	# unlike DESCRIPTION TEXT PATTERN
 	fi
 }
 
+same_dirs() {	# same_dirs DESCRIPTION DIR-A DIR-B: the same files, byte for byte
+	_n=$((_n + 1))
+	if diff -r "$2" "$3" >"$TEST_TMP/.diff"; then
+		echo "ok $_n - $1"
+	else
+		echo "not ok $_n - $1"
+		head -20 "$TEST_TMP/.diff" | sed 's/^/#   /'
+		_failed=$((_failed + 1))
+	fi
+}
+
 out() { cat "$TEST_TMP/.out"; }
 err() { cat "$TEST_TMP/.err"; }
 

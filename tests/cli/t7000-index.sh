@@ -71,17 +71,6 @@ EOF
 	done
 }
 
-same() {	# same DESCRIPTION DIR-A DIR-B
-	_n=$((_n + 1))
-	if diff -r "$2" "$3" >"$TEST_TMP/.diff"; then
-		echo "ok $_n - $1"
-	else
-		echo "not ok $_n - $1"
-		head -20 "$TEST_TMP/.diff" | sed 's/^/#   /'
-		_failed=$((_failed + 1))
-	fi
-}
-
 ref ref
 like "the reference lists the generated cases" "$(cat ref/list-all)" "QSZ-2024-"
 like "... and the lifecycle cases" "$(cat ref/list-all)" "$A"
@@ -90,19 +79,19 @@ like "the reference due list is not empty" "$(cat ref/due)" "$C"
 
 rm -rf repo/.git/fq
 readers cold
-same "index deleted: every output as without the index" ref cold
+same_dirs "index deleted: every output as without the index" ref cold
 ok "the index was written" test -s repo/.git/fq/index
 ok "the deadline cache was written" test -s repo/.git/fq/due
 
 cp repo/.git/fq/index warm.index
 readers warm
-same "index warm: every output the same" ref warm
+same_dirs "index warm: every output the same" ref warm
 ok "a warm run does not rewrite an unchanged index" cmp warm.index repo/.git/fq/index
 
 size=$(wc -c <warm.index)
 head -c $((size / 2)) warm.index >repo/.git/fq/index
 readers trunc
-same "index truncated: the same" ref trunc
+same_dirs "index truncated: the same" ref trunc
 ok "... and the index is whole again" cmp warm.index repo/.git/fq/index
 
 # random bytes in the data of the records (past the table)
@@ -110,33 +99,33 @@ cp warm.index repo/.git/fq/index
 dd if=/dev/urandom of=repo/.git/fq/index bs=1 seek=$((size - size / 3)) \
 	count=4096 conv=notrunc 2>/dev/null
 readers databytes
-same "random bytes in the records' data: the same" ref databytes
+same_dirs "random bytes in the records' data: the same" ref databytes
 # random bytes in the table of records
 cp warm.index repo/.git/fq/index
 dd if=/dev/urandom of=repo/.git/fq/index bs=1 seek=200 count=64 \
 	conv=notrunc 2>/dev/null
 readers tablebytes
-same "random bytes in the table: the same" ref tablebytes
+same_dirs "random bytes in the table: the same" ref tablebytes
 ok "... and the index is whole again" cmp warm.index repo/.git/fq/index
 # a whole file of random bytes
 head -c "$size" /dev/urandom >repo/.git/fq/index
 readers random
-same "an index of random bytes: the same" ref random
+same_dirs "an index of random bytes: the same" ref random
 # another format version (the 4 bytes after the magic)
 cp warm.index repo/.git/fq/index
 printf '\377\377\000\000' | dd of=repo/.git/fq/index bs=1 seek=8 conv=notrunc 2>/dev/null
 readers version
-same "an index of another version: the same" ref version
+same_dirs "an index of another version: the same" ref version
 ok "... rewritten in this version" cmp warm.index repo/.git/fq/index
 # the deadline cache damaged
 dsize=$(wc -c <repo/.git/fq/due)
 head -c $((dsize - 100)) repo/.git/fq/due >due.cut && cp due.cut repo/.git/fq/due
 readers duecut
-same "the deadline cache truncated: the same" ref duecut
+same_dirs "the deadline cache truncated: the same" ref duecut
 dd if=/dev/urandom of=repo/.git/fq/due bs=1 seek=$((dsize / 2)) count=512 \
 	conv=notrunc 2>/dev/null
 readers duebytes
-same "random bytes in the deadline cache: the same" ref duebytes
+same_dirs "random bytes in the deadline cache: the same" ref duebytes
 
 # a lifecycle step: the index follows HEAD
 rm -f repo/.git/fq/index.log
@@ -150,7 +139,7 @@ D=$(fq new -C repo --title 邻里纠纷 --category neighbor --summary 噪音 \
 ok "fq mediate on a new case" fq mediate -C repo "$D"
 ref ref2
 readers step
-same "after lifecycle steps: the same" ref2 step
+same_dirs "after lifecycle steps: the same" ref2 step
 unlike "... which changed the result" "$(diff -r ref ref2 >/dev/null && echo same)" same
 ok "... the index file left as it was" cmp pre.index repo/.git/fq/index
 ok "... what changed appended to its log" test -s repo/.git/fq/index.log
@@ -160,38 +149,38 @@ lsize=$(wc -c <good.log)
 # the log damaged: cut short, random bytes, extending another file
 head -c $((lsize - 100)) good.log >repo/.git/fq/index.log
 readers logcut
-same "the log cut short: the same" ref2 logcut
+same_dirs "the log cut short: the same" ref2 logcut
 cp repo/.git/fq/index.log again.log
 fq list -C repo >/dev/null
 ok "... and the log sound again (a reader adds nothing)" cmp again.log repo/.git/fq/index.log
 dd if=/dev/urandom of=repo/.git/fq/index.log bs=1 seek=$((lsize / 2)) \
 	count=256 conv=notrunc 2>/dev/null
 readers logbytes
-same "random bytes in the log: the same" ref2 logbytes
+same_dirs "random bytes in the log: the same" ref2 logbytes
 head -c "$lsize" /dev/urandom >repo/.git/fq/index.log
 readers lograndom
-same "a log of random bytes: the same" ref2 lograndom
+same_dirs "a log of random bytes: the same" ref2 lograndom
 rm -f repo/.git/fq/index
 readers rebuilt
-same "the index deleted after the steps: the same" ref2 rebuilt
+same_dirs "the index deleted after the steps: the same" ref2 rebuilt
 ok "... written anew, its old log removed" test ! -e repo/.git/fq/index.log
 cp good.log repo/.git/fq/index.log
 readers logother
-same "a log that extends another index file: the same" ref2 logother
+same_dirs "a log that extends another index file: the same" ref2 logother
 
 # the deadline profile in fq.yaml
 printf 'deadlines:\n  mediation: 15 days\n  receipt: 5 days\n' >>repo/fq.yaml
 git -C repo commit -qam "deadlines: mediation 15 days"
 ref ref3
 readers profile
-same "deadline profile changed: the same as without the cache" ref3 profile
+same_dirs "deadline profile changed: the same as without the cache" ref3 profile
 unlike "... and the due list changed" "$(cmp ref2/due ref3/due >/dev/null 2>&1 && echo same)" same
 
 # a holiday file (schemas copied, FQ_SCHEMA_DIR)
 cp -R "$FQ_SOURCE_DIR/schemas" schemas
 export FQ_SCHEMA_DIR="$TEST_TMP/schemas"
 readers ref4pre
-same "another schema directory with the same files: the same" ref3 ref4pre
+same_dirs "another schema directory with the same files: the same" ref3 ref4pre
 for d in 02 03 06 07 08 09 10 13 14 15 16 17 20 21 22 23 24; do
 	echo "  - 2025-01-$d"
 done >days
@@ -200,11 +189,11 @@ awk 'FNR==NR { add = add $0 "\n"; next }
 	days schemas/holidays/2025.yaml >h && mv h schemas/holidays/2025.yaml
 ref ref4
 readers holiday
-same "holiday file changed: the same as without the cache" ref4 holiday
+same_dirs "holiday file changed: the same as without the cache" ref4 holiday
 unlike "... and the due list changed" "$(cmp ref4pre/due ref4/due >/dev/null 2>&1 && echo same)" same
 unset FQ_SCHEMA_DIR
 readers back
-same "back to the installed holidays: as before" ref3 back
+same_dirs "back to the installed holidays: as before" ref3 back
 
 # a county roll-up (--repo, many): each repository through its own index
 python3 "$FQ_SOURCE_DIR/bench/gen.py" 300 repo2 --unit QSY --seed 7 >/dev/null

@@ -34,32 +34,21 @@ reports() {
 	done
 }
 
-same() {	# same DESCRIPTION DIR-A DIR-B
-	_n=$((_n + 1))
-	if diff -r "$2" "$3" >"$TEST_TMP/.diff"; then
-		echo "ok $_n - $1"
-	else
-		echo "not ok $_n - $1"
-		head -20 "$TEST_TMP/.diff" | sed 's/^/#   /'
-		_failed=$((_failed + 1))
-	fi
-}
-
 FQ_NOINDEX=1 reports 1 ref
 like "the reference counts cases" "$(cat ref/2024-11.json)" '"new"'
 like "... key cases" "$(cat ref/2024-11.json)" 'QSZ-20'
 like "... and both townships" "$(cat ref/county-2024-11.json)" "QSZ-.*QSY-|QSY-.*QSZ-"
 reports 1 one
-same "one thread: as without the index" ref one
+same_dirs "one thread: as without the index" ref one
 reports 2 two
-same "two threads: byte-identical to one" one two
+same_dirs "two threads: byte-identical to one" one two
 reports 3 three
-same "three threads: the same" one three
+same_dirs "three threads: the same" one three
 unset FQ_REPORT_JOBS
 FQ_REPORT_JOBS= reports "" default
-same "the default (two): the same" one default
+same_dirs "the default (two): the same" one default
 reports 0 zero
-same "FQ_REPORT_JOBS=0 is one thread" one zero
+same_dirs "FQ_REPORT_JOBS=0 is one thread" one zero
 
 # records damaged all over the second half of the index: each thread
 # parses its cases again (under a lock), into the same report

@@ -164,77 +164,13 @@ START_TEST(multi_line)
 }
 END_TEST
 
-/* A small deterministic generator (xorshift), so failures repeat. */
-static unsigned long rng = 88172645463325252UL;
-
-static unsigned
-rnd(unsigned n)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
-}
-
-static char *
-rnd_text(void)
-{
-	struct fq_buf b = FQ_BUF_INIT;
-	unsigned k = rnd(4), i;
-
-	for (i = 0; i < k; i++)
-		fq_buf_adds(&b, pieces[rnd(NPIECES)]);
-	if (!b.alloc)
-		return fq_xstrdup("");
-	return fq_buf_detach(&b, NULL);
-}
-
-static struct fq_node *rnd_node(int depth);
-
-static struct fq_node *
-rnd_coll(int depth, bool map)
-{
-	struct fq_node *n = fq_node_new(map ? FQ_NODE_MAP : FQ_NODE_SEQ);
-	unsigned k = rnd(5), i;
-	char key[32];
-
-	for (i = 0; i < k; i++) {
-		if (!map) {
-			fq_seq_push(n, rnd_node(depth + 1));
-			continue;
-		}
-		if (rnd(3)) {
-			snprintf(key, sizeof(key), "key%u", i);
-			fq_map_set(n, key, rnd_node(depth + 1));
-		} else {
-			char *t = rnd_text();
-
-			if (fq_map_index(n, t) < 0)
-				fq_map_set(n, t, rnd_node(depth + 1));
-			free(t);
-		}
-	}
-	return n;
-}
-
-static struct fq_node *
-rnd_node(int depth)
-{
-	unsigned r = rnd(10);
-	struct fq_node *n;
-	char *t;
-
-	if (depth < 4 && r < 2)
-		return rnd_coll(depth, true);
-	if (depth < 4 && r < 4)
-		return rnd_coll(depth, false);
-	if (r == 4)
-		return fq_node_new(FQ_NODE_NULL);
-	t = rnd_text();
-	n = scalar(t, rnd(2));
-	free(t);
-	return n;
-}
+static struct fq_test_rnd rt = {
+	.state = 88172645463325252UL,
+	.pieces = pieces,
+	.npieces = NPIECES,
+	.maxdepth = 4,
+	.utf8_only = false,
+};
 
 START_TEST(random_trees)
 {
@@ -242,7 +178,8 @@ START_TEST(random_trees)
 
 	compared = declined = 0;
 	for (i = 0; i < 6000; i++) {
-		struct fq_node *n = rnd_coll(0, rnd(4) != 0);
+		struct fq_node *n = fq_test_rnd_coll(&rt, 0,
+			fq_test_rnd(&rt, 4) != 0);
 
 		same(n);
 		fq_node_free(n);
@@ -251,40 +188,28 @@ START_TEST(random_trees)
 }
 END_TEST
 
-/* Every YAML file below dir (recursively): the direct writer takes each
- * and writes libyaml's bytes. */
+/* A YAML file: the direct writer takes it and writes libyaml's bytes
+ * (1 if it was YAML, 0 if not). */
+static size_t
+check_file(const char *path, void *data)
+{
+	struct fq_error err = FQ_ERROR_INIT;
+	struct fq_node *n = NULL;
+	size_t ok = 0;
+
+	(void)data;
+	if (fq_yaml_load(&n, path, &err) == FQ_OK) {
+		ck_assert_msg(!same(n), "declined %s", path);
+		ok = 1;
+	}
+	fq_node_free(n);
+	return ok;
+}
+
 static size_t
 check_dir(const char *dir)
 {
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	size_t files = 0;
-
-	ck_assert_msg(d != NULL, "cannot open %s", dir);
-	while ((de = readdir(d))) {
-		char *p;
-		struct stat st;
-		size_t len = strlen(de->d_name);
-
-		if (de->d_name[0] == '.')
-			continue;
-		p = fq_test_path(dir, de->d_name);
-		if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
-			files += check_dir(p);
-		} else if (len > 5 && !strcmp(de->d_name + len - 5, ".yaml")) {
-			struct fq_error err = FQ_ERROR_INIT;
-			struct fq_node *n = NULL;
-
-			if (fq_yaml_load(&n, p, &err) == FQ_OK) {
-				ck_assert_msg(!same(n), "declined %s", p);
-				files++;
-			}
-			fq_node_free(n);
-		}
-		free(p);
-	}
-	closedir(d);
-	return files;
+	return fq_test_each_yaml(dir, check_file, NULL);
 }
 
 START_TEST(fixtures)

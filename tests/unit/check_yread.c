@@ -146,84 +146,13 @@ START_TEST(pieces_everywhere)
 }
 END_TEST
 
-/* A small deterministic generator (xorshift), so failures repeat. */
-static unsigned long rng = 88172645463325252UL;
-
-static unsigned
-rnd(unsigned n)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
-}
-
-static char *
-rnd_text(void)
-{
-	struct fq_buf b = FQ_BUF_INIT;
-	unsigned k = rnd(4), i;
-
-	/* text libyaml's emitter takes (it frees an event twice when it
-	 * refuses one): no invalid UTF-8 */
-	for (i = 0; i < k; i++) {
-		const char *p = pieces[rnd(NPIECES)];
-
-		if (!strstr(p, "\xFF") && !strstr(p, "\xC0") &&
-		    !strstr(p, "\xED"))
-			fq_buf_adds(&b, p);
-	}
-	if (!b.alloc)
-		return fq_xstrdup("");
-	return fq_buf_detach(&b, NULL);
-}
-
-static struct fq_node *rnd_node(int depth);
-
-static struct fq_node *
-rnd_coll(int depth, bool map)
-{
-	struct fq_node *n = fq_node_new(map ? FQ_NODE_MAP : FQ_NODE_SEQ);
-	unsigned k = rnd(5), i;
-	char key[32];
-
-	for (i = 0; i < k; i++) {
-		if (!map) {
-			fq_seq_push(n, rnd_node(depth + 1));
-			continue;
-		}
-		if (rnd(3)) {
-			snprintf(key, sizeof(key), "key%u", i);
-			fq_map_set(n, key, rnd_node(depth + 1));
-		} else {
-			char *t = rnd_text();
-
-			if (fq_map_index(n, t) < 0)
-				fq_map_set(n, t, rnd_node(depth + 1));
-			free(t);
-		}
-	}
-	return n;
-}
-
-static struct fq_node *
-rnd_node(int depth)
-{
-	unsigned r = rnd(10);
-	struct fq_node *n;
-	char *t;
-
-	if (depth < 5 && r < 2)
-		return rnd_coll(depth, true);
-	if (depth < 5 && r < 4)
-		return rnd_coll(depth, false);
-	if (r == 4)
-		return fq_node_new(FQ_NODE_NULL);
-	t = rnd_text();
-	n = rnd(2) ? fq_node_text(t) : fq_node_scalar(t);
-	free(t);
-	return n;
-}
+static struct fq_test_rnd rt = {
+	.state = 88172645463325252UL,
+	.pieces = pieces,
+	.npieces = NPIECES,
+	.maxdepth = 5,
+	.utf8_only = true,
+};
 
 /* Random edits of a text: what a hand edit or a damaged file looks like. */
 static void
@@ -238,8 +167,8 @@ mutate(const struct fq_buf *in)
 
 		fq_buf_reset(&b);
 		fq_buf_add(&b, in->buf, in->len);
-		at = b.len ? rnd((unsigned)b.len) : 0;
-		switch (rnd(3)) {
+		at = b.len ? fq_test_rnd(&rt, (unsigned)b.len) : 0;
+		switch (fq_test_rnd(&rt, 3)) {
 		case 0:	/* delete a byte */
 			if (b.len) {
 				memmove(b.buf + at, b.buf + at + 1,
@@ -248,7 +177,7 @@ mutate(const struct fq_buf *in)
 			}
 			break;
 		case 1: {	/* insert one */
-			char c = ins[rnd(sizeof(ins) - 1)];
+			char c = ins[fq_test_rnd(&rt, sizeof(ins) - 1)];
 
 			fq_buf_addch(&b, ' ');
 			memmove(b.buf + at + 1, b.buf + at, b.len - at - 1);
@@ -257,7 +186,8 @@ mutate(const struct fq_buf *in)
 		}
 		default:	/* replace one */
 			if (b.len)
-				b.buf[at] = ins[rnd(sizeof(ins) - 1)];
+				b.buf[at] = ins[fq_test_rnd(&rt,
+					sizeof(ins) - 1)];
 			break;
 		}
 		check_buf(b.buf, b.len);
@@ -273,7 +203,8 @@ START_TEST(random_trees_fq_style)
 
 	taken = declined = 0;
 	for (i = 0; i < 6000; i++) {
-		struct fq_node *n = rnd_coll(0, rnd(4) != 0);
+		struct fq_node *n = fq_test_rnd_coll(&rt, 0,
+			fq_test_rnd(&rt, 4) != 0);
 		struct fq_buf b = FQ_BUF_INIT;
 
 		ck_assert_int_eq(fq_yaml_emit(&b, n, &err), FQ_OK);
@@ -310,12 +241,12 @@ emit_any(yaml_emitter_t *e, const struct fq_node *n, int depth)
 
 		yaml_scalar_event_initialize(&ev, NULL, NULL,
 			(yaml_char_t *)s, (int)strlen(s), 1, 1,
-			st[rnd(FQ_ARRAY_SIZE(st))]);
+			st[fq_test_rnd(&rt, FQ_ARRAY_SIZE(st))]);
 		return yaml_emitter_emit(e, &ev);
 	}
 	case FQ_NODE_SEQ:
 		yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
-			rnd(5) ? YAML_BLOCK_SEQUENCE_STYLE :
+			fq_test_rnd(&rt, 5) ? YAML_BLOCK_SEQUENCE_STYLE :
 			YAML_FLOW_SEQUENCE_STYLE);
 		if (!yaml_emitter_emit(e, &ev))
 			return 0;
@@ -326,7 +257,7 @@ emit_any(yaml_emitter_t *e, const struct fq_node *n, int depth)
 		return yaml_emitter_emit(e, &ev);
 	case FQ_NODE_MAP:
 		yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
-			rnd(5) ? YAML_BLOCK_MAPPING_STYLE :
+			fq_test_rnd(&rt, 5) ? YAML_BLOCK_MAPPING_STYLE :
 			YAML_FLOW_MAPPING_STYLE);
 		if (!yaml_emitter_emit(e, &ev))
 			return 0;
@@ -353,7 +284,8 @@ START_TEST(random_trees_libyaml_styles)
 
 	taken = declined = 0;
 	for (i = 0; i < 6000; i++) {
-		struct fq_node *n = rnd_coll(0, rnd(4) != 0);
+		struct fq_node *n = fq_test_rnd_coll(&rt, 0,
+			fq_test_rnd(&rt, 4) != 0);
 		struct fq_buf b = FQ_BUF_INIT;
 		yaml_emitter_t e;
 		yaml_event_t ev;
@@ -361,16 +293,16 @@ START_TEST(random_trees_libyaml_styles)
 
 		ck_assert(yaml_emitter_initialize(&e));
 		yaml_emitter_set_output(&e, to_buf, &b);
-		yaml_emitter_set_unicode(&e, (int)rnd(2));
-		yaml_emitter_set_width(&e, rnd(2) ? -1 : 20);
-		yaml_emitter_set_indent(&e, 2 + (int)rnd(3));
+		yaml_emitter_set_unicode(&e, (int)fq_test_rnd(&rt, 2));
+		yaml_emitter_set_width(&e, fq_test_rnd(&rt, 2) ? -1 : 20);
+		yaml_emitter_set_indent(&e, 2 + (int)fq_test_rnd(&rt, 3));
 		yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
 		ok = yaml_emitter_emit(&e, &ev);
 		yaml_document_start_event_initialize(&ev, NULL, NULL, NULL,
-			(int)rnd(2));
+			(int)fq_test_rnd(&rt, 2));
 		ok = ok && yaml_emitter_emit(&e, &ev);
 		ok = ok && emit_any(&e, n, 0);
-		yaml_document_end_event_initialize(&ev, (int)rnd(2));
+		yaml_document_end_event_initialize(&ev, (int)fq_test_rnd(&rt, 2));
 		ok = ok && yaml_emitter_emit(&e, &ev);
 		yaml_stream_end_event_initialize(&ev);
 		ok = ok && yaml_emitter_emit(&e, &ev) && yaml_emitter_flush(&e);
@@ -398,33 +330,20 @@ check_file(const char *path)
 	return r == 0;
 }
 
+/* A YAML file of a directory, counted in *files: 1 if the fast reader
+ * took it. */
+static size_t
+check_dir_file(const char *path, void *files)
+{
+	(*(size_t *)files)++;
+	return check_file(path);
+}
+
 /* Every YAML file below dir: how many the fast reader took. */
 static size_t
 check_dir(const char *dir, size_t *files)
 {
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	size_t took = 0;
-
-	ck_assert_msg(d != NULL, "cannot open %s", dir);
-	while ((de = readdir(d))) {
-		char *p;
-		struct stat st;
-		size_t len = strlen(de->d_name);
-
-		if (de->d_name[0] == '.')
-			continue;
-		p = fq_test_path(dir, de->d_name);
-		if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
-			took += check_dir(p, files);
-		} else if (len > 5 && !strcmp(de->d_name + len - 5, ".yaml")) {
-			took += check_file(p);
-			(*files)++;
-		}
-		free(p);
-	}
-	closedir(d);
-	return took;
+	return fq_test_each_yaml(dir, check_dir_file, files);
 }
 
 START_TEST(fixtures)

@@ -14,6 +14,7 @@
 #include <git2.h>
 
 #include "fixture.h"
+#include "fq/buf.h"
 
 char *
 fq_test_tmpdir(void)
@@ -179,4 +180,107 @@ fq_test_parse(const char *yaml)
 			err.column, err.msg);
 	ck_assert_ptr_nonnull(n);
 	return n;
+}
+
+unsigned
+fq_test_rnd(struct fq_test_rnd *r, unsigned n)
+{
+	r->state ^= r->state << 13;
+	r->state ^= r->state >> 7;
+	r->state ^= r->state << 17;
+	return (unsigned)(r->state % n);
+}
+
+char *
+fq_test_rnd_text(struct fq_test_rnd *r)
+{
+	struct fq_buf b = FQ_BUF_INIT;
+	unsigned k = fq_test_rnd(r, 4), i;
+
+	for (i = 0; i < k; i++) {
+		const char *p = r->pieces[fq_test_rnd(r, (unsigned)r->npieces)];
+
+		if (!r->utf8_only || (!strstr(p, "\xFF") && !strstr(p, "\xC0") &&
+		    !strstr(p, "\xED")))
+			fq_buf_adds(&b, p);
+	}
+	if (!b.alloc) {
+		char *e = strdup("");
+
+		ck_assert_ptr_nonnull(e);
+		return e;
+	}
+	return fq_buf_detach(&b, NULL);
+}
+
+static struct fq_node *
+rnd_node(struct fq_test_rnd *r, int depth)
+{
+	unsigned k = fq_test_rnd(r, 10);
+	struct fq_node *n;
+	char *t;
+
+	if (depth < r->maxdepth && k < 2)
+		return fq_test_rnd_coll(r, depth, true);
+	if (depth < r->maxdepth && k < 4)
+		return fq_test_rnd_coll(r, depth, false);
+	if (k == 4)
+		return fq_node_new(FQ_NODE_NULL);
+	t = fq_test_rnd_text(r);
+	n = fq_test_rnd(r, 2) ? fq_node_text(t) : fq_node_scalar(t);
+	free(t);
+	return n;
+}
+
+struct fq_node *
+fq_test_rnd_coll(struct fq_test_rnd *r, int depth, bool map)
+{
+	struct fq_node *n = fq_node_new(map ? FQ_NODE_MAP : FQ_NODE_SEQ);
+	unsigned k = fq_test_rnd(r, 5), i;
+	char key[32];
+
+	for (i = 0; i < k; i++) {
+		if (!map) {
+			fq_seq_push(n, rnd_node(r, depth + 1));
+			continue;
+		}
+		if (fq_test_rnd(r, 3)) {
+			snprintf(key, sizeof(key), "key%u", i);
+			fq_map_set(n, key, rnd_node(r, depth + 1));
+		} else {
+			char *t = fq_test_rnd_text(r);
+
+			if (fq_map_index(n, t) < 0)
+				fq_map_set(n, t, rnd_node(r, depth + 1));
+			free(t);
+		}
+	}
+	return n;
+}
+
+size_t
+fq_test_each_yaml(const char *dir, size_t (*fn)(const char *, void *),
+	void *data)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t sum = 0;
+
+	ck_assert_msg(d != NULL, "cannot open %s", dir);
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		struct stat st;
+		char *p;
+
+		if (de->d_name[0] == '.')
+			continue;
+		p = fq_test_path(dir, de->d_name);
+		if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
+			sum += fq_test_each_yaml(p, fn, data);
+		else if (len > 5 && !strcmp(de->d_name + len - 5, ".yaml"))
+			sum += fn(p, data);
+		free(p);
+	}
+	closedir(d);
+	return sum;
 }

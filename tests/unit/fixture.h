@@ -9,6 +9,7 @@
 #ifndef FQ_TEST_FIXTURE_H
 #define FQ_TEST_FIXTURE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "fq/node.h"
 #include "fq/schema.h"
@@ -50,5 +51,30 @@ fq_schema *fq_test_schema(void);
 
 /* Parse text that must be good YAML (named test.yaml in errors). */
 struct fq_node *fq_test_parse(const char *yaml);
+
+/* Call fn(path, data) for every *.yaml file below dir (recursively,
+ * dot files left out); the sum of what fn returned. */
+size_t fq_test_each_yaml(const char *dir,
+	size_t (*fn)(const char *path, void *data), void *data);
+
+/*
+ * Random trees for the YAML writers' and readers' tests, from a small
+ * deterministic generator (xorshift) so that failures repeat.  Texts are
+ * up to three of the pieces run together; collections hold up to four
+ * items and go maxdepth deep; a scalar is quoted or plain at random.
+ * utf8_only leaves out the pieces with bytes that are never UTF-8.
+ */
+struct fq_test_rnd {
+	unsigned long state;	/* set it to a non-zero seed */
+	const char *const *pieces;
+	size_t npieces;
+	int maxdepth;
+	bool utf8_only;
+};
+
+unsigned fq_test_rnd(struct fq_test_rnd *r, unsigned n);	/* [0, n) */
+char *fq_test_rnd_text(struct fq_test_rnd *r);		/* free it */
+struct fq_node *fq_test_rnd_coll(struct fq_test_rnd *r, int depth,
+	bool map);
 
 #endif
