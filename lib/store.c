@@ -1688,6 +1688,35 @@ undo_working_files(fq_store *s, const struct fq_change *ch, size_t n,
 	}
 }
 
+/*
+ * The bulk commit's pack while it is written: fixed names, since only
+ * the holder of fq's lock writes one, so that the next writer (or fq
+ * check --repair) can remove what a writer killed mid-pack left
+ * (git's own temporary packs are tmp_pack_XXXXXX: never these).
+ */
+#define TMP_PACK "tmp_pack_fq"
+#define TMP_IDX "tmp_idx_fq"
+
+static void
+remove_tmp_pack(fq_store *s)
+{
+	git_buf objects = GIT_BUF_INIT;
+	struct fq_buf p = FQ_BUF_INIT;
+
+	if (git_repository_item_path(&objects, s->repo,
+	    GIT_REPOSITORY_ITEM_OBJECTS) < 0) {
+		git_error_clear();
+		return;
+	}
+	fq_buf_addf(&p, "%spack/" TMP_PACK, objects.ptr);
+	unlink(p.buf);
+	fq_buf_reset(&p);
+	fq_buf_addf(&p, "%spack/" TMP_IDX, objects.ptr);
+	unlink(p.buf);
+	fq_buf_release(&p);
+	git_buf_dispose(&objects);
+}
+
 /* Put back the paths of an interrupted commit (SQLite's hot journal). */
 static size_t
 recover_pending(fq_store *s, const git_tree *tree)
@@ -1706,6 +1735,7 @@ recover_pending(fq_store *s, const git_tree *tree)
 	for (i = 0, p = paths.buf; i < n; i++, p += strlen(p) + 1)
 		v[i].path = p;
 	undo_working_files(s, v, n, tree);
+	remove_tmp_pack(s);
 	pending_end(s);
 	free(v);
 	fq_buf_release(&paths);
@@ -1806,8 +1836,6 @@ pack_start(fq_store *s, struct packw *pw, uint32_t count,
 {
 	git_buf objects = GIT_BUF_INIT;
 	unsigned char head[12] = { 'P', 'A', 'C', 'K', 0, 0, 0, 2 };
-	char suffix[7];
-	int tries;
 
 	memset(pw, 0, sizeof(*pw));
 	pw->fd = -1;
@@ -1821,15 +1849,11 @@ pack_start(fq_store *s, struct packw *pw, uint32_t count,
 	if (mkdir(pw->dir.buf, 0700) < 0 && errno != EEXIST)
 		return fq_error_set(err, FQ_ERROR, "cannot create '%s': %s",
 			pw->dir.buf, strerror(errno));
-	for (tries = 0; tries < 100 && pw->fd < 0; tries++) {
-		tmp_suffix(suffix);
-		fq_buf_reset(&pw->tmp);
-		fq_buf_addf(&pw->tmp, "%s/tmp_pack_%s", pw->dir.buf, suffix);
-		pw->fd = open(pw->tmp.buf, O_WRONLY | O_CREAT | O_EXCL |
-			O_NOFOLLOW | O_CLOEXEC, 0444);
-		if (pw->fd < 0 && errno != EEXIST)
-			break;
-	}
+	/* one name, under fq's lock: what a killed writer left is its */
+	fq_buf_addf(&pw->tmp, "%s/" TMP_PACK, pw->dir.buf);
+	unlink(pw->tmp.buf);
+	pw->fd = open(pw->tmp.buf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		O_CLOEXEC, 0444);
 	if (pw->fd < 0)
 		return fq_error_set(err, FQ_ERROR, "cannot create a pack in "
 			"'%s': %s", pw->dir.buf, strerror(errno));
@@ -1951,7 +1975,6 @@ pack_finish(struct packw *pw, struct fq_error *err)
 	struct fq_buf idx = FQ_BUF_INIT, tmpidx = FQ_BUF_INIT;
 	struct fq_buf final = FQ_BUF_INIT;
 	unsigned char trailer[20];
-	char suffix[7];
 	int fd = -1, ret = FQ_OK;
 	size_t i;
 
@@ -1975,8 +1998,8 @@ pack_finish(struct packw *pw, struct fq_error *err)
 		unlink(pw->tmp.buf);
 		goto out;
 	}
-	tmp_suffix(suffix);
-	fq_buf_addf(&tmpidx, "%s/tmp_idx_%s", pw->dir.buf, suffix);
+	fq_buf_addf(&tmpidx, "%s/" TMP_IDX, pw->dir.buf);
+	unlink(tmpidx.buf);
 	fd = open(tmpidx.buf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 		O_CLOEXEC, 0444);
 	if (fd < 0 || write_all(fd, idx.buf, idx.len) < 0 || close(fd) < 0) {

@@ -142,7 +142,7 @@ if command -v fq-import >/dev/null 2>&1; then
 		kills=$((kills + 1))
 		is "... no commit" "$(commits repo)" "$N"
 		after_kill "import@$p/$t"
-		is "... no temporary pack left" "$(ls repo/.git/objects/pack 2>/dev/null | grep -c '^tmp_idx')" 0
+		is "... no temporary pack left" "$(ls repo/.git/objects/pack 2>/dev/null | grep -c '^tmp_')" 0
 	done
 		# a full disk while the files are written: an error, not a kill
 		N=$(commits repo)
@@ -154,6 +154,19 @@ if command -v fq-import >/dev/null 2>&1; then
 		is "... no temporary pack left" "$(ls repo/.git/objects/pack 2>/dev/null | grep -c '^tmp_')" 0
 		ok "... no journal left" test ! -e repo/.git/fq/pending
 	done
+	# a writer killed mid-pack leaves objects/pack/tmp_pack_fq (when the
+	# pack is slower than the files, as under valgrind): the journal's
+	# recovery removes it, and never git's own tmp_pack_XXXXXX
+	P=repo/.git/objects/pack
+	echo half >$P/tmp_pack_fq
+	echo half >$P/tmp_idx_fq
+	echo git >$P/tmp_pack_AbC123
+	env FQ_IMPORT_THREADS=1 FQ_FAULT=write@120 fq import -C repo bulk.csv >/dev/null 2>&1
+	is "a kill with a half pack left: SIGKILL" "$?" 137
+	ok "... fq check --repair" fq check -C repo --repair
+	is "... fq's half pack is gone" "$(ls $P | grep -c '_fq$')" 0
+	is "... git's own temporary pack is kept" "$(cat $P/tmp_pack_AbC123)" git
+	rm -f $P/tmp_pack_AbC123
 	N=$(commits repo)
 	exits 0 "the same import, not killed, succeeds" fq import -C repo bulk.csv
 	is "... with one commit" "$(commits repo)" $((N + 1))
