@@ -2,6 +2,7 @@
  * buf.c: growable NUL-terminated buffers (see fq/buf.h).
  */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -166,4 +167,58 @@ fail:
 		errno = e;
 	}
 	return -1;
+}
+
+/* --- the arena (internal.h) --- */
+
+struct fq_arena_blk {
+	struct fq_arena_blk *next;
+	size_t cap, used;
+	max_align_t data[];
+};
+
+void *
+fq_arena_alloc(struct fq_arena *a, size_t n)
+{
+	struct fq_arena_blk *b = a->blk;
+	void *p;
+
+	n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+	if (!b || b->cap - b->used < n) {
+		size_t cap = b ? b->cap * 2 : 64 * 1024;
+
+		while (cap < n)
+			cap *= 2;
+		b = fq_xmalloc(sizeof(*b) + cap);
+		b->next = a->blk;
+		b->cap = cap;
+		b->used = 0;
+		a->blk = b;
+	}
+	p = (char *)b->data + b->used;
+	b->used += n;
+	return p;
+}
+
+void
+fq_arena_reset(struct fq_arena *a)
+{
+	struct fq_arena_blk *b, *next;
+
+	if (!a->blk)
+		return;
+	for (b = a->blk->next; b; b = next) {
+		next = b->next;
+		free(b);
+	}
+	a->blk->next = NULL;
+	a->blk->used = 0;
+}
+
+void
+fq_arena_release(struct fq_arena *a)
+{
+	fq_arena_reset(a);
+	free(a->blk);
+	a->blk = NULL;
 }

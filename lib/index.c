@@ -358,67 +358,10 @@ fq_node_pack(struct fq_buf *out, const struct fq_node *n)
 }
 
 /*
- * Trees unpacked for one item live in an arena, dropped all at once: no
- * malloc or free per node, strings used where they lie in the file, and
- * the dictionary's keys shared.
+ * Trees unpacked for one item live in an arena (internal.h), dropped all
+ * at once: strings used where they lie in the file, and the dictionary's
+ * keys shared.
  */
-struct ablk {
-	struct ablk *next;
-	size_t cap, used;
-	max_align_t data[];
-};
-
-struct arena {
-	struct ablk *blk;	/* the newest (largest) first */
-};
-
-static void *
-arena_alloc(struct arena *a, size_t n)
-{
-	struct ablk *b = a->blk;
-	void *p;
-
-	n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
-	if (!b || b->cap - b->used < n) {
-		size_t cap = b ? b->cap * 2 : 64 * 1024;
-
-		while (cap < n)
-			cap *= 2;
-		b = fq_xmalloc(sizeof(*b) + cap);
-		b->next = a->blk;
-		b->cap = cap;
-		b->used = 0;
-		a->blk = b;
-	}
-	p = (char *)b->data + b->used;
-	b->used += n;
-	return p;
-}
-
-/* Drop everything, keeping the largest block for the next item. */
-static void
-arena_reset(struct arena *a)
-{
-	struct ablk *b, *next;
-
-	if (!a->blk)
-		return;
-	for (b = a->blk->next; b; b = next) {
-		next = b->next;
-		free(b);
-	}
-	a->blk->next = NULL;
-	a->blk->used = 0;
-}
-
-static void
-arena_release(struct arena *a)
-{
-	arena_reset(a);
-	free(a->blk);
-	a->blk = NULL;
-}
-
 static struct fq_node key_nodes[NKEY_DICT];
 static pthread_once_t key_nodes_once = PTHREAD_ONCE_INIT;
 
@@ -436,7 +379,7 @@ key_nodes_init(void)
 struct rd {
 	const unsigned char *p, *end;
 	bool bad;
-	struct arena *a;	/* NULL: every node malloc'ed */
+	struct fq_arena *a;	/* NULL: every node malloc'ed */
 };
 
 static size_t
@@ -464,7 +407,7 @@ rd_node(struct rd *r, enum fq_node_kind kind)
 
 	if (!r->a)
 		return fq_node_new(kind);
-	n = arena_alloc(r->a, sizeof(*n));
+	n = fq_arena_alloc(r->a, sizeof(*n));
 	memset(n, 0, sizeof(*n));
 	n->kind = kind;
 	return n;
@@ -550,9 +493,9 @@ get_node(struct rd *r, int depth)
 	if (!len)
 		return n;
 	if (r->a) {
-		n->vals = arena_alloc(r->a, len * sizeof(*n->vals));
+		n->vals = fq_arena_alloc(r->a, len * sizeof(*n->vals));
 		if (tag == 3)
-			n->keys = arena_alloc(r->a, len * sizeof(*n->keys));
+			n->keys = fq_arena_alloc(r->a, len * sizeof(*n->keys));
 	} else {
 		n->vals = fq_xcalloc(len, sizeof(*n->vals));
 		if (tag == 3)
@@ -577,7 +520,7 @@ get_node(struct rd *r, int depth)
 }
 
 static struct fq_node *
-unpack(const char *p, size_t len, struct arena *a)
+unpack(const char *p, size_t len, struct fq_arena *a)
 {
 	struct rd r = { (const unsigned char *)p,
 		(const unsigned char *)p + len, false, a };
@@ -1651,7 +1594,7 @@ struct item_priv {
 	struct writer *w;
 	struct ixfile *f;
 	const struct entry *e;
-	struct arena *a;
+	struct fq_arena *a;
 	size_t wi;		/* its record in w, index + 1; or */
 	size_t k;		/* its record in f (when wi is 0) */
 	struct fq_node *node[2];	/* summary, case */
@@ -1728,7 +1671,7 @@ decode_locked(struct fq_index_item *it, int k)
 	if (ip->wi && ip->mu) {
 		/* our own bytes, which the other parts' reparses move:
 		 * a copy in the item's arena, that the tree points into */
-		char *copy = arena_alloc(ip->a, r->len[k] ? r->len[k] : 1);
+		char *copy = fq_arena_alloc(ip->a, r->len[k] ? r->len[k] : 1);
 
 		memcpy(copy, wrec_part(ip->w, &ip->w->v[ip->wi - 1], k),
 			r->len[k]);
@@ -1910,7 +1853,7 @@ run_part(void *arg)
 {
 	struct part *p = arg;
 	struct run *x = p->x;
-	struct arena a = { NULL };
+	struct fq_arena a = { NULL };
 	struct fq_buf rel = FQ_BUF_INIT;
 	size_t lows[4] = { 0, 0, 0, 0 }, i;	/* read from, up to */
 
@@ -1954,11 +1897,11 @@ run_part(void *arg)
 			item_fill(&it, item_rec(&ip));
 		}
 		p->ret = p->fn(&it, p->data);
-		arena_reset(&a);
+		fq_arena_reset(&a);
 	}
 	if (p->mu)
 		part_release(p->f, lows);
-	arena_release(&a);
+	fq_arena_release(&a);
 	fq_buf_release(&rel);
 	return NULL;
 }
@@ -2196,7 +2139,7 @@ struct fq_nodecache {
 	struct writer w;	/* the puts */
 	struct fq_buf path;
 	uint64_t key;
-	struct arena a;		/* the tree of the last peek */
+	struct fq_arena a;		/* the tree of the last peek */
 };
 
 fq_nodecache *
@@ -2243,7 +2186,7 @@ fq_nodecache_peek(fq_nodecache *nc, const char *oid)
 
 	if (!nc)
 		return NULL;
-	arena_reset(&nc->a);
+	fq_arena_reset(&nc->a);
 	if (strlen(oid) != 40 || !oid_bin(bin, oid) ||
 	    !(k = ixfile_find(&nc->f, bin)))
 		return NULL;
@@ -2312,6 +2255,6 @@ fq_nodecache_close(fq_nodecache *nc)
 	writer_release(&nc->w);
 	ixfile_close(&nc->f);
 	fq_buf_release(&nc->path);
-	arena_release(&nc->a);
+	fq_arena_release(&nc->a);
 	free(nc);
 }

@@ -76,6 +76,20 @@ int fq_yaml_looks_typed(const char *s);
 int fq_yaml_null_plain(const char *s);
 
 /*
+ * A bump allocator: trees built for one item (a case unpacked from the
+ * index, a file the fast reader parsed) live in it and are dropped all
+ * at once, with no malloc or free per node.  Zero-initialise it; reset
+ * drops everything but keeps the newest (largest) block for the next.
+ */
+struct fq_arena_blk;
+struct fq_arena {
+	struct fq_arena_blk *blk;	/* the newest (largest) first */
+};
+void *fq_arena_alloc(struct fq_arena *a, size_t n);
+void fq_arena_reset(struct fq_arena *a);
+void fq_arena_release(struct fq_arena *a);
+
+/*
  * The fast reader of yread.c for the YAML fq writes: 0 and *out, a tree
  * equal to fq_yaml_parse()'s (positions and quoting too) that lives in
  * the arena until fq_yarena_reset(); 1 when it declines the text (ask

@@ -29,16 +29,9 @@
 
 #define KEY_MAX 128
 #define DEPTH_MAX (FQ_NODE_MAX_DEPTH - 2)
-#define BLK_MIN (64 * 1024)
-
-struct yblk {
-	struct yblk *next;
-	size_t cap, used;
-	max_align_t data[];
-};
 
 struct fq_yarena {
-	struct yblk *blk;		/* newest first */
+	struct fq_arena ar;		/* the trees */
 	struct fq_node **stk;		/* children of the open collections */
 	size_t nstk, astk;
 	struct fq_buf tmp;		/* a literal block being read */
@@ -53,43 +46,13 @@ fq_yarena_new(void)
 	return a;
 }
 
-static void *
-ya_alloc(struct fq_yarena *a, size_t n)
-{
-	struct yblk *b = a->blk;
-	void *p;
-
-	n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
-	if (!b || b->cap - b->used < n) {
-		size_t cap = b ? b->cap * 2 : BLK_MIN;
-
-		while (cap < n)
-			cap *= 2;
-		b = fq_xmalloc(sizeof(*b) + cap);
-		b->cap = cap;
-		b->used = 0;
-		b->next = a->blk;
-		a->blk = b;
-	}
-	p = (char *)b->data + b->used;
-	b->used += n;
-	return p;
-}
-
 /* Drop every tree, keeping the newest (largest) block. */
 void
 fq_yarena_reset(struct fq_yarena *a)
 {
-	struct yblk *b, *next;
-
-	if (!a || !a->blk)
+	if (!a)
 		return;
-	for (b = a->blk->next; b; b = next) {
-		next = b->next;
-		free(b);
-	}
-	a->blk->next = NULL;
-	a->blk->used = 0;
+	fq_arena_reset(&a->ar);
 	a->nstk = 0;
 }
 
@@ -98,8 +61,7 @@ fq_yarena_free(struct fq_yarena *a)
 {
 	if (!a)
 		return;
-	fq_yarena_reset(a);
-	free(a->blk);
+	fq_arena_release(&a->ar);
 	free(a->stk);
 	fq_buf_release(&a->tmp);
 	free(a);
@@ -260,7 +222,7 @@ end_line(struct yr *y)
 static struct fq_node *
 node(struct yr *y, enum fq_node_kind kind, unsigned line, unsigned col)
 {
-	struct fq_node *n = ya_alloc(y->a, sizeof(*n));
+	struct fq_node *n = fq_arena_alloc(&y->a->ar, sizeof(*n));
 
 	memset(n, 0, sizeof(*n));
 	n->kind = kind;
@@ -272,7 +234,7 @@ node(struct yr *y, enum fq_node_kind kind, unsigned line, unsigned col)
 static char *
 str_dup(struct yr *y, const char *s, size_t n)
 {
-	char *d = ya_alloc(y->a, n + 1);
+	char *d = fq_arena_alloc(&y->a->ar, n + 1);
 
 	memcpy(d, s, n);
 	d[n] = '\0';
@@ -383,7 +345,7 @@ quoted(struct yr *y)
 	if (!stop)
 		stop = y->end;
 	/* an escape writes at most 3 bytes for its 2 (\L, \P) */
-	s = d = ya_alloc(y->a, (size_t)(stop - q) * 2 + 1);
+	s = d = fq_arena_alloc(&y->a->ar, (size_t)(stop - q) * 2 + 1);
 	for (;;) {
 		if (q >= stop)
 			return NULL;
@@ -611,15 +573,15 @@ close_coll(struct yr *y, struct fq_node *n, size_t base)
 
 	if (n->kind == FQ_NODE_MAP) {
 		n->len = n->alloc = k / 2;
-		n->keys = ya_alloc(a, n->len * sizeof(*n->keys));
-		n->vals = ya_alloc(a, n->len * sizeof(*n->vals));
+		n->keys = fq_arena_alloc(&a->ar, n->len * sizeof(*n->keys));
+		n->vals = fq_arena_alloc(&a->ar, n->len * sizeof(*n->vals));
 		for (i = 0; i < n->len; i++) {
 			n->keys[i] = a->stk[base + 2 * i];
 			n->vals[i] = a->stk[base + 2 * i + 1];
 		}
 	} else {
 		n->len = n->alloc = k;
-		n->vals = ya_alloc(a, k * sizeof(*n->vals));
+		n->vals = fq_arena_alloc(&a->ar, k * sizeof(*n->vals));
 		memcpy(n->vals, a->stk + base, k * sizeof(*n->vals));
 	}
 	a->nstk = base;
