@@ -1703,6 +1703,19 @@ read_decimal(const char *p, const char *e, long long *v, bool *single)
 	return p;
 }
 
+/*
+ * The digit after a unit counts in the next unit down: the "五" of
+ * "一万五" is 5000.  False when that is too large.
+ */
+static bool
+scale_tail(long long *number, long long unit)
+{
+	if (*number > AMOUNT_MAX / unit * 10)
+		return false;
+	*number = *number * unit / 10;
+	return true;
+}
+
 static const char *const yuan_words[] = { "元", "块", "圆", "圓", NULL };
 
 /*
@@ -1788,8 +1801,8 @@ read_amount(const char *p, const char *e, long long *v, long long *mult)
 				return NULL;
 			/* "一万五" is 15000 */
 			if (have && single && digit_after_unit &&
-			    last_unit >= 100)
-				number = number * last_unit / 10;
+			    last_unit >= 100 && !scale_tail(&number, last_unit))
+				return NULL;
 			yuan = total + section + (have ? number : 0);
 			total = section = number = 0;
 			have = after_unit = false;
@@ -1821,8 +1834,9 @@ read_amount(const char *p, const char *e, long long *v, long long *mult)
 	}
 	if (!any)
 		return NULL;
-	if (have && single && digit_after_unit && last_unit >= 100)
-		number = number * last_unit / 10;
+	if (have && single && digit_after_unit && last_unit >= 100 &&
+	    !scale_tail(&number, last_unit))
+		return NULL;
 	*v = (yuan > 0 ? yuan : 0) + total + section + (have ? number : 0) +
 		minor;
 	if (*v > AMOUNT_MAX)

@@ -1207,6 +1207,9 @@ static const struct {
 	{ "1.38E+10", FQ_EPARSE, -1, 0 },
 	{ "999999999999999", FQ_EPARSE, -1, 0 },
 	{ "9999亿", FQ_EPARSE, -1, 0 },
+	/* the digit after 亿 scaled to 10^7 overflowed (fuzz_ledger) */
+	{ "1亿300000001〇", FQ_EPARSE, -1, 0 },
+	{ "1亿五", 0, 15000000000LL, 0 },
 	{ "\xFF", FQ_EPARSE, -1, 0 },
 };
 
