@@ -424,7 +424,7 @@ fq_cli_risk_sgr(const char *color)
 
 const char *
 fq_cli_state_sgr(const struct fq_cli *cli, const char *state,
-	const char *due_on)
+	const char *due_on, const char *due_at)
 {
 	static const char *const sgr[][2] = {
 		{ "reported", "\033[35m" },	/* magenta: to accept */
@@ -442,7 +442,7 @@ fq_cli_state_sgr(const struct fq_cli *cli, const char *state,
 	st = fq_enum_code(fq_schema_enum(cli->schema, "states"), state);
 	open = fq_enum_extra(st, "open");
 	if (open && !strcmp(open, "true") && due_on && *due_on &&
-	    strcmp(due_on, cli->today) < 0)
+	    fq_due_passed(due_on, due_at, cli->today, fq_cli_clock(cli)))
 		return "\033[1;31m";	/* overdue: bold red */
 	for (i = 0; i < sizeof(sgr) / sizeof(sgr[0]); i++)
 		if (!strcmp(sgr[i][0], state))

@@ -164,13 +164,14 @@ bool fq_cli_color(const struct fq_cli *cli);
  * Colours of table cells (fq list, fq due), for use when fq_cli_color():
  * the SGR sequence that starts a cell, "" for none; end it with
  * FQ_SGR_RESET.  A risk colour: red red, yellow yellow.  A state: an open
- * case past due_on (YYYY-MM-DD, may be NULL) is red; otherwise each state
- * has its colour, closed and archived none.
+ * case past due_on (YYYY-MM-DD, may be NULL), or on its day past due_at
+ * (an hour deadline, may be NULL), is red; otherwise each state has its
+ * colour, closed and archived none.
  */
 #define FQ_SGR_RESET "\033[0m"
 const char *fq_cli_risk_sgr(const char *color);
 const char *fq_cli_state_sgr(const struct fq_cli *cli, const char *state,
-	const char *due_on);
+	const char *due_on, const char *due_at);
 /* fq_buf_add_cols() of s in colour sgr ("" or NULL: none), the padding
  * outside the colour. */
 void fq_cli_add_cell(struct fq_buf *out, const char *s, size_t width,

@@ -521,7 +521,7 @@ main(int argc, char **argv)
 			const char *rc = color ? fq_cli_risk_sgr(it->color) :
 				"";
 			const char *sc = color ? fq_cli_state_sgr(&cli,
-				it->status, NULL) : "";
+				it->status, NULL, NULL) : "";
 			const char *dc = !color ? "" : it->late > 0 ||
 				(it->hourly && it->secs > 0) ? "\033[1;31m" :
 				"\033[33m";

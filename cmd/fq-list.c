@@ -29,6 +29,7 @@ static const char *const col_enum[NCOLS] = {
 
 struct row {
 	char *v[NCOLS];
+	char *due_at;		/* for the colour: an hour deadline passed */
 };
 
 struct ctx {
@@ -95,6 +96,7 @@ each(const char *relpath, const char *oid, const struct fq_node *c,
 	}
 	for (i = 0; i < NCOLS; i++)
 		x->rows[x->n].v[i] = col_value(c, cols[i]);
+	x->rows[x->n].due_at = col_value(c, "due_at");
 	x->n++;
 	return 0;
 }
@@ -182,7 +184,8 @@ print_table(struct fq_cli *cli, struct ctx *x)
 		const char *rc = color ? fq_cli_risk_sgr(risk) : "";
 		const char *sgr[7] = {
 			rc, color ? fq_cli_state_sgr(cli, x->rows[i].v[1],
-			x->rows[i].v[6]) : "", "", rc, "", "", rc
+			x->rows[i].v[6], x->rows[i].due_at) : "", "", rc, "",
+			"", rc
 		};
 
 		fq_buf_reset(&line);
@@ -336,9 +339,11 @@ main(int argc, char **argv)
 		print_table(&cli, &x);
 	}
 out:
-	for (i = 0; i < x.n; i++)
+	for (i = 0; i < x.n; i++) {
 		for (j = 0; j < NCOLS; j++)
 			free(x.rows[i].v[j]);
+		free(x.rows[i].due_at);
+	}
 	free(x.rows);
 	for (i = 0; i < x.nfilters; i++)
 		fq_filter_release(&x.filters[i]);

@@ -50,6 +50,22 @@ like "an empty NO_COLOR does not count (no-color.org)" "$(cat empty.out)" "$E"
 TERM=dumb script -qec "fq -C repo list" /dev/null </dev/null | tr -d '\r' >dumb.out
 unlike "TERM=dumb: no colour" "$(cat dumb.out)" "$E"
 
+# An hour deadline (R7: a red case reported up within 4 hours) passed on
+# its day: bold red from that hour, not before (FQ_TODAY pins the clock).
+fq init hours --unit QSZ --name 青山镇人民调解委员会 >/dev/null
+FQ_TODAY=2024-03-20T09:00 fq -C hours new --title 上报纠纷 --category 邻里纠纷 \
+	--summary s --party 甲 >/dev/null 2>&1
+FQ_TODAY=2024-03-20T10:00 fq -C hours risk QSZ-2024-000001 --color red \
+	--plan 稳控 --lead 张书记 >/dev/null 2>&1
+htty() {
+	FQ_TODAY=$1 script -qec "fq -C hours list" /dev/null </dev/null |
+		tr -d '\r' | grep 000001
+}
+unlike "due at 14:00, at 13:59: not yet red" "$(htty 2024-03-20T13:59)" \
+	"${E}\\[1;31m已受理"
+like "at 14:01: the state bold red" "$(htty 2024-03-20T14:01)" \
+	"${E}\\[1;31m已受理"
+
 fq -C repo list | cat >pipe.out
 unlike "through a pipe: no colour" "$(cat pipe.out)" "$E"
 is "and the same table" "$(cat pipe.out)" "$(cat plain.out)"
