@@ -502,13 +502,21 @@ main(int argc, char **argv)
 		fq_buf_adds(&b, x.n ? "\n]" : "]");
 		puts(b.buf);
 	} else if (!strcmp(format, "tsv")) {
+		/* due_at and hours_late last, empty for a day deadline:
+		 * scripts that cut the first eight columns are unchanged */
 		puts("id\trisk_color\trule\twhat\tdue_on\tdays_late\treferral"
-			"\ttitle");
-		for (i = 0; i < x.n; i++)
-			printf("%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\n", x.v[i].id,
-				x.v[i].color, x.v[i].rule, x.v[i].what,
-				x.v[i].due, x.v[i].late, x.v[i].referral,
-				x.v[i].title);
+			"\ttitle\tdue_at\thours_late");
+		for (i = 0; i < x.n; i++) {
+			char h[24] = "";
+
+			if (x.v[i].hourly)
+				snprintf(h, sizeof(h), "%lld",
+					(long long)hours(x.v[i].secs));
+			printf("%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\t%s\n",
+				x.v[i].id, x.v[i].color, x.v[i].rule,
+				x.v[i].what, x.v[i].due, x.v[i].late,
+				x.v[i].referral, x.v[i].title, x.v[i].at, h);
+		}
 	} else {
 		printf("风险  ID                   事项            时限        "
 			"逾期      纠纷名称\n");

@@ -94,7 +94,7 @@ exits 0 "on the due day itself" env FQ_TODAY=2024-03-21 fq due -C repo --within 
 like "... says today" "$(out)" "$T-R1 +移交待签收 +2024-03-21 +今天"
 exits 0 "--format tsv" fq due -C repo --format tsv
 is "... header" "$(out | sed -n 1p)" \
-	"$(printf 'id\trisk_color\trule\twhat\tdue_on\tdays_late\treferral\ttitle')"
+	"$(printf 'id\trisk_color\trule\twhat\tdue_on\tdays_late\treferral\ttitle\tdue_at\thours_late')"
 like "... the referral row" "$(out)" \
 	"$(printf '%s\tblue\treceipt\t移交待签收\t2024-03-21\t7\t1\t移交法院纠纷' "$T")"
 like "... the red R1 row" "$(out)" "$(printf '%s\tred\tR1\t调解期限\t2024-03-01\t27\t0\t' "$R")"

@@ -59,6 +59,9 @@ exits 0 "two days later, in days" env FQ_TODAY=2024-03-22T15:00 fq due -C repo -
 like "... 2 days late (49 hours)" "$(out)" "$R +红色案件上报 +2024-03-20 +2天"
 exits 0 "the hours late come before what is due later" env FQ_TODAY=2024-03-20T16:20 fq due -C repo --within 40 --format tsv
 is "... report_up, then R16 and R1" "$(out | sed 1d | cut -f3 | tr '\n' ' ')" "report_up R16 R1 "
+is "... TSV: due_at and hours_late last" "$(out | sed -n 2p | cut -f9,10)" \
+	"$(printf '2024-03-20T14:00:00+08:00\t3')"
+is "... empty for a day deadline" "$(out | sed -n 4p | cut -f9,10)" "$(printf '\t')"
 
 ok "fq note --kind report_up at 16:30" env FQ_TODAY=2024-03-20T16:30 \
 	fq note -C repo --kind report_up "$R" 已电话报告县综治中心值班室
