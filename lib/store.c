@@ -93,7 +93,9 @@ static int git_init_result;
 static void
 git_init_once(void)
 {
+	fq_tls_defer(true);	/* tls.c: the certificates when needed */
 	git_init_result = git_libgit2_init();
+	fq_tls_defer(false);
 }
 
 /*
