@@ -96,6 +96,9 @@ void fq_arena_release(struct fq_arena *a);
  * fq_tls_pending() says whether some are still unread.
  */
 void fq_tls_defer(bool on);
+/* schema.c: whether fq_schema_load() took the trees from its cache. */
+struct fq_schema;
+bool fq_schema_cached(const struct fq_schema *s);
 bool fq_tls_pending(void);
 int fq_tls_load(void);
 
