@@ -7,7 +7,7 @@
 
 DEPS = build-essential cmake pkg-config libyaml-dev libgit2-dev libcsv-dev zlib1g-dev libdeflate-dev nettle-dev openssh-client \
 	check libxlsxwriter-dev gettext git valgrind mandoc unzip chromium fonts-wqy-microhei \
-	rime-data-luna-pinyin tmux bash-completion man-db locales
+	rime-data-luna-pinyin tmux bash-completion man-db locales strace
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)

@@ -12,9 +12,14 @@ checks that `git status --porcelain` is empty and times it.
 Repositories are made by gen.py under BENCH_DIR (default bench/out) as
 repo-N and reused; FQ_BIN names the commands (default build/bin).  CPU
 time is the steadier figure on a loaded machine; the load average is
-printed with the table.
+printed with the table.  With FQ_BIN_BASE (another build's bin, e.g.
+main's) every run does the steps with both, one after the other, on the
+same repository, one first and the other in turn (the first after
+git's commit pays for checking the index git wrote), and the table gets
+the base's columns beside and the ratio of the two walls.
 
 	python3 bench/write.py 10000 100000
+	FQ_BIN_BASE=/work/main/build/bin python3 bench/write.py 100000
 """
 import os, subprocess, sys, time
 
@@ -23,6 +28,7 @@ TOP = os.path.dirname(HERE)
 BIN = os.environ.get("FQ_BIN", os.path.join(TOP, "build", "bin"))
 OUT = os.environ.get("BENCH_DIR", os.path.join(TOP, "bench", "out"))
 RUNS = int(os.environ.get("RUNS", "7"))
+BASE = os.environ.get("FQ_BIN_BASE")
 
 
 def run(argv, env):
@@ -58,6 +64,21 @@ def median(v):
     return v[len(v) // 2]
 
 
+def steps(t, tag, bindir, repo, env):
+    """One case through new, mediate, note, agree and close."""
+    fq = lambda cmd: [os.path.join(bindir, "fq-" + cmd), "-C", repo]
+    cid = t.time(tag + "fq new", fq("new") + ["--title", "基准测试",
+                 "--category", "neighbor", "--summary", "基准", "--party",
+                 "王某", "--accepted", "2025-01-15"], env)
+    t.time(tag + "fq mediate", fq("mediate") + ["--mediator", "李调解", cid],
+           env)
+    t.time(tag + "fq note", fq("note") + [cid, "基准记录"], env)
+    t.time(tag + "fq agree", fq("agree") + ["--form", "oral", "--perform",
+                                            "immediate", cid], env)
+    t.time(tag + "fq close", fq("close") + [cid], env)
+    t.cid = cid
+
+
 def bench(n, env):
     repo = os.path.join(OUT, "repo-%d" % n)
     if not os.path.isdir(os.path.join(repo, ".git")):
@@ -69,22 +90,20 @@ def bench(n, env):
     peer_file = subprocess.run(git + ["ls-files", "cases"], check=True,
                                capture_output=True, text=True).stdout.split("\n")[0]
     t = Timer()
-    fq = lambda cmd: [os.path.join(BIN, "fq-" + cmd), "-C", repo]
+    bins = [("", BIN)] + ([("base ", BASE)] if BASE else [])
     for i in range(RUNS):
-        cid = t.time("fq new", fq("new") + ["--title", "基准测试", "--category",
-                     "neighbor", "--summary", "基准", "--party", "王某",
-                     "--accepted", "2025-01-15"], env)
-        t.time("fq mediate", fq("mediate") + ["--mediator", "李调解", cid], env)
-        t.time("fq note", fq("note") + [cid, "基准记录"], env)
-        t.time("fq agree", fq("agree") + ["--form", "oral", "--perform",
-                                          "immediate", cid], env)
-        t.time("fq close", fq("close") + [cid], env)
+        # in turn first: the first after git's commit checks the whole
+        # index git wrote (fq's checkpoint cache does not know it)
+        for tag, bindir in (bins if i % 2 == 0 else bins[::-1]):
+            steps(t, tag, bindir, repo, env)
         with open(os.path.join(repo, peer_file), "a") as f:
             f.write("# bench %d\n" % i)
         t.time("peer: git commit -a (one file)", git + ["commit", "-qam",
                "bench"], env)
     for i in range(RUNS):
-        t.time("floor: fq show (open, read one)", fq("show") + [cid], env)
+        for tag, bindir in bins:
+            t.time(tag + "floor: fq show (open, read one)",
+                   [os.path.join(bindir, "fq-show"), "-C", repo, t.cid], env)
     t.time("git status (after)", git + ["status", "--porcelain"], env)
     status = subprocess.run(git + ["status", "--porcelain"], env=env,
                             capture_output=True, text=True).stdout
@@ -101,15 +120,31 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     print("load average %.2f %.2f %.2f; median of %d runs" %
           (os.getloadavg() + (RUNS,)))
-    print("%-8s %-32s %9s %9s %10s" % ("cases", "operation", "wall ms",
-                                       "cpu ms", "wall/peer"))
+    if BASE:
+        print("%-8s %-32s %9s %9s %9s %9s %9s %10s" % (
+            "cases", "operation", "wall ms", "cpu ms", "base wall",
+            "base cpu", "wall/base", "wall/peer"))
+    else:
+        print("%-8s %-32s %9s %9s %10s" % ("cases", "operation", "wall ms",
+                                           "cpu ms", "wall/peer"))
     for n in sizes:
         rows = bench(n, env)
-        peer = median([w for w, _ in rows["peer: git commit -a (one file)"]])
-        for label, v in rows.items():
-            w, c = median([x for x, _ in v]), median([y for _, y in v])
-            print("%-8d %-32s %9.1f %9.1f %10.2f" % (n, label, w, c,
-                                                      w / peer))
+        med = lambda label, k: median([x[k] for x in rows[label]])
+        peer = med("peer: git commit -a (one file)", 0)
+        for label in rows:
+            if label.startswith("base "):
+                continue
+            w, c = med(label, 0), med(label, 1)
+            if BASE and "base " + label in rows:
+                bw, bc = med("base " + label, 0), med("base " + label, 1)
+                print("%-8d %-32s %9.1f %9.1f %9.1f %9.1f %9.2f %10.2f" % (
+                    n, label, w, c, bw, bc, w / bw, w / peer))
+            elif BASE:
+                print("%-8d %-32s %9.1f %9.1f %9s %9s %9s %10.2f" % (
+                    n, label, w, c, "", "", "", w / peer))
+            else:
+                print("%-8d %-32s %9.1f %9.1f %10.2f" % (n, label, w, c,
+                                                          w / peer))
 
 
 if __name__ == "__main__":

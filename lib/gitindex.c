@@ -37,6 +37,7 @@
 #include <stdio.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -102,6 +103,10 @@ struct fq_gitindex {
 	pthread_t hasher;	/* computing them, when hashing */
 	bool hashing;
 	size_t hash_from;
+	pthread_t writer;	/* writing the chunks to index.lock */
+	bool early;		/* may, before fq_gitindex_write() */
+	bool writing;
+	int write_errno;	/* its result: 0 or an errno */
 };
 
 static const uint32_t sha_iv[5] = { 0x67452301, 0xEFCDAB89, 0x98BADCFE,
@@ -224,13 +229,37 @@ sleep_ms(int ms)
 		;
 }
 
-/* What tells one index.lock from another: the file, and when it was made. */
+/*
+ * What tells one index.lock from another: the file, and when it was made.
+ * Its birth time where the file system keeps one (ext4, XFS, btrfs,
+ * tmpfs): it stays as the body is written into the lock on a thread while
+ * the commit is made (write_start), so a writer killed then still leaves
+ * a lock the next one knows for its own.  Else the change time, which a
+ * write moves: the body then waits for fq_gitindex_write().  An owner
+ * file of either kind is recognized.
+ */
 static void
 lock_id(char *out, size_t size, const struct stat *st)
 {
 	snprintf(out, size, "%llu %llu %lld.%09ld\n",
 		(unsigned long long)st->st_dev, (unsigned long long)st->st_ino,
 		(long long)st->st_ctim.tv_sec, st->st_ctim.tv_nsec);
+}
+
+static bool
+lock_id_born(char *out, size_t size, int fd, const char *path)
+{
+	struct statx sx;
+
+	if (statx(fd >= 0 ? fd : AT_FDCWD, fd >= 0 ? "" : path,
+	    fd >= 0 ? AT_EMPTY_PATH : AT_SYMLINK_NOFOLLOW,
+	    STATX_INO | STATX_BTIME, &sx) < 0 || !(sx.stx_mask & STATX_BTIME))
+		return false;
+	snprintf(out, size, "%llu %llu %lld.%09u born\n",
+		(unsigned long long)makedev(sx.stx_dev_major,
+		sx.stx_dev_minor), (unsigned long long)sx.stx_ino,
+		(long long)sx.stx_btime.tv_sec, sx.stx_btime.tv_nsec);
+	return true;
 }
 
 /*
@@ -250,26 +279,35 @@ lock_is_stale(const fq_gitindex *gi)
 	    fq_buf_read_file(&b, gi->owner_path, 4096) == 0) {
 		lock_id(id, sizeof(id), &st);
 		stale = !strcmp(b.buf, id);
+		if (!stale && lock_id_born(id, sizeof(id), -1, gi->lock_path))
+			stale = !strcmp(b.buf, id);
 	}
 	fq_buf_release(&b);
 	return stale;
 }
 
 static void
-lock_own(const fq_gitindex *gi)
+lock_own(fq_gitindex *gi)
 {
 	struct stat st;
 	char id[128];
+	bool born;
 	int fd;
 
-	if (!gi->owner_path || fstat(gi->lock_fd, &st) < 0)
+	if (!gi->owner_path)
 		return;
-	lock_id(id, sizeof(id), &st);
+	if (!(born = lock_id_born(id, sizeof(id), gi->lock_fd, NULL))) {
+		if (fstat(gi->lock_fd, &st) < 0)
+			return;
+		lock_id(id, sizeof(id), &st);
+	}
 	fd = open(gi->owner_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
 		O_CLOEXEC, 0600);
 	if (fd < 0)
 		return;
-	if (write(fd, id, strlen(id)) < 0)
+	if (write(fd, id, strlen(id)) == (ssize_t)strlen(id))
+		gi->early = born;
+	else
 		unlink(gi->owner_path);
 	close(fd);
 }
@@ -328,12 +366,14 @@ fq_gitindex_lock(fq_gitindex **out, const char *gitdir, const char *owner,
 }
 
 static void hash_wait(fq_gitindex *gi);
+static int write_wait(fq_gitindex *gi);
 
 void
 fq_gitindex_free(fq_gitindex *gi)
 {
 	if (!gi)
 		return;
+	(void)write_wait(gi);
 	hash_wait(gi);
 	if (gi->lock_fd >= 0) {
 		close(gi->lock_fd);
@@ -809,6 +849,7 @@ read_index(fq_gitindex *gi)
 }
 
 static bool seal(fq_gitindex *gi);
+static void write_start(fq_gitindex *gi);
 
 /*
  * Planning: one pass over the entries, merged with the sorted changes.
@@ -1096,6 +1137,7 @@ fq_gitindex_plan(fq_gitindex *gi, const char *workdir, const char *cache,
 	if (!seal(gi))
 		goto out;
 	gi->ready = true;
+	write_start(gi);
 	ret = 1;
 out:
 	if (gi->refuse)
@@ -1158,6 +1200,55 @@ write_all(int fd, const unsigned char *p, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+/*
+ * The body of the new file (all but the trailer) goes to index.lock on a
+ * thread of its own as soon as it is planned, while the caller makes the
+ * commit: 10 MB at 100,000 cases, 3-10 ms of page-cache copying.  Only
+ * that thread touches lock_fd until write_wait(); what it writes is not
+ * git's index until fq_gitindex_write() renames it, after the commit.
+ */
+static int
+write_body(fq_gitindex *gi)
+{
+	size_t i;
+
+	for (i = 0; i < gi->nv; i++)
+		if (write_all(gi->lock_fd, chunk_bytes(gi, &gi->v[i]),
+		    gi->v[i].len) < 0)
+			return errno ? errno : EIO;
+	return 0;
+}
+
+static void *
+write_run(void *arg)
+{
+	fq_gitindex *gi = arg;
+
+	gi->write_errno = write_body(gi);
+	return NULL;
+}
+
+static void
+write_start(fq_gitindex *gi)
+{
+	gi->write_errno = 0;
+	if (gi->early)
+		gi->writing = pthread_create(&gi->writer, NULL, write_run,
+			gi) == 0;
+}
+
+/* The thread done: 0, or the errno of its failed write. */
+static int
+write_wait(fq_gitindex *gi)
+{
+	if (!gi->writing)
+		return gi->write_errno;
+	pthread_join(gi->writer, NULL);
+	gi->writing = false;
+	gi->early = false;
+	return gi->write_errno;
 }
 
 /* Hash the new file from the state at the given step of the old one. */
@@ -1273,15 +1364,16 @@ seal(fq_gitindex *gi)
 int
 fq_gitindex_write(fq_gitindex *gi, struct fq_error *err)
 {
-	size_t i;
+	int e;
 
 	if (!gi->ready)
 		return fq_error_set(err, FQ_ERROR, "git's index: nothing "
 			"planned");
-	for (i = 0; i < gi->nv; i++)
-		if (write_all(gi->lock_fd, chunk_bytes(gi, &gi->v[i]),
-		    gi->v[i].len) < 0)
-			goto fail;
+	/* the body: written by the thread, or now */
+	if ((e = gi->writing ? write_wait(gi) : write_body(gi))) {
+		errno = e;
+		goto fail;
+	}
 	hash_wait(gi);
 	if (write_all(gi->lock_fd, gi->trailer, 20) < 0)
 		goto fail;
@@ -1304,11 +1396,8 @@ fail:
 	close(gi->lock_fd);
 	gi->lock_fd = -1;
 fail_closed:
-	{
-		int e = errno;
-
-		unlink(gi->lock_path);
-		return fq_error_set(err, FQ_ERROR, "cannot write "
-			"'.git/index': %s", strerror(e));
-	}
+	e = errno;
+	unlink(gi->lock_path);
+	return fq_error_set(err, FQ_ERROR, "cannot write '.git/index': %s",
+		strerror(e));
 }

@@ -4,6 +4,7 @@
 #ifndef FQ_INTERNAL_H
 #define FQ_INTERNAL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +89,18 @@ struct fq_arena {
 void *fq_arena_alloc(struct fq_arena *a, size_t n);
 void fq_arena_reset(struct fq_arena *a);
 void fq_arena_release(struct fq_arena *a);
+
+/*
+ * tls.c: the CA certificates libgit2 loads as it initializes, deferred
+ * while fq_tls_defer(true) until fq_tls_load() (before any connection);
+ * fq_tls_pending() says whether some are still unread.
+ */
+void fq_tls_defer(bool on);
+/* schema.c: whether fq_schema_load() took the trees from its cache. */
+struct fq_schema;
+bool fq_schema_cached(const struct fq_schema *s);
+bool fq_tls_pending(void);
+int fq_tls_load(void);
 
 /*
  * The fast reader of yread.c for the YAML fq writes: 0 and *out, a tree

@@ -12,11 +12,17 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <nettle/sha1.h>
 
 #include "fq/schema.h"
 #include "fq/buf.h"
+#include "fq/index.h"		/* fq_hash */
 #include "fq/store.h"
 #include "internal.h"
 
@@ -28,6 +34,7 @@ struct fq_schema {
 	size_t nenums, aenums;
 	struct fq_node **docs;	/* enum definitions point into these */
 	size_t ndocs, adocs;
+	bool cached;		/* the trees came from the cache */
 };
 
 static const struct {
@@ -68,22 +75,15 @@ keep_doc(fq_schema *s, struct fq_node *doc)
 	s->docs[s->ndocs++] = doc;
 }
 
+/* The records of doc, read from path. */
 static int
-load_records(fq_schema *s, const char *path, struct pending **pend,
-	size_t *npend, size_t *apend, bool must_exist, struct fq_error *err)
+load_records(fq_schema *s, const char *path, struct fq_node *doc,
+	struct pending **pend, size_t *npend, size_t *apend,
+	struct fq_error *err)
 {
-	struct fq_node *doc = NULL, *recs;
+	struct fq_node *recs;
 	size_t i, j;
-	int ret;
 
-	ret = fq_yaml_load(&doc, path, err);
-	if (ret == FQ_ENOTFOUND && !must_exist) {
-		fq_error_clear(err);
-		return FQ_OK;
-	}
-	if (ret)
-		return ret;
-	keep_doc(s, doc);
 	recs = fq_map_get(doc, "records");
 	if (!recs || recs->kind != FQ_NODE_MAP)
 		return fq_error_setpos(err, FQ_EINVALID, path, doc->line,
@@ -184,18 +184,16 @@ string_list(const struct fq_node *n, size_t *count)
 	return v;
 }
 
+/* The enumeration of doc, read from path. */
 static int
-load_enum(fq_schema *s, const char *path, struct fq_error *err)
+load_enum(fq_schema *s, const char *path, struct fq_node *doc,
+	struct fq_error *err)
 {
-	struct fq_node *doc = NULL, *vals;
+	struct fq_node *vals;
 	struct fq_enum *e;
 	const char *name;
 	size_t i, j;
-	int ret;
 
-	if ((ret = fq_yaml_load(&doc, path, err)))
-		return ret;
-	keep_doc(s, doc);
 	name = fq_map_str(doc, "enum");
 	vals = fq_map_get(doc, "values");
 	if (!name || !vals || vals->kind != FQ_NODE_SEQ)
@@ -244,37 +242,328 @@ cmpstr(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int
-fq_schema_load(fq_schema **out, const char *dir, struct fq_error *err)
+/*
+ * The compiled schema's cache.  Loading parses some 30 YAML files with
+ * libyaml, 2-3 ms of every command; the trees they give are kept in
+ * $XDG_CACHE_HOME/fq/schema/HASH (HASH: of the schema directory's name),
+ * and a later load that finds the very same files rebuilds the trees
+ * from there and compiles them as it would have compiled libyaml's.
+ *
+ * The key is a SHA-1 of fq's version, the cache format, and every file's
+ * name, length and bytes, in the order they are loaded: each load reads
+ * the files again (30 small reads), so no time stamp is trusted and an
+ * edit of the same length in the same second is seen as any other.  The
+ * file ends with a SHA-1 of all before it; every length is checked while
+ * reading.  A cache that is missing, torn, damaged, of another version
+ * or of other files is ignored (and written anew once the files load
+ * without error): it never decides what the schema says, only how fast
+ * the same answer comes.  Only schemas that loaded without error are
+ * cached, so every error message still comes from the files.
+ * FQ_SCHEMA_CACHE=0 turns the cache off.
+ */
+#define SC_MAGIC	"fqschc1\n"
+#define SC_MAX_DEPTH	64
+#define SC_MAX_FILES	256
+
+struct sc_file {
+	char *path;
+	struct fq_buf text;
+	bool missing;		/* repository.yaml may be */
+	struct fq_node *doc;
+	bool kept;		/* doc is the schema's (s->docs) */
+};
+
+struct sc_in {
+	const unsigned char *p, *end;
+};
+
+static void
+sc_u32(struct fq_buf *b, uint32_t v)
 {
-	fq_schema *s = fq_xcalloc(1, sizeof(*s));
-	struct pending *pend = NULL;
-	size_t npend = 0, apend = 0, i, nnames = 0, anames = 0;
-	char **names = NULL;
-	struct fq_buf path = FQ_BUF_INIT;
-	DIR *d = NULL;
-	struct dirent *de;
-	int ret;
+	unsigned char w[4];
 
-	*out = NULL;
-	s->dir = fq_xstrdup(dir);
-	fq_buf_addf(&path, "%s/case.yaml", dir);
-	if ((ret = load_records(s, path.buf, &pend, &npend, &apend, true, err)))
-		goto out;
-	fq_buf_reset(&path);
-	fq_buf_addf(&path, "%s/repository.yaml", dir);
-	if ((ret = load_records(s, path.buf, &pend, &npend, &apend, false,
-	    err)))
-		goto out;
+	fq_put_be32(w, v);
+	fq_buf_add(b, w, 4);
+}
 
-	fq_buf_reset(&path);
-	fq_buf_addf(&path, "%s/enums", dir);
-	if (!(d = opendir(path.buf))) {
-		ret = fq_error_setpos(err, FQ_ENOTFOUND, path.buf, 0, 0,
-			"cannot read the enumerations: %s", strerror(errno));
+static bool
+sc_get32(struct sc_in *in, uint32_t *v)
+{
+	if (in->end - in->p < 4)
+		return false;
+	*v = fq_get_be32(in->p);
+	in->p += 4;
+	return true;
+}
+
+static void
+sc_put_node(struct fq_buf *b, const struct fq_node *n)
+{
+	size_t i;
+
+	fq_buf_addch(b, (char)n->kind);
+	fq_buf_addch(b, n->quoted ? 1 : 0);
+	sc_u32(b, n->line);
+	sc_u32(b, n->column);
+	if (n->kind == FQ_NODE_SCALAR) {
+		size_t len = strlen(n->str);
+
+		sc_u32(b, (uint32_t)len);
+		fq_buf_add(b, n->str, len);
+		return;
+	}
+	sc_u32(b, (uint32_t)n->len);
+	for (i = 0; i < n->len; i++) {
+		if (n->kind == FQ_NODE_MAP)
+			sc_put_node(b, n->keys[i]);
+		sc_put_node(b, n->vals[i]);
+	}
+}
+
+static struct fq_node *
+sc_get_node(struct sc_in *in, int depth)
+{
+	struct fq_node *n;
+	uint32_t line, column, len, i;
+	unsigned kind, quoted;
+
+	if (depth > SC_MAX_DEPTH || in->end - in->p < 2)
+		return NULL;
+	kind = in->p[0];
+	quoted = in->p[1];
+	in->p += 2;
+	if ((kind != FQ_NODE_SCALAR && kind != FQ_NODE_MAP &&
+	    kind != FQ_NODE_SEQ) || quoted > 1 || !sc_get32(in, &line) ||
+	    !sc_get32(in, &column) || !sc_get32(in, &len))
+		return NULL;
+	if (kind == FQ_NODE_SCALAR) {
+		if ((size_t)(in->end - in->p) < len ||
+		    memchr(in->p, '\0', len))
+			return NULL;
+		n = fq_node_new(FQ_NODE_SCALAR);
+		n->str = fq_xstrndup((const char *)in->p, len);
+		in->p += len;
+	} else {
+		/* every entry takes 14 bytes at least: no huge allocation */
+		if (len > (size_t)(in->end - in->p) / 14)
+			return NULL;
+		n = fq_node_new((enum fq_node_kind)kind);
+		n->alloc = len;
+		if (len && kind == FQ_NODE_MAP)
+			n->keys = fq_xcalloc(len, sizeof(*n->keys));
+		if (len)
+			n->vals = fq_xcalloc(len, sizeof(*n->vals));
+		for (i = 0; i < len; i++) {
+			struct fq_node *k = NULL, *v;
+
+			if (kind == FQ_NODE_MAP &&
+			    (!(k = sc_get_node(in, depth + 1)) ||
+			    k->kind != FQ_NODE_SCALAR)) {
+				fq_node_free(k);
+				fq_node_free(n);
+				return NULL;
+			}
+			if (!(v = sc_get_node(in, depth + 1))) {
+				fq_node_free(k);
+				fq_node_free(n);
+				return NULL;
+			}
+			if (k)
+				n->keys[i] = k;
+			n->vals[i] = v;
+			n->len = i + 1;
+		}
+	}
+	n->line = line;
+	n->column = column;
+	n->quoted = quoted;
+	return n;
+}
+
+/* $XDG_CACHE_HOME/fq/schema/HASH for dir, or false: no cache. */
+static bool
+sc_path(struct fq_buf *out, const char *dir)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	const char *off = getenv("FQ_SCHEMA_CACHE");
+
+	if (off && !strcmp(off, "0"))
+		return false;
+	if (xdg && *xdg == '/')
+		fq_buf_addf(out, "%s/fq/schema", xdg);
+	else if (home && *home == '/')
+		fq_buf_addf(out, "%s/.cache/fq/schema", home);
+	else
+		return false;
+	fq_buf_addf(out, "/%016llx", (unsigned long long)fq_hash(FQ_HASH_INIT,
+		dir, strlen(dir)));
+	return true;
+}
+
+/* Read every file (false if one cannot be: the libyaml path says why). */
+static bool
+sc_read(struct sc_file *f, size_t n, unsigned char key[20])
+{
+	struct sha1_ctx c;
+	unsigned char w[8];
+	size_t i;
+
+	sha1_init(&c);
+	sha1_update(&c, sizeof(SC_MAGIC), (const uint8_t *)SC_MAGIC);
+	sha1_update(&c, sizeof(FQ_VERSION), (const uint8_t *)FQ_VERSION);
+	for (i = 0; i < n; i++) {
+		if (fq_buf_read_file(&f[i].text, f[i].path,
+		    FQ_NODE_MAX_FILE) < 0) {
+			if (errno != ENOENT || i != 1)
+				return false;
+			f[i].missing = true;	/* repository.yaml */
+		}
+		sha1_update(&c, strlen(f[i].path) + 1,
+			(const uint8_t *)f[i].path);
+		fq_put_be32(w, f[i].missing ? 1 : 0);
+		fq_put_be32(w + 4, (uint32_t)f[i].text.len);
+		sha1_update(&c, 8, w);
+		sha1_update(&c, f[i].text.len, (const uint8_t *)f[i].text.buf);
+	}
+	sha1_digest(&c, 20, key);
+	return true;
+}
+
+/* The trees of the files from the cache, when it holds these files. */
+static bool
+sc_load(const char *cache, struct sc_file *f, size_t n,
+	const unsigned char key[20])
+{
+	struct fq_buf b = FQ_BUF_INIT;
+	struct sha1_ctx c;
+	unsigned char sum[20];
+	struct sc_in in;
+	uint32_t count;
+	size_t i, body;
+	bool ok = false;
+
+	if (fq_buf_read_file(&b, cache, 16 << 20) < 0 ||
+	    b.len < sizeof(SC_MAGIC) - 1 + 20 + 4 + 20)
+		goto out;
+	body = b.len - 20;
+	sha1_init(&c);
+	sha1_update(&c, body, (const uint8_t *)b.buf);
+	sha1_digest(&c, 20, sum);
+	if (memcmp(sum, b.buf + body, 20) ||
+	    memcmp(b.buf, SC_MAGIC, sizeof(SC_MAGIC) - 1) ||
+	    memcmp(b.buf + sizeof(SC_MAGIC) - 1, key, 20))
+		goto out;
+	in.p = (const unsigned char *)b.buf + sizeof(SC_MAGIC) - 1 + 20;
+	in.end = (const unsigned char *)b.buf + body;
+	if (!sc_get32(&in, &count) || count != n)
+		goto out;
+	for (i = 0; i < n; i++) {
+		uint32_t present;
+
+		if (!sc_get32(&in, &present) || present > 1 ||
+		    present == f[i].missing)
+			goto out;
+		if (present && !(f[i].doc = sc_get_node(&in, 0)))
+			goto out;
+	}
+	ok = in.p == in.end;
+out:
+	if (!ok)
+		for (i = 0; i < n; i++) {
+			fq_node_free(f[i].doc);
+			f[i].doc = NULL;
+		}
+	fq_buf_release(&b);
+	return ok;
+}
+
+/* dir and its parents, made as needed (the user's own: 0700). */
+static bool
+sc_mkdirs(char *dir)
+{
+	char *p;
+
+	for (p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+			*p = '/';
+			return false;
+		}
+		*p = '/';
+	}
+	return mkdir(dir, 0700) == 0 || errno == EEXIST;
+}
+
+/* Write the cache: a file of its own renamed over the old one. */
+static void
+sc_save(const char *cache, const struct sc_file *f, size_t n,
+	const unsigned char key[20])
+{
+	struct fq_buf b = FQ_BUF_INIT, tmp = FQ_BUF_INIT;
+	struct sha1_ctx c;
+	unsigned char sum[20];
+	char *slash;
+	size_t i;
+	int fd;
+
+	fq_buf_add(&b, SC_MAGIC, sizeof(SC_MAGIC) - 1);
+	fq_buf_add(&b, key, 20);
+	sc_u32(&b, (uint32_t)n);
+	for (i = 0; i < n; i++) {
+		sc_u32(&b, f[i].doc ? 1 : 0);
+		if (f[i].doc)
+			sc_put_node(&b, f[i].doc);
+	}
+	sha1_init(&c);
+	sha1_update(&c, b.len, (const uint8_t *)b.buf);
+	sha1_digest(&c, 20, sum);
+	fq_buf_add(&b, sum, 20);
+
+	fq_buf_adds(&tmp, cache);
+	slash = strrchr(tmp.buf, '/');
+	*slash = '\0';
+	if (!sc_mkdirs(tmp.buf))
+		goto out;
+	*slash = '/';
+	fq_buf_addf(&tmp, ".%ld", (long)getpid());
+	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+		O_CLOEXEC, 0600);
+	if (fd < 0)
+		goto out;
+	if (write(fd, b.buf, b.len) != (ssize_t)b.len) {
+		close(fd);
+		unlink(tmp.buf);
 		goto out;
 	}
-	while ((de = readdir(d))) {
+	close(fd);
+	if (rename(tmp.buf, cache) < 0)
+		unlink(tmp.buf);
+out:
+	fq_buf_release(&b);
+	fq_buf_release(&tmp);
+}
+
+/* The files of dir in the order they load: case, repository, enums. */
+static void
+sc_files(const char *dir, struct sc_file **out, size_t *n, int *enums_errno)
+{
+	struct sc_file *f = NULL;
+	size_t nf = 0, af = 0, i;
+	struct fq_buf path = FQ_BUF_INIT;
+	char **names = NULL;
+	size_t nnames = 0, anames = 0;
+	struct dirent *de;
+	DIR *d;
+
+	*out = NULL;
+	*n = 0;
+	*enums_errno = 0;
+	fq_buf_addf(&path, "%s/enums", dir);
+	if (!(d = opendir(path.buf)))
+		*enums_errno = errno ? errno : ENOENT;
+	while (d && (de = readdir(d))) {
 		size_t l = strlen(de->d_name);
 
 		if (de->d_name[0] == '.' || l < 6 ||
@@ -283,13 +572,119 @@ fq_schema_load(fq_schema **out, const char *dir, struct fq_error *err)
 		FQ_ALLOC_GROW(names, nnames + 1, anames);
 		names[nnames++] = fq_xstrdup(de->d_name);
 	}
+	if (d)
+		closedir(d);
 	if (nnames)
 		qsort(names, nnames, sizeof(*names), cmpstr);
+	FQ_ALLOC_GROW(f, nnames + 2, af);
+	memset(f, 0, (nnames + 2) * sizeof(*f));
+	fq_buf_reset(&path);
+	fq_buf_addf(&path, "%s/case.yaml", dir);
+	f[nf++].path = fq_buf_detach(&path, NULL);
+	fq_buf_addf(&path, "%s/repository.yaml", dir);
+	f[nf++].path = fq_buf_detach(&path, NULL);
 	for (i = 0; i < nnames; i++) {
-		fq_buf_reset(&path);
 		fq_buf_addf(&path, "%s/enums/%s", dir, names[i]);
-		if ((ret = load_enum(s, path.buf, err)))
+		f[nf++].path = fq_buf_detach(&path, NULL);
+		free(names[i]);
+	}
+	for (i = 0; i < nf; i++)
+		fq_buf_init(&f[i].text);
+	free(names);
+	fq_buf_release(&path);
+	*out = f;
+	*n = nf;
+}
+
+static void
+sc_files_free(struct sc_file *f, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(f[i].path);
+		fq_buf_release(&f[i].text);
+		fq_node_free(f[i].doc);
+	}
+	free(f);
+}
+
+/*
+ * The trees of the files from the cache: true, or false with *keyed
+ * when the files were all read (f[].text) and key is theirs.
+ */
+static bool
+sc_try(const char *dir, struct sc_file *f, size_t n, bool *keyed,
+	unsigned char key[20])
+{
+	struct fq_buf cache = FQ_BUF_INIT;
+	bool hit = false;
+
+	*keyed = false;
+	if (n <= SC_MAX_FILES && sc_path(&cache, dir) && sc_read(f, n, key)) {
+		*keyed = true;
+		hit = sc_load(cache.buf, f, n, key);
+	}
+	fq_buf_release(&cache);
+	return hit;
+}
+
+/* File i's tree, parsed: from the text read for the key, or the file. */
+static int
+sc_parse(struct sc_file *f, size_t i, bool keyed, struct fq_error *err)
+{
+	int ret;
+
+	if (keyed)
+		return f[i].missing ? FQ_OK : fq_yaml_parse(&f[i].doc,
+			f[i].text.buf, f[i].text.len, f[i].path, err);
+	ret = fq_yaml_load(&f[i].doc, f[i].path, err);
+	if (ret == FQ_ENOTFOUND && i == 1) {
+		fq_error_clear(err);	/* repository.yaml is optional */
+		ret = FQ_OK;
+	}
+	return ret;
+}
+
+int
+fq_schema_load(fq_schema **out, const char *dir, struct fq_error *err)
+{
+	fq_schema *s = fq_xcalloc(1, sizeof(*s));
+	struct pending *pend = NULL;
+	size_t npend = 0, apend = 0, i, nf = 0;
+	struct sc_file *f = NULL;
+	unsigned char key[20];
+	bool cached, keyed;
+	int ret, enums_errno;
+
+	*out = NULL;
+	s->dir = fq_xstrdup(dir);
+	sc_files(dir, &f, &nf, &enums_errno);
+	keyed = false;
+	cached = !enums_errno && sc_try(dir, f, nf, &keyed, key);
+	/* parsed and compiled one by one: the errors come in file order */
+	for (i = 0; i < nf; i++) {
+		if (!cached && (ret = sc_parse(f, i, keyed, err)))
 			goto out;
+		if (!f[i].doc)
+			continue;	/* no repository.yaml */
+		keep_doc(s, f[i].doc);	/* the schema's, borrowed by f */
+		f[i].kept = true;
+		ret = i < 2 ? load_records(s, f[i].path, f[i].doc, &pend,
+			&npend, &apend, err) : load_enum(s, f[i].path,
+			f[i].doc, err);
+		if (ret)
+			goto out;
+	}
+	if (enums_errno) {
+		struct fq_buf path = FQ_BUF_INIT;
+
+		fq_buf_addf(&path, "%s/enums", dir);
+		ret = fq_error_setpos(err, FQ_ENOTFOUND, path.buf, 0, 0,
+			"cannot read the enumerations: %s",
+			strerror(enums_errno));
+		fq_buf_release(&path);
+		goto out;
 	}
 
 	for (i = 0; i < npend; i++) {
@@ -320,24 +715,38 @@ fq_schema_load(fq_schema **out, const char *dir, struct fq_error *err)
 			"%s/case.yaml defines no 'case' record", dir);
 		goto out;
 	}
+	if (!cached && keyed) {
+		/* the trees of the very bytes the key was made of */
+		struct fq_buf cache = FQ_BUF_INIT;
+
+		if (sc_path(&cache, dir))
+			sc_save(cache.buf, f, nf, key);
+		fq_buf_release(&cache);
+	}
+	s->cached = cached;
 	*out = s;
 	s = NULL;
 	ret = FQ_OK;
 out:
+	/* the kept trees are the schema's (s->docs) */
+	for (i = 0; i < nf; i++)
+		if (f[i].kept)
+			f[i].doc = NULL;
+	sc_files_free(f, nf);
 	for (i = 0; i < npend; i++) {
 		free(pend[i].recname);
 		free(pend[i].enumname);
 		free(pend[i].file);
 	}
 	free(pend);
-	for (i = 0; i < nnames; i++)
-		free(names[i]);
-	free(names);
-	if (d)
-		closedir(d);
-	fq_buf_release(&path);
 	fq_schema_free(s);
 	return ret;
+}
+
+bool
+fq_schema_cached(const fq_schema *s)
+{
+	return s && s->cached;
 }
 
 void

@@ -93,14 +93,17 @@ static int git_init_result;
 static void
 git_init_once(void)
 {
+	fq_tls_defer(true);	/* tls.c: the certificates when needed */
 	git_init_result = git_libgit2_init();
+	fq_tls_defer(false);
 }
 
 /*
- * libgit2's initialization is a third of a short command's time (the
+ * libgit2's initialization was a third of a short command's time (the
  * mbedTLS build parses all of the system's CA certificates, whether or
- * not anything goes over the network): fq_store_preload starts it on the
- * second core while the caller loads the schema.  The thread is joined
+ * not anything goes over the network; lib/tls.c now defers that until a
+ * remote needs them): fq_store_preload starts it on the second core
+ * while the caller loads the schema.  The thread is joined
  * before libgit2 is used (and before a command can exit: what libcrypto
  * keeps per thread is freed as the thread ends).
  */

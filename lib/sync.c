@@ -574,13 +574,31 @@ remote_url(git_repository *repo, const char *name, char **url,
 	return ret;
 }
 
+/*
+ * The CA certificates libgit2 deferred (lib/tls.c), read before talking
+ * to anything that is not a local path or file:// URL.
+ */
+static int
+tls_for(const char *url, struct fq_error *err)
+{
+	if (!strstr(url, "://") || !strncmp(url, "file://", 7))
+		return FQ_OK;
+	if (fq_tls_load() < 0)
+		return fq_error_set(err, FQ_ERROR, "cannot read the CA "
+			"certificates");
+	return FQ_OK;
+}
+
 /* A remote for url, bound to the repository, without a name. */
 static int
 remote_for(git_repository *repo, const char *url, git_remote **out,
 	struct fq_error *err)
 {
 	git_remote_create_options o;
+	int ret;
 
+	if ((ret = tls_for(url, err)) < 0)
+		return ret;
 	git_remote_create_options_init(&o, GIT_REMOTE_CREATE_OPTIONS_VERSION);
 	o.repository = repo;
 	o.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF |
@@ -1295,6 +1313,8 @@ fq_sync_remote_has_unit(const char *url, const char *unit, bool *has,
 
 	*has = false;
 	git_libgit2_init();
+	if ((ret = tls_for(url, err)) < 0)
+		return ret;
 	if (git_remote_create_detached(&rem, url) < 0)
 		return fq_git_fail(err, "cannot use %s", url);
 	set_callbacks(&cb);

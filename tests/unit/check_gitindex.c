@@ -9,12 +9,14 @@
  * where a directory goes, a conflict), tell before the commit (a busy
  * index.lock), or take over (its own lock, left by a killed writer).
  */
+#define _GNU_SOURCE		/* statx */
 #include <check.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fq/buf.h"
@@ -292,6 +294,61 @@ START_TEST(test_gitindex_lock)
 	ck_assert(!fq_test_exists(lock));
 	ck_assert(!fq_test_exists(owner));
 	fq_gitindex_free(gi);
+
+	/* ... still its own once the body was written into it (the thread
+	 * writes it while the commit is made): on a file system with birth
+	 * times, which this one is when statx says so */
+	ck_assert_int_eq(fq_gitindex_lock(&gi, gitdir, owner, 0, &err), FQ_OK);
+	{
+		struct statx sx;
+
+		if (statx(AT_FDCWD, lock, 0, STATX_BTIME, &sx) == 0 &&
+		    (sx.stx_mask & STATX_BTIME)) {
+			struct timespec ts = { 0, 20 * 1000000L };
+
+			nanosleep(&ts, NULL);	/* a later change time */
+			fq_test_write_file(lock, "DIRC body written");
+			ck_assert_int_eq(fq_gitindex_lock(&gi2, gitdir, owner,
+				0, &err), FQ_OK);
+			fq_gitindex_free(gi2);
+			ck_assert(!fq_test_exists(lock));
+		}
+	}
+	fq_gitindex_free(gi);
+
+	/* an owner file in the older form (the change time) is known too */
+	{
+		struct stat st;
+		char id[128];
+
+		fq_test_write_file(lock, "");
+		ck_assert_int_eq(stat(lock, &st), 0);
+		snprintf(id, sizeof(id), "%llu %llu %lld.%09ld\n",
+			(unsigned long long)st.st_dev,
+			(unsigned long long)st.st_ino,
+			(long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+		fq_test_write_file(owner, id);
+		ck_assert_int_eq(fq_gitindex_lock(&gi2, gitdir, owner, 0,
+			&err), FQ_OK);
+		fq_gitindex_free(gi2);
+		ck_assert(!fq_test_exists(lock));
+
+		/* and a lock made again after it (git's) is not taken */
+		fq_test_write_file(owner, id);
+		fq_test_write_file(lock, "");
+		unlink(lock);
+		{
+			struct timespec ts = { 0, 20 * 1000000L };
+
+			nanosleep(&ts, NULL);	/* a later change time */
+		}
+		fq_test_write_file(lock, "");
+		ck_assert_int_eq(fq_gitindex_lock(&gi2, gitdir, owner, 0,
+			&err), FQ_ELOCKED);
+		fq_error_clear(&err);
+		unlink(lock);
+		unlink(owner);
+	}
 	free(gitdir);
 	free(lock);
 	free(owner);

@@ -8,14 +8,17 @@
  * directory.
  */
 #include <check.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "fq/node.h"
 #include "fq/schema.h"
 #include "fixture.h"
+#include "internal.h"	/* fq_schema_cached */
 
 #ifndef FQ_TEST_SCHEMA_DIR
 #error "FQ_TEST_SCHEMA_DIR must name the source tree's schemas directory"
@@ -991,6 +994,222 @@ START_TEST(test_schema_broken)
 }
 END_TEST
 
+/*
+ * The compiled schema's cache ($XDG_CACHE_HOME/fq/schema): a second load
+ * takes the trees from it and gives the very same schema (labels, lines,
+ * enumeration entries node for node); an edit of the files of the same
+ * length with the old time stamps, a new file, a damaged or truncated
+ * cache, FQ_SCHEMA_CACHE=0: each is the files' schema, never the cache's.
+ */
+static void
+same_enum(const struct fq_enum *a, const struct fq_enum *b)
+{
+	size_t i, j;
+
+	ck_assert_str_eq(a->name, b->name);
+	ck_assert_str_eq(a->label, b->label);
+	ck_assert_uint_eq(a->n, b->n);
+	for (i = 0; i < a->n; i++) {
+		const struct fq_enum_value *x = &a->v[i], *y = &b->v[i];
+
+		ck_assert_str_eq(x->code, y->code);
+		ck_assert_str_eq(x->label, y->label);
+		ck_assert_int_eq(!x->pinyin, !y->pinyin);
+		if (x->pinyin)
+			ck_assert_str_eq(x->pinyin, y->pinyin);
+		ck_assert_uint_eq(x->naliases, y->naliases);
+		for (j = 0; j < x->naliases; j++)
+			ck_assert_str_eq(x->aliases[j], y->aliases[j]);
+		ck_assert(fq_node_equal(x->def, y->def));
+		ck_assert_uint_eq(x->def->line, y->def->line);
+		ck_assert_uint_eq(x->def->column, y->def->column);
+	}
+}
+
+static void
+same_record(const struct fq_record *a, const struct fq_record *b, int depth)
+{
+	size_t i;
+
+	ck_assert_int_lt(depth, 16);
+	ck_assert_str_eq(a->name, b->name);
+	ck_assert_uint_eq(a->n, b->n);
+	for (i = 0; i < a->n; i++) {
+		const struct fq_field *x = &a->fields[i], *y = &b->fields[i];
+
+		ck_assert_str_eq(x->name, y->name);
+		ck_assert_int_eq(!x->label, !y->label);
+		if (x->label)
+			ck_assert_str_eq(x->label, y->label);
+		ck_assert_int_eq(x->type, y->type);
+		ck_assert_int_eq(x->item_type, y->item_type);
+		ck_assert_int_eq(x->required, y->required);
+		ck_assert_int_eq(x->max, y->max);
+		ck_assert_uint_eq(x->line, y->line);
+		ck_assert_int_eq(!x->en, !y->en);
+		if (x->en)
+			same_enum(x->en, y->en);
+		ck_assert_int_eq(!x->rec, !y->rec);
+		if (x->rec && x->rec != a)
+			same_record(x->rec, y->rec, depth + 1);
+	}
+}
+
+static fq_schema *
+load_dir(const char *dir, bool want_cached)
+{
+	struct fq_error err = FQ_ERROR_INIT;
+	fq_schema *s = NULL;
+
+	ck_assert_msg(fq_schema_load(&s, dir, &err) == FQ_OK, "%s", err.msg);
+	ck_assert_msg(fq_schema_cached(s) == want_cached, "cached: %d, want %d",
+		fq_schema_cached(s), want_cached);
+	return s;
+}
+
+/* The one cache file under cache/fq/schema. */
+static char *
+cache_file(const char *cache)
+{
+	char cmd[1024], *out, *nl;
+	FILE *f;
+
+	snprintf(cmd, sizeof(cmd), "ls -d %s/fq/schema/*", cache);
+	ck_assert_ptr_nonnull(f = popen(cmd, "r"));
+	out = calloc(1, 1024);
+	ck_assert_ptr_nonnull(fgets(out, 1024, f));
+	pclose(f);
+	if ((nl = strchr(out, '\n')))
+		*nl = '\0';
+	return out;
+}
+
+START_TEST(test_schema_cache)
+{
+	char *dir = fq_test_path(tmp, "schemas");
+	char *cache = fq_test_path(tmp, "cache");
+	char *states, *extra, *cf, *text, *p, want[256];
+	const char *label;
+	struct stat st;
+	struct timespec times[2];
+	fq_schema *a, *b;
+	char cmd[1024];
+
+	setenv("XDG_CACHE_HOME", cache, 1);
+	unsetenv("FQ_SCHEMA_CACHE");
+	snprintf(cmd, sizeof(cmd), "cp -R '%s' '%s'", FQ_TEST_SCHEMA_DIR, dir);
+	ck_assert_int_eq(system(cmd), 0);
+
+	a = load_dir(dir, false);		/* parsed, cache written */
+	b = load_dir(dir, true);		/* from the cache */
+	same_record(fq_schema_record(a, "case"), fq_schema_record(b, "case"), 0);
+	ck_assert_str_eq(fq_schema_label(b, "states", "accepted"),
+		fq_schema_label(a, "states", "accepted"));
+	fq_schema_free(b);
+
+	/* the same length, the old times: the bytes are what counts */
+	states = fq_test_path(dir, "enums/states.yaml");
+	ck_assert_int_eq(stat(states, &st), 0);
+	text = fq_test_read_file(states);
+	label = fq_schema_label(a, "states", "accepted");
+	ck_assert_uint_ge(strlen(label), 3);
+	snprintf(want, sizeof(want), "XYZ%s", label + 3);
+	ck_assert_ptr_nonnull(p = strstr(text, label));
+	memcpy(p, "XYZ", 3);		/* its first character's 3 bytes */
+	fq_test_write_file(states, text);
+	times[0] = st.st_atim;
+	times[1] = st.st_mtim;
+	ck_assert_int_eq(utimensat(AT_FDCWD, states, times, 0), 0);
+	b = load_dir(dir, false);
+	ck_assert_str_eq(fq_schema_label(b, "states", "accepted"), want);
+	fq_schema_free(b);
+	b = load_dir(dir, true);		/* the new one cached */
+	ck_assert_str_eq(fq_schema_label(b, "states", "accepted"), want);
+	fq_schema_free(b);
+
+	/* a new enumeration file */
+	extra = fq_test_path(dir, "enums/zzz_extra.yaml");
+	fq_test_write_file(extra, "enum: zzz_extra\nvalues:\n"
+		"  - {code: a, label: 甲}\n");
+	b = load_dir(dir, false);
+	ck_assert_ptr_nonnull(fq_schema_enum(b, "zzz_extra"));
+	fq_schema_free(b);
+	b = load_dir(dir, true);
+	ck_assert_ptr_nonnull(fq_schema_enum(b, "zzz_extra"));
+	fq_schema_free(b);
+	/* ... and gone again */
+	unlink(extra);
+	b = load_dir(dir, false);
+	ck_assert_ptr_null(fq_schema_enum(b, "zzz_extra"));
+	fq_schema_free(b);
+
+	/* a damaged cache: a byte flipped in the middle, then cut short */
+	cf = cache_file(cache);
+	free(text);
+	{
+		FILE *f = fopen(cf, "r+b");
+		long size;
+		int c;
+
+		ck_assert_ptr_nonnull(f);
+		fseek(f, 0, SEEK_END);
+		size = ftell(f);
+		fseek(f, size / 2, SEEK_SET);
+		c = fgetc(f);
+		fseek(f, size / 2, SEEK_SET);
+		fputc(c ^ 0x20, f);
+		fclose(f);
+		b = load_dir(dir, false);
+		fq_schema_free(b);
+		ck_assert_int_eq(truncate(cf, size / 3), 0);
+		b = load_dir(dir, false);
+		fq_schema_free(b);
+		fq_test_write_file(cf, "");
+		b = load_dir(dir, false);
+		{
+			fq_schema *d = load_dir(dir, true);
+
+			same_record(fq_schema_record(b, "case"),
+				fq_schema_record(d, "case"), 0);
+			fq_schema_free(d);
+		}
+		fq_schema_free(b);
+	}
+
+	/* a broken schema is never cached; its error comes from the file */
+	{
+		struct fq_error err = FQ_ERROR_INIT;
+		char *casef = fq_test_path(dir, "case.yaml");
+		char *good = fq_test_read_file(casef);
+
+		fq_test_write_file(casef, "records: [\n");
+		b = NULL;
+		ck_assert_int_eq(fq_schema_load(&b, dir, &err), FQ_EPARSE);
+		ck_assert_ptr_null(b);
+		ck_assert_int_eq(fq_schema_load(&b, dir, &err), FQ_EPARSE);
+		fq_test_write_file(casef, good);
+		b = load_dir(dir, true);	/* the good one is cached still */
+		fq_schema_free(b);
+		free(good);
+		free(casef);
+	}
+
+	/* FQ_SCHEMA_CACHE=0: never */
+	setenv("FQ_SCHEMA_CACHE", "0", 1);
+	b = load_dir(dir, false);
+	fq_schema_free(b);
+	unsetenv("FQ_SCHEMA_CACHE");
+
+	fq_schema_free(a);
+	unsetenv("XDG_CACHE_HOME");
+	free(cf);
+	free(extra);
+	free(states);
+	free(cache);
+	free(dir);
+}
+END_TEST
+
 START_TEST(test_schema_missing_dir)
 {
 	struct fq_error err = FQ_ERROR_INIT;
@@ -1058,6 +1277,7 @@ fq_schema_suite(void)
 	tcase_add_test(tc, test_schema_minimal);
 	LOOP(tc, test_schema_broken, broken);
 	tcase_add_test(tc, test_schema_missing_dir);
+	tcase_add_test(tc, test_schema_cache);
 	suite_add_tcase(s, tc);
 #undef LOOP
 
