@@ -493,6 +493,8 @@ static int store_commit(fq_store *s, const struct fq_change *changes,
 	const size_t *zl, size_t n, const char *message, bool *committed,
 	struct fq_error *err);
 
+static int index_version_4(fq_store *s, struct fq_error *err);
+
 int
 fq_store_init(const char *dir, const struct fq_store_init_opts *opts,
 	struct fq_error *err)
@@ -563,8 +565,16 @@ fq_store_init(const char *dir, const struct fq_store_init_opts *opts,
 	 * libfq writes under umask 077; this asks the git command line to
 	 * keep .git private too when it rewrites the index or packs.
 	 */
+	/*
+	 * Index version 4 stores each path against the one before it: at
+	 * 100 000 cases git's index is 7 MB, not 10, and every write that
+	 * splices it (lib/gitindex.c) copies and hashes a third less.  Git
+	 * has read it since 1.8; index.version keeps it when git itself
+	 * makes the index anew.
+	 */
 	if (git_repository_config(&cfg, repo) < 0 ||
-	    git_config_set_string(cfg, "core.sharedRepository", "0600") < 0) {
+	    git_config_set_string(cfg, "core.sharedRepository", "0600") < 0 ||
+	    git_config_set_int32(cfg, "index.version", 4) < 0) {
 		ret = git_fail(err, "cannot configure the git repository in %s",
 			root);
 		goto out;
@@ -596,7 +606,9 @@ fq_store_init(const char *dir, const struct fq_store_init_opts *opts,
 	ch[1].data = "";
 	ch[1].len = 0;
 	fq_buf_addf(&msg, "fq-init: %s %s", opts->unit, opts->name);
-	ret = store_commit(s, ch, NULL, 2, msg.buf, NULL, err);
+	if ((ret = store_commit(s, ch, NULL, 2, msg.buf, NULL, err)) < 0)
+		goto out;
+	ret = index_version_4(s, err);
 out:
 	umask(old_umask);
 	git_config_free(cfg);
@@ -1518,6 +1530,22 @@ update_index(fq_store *s, const struct fq_change *ch, size_t n,
 	if (git_index_write(index) < 0)
 		ret = git_fail(err, "committed, but cannot write git's index");
 out:
+	git_index_free(index);
+	return ret;
+}
+
+/* The first index, which libgit2 wrote in version 2, made version 4. */
+static int
+index_version_4(fq_store *s, struct fq_error *err)
+{
+	git_index *index = NULL;
+	int ret = FQ_OK;
+
+	if (git_repository_index(&index, s->repo) < 0 ||
+	    git_index_read(index, 1) < 0 ||
+	    git_index_set_version(index, 4) < 0 ||
+	    git_index_write(index) < 0)
+		ret = git_fail(err, "committed, but cannot write git's index");
 	git_index_free(index);
 	return ret;
 }

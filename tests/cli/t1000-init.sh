@@ -62,6 +62,16 @@ ok "... nothing created" test ! -e r5/.git -a ! -e r6/.git
 exits 2 "an unknown --level exits 2" fq init r7 --unit QSZ --name x --level nosuch
 ok "... nothing created" test ! -e r7/.git
 
+# Git's index in version 4 (paths stored against the one before), kept so
+# when git makes it anew (index.version); git and fq both work with it.
+is "git's index is version 4" "$(od -An -tx1 -j4 -N4 repo/.git/index | tr -d ' ')" 00000004
+is "... index.version 4 in .git/config" "$(git -C repo config index.version)" 4
+is "... git status clean" "$(git -C repo status --porcelain)" ""
+rm repo/.git/index
+git -C repo reset -q
+is "... git's own new index: version 4 too" \
+	"$(od -An -tx1 -j4 -N4 repo/.git/index | tr -d ' ')" 00000004
+
 # Init over an existing repository: exit 1, nothing changed.
 git -C repo rev-parse HEAD >head.before
 cp repo/fq.yaml fq.before

@@ -84,6 +84,8 @@ CASES=repo/cases/2024/03
 A=$(new_case --accepted 2024-03-05 --mediator 张调解)
 B=$(new_case --accepted 2024-02-10 --mediator 张调解)
 is "two cases in two months" "$A $B" "QSZ-2024-000001 QSZ-2024-000002"
+like "fq init makes an index of version 4" "$(idx)" '^v4 '
+ok "made version 2 (git update-index)" git -C repo update-index --index-version 2
 like "an index of version 2" "$(idx)" '^v2 '
 
 # --- version 2 -------------------------------------------------------------
