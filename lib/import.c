@@ -2516,6 +2516,7 @@ out:
 struct qrec {
 	struct fq_import_record rec;
 	char *case_id;
+	struct fq_node *invalid;	/* the case built, if it failed */
 	struct qrec *next;	/* in the list of those handled */
 };
 
@@ -2527,6 +2528,7 @@ qrec_free(struct qrec *q)
 	if (!q)
 		return;
 	fq_node_free(q->rec.c);
+	fq_node_free(q->invalid);
 	fq_buf_release(&q->rec.problems);
 	fq_buf_release(&q->rec.warnings);
 	for (i = 0; i < q->rec.nrows; i++) {
@@ -2540,8 +2542,8 @@ qrec_free(struct qrec *q)
 	free(q);
 }
 
-/* The case of the record being built, validated, in a record of its own;
- * x->r is left empty. */
+/* The case of the record being built, in a record of its own (checked
+ * against the schema later, by check_record); x->r is left empty. */
 static struct qrec *
 build_record(struct ctx *x)
 {
@@ -2562,23 +2564,12 @@ build_record(struct ctx *x)
 	b.c = fq_node_new(FQ_NODE_MAP);
 	fq_buf_init(&b.tmp);
 	build_case(&b);
-	if (!rec->problems.len) {
-		struct fq_diags d = FQ_DIAGS_INIT;
-		size_t i;
-
-		if (fq_schema_validate(x->im->o.schema, "case", b.c, x->base,
-		    &d))
-			for (i = 0; i < d.n; i++)
-				problem(&b, "case", "%s", d.v[i].msg);
-		fq_diags_release(&d);
-	}
 	if (rec->problems.len) {
 		fq_node_free(b.c);
 		b.c = NULL;
 	}
 	fq_buf_release(&b.tmp);
 	rec->c = b.c;
-	rec->docket_no = rec->c ? fq_map_str(rec->c, "docket_no") : NULL;
 	s = x->r.val[F_CASE_ID];
 	if (s && !empty_cell(s)) {
 		q->case_id = x->r.val[F_CASE_ID];
@@ -2591,6 +2582,32 @@ build_record(struct ctx *x)
 	x->info->records++;
 	rec_free(&x->r);
 	return q;
+}
+
+/*
+ * The schema's check of the case built, on the thread that calls back
+ * (the two threads' halves are then about as long).  A case that fails
+ * it is kept in q->invalid, for the thread that built it to free.
+ */
+static void
+check_record(const struct ctx *x, struct qrec *q)
+{
+	struct fq_import_record *rec = &q->rec;
+	struct fq_diags d = FQ_DIAGS_INIT;
+	struct build b;
+	size_t i;
+
+	if (rec->c && fq_schema_validate(x->im->o.schema, "case", rec->c,
+	    x->base, &d)) {
+		memset(&b, 0, sizeof(b));
+		b.out = rec;
+		for (i = 0; i < d.n; i++)
+			problem(&b, "case", "%s", d.v[i].msg);
+		q->invalid = rec->c;
+		rec->c = NULL;
+	}
+	fq_diags_release(&d);
+	rec->docket_no = rec->c ? fq_map_str(rec->c, "docket_no") : NULL;
 }
 
 static int pipe_put(struct pipe *pp, struct qrec *q);
@@ -2615,6 +2632,7 @@ build_and_emit(struct ctx *x)
 
 	if (x->pipe)
 		return pipe_put(x->pipe, q);
+	check_record(x, q);
 	ret = x->fn(&q->rec, x->data);
 	qrec_free(q);
 	return ret;
@@ -2623,9 +2641,11 @@ build_and_emit(struct ctx *x)
 /*
  * --- two threads ---
  *
- * A file is read (decoded, parsed, its records built into cases and
- * validated) on a thread of its own while the caller's thread runs the
- * callback on the records already done, in their order.  Between them, a
+ * A file is read (decoded, parsed, its records built into cases) on a
+ * thread of its own while the caller's thread checks the cases against
+ * the schema and runs the callback on the records already built, in their
+ * order (at 10,000 rows each half is then some 0.45 s of CPU; with the
+ * check on the reader's, 0.56 and 0.30).  Between them, a
  * queue of at most QCAP records (memory stays that of a few hundred
  * cases).  Each side sleeps only when the queue is empty or full, and is
  * woken once a batch is ready (QBATCH records, or room for them), not for
@@ -2911,9 +2931,13 @@ read_threaded(struct ctx *x)
 		ret = read_file(x);
 		goto out;
 	}
-	for (q = NULL; (q = pipe_get(pp, q));)
-		if (!ret && (ret = x->fn(&q->rec, x->data)))
+	for (q = NULL; (q = pipe_get(pp, q));) {
+		if (ret)
+			continue;
+		check_record(x, q);
+		if ((ret = x->fn(&q->rec, x->data)))
 			pipe_stop(pp);
+	}
 	pthread_join(t, NULL);
 	qrec_free_list(pp->used);
 	x->pipe = NULL;
