@@ -8,12 +8,15 @@
  *     as it is complete (title rows, header rows, footers, data);
  *  3. rows to records to cases: continuation rows and ditto marks, then
  *     the cell parsers of ledger.c and the result rules.
- * A record is held until the next row shows that it is complete, so at
- * most one record is in memory at a time.
+ * A record is held until the next row shows that it is complete; the
+ * records built then wait in a queue of a few hundred for the callback,
+ * which runs on the caller's thread while a thread of its own reads (see
+ * "two threads" below).
  */
 #include <csv.h>
 #include <errno.h>
 #include <iconv.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -798,12 +801,15 @@ struct rec {
 	size_t ncont, acont;
 };
 
+struct pipe;
+
 struct ctx {
 	fq_importer *im;
 	const char *path, *base;
 	struct fq_import_info *info;
 	fq_import_fn fn;
 	void *data;
+	struct pipe *pipe;		/* NULL: fn is called from here */
 	int stop;			/* callback's non-zero return */
 	struct fq_error *err;
 
@@ -2502,111 +2508,298 @@ out:
 	fq_buf_release(&prov);
 }
 
-static int
-build_and_emit(struct ctx *x)
-{
+/*
+ * A record on its way to the callback: it owns what it points to (the
+ * raw rows are moved out of the record being built, the case ID cell
+ * too), so the reading thread can go on while the caller's handles it.
+ */
+struct qrec {
 	struct fq_import_record rec;
+	char *case_id;
+	struct fq_node *invalid;	/* the case built, if it failed */
+	struct qrec *next;	/* in the list of those handled */
+};
+
+static void
+qrec_free(struct qrec *q)
+{
+	size_t i, j;
+
+	if (!q)
+		return;
+	fq_node_free(q->rec.c);
+	fq_node_free(q->invalid);
+	fq_buf_release(&q->rec.problems);
+	fq_buf_release(&q->rec.warnings);
+	for (i = 0; i < q->rec.nrows; i++) {
+		for (j = 0; j < q->rec.ncells[i]; j++)
+			free(q->rec.rows[i][j]);
+		free(q->rec.rows[i]);
+	}
+	free(q->rec.rows);
+	free(q->rec.ncells);
+	free(q->case_id);
+	free(q);
+}
+
+/* The case of the record being built, in a record of its own (checked
+ * against the schema later, by check_record); x->r is left empty. */
+static struct qrec *
+build_record(struct ctx *x)
+{
+	struct qrec *q = fq_xcalloc(1, sizeof(*q));
+	struct fq_import_record *rec = &q->rec;
 	struct build b;
 	const char *s;
-	int ret;
 
-	memset(&rec, 0, sizeof(rec));
-	rec.file = x->path;
-	rec.row_first = x->r.first;
-	rec.row_last = x->r.last;
-	rec.rows = x->r.rows;
-	rec.ncells = x->r.ncells;
-	rec.nrows = x->r.nrows;
+	rec->file = x->path;
+	rec->row_first = x->r.first;
+	rec->row_last = x->r.last;
+	/* moved from x->r below, once the case is built */
+	rec->rows = x->r.rows;
+	rec->ncells = x->r.ncells;
+	rec->nrows = x->r.nrows;
 	b.x = x;
-	b.out = &rec;
+	b.out = rec;
 	b.c = fq_node_new(FQ_NODE_MAP);
 	fq_buf_init(&b.tmp);
 	build_case(&b);
-	if (!rec.problems.len) {
-		struct fq_diags d = FQ_DIAGS_INIT;
-		size_t i;
-
-		if (fq_schema_validate(x->im->o.schema, "case", b.c, x->base,
-		    &d))
-			for (i = 0; i < d.n; i++)
-				problem(&b, "case", "%s", d.v[i].msg);
-		fq_diags_release(&d);
-	}
-	if (rec.problems.len) {
+	if (rec->problems.len) {
 		fq_node_free(b.c);
 		b.c = NULL;
 	}
-	rec.c = b.c;
-	rec.docket_no = rec.c ? fq_map_str(rec.c, "docket_no") : NULL;
-	s = x->r.val[F_CASE_ID];
-	rec.case_id = s && !empty_cell(s) ? s : NULL;
-	x->info->records++;
-	ret = x->fn(&rec, x->data);
-	fq_node_free(rec.c);
-	fq_buf_release(&rec.problems);
-	fq_buf_release(&rec.warnings);
 	fq_buf_release(&b.tmp);
+	rec->c = b.c;
+	s = x->r.val[F_CASE_ID];
+	if (s && !empty_cell(s)) {
+		q->case_id = x->r.val[F_CASE_ID];
+		x->r.val[F_CASE_ID] = NULL;
+		rec->case_id = q->case_id;
+	}
+	x->r.rows = NULL;
+	x->r.ncells = NULL;
+	x->r.nrows = 0;
+	x->info->records++;
 	rec_free(&x->r);
+	return q;
+}
+
+/*
+ * The schema's check of the case built, on the thread that calls back
+ * (the two threads' halves are then about as long).  A case that fails
+ * it is kept in q->invalid, for the thread that built it to free.
+ */
+static void
+check_record(const struct ctx *x, struct qrec *q)
+{
+	struct fq_import_record *rec = &q->rec;
+	struct fq_diags d = FQ_DIAGS_INIT;
+	struct build b;
+	size_t i;
+
+	if (rec->c && fq_schema_validate(x->im->o.schema, "case", rec->c,
+	    x->base, &d)) {
+		memset(&b, 0, sizeof(b));
+		b.out = rec;
+		for (i = 0; i < d.n; i++)
+			problem(&b, "case", "%s", d.v[i].msg);
+		q->invalid = rec->c;
+		rec->c = NULL;
+	}
+	fq_diags_release(&d);
+	rec->docket_no = rec->c ? fq_map_str(rec->c, "docket_no") : NULL;
+}
+
+static int pipe_put(struct pipe *pp, struct qrec *q);
+
+static void
+qrec_free_list(struct qrec *q)
+{
+	struct qrec *next;
+
+	for (; q; q = next) {
+		next = q->next;
+		qrec_free(q);
+	}
+}
+
+/* The record is complete: to the callback, or to the caller's thread. */
+static int
+build_and_emit(struct ctx *x)
+{
+	struct qrec *q = build_record(x);
+	int ret;
+
+	if (x->pipe)
+		return pipe_put(x->pipe, q);
+	check_record(x, q);
+	ret = x->fn(&q->rec, x->data);
+	qrec_free(q);
 	return ret;
+}
+
+/*
+ * --- two threads ---
+ *
+ * A file is read (decoded, parsed, its records built into cases) on a
+ * thread of its own while the caller's thread checks the cases against
+ * the schema and runs the callback on the records already built, in their
+ * order (at 10,000 rows each half is then some 0.45 s of CPU; with the
+ * check on the reader's, 0.56 and 0.30).  Between them, a
+ * queue of at most QCAP records (memory stays that of a few hundred
+ * cases).  Each side sleeps only when the queue is empty or full, and is
+ * woken once a batch is ready (QBATCH records, or room for them), not for
+ * every record.  The records handled go back to the reader, which frees
+ * them: what a thread allocates, it frees (glibc's malloc keeps a heap
+ * per thread, and a caller freeing the reader's blocks reuses them for
+ * its own long-lived data, which then spreads over both heaps: at the
+ * end of a file of 100,000 rows, the reader's heap held 38 MB of the 105
+ * when the caller freed the records, 7 now).
+ * When the callback stops, the reader is told and stops at its next
+ * record.
+ * FQ_IMPORT_THREADS=1 reads and calls back on the caller's thread, one
+ * record after the other (the same calls in the same order).
+ */
+#define QCAP 256
+#define QBATCH 32
+
+struct pipe {
+	pthread_mutex_t mu;
+	pthread_cond_t more, room;
+	struct qrec *q[QCAP];
+	size_t head, n;
+	struct qrec *used;	/* handled, for the reader to free */
+	bool done;		/* the reader is finished */
+	bool stop;		/* the callback stopped: no more records */
+	bool want_more, want_room;	/* a side is asleep */
+};
+
+/* Reader: queue q (taken).  Non-zero when the callback has stopped. */
+static int
+pipe_put(struct pipe *pp, struct qrec *q)
+{
+	struct qrec *used;
+	int stop;
+
+	pthread_mutex_lock(&pp->mu);
+	while (pp->n == QCAP && !pp->stop) {
+		pp->want_room = true;
+		pthread_cond_wait(&pp->room, &pp->mu);
+	}
+	if (!(stop = pp->stop)) {
+		pp->q[(pp->head + pp->n) % QCAP] = q;
+		pp->n++;
+		q = NULL;
+		if (pp->want_more && pp->n >= QBATCH) {
+			pp->want_more = false;
+			pthread_cond_signal(&pp->more);
+		}
+	}
+	used = pp->used;
+	pp->used = NULL;
+	pthread_mutex_unlock(&pp->mu);
+	qrec_free(q);
+	qrec_free_list(used);
+	return stop;
+}
+
+/* Reader: no more records. */
+static void
+pipe_close(struct pipe *pp)
+{
+	pthread_mutex_lock(&pp->mu);
+	pp->done = true;
+	pthread_cond_signal(&pp->more);
+	pthread_mutex_unlock(&pp->mu);
+}
+
+/* Caller: hand back the record handled (NULL at first) and take the
+ * next, NULL when the reader is finished. */
+static struct qrec *
+pipe_get(struct pipe *pp, struct qrec *handled)
+{
+	struct qrec *q = NULL;
+
+	pthread_mutex_lock(&pp->mu);
+	if (handled) {
+		handled->next = pp->used;
+		pp->used = handled;
+	}
+	while (!pp->n && !pp->done) {
+		pp->want_more = true;
+		pthread_cond_wait(&pp->more, &pp->mu);
+	}
+	if (pp->n) {
+		q = pp->q[pp->head];
+		pp->head = (pp->head + 1) % QCAP;
+		pp->n--;
+		if (pp->want_room && pp->n <= QCAP - QBATCH) {
+			pp->want_room = false;
+			pthread_cond_signal(&pp->room);
+		}
+	}
+	pthread_mutex_unlock(&pp->mu);
+	return q;
+}
+
+/* Caller: the callback stopped; the reader stops at its next record. */
+static void
+pipe_stop(struct pipe *pp)
+{
+	pthread_mutex_lock(&pp->mu);
+	pp->stop = true;
+	pthread_cond_signal(&pp->room);
+	pthread_mutex_unlock(&pp->mu);
+}
+
+/* Two threads, unless FQ_IMPORT_THREADS=1 (as for the store's bulk
+ * write). */
+static bool
+import_threads(void)
+{
+	const char *v = getenv("FQ_IMPORT_THREADS");
+
+	return !v || strcmp(v, "1") != 0;
 }
 
 /* --- the file --- */
 
-int
-fq_import_file(fq_importer *im, const char *path, fq_import_fn fn,
-	void *data, struct fq_import_info *info, struct fq_error *err)
+/* Read the file of x, every record to build_and_emit.  Returns 0, the
+ * callback's non-zero return, or an error (in x->err). */
+static int
+read_file(struct ctx *x)
 {
 	struct csv_parser p;
-	struct ctx x;
 	struct enc_choice ch;
 	FILE *f;
 	iconv_t cd = (iconv_t)-1;
 	char in[BLOCK + 16];
 	struct fq_buf outb = FQ_BUF_INIT;
-	size_t carry = 0, got, i;
+	size_t carry = 0, got;
 	bool first = true;
 	int ret = 0;
 
-	memset(info, 0, sizeof(*info));
-	fq_buf_init(&info->mapping);
-	fq_buf_init(&info->unmapped);
-	memset(&x, 0, sizeof(x));
-	x.im = im;
-	x.path = path;
-	x.base = base_name(path);
-	x.info = info;
-	x.fn = fn;
-	x.data = data;
-	x.err = err;
-	x.dctx.current_year = im->current_year;
-	x.dctx.date_column = true;
-	if (im->o.year)
-		set_year(&x, im->o.year, FQ_N_("--year"));
-	else if (im->o.rules && im->o.rules->year)
-		set_year(&x, im->o.rules->year, FQ_N_("rules"));
-	else if (title_year(x.base))
-		/* "姚集2023登记簿.csv"; a title row overrides it */
-		set_year(&x, title_year(x.base), FQ_N_("file name"));
-
-	if (!(f = fopen(path, "rb")))
-		return fq_error_set(err, FQ_ENOTFOUND, "cannot open %s: %s",
-			path, strerror(errno));
-	if ((ret = detect_encoding(f, im->o.encoding, info, &ch, path, err)))
+	if (!(f = fopen(x->path, "rb")))
+		return fq_error_set(x->err, FQ_ENOTFOUND, "cannot open %s: %s",
+			x->path, strerror(errno));
+	if ((ret = detect_encoding(f, x->im->o.encoding, x->info, &ch, x->path,
+	    x->err)))
 		goto out_file;
 	if (ch.iconv_name && (cd = iconv_open("UTF-8", ch.iconv_name)) ==
 	    (iconv_t)-1) {
-		ret = fq_error_set(err, FQ_EUSAGE, "cannot convert from %s",
+		ret = fq_error_set(x->err, FQ_EUSAGE, "cannot convert from %s",
 			ch.iconv_name);
 		goto out_file;
 	}
 	if (ch.skip)
 		fseek(f, (long)ch.skip, SEEK_SET);
 	if (csv_init(&p, CSV_APPEND_NULL)) {
-		ret = fq_error_set(err, FQ_ERROR, "cannot start the CSV reader");
+		ret = fq_error_set(x->err, FQ_ERROR, "cannot start the CSV "
+			"reader");
 		goto out_file;
 	}
-	info->delimiter = ',';
-	while (!x.stop && (got = fread(in + carry, 1, BLOCK, f)) > 0) {
+	x->info->delimiter = ',';
+	while (!x->stop && (got = fread(in + carry, 1, BLOCK, f)) > 0) {
 		size_t len = carry + got;
 
 		fq_buf_reset(&outb);
@@ -2633,7 +2826,7 @@ fq_import_file(fq_importer *im, const char *path, fq_import_fn fn,
 				/* undecodable byte: keep it as \xNN */
 				fq_buf_addf(&outb, "\\x%02X",
 					*(unsigned char *)ip);
-				info->undecodable++;
+				x->info->undecodable++;
 				ip++;
 				il--;
 			}
@@ -2655,8 +2848,8 @@ fq_import_file(fq_importer *im, const char *path, fq_import_fn fn,
 			if (tabs > commas || (ch.iconv_name &&
 			    !strncmp(ch.iconv_name, "UTF-16", 6) &&
 			    tabs >= commas))
-				info->delimiter = '\t';
-			csv_set_delim(&p, (unsigned char)info->delimiter);
+				x->info->delimiter = '\t';
+			csv_set_delim(&p, (unsigned char)x->info->delimiter);
 			if (skip) {
 				memmove(outb.buf, outb.buf + skip,
 					outb.len - skip);
@@ -2664,31 +2857,31 @@ fq_import_file(fq_importer *im, const char *path, fq_import_fn fn,
 			}
 			first = false;
 		}
-		if (csv_parse(&p, outb.buf, outb.len, cb_field, cb_row, &x) !=
+		if (csv_parse(&p, outb.buf, outb.len, cb_field, cb_row, x) !=
 		    outb.len) {
-			ret = fq_error_set(err, FQ_EPARSE, "%s: CSV error "
-				"after row %u: %s", path, x.cur.no,
+			ret = fq_error_set(x->err, FQ_EPARSE, "%s: CSV error "
+				"after row %u: %s", x->path, x->cur.no,
 				csv_strerror(csv_error(&p)));
 			goto out_csv;
 		}
 	}
 	if (ferror(f)) {
-		ret = fq_error_set(err, FQ_ERROR, "cannot read %s: %s", path,
-			strerror(errno));
+		ret = fq_error_set(x->err, FQ_ERROR, "cannot read %s: %s",
+			x->path, strerror(errno));
 		goto out_csv;
 	}
-	if (!x.stop)
-		csv_fini(&p, cb_field, cb_row, &x);
-	if (!x.stop && x.r.open)
-		x.stop = build_and_emit(&x);
-	if (x.stop) {
-		ret = x.stop;
+	if (!x->stop)
+		csv_fini(&p, cb_field, cb_row, x);
+	if (!x->stop && x->r.open)
+		x->stop = build_and_emit(x);
+	if (x->stop) {
+		ret = x->stop;
 		goto out_csv;
 	}
-	if (!info->header_row) {
-		ret = fq_error_set(err, FQ_EPARSE, "%s: no header row found "
+	if (!x->info->header_row) {
+		ret = fq_error_set(x->err, FQ_EPARSE, "%s: no header row found "
 			"(a row with at least 3 known column names such as "
-			"序号, 受理日期, 当事人)", path);
+			"序号, 受理日期, 当事人)", x->path);
 		goto out_csv;
 	}
 out_csv:
@@ -2698,6 +2891,97 @@ out_file:
 		iconv_close(cd);
 	fclose(f);
 	fq_buf_release(&outb);
+	return ret;
+}
+
+struct reader {
+	struct ctx *x;
+	int ret;
+};
+
+static void *
+reader_run(void *arg)
+{
+	struct reader *rd = arg;
+
+	rd->ret = read_file(rd->x);
+	pipe_close(rd->x->pipe);
+	return NULL;
+}
+
+/* read_file on a thread of its own, the callback on this one. */
+static int
+read_threaded(struct ctx *x)
+{
+	struct fq_error *err = x->err, rerr = FQ_ERROR_INIT;
+	struct reader rd = { x, 0 };
+	struct pipe *pp = fq_xcalloc(1, sizeof(*pp));
+	struct qrec *q;
+	pthread_t t;
+	int ret = 0;
+
+	pthread_mutex_init(&pp->mu, NULL);
+	pthread_cond_init(&pp->more, NULL);
+	pthread_cond_init(&pp->room, NULL);
+	x->pipe = pp;
+	x->err = &rerr;
+	if (pthread_create(&t, NULL, reader_run, &rd)) {
+		x->pipe = NULL;
+		x->err = err;
+		ret = read_file(x);
+		goto out;
+	}
+	for (q = NULL; (q = pipe_get(pp, q));) {
+		if (ret)
+			continue;
+		check_record(x, q);
+		if ((ret = x->fn(&q->rec, x->data)))
+			pipe_stop(pp);
+	}
+	pthread_join(t, NULL);
+	qrec_free_list(pp->used);
+	x->pipe = NULL;
+	x->err = err;
+	if (!ret && (ret = rd.ret) && err)
+		*err = rerr;
+out:
+	pthread_cond_destroy(&pp->room);
+	pthread_cond_destroy(&pp->more);
+	pthread_mutex_destroy(&pp->mu);
+	free(pp);
+	return ret;
+}
+
+int
+fq_import_file(fq_importer *im, const char *path, fq_import_fn fn,
+	void *data, struct fq_import_info *info, struct fq_error *err)
+{
+	struct ctx x;
+	size_t i;
+	int ret;
+
+	memset(info, 0, sizeof(*info));
+	fq_buf_init(&info->mapping);
+	fq_buf_init(&info->unmapped);
+	memset(&x, 0, sizeof(x));
+	x.im = im;
+	x.path = path;
+	x.base = base_name(path);
+	x.info = info;
+	x.fn = fn;
+	x.data = data;
+	x.err = err;
+	x.dctx.current_year = im->current_year;
+	x.dctx.date_column = true;
+	if (im->o.year)
+		set_year(&x, im->o.year, FQ_N_("--year"));
+	else if (im->o.rules && im->o.rules->year)
+		set_year(&x, im->o.rules->year, FQ_N_("rules"));
+	else if (title_year(x.base))
+		/* "姚集2023登记簿.csv"; a title row overrides it */
+		set_year(&x, title_year(x.base), FQ_N_("file name"));
+
+	ret = import_threads() ? read_threaded(&x) : read_file(&x);
 	row_clear(&x.cur);
 	free(x.cur.cells);
 	rec_free(&x.r);

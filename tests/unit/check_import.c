@@ -626,6 +626,126 @@ START_TEST(test_import_no_header)
 }
 END_TEST
 
+/* Everything a record holds, as text, for comparing two runs; stops
+ * (returns 7) at record stop_at if it is not 0. */
+struct transcript {
+	struct fq_buf t;
+	size_t n, stop_at;
+};
+
+static int
+transcribe(struct fq_import_record *rec, void *data)
+{
+	struct transcript *tr = data;
+	struct fq_error err = FQ_ERROR_INIT;
+	size_t i, j;
+
+	tr->n++;
+	fq_buf_addf(&tr->t, "%s %u-%u id=%s docket=%s\n", rec->file,
+		rec->row_first, rec->row_last,
+		rec->case_id ? rec->case_id : "-",
+		rec->docket_no ? rec->docket_no : "-");
+	for (i = 0; i < rec->nrows; i++) {
+		for (j = 0; j < rec->ncells[i]; j++)
+			fq_buf_addf(&tr->t, "%s|", rec->rows[i][j]);
+		fq_buf_addch(&tr->t, '\n');
+	}
+	fq_buf_add(&tr->t, rec->warnings.buf, rec->warnings.len);
+	fq_buf_add(&tr->t, rec->problems.buf, rec->problems.len);
+	if (rec->c)
+		ck_assert_int_eq(fq_yaml_emit(&tr->t, rec->c, &err), 0);
+	/* take every other case, as a caller may */
+	if (rec->c && tr->n % 2) {
+		fq_node_free(rec->c);
+		rec->c = NULL;
+	}
+	return tr->stop_at && tr->n == tr->stop_at ? 7 : 0;
+}
+
+static int
+transcribe_file(const char *path, const char *threads, size_t stop_at,
+	struct transcript *tr)
+{
+	struct fq_import_opts o;
+	struct fq_import_info info;
+	struct fq_error err = FQ_ERROR_INIT;
+	fq_importer *im = NULL;
+	int ret;
+
+	memset(tr, 0, sizeof(*tr));
+	fq_buf_init(&tr->t);
+	tr->stop_at = stop_at;
+	memset(&o, 0, sizeof(o));
+	o.schema = sc;
+	o.today = "2024-04-20";
+	o.now = "2024-04-20T10:00:00+08:00";
+	if (threads)
+		setenv("FQ_IMPORT_THREADS", threads, 1);
+	else
+		unsetenv("FQ_IMPORT_THREADS");
+	ck_assert_int_eq(fq_importer_new(&im, &o, &err), 0);
+	ret = fq_import_file(im, path, transcribe, tr, &info, &err);
+	if (!ret) {
+		fq_buf_addf(&tr->t, "records %zu rows %zu blank %zu\n",
+			info.records, info.rows, info.blank);
+		fq_importer_categories(im, &tr->t);
+	}
+	fq_import_info_release(&info);
+	fq_importer_free(im);
+	unsetenv("FQ_IMPORT_THREADS");
+	return ret;
+}
+
+/* The file read on a thread of its own, the callback on the caller's:
+ * the same records in the same order as on one thread, each owning its
+ * rows and cells; a callback's non-zero return stops the reading and is
+ * returned, with no record after it. */
+START_TEST(test_import_threads)
+{
+	char *p = fq_test_path(tmp, "many.csv");
+	FILE *f = fopen(p, "wb");
+	struct transcript one, two;
+	int i;
+
+	fputs("序号,受理日期,当事人,纠纷类型,纠纷简要情况,案号,fq编号\r\n", f);
+	for (i = 1; i <= 1500; i++) {
+		if (i % 97 == 0)	/* a bad date */
+			fprintf(f, "%d,2024-13-%02d,王某%d,邻里纠纷,噪音,,\r\n",
+				i, i % 28 + 1, i);
+		else if (i % 89 == 0)	/* a continuation row follows */
+			fprintf(f, "%d,2024-03-%02d,王某%d,婚姻家庭,争吵,"
+				"（2024）青调字第%d号,QSZ-2024-%06d\r\n,,李某%d,,,,"
+				"\r\n", i, i % 28 + 1, i, i, i, i);
+		else
+			fprintf(f, "%d,3月%d日,\"王某%d\n李某%d\",%s,"
+				"第%d号,,\r\n", i, i % 28 + 1, i, i,
+				i % 3 ? "邻里纠纷" : "土地", i);
+	}
+	fclose(f);
+	ck_assert_int_eq(transcribe_file(p, "1", 0, &one), 0);
+	ck_assert_int_eq(transcribe_file(p, NULL, 0, &two), 0);
+	ck_assert_uint_eq(one.n, 1500);
+	ck_assert_uint_eq(two.n, 1500);
+	ck_assert_ptr_nonnull(strstr(one.t.buf, "QSZ-2024-000089"));
+	ck_assert_ptr_nonnull(strstr(one.t.buf, "李某89|"));
+	ck_assert_str_eq(two.t.buf, one.t.buf);
+	fq_buf_release(&one.t);
+	fq_buf_release(&two.t);
+
+	ck_assert_int_eq(transcribe_file(p, "1", 300, &one), 7);
+	ck_assert_int_eq(transcribe_file(p, "2", 300, &two), 7);
+	ck_assert_uint_eq(one.n, 300);
+	ck_assert_uint_eq(two.n, 300);
+	ck_assert_str_eq(two.t.buf, one.t.buf);
+	fq_buf_release(&one.t);
+	fq_buf_release(&two.t);
+	ck_assert_int_eq(transcribe_file(p, NULL, 1, &two), 7);
+	ck_assert_uint_eq(two.n, 1);
+	fq_buf_release(&two.t);
+	free(p);
+}
+END_TEST
+
 Suite *
 fq_import_suite(void)
 {
@@ -649,6 +769,7 @@ fq_import_suite(void)
 	tcase_add_test(tc, test_import_rules);
 	tcase_add_test(tc, test_import_year_from_file_name);
 	tcase_add_test(tc, test_import_no_header);
+	tcase_add_test(tc, test_import_threads);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -125,12 +125,22 @@ struct fq_import_record {
 };
 
 /* Called once per record; return non-zero to stop (returned as is).  The
- * callee may take rec->c (set it to NULL). */
+ * callee may take rec->c (set it to NULL); the rest of rec is valid until
+ * it returns. */
 typedef int (*fq_import_fn)(struct fq_import_record *rec, void *data);
 
 /*
  * Read one file and call fn for every record.  info is initialised here
  * (release it with fq_import_info_release).
+ *
+ * The file is read (decoded, parsed, its records built into cases) on a
+ * thread of its own while the caller's thread validates the cases and
+ * runs fn, on the records in the file's order, a few hundred at most
+ * waiting in between; with FQ_IMPORT_THREADS=1 in the environment, all on the
+ * caller's thread, the same calls in the same order.  The reading thread
+ * uses im and fills info: until this returns, fn must not use im, nor
+ * info other than its header and delimiter (set before the first record).
+ * When fn stops, the reading stops at its next record.
  * @retval FQ_ENOTFOUND	the file cannot be opened
  * @retval FQ_EPARSE	no header row, an encoding that cannot be told or
  *			converted, a CSV syntax error
