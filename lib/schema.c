@@ -412,6 +412,32 @@ fq_record_field(const struct fq_record *r, const char *name)
 	return NULL;
 }
 
+/*
+ * The fields of a mapping mostly come in the schema's order (the import
+ * builds them so, fq writes them so): the search starts at *at, the
+ * field after the last one found, and wraps round.  Names are unique in
+ * a record (its fields are a YAML mapping's keys), so the field found is
+ * fq_record_field's whatever *at says.
+ */
+const struct fq_field *
+fq_record_field_next(const struct fq_record *r, const char *name, size_t *at)
+{
+	size_t i, k;
+
+	if (!r || !r->n)
+		return NULL;
+	for (k = 0, i = *at < r->n ? *at : 0; k < r->n; k++) {
+		if (r->fields[i].name[0] == name[0] &&
+		    !strcmp(r->fields[i].name, name)) {
+			*at = i + 1;
+			return &r->fields[i];
+		}
+		if (++i == r->n)
+			i = 0;
+	}
+	return NULL;
+}
+
 const struct fq_enum *
 fq_schema_enum(const fq_schema *s, const char *name)
 {
@@ -680,11 +706,46 @@ static size_t validate_record(const fq_schema *s, const struct fq_record *r,
 	const struct fq_node *n, const char *file, const char *where,
 	struct fq_diags *d);
 
+/* What validate_value asks of a scalar, in one pass: fq_utf8_valid,
+ * fq_text_control (the first such character, 0 if none: on valid UTF-8
+ * a character at a time finds what its byte-wise walk finds), a newline,
+ * and fq_utf8_chars. */
+struct text_scan {
+	bool valid, newline;
+	int control;
+	size_t chars;
+};
+
+static void
+scan_text(const char *s, struct text_scan *ts)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int n;
+
+	memset(ts, 0, sizeof(*ts));
+	for (; *p; p += n, ts->chars++) {
+		if (!(n = utf8_len(p)))
+			return;
+		if (ts->control)
+			continue;
+		if (n == 1) {
+			if (*p == '\n')
+				ts->newline = true;
+			else if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+				ts->control = *p;
+		} else if (n == 2 && p[0] == 0xc2 && p[1] <= 0x9f) {
+			ts->control = p[1];	/* C1: U+0080..U+009F */
+		}
+	}
+	ts->valid = true;
+}
+
 static size_t
 validate_value(const fq_schema *s, const struct fq_field *f, enum fq_type t,
 	const struct fq_node *v, const char *file, const char *where,
 	struct fq_diags *d)
 {
+	struct text_scan ts;
 	size_t bad = 0, i;
 
 	if (t == FQ_T_RECORD) {
@@ -710,27 +771,28 @@ validate_value(const fq_schema *s, const struct fq_field *f, enum fq_type t,
 			where, type_word(t));
 		return 1;
 	}
-	if (!fq_utf8_valid(v->str)) {
+	scan_text(v->str, &ts);
+	if (!ts.valid) {
 		fq_diags_add(d, file, v->line, v->column,
 			"%s: not valid UTF-8", where);
 		return 1;
 	}
-	if (fq_text_control(v->str)) {
+	if (ts.control) {
 		/* an escape sequence would drive the clerk's terminal */
 		fq_diags_add(d, file, v->line, v->column, "%s: control "
-			"character U+%04X", where, fq_text_control(v->str));
+			"character U+%04X", where, ts.control);
 		return 1;
 	}
 	switch (t) {
 	case FQ_T_STRING:
-		if (strchr(v->str, '\n')) {
+		if (ts.newline) {
 			fq_diags_add(d, file, v->line, v->column,
 				"%s: must be one line", where);
 			return 1;
 		}
 		/* fall through */
 	case FQ_T_TEXT:
-		if (f->max && fq_utf8_chars(v->str) > (size_t)f->max) {
+		if (f->max && ts.chars > (size_t)f->max) {
 			fq_diags_add(d, file, v->line, v->column,
 				"%s: longer than %d characters", where, f->max);
 			return 1;
@@ -811,7 +873,8 @@ validate_record(const fq_schema *s, const struct fq_record *r,
 	const struct fq_node *n, const char *file, const char *where,
 	struct fq_diags *d)
 {
-	size_t bad = 0, i;
+	const struct fq_node *seen_here[64], **seen = seen_here;
+	size_t bad = 0, i, at = 0;
 	char w[256];
 
 	if (n->kind != FQ_NODE_MAP) {
@@ -819,9 +882,17 @@ validate_record(const fq_schema *s, const struct fq_record *r,
 			"%s: expected a mapping", where);
 		return 1;
 	}
+	/* seen[j]: the value of the first key naming field j (fq_map_get's) */
+	if (r->n > FQ_ARRAY_SIZE(seen_here))
+		seen = fq_xcalloc(r->n, sizeof(*seen));
+	else
+		memset(seen_here, 0, sizeof(seen_here));
 	for (i = 0; i < n->len; i++) {
-		const struct fq_field *f = fq_record_field(r, n->keys[i]->str);
+		const struct fq_field *f = fq_record_field_next(r,
+			n->keys[i]->str, &at);
 
+		if (f && !seen[f - r->fields])
+			seen[f - r->fields] = n->vals[i];
 		if (!f) {
 			fq_diags_add(d, file, n->keys[i]->line,
 				n->keys[i]->column, "%s%sunknown field '%s'",
@@ -840,7 +911,7 @@ validate_record(const fq_schema *s, const struct fq_record *r,
 
 		if (!f->required)
 			continue;
-		v = fq_map_get(n, f->name);
+		v = seen[i];
 		if (!v || v->kind == FQ_NODE_NULL ||
 		    (v->kind == FQ_NODE_SCALAR && !v->str[0] &&
 		     f->type != FQ_T_TEXT)) {
@@ -850,6 +921,8 @@ validate_record(const fq_schema *s, const struct fq_record *r,
 			bad++;
 		}
 	}
+	if (seen != seen_here)
+		free(seen);
 	return bad;
 }
 
@@ -898,15 +971,18 @@ canon_value(const struct fq_field *f, enum fq_type t, struct fq_node *v)
 static void
 canon_record(const struct fq_record *r, struct fq_node *n)
 {
-	size_t i, k = 0, j;
-	struct fq_node **keys, **vals;
-	bool *used;
+	struct fq_node *keys_here[64], *vals_here[64];
+	struct fq_node **keys = keys_here, **vals = vals_here;
+	bool used_here[64], *used = used_here;
+	long pos_here[64], *pos = pos_here;
+	size_t i, k = 0, j, at = 0;
 
 	if (!r || n->kind != FQ_NODE_MAP)
 		return;
 	/* Drop empty optional values. */
 	for (i = 0; i < n->len;) {
-		const struct fq_field *f = fq_record_field(r, n->keys[i]->str);
+		const struct fq_field *f = fq_record_field_next(r,
+			n->keys[i]->str, &at);
 		struct fq_node *v = n->vals[i];
 
 		if (v->kind == FQ_NODE_NULL ||
@@ -916,17 +992,33 @@ canon_record(const struct fq_record *r, struct fq_node *n)
 		}
 		i++;
 	}
-	keys = fq_xcalloc(n->len ? n->len : 1, sizeof(*keys));
-	vals = fq_xcalloc(n->len ? n->len : 1, sizeof(*vals));
-	used = fq_xcalloc(n->len ? n->len : 1, sizeof(*used));
-	for (j = 0; j < r->n; j++) {
-		long at = fq_map_index(n, r->fields[j].name);
+	if (n->len > FQ_ARRAY_SIZE(keys_here)) {
+		keys = fq_xcalloc(n->len, sizeof(*keys));
+		vals = fq_xcalloc(n->len, sizeof(*vals));
+		used = fq_xcalloc(n->len, sizeof(*used));
+	} else {
+		memset(used_here, 0, sizeof(used_here));
+	}
+	if (r->n > FQ_ARRAY_SIZE(pos_here))
+		pos = fq_xcalloc(r->n, sizeof(*pos));
+	/* pos[j]: the first key naming field j (fq_map_index's), or -1 */
+	for (j = 0; j < r->n; j++)
+		pos[j] = -1;
+	for (i = 0, at = 0; i < n->len; i++) {
+		const struct fq_field *f = fq_record_field_next(r,
+			n->keys[i]->str, &at);
 
-		if (at < 0)
+		if (f && pos[f - r->fields] < 0)
+			pos[f - r->fields] = (long)i;
+	}
+	for (j = 0; j < r->n; j++) {
+		long p = pos[j];
+
+		if (p < 0)
 			continue;
-		keys[k] = n->keys[at];
-		vals[k] = n->vals[at];
-		used[at] = true;
+		keys[k] = n->keys[p];
+		vals[k] = n->vals[p];
+		used[p] = true;
 		canon_value(&r->fields[j], r->fields[j].type, vals[k]);
 		k++;
 	}
@@ -940,9 +1032,13 @@ canon_record(const struct fq_record *r, struct fq_node *n)
 		keys[i]->quoted = true;
 	memcpy(n->keys, keys, n->len * sizeof(*keys));
 	memcpy(n->vals, vals, n->len * sizeof(*vals));
-	free(keys);
-	free(vals);
-	free(used);
+	if (keys != keys_here) {
+		free(keys);
+		free(vals);
+		free(used);
+	}
+	if (pos != pos_here)
+		free(pos);
 }
 
 void
