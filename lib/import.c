@@ -1184,6 +1184,8 @@ is_ditto_cell(const char *s)
 	struct fq_buf b = FQ_BUF_INIT;
 	bool yes;
 
+	if (!fq_ledger_may_be_ditto(s))
+		return false;
 	squeeze(&b, s);
 	/* A lone "-" is a placeholder here, never a ditto mark. */
 	yes = strcmp(b.buf, "-") && fq_ledger_is_ditto(b.buf);

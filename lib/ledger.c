@@ -399,12 +399,43 @@ span_ditto(const char *p, const char *e)
 	return p == e;
 }
 
+/* Could the folded character cp be in a ditto cell (span_ditto's words
+ * and marks, or what normalising and squeezing drop)? */
+static bool
+ditto_char(long cp)
+{
+	switch (cp) {
+	case 0x540C: case 0x4E0A: case 0x5DE6: case 0x4EDD: case 0x524D:
+					/* 同 上 左 仝 前 */
+	case '-': case '"':
+	case 0x3003: case 0x201C: case 0x201D: case 0x301E:
+					/* 〃 “ ” 〞 */
+	case 0x200B: case 0xFEFF:
+		return true;
+	}
+	return is_space(cp);
+}
+
+bool
+fq_ledger_may_be_ditto(const char *raw)
+{
+	size_t len;
+	long cp;
+
+	for (; raw && *raw; raw += len)
+		if ((cp = u8_decode(raw, &len)) >= 0 && !ditto_char(fold(cp)))
+			return false;
+	return true;
+}
+
 bool
 fq_ledger_is_ditto(const char *raw)
 {
 	struct fq_buf b = FQ_BUF_INIT;
 	bool r;
 
+	if (!fq_ledger_may_be_ditto(raw))
+		return false;
 	cell(&b, raw);
 	r = span_ditto(b.buf, b.buf + b.len);
 	fq_buf_release(&b);
