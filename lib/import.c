@@ -2734,7 +2734,9 @@ fq_import_key(struct fq_buf *out, const struct fq_node *c, bool loose)
 
 	if (!date)
 		date = fq_map_str(c, "reported_on");
-	fq_buf_addf(out, "%s|", date ? date : "");
+	/* fq_buf_adds, not fq_buf_addf: a key or two per record */
+	fq_buf_adds(out, date ? date : "");
+	fq_buf_addch(out, '|');
 	if (ps && ps->kind == FQ_NODE_SEQ && ps->len) {
 		names = fq_xcalloc(ps->len, sizeof(*names));
 		for (i = 0; i < (loose ? 1 : ps->len); i++)
@@ -2744,12 +2746,15 @@ fq_import_key(struct fq_buf *out, const struct fq_node *c, bool loose)
 			}
 		qsort(names, n, sizeof(*names), cmp_str);
 		for (i = 0; i < n; i++) {
-			fq_buf_addf(out, "%s%s", i ? "、" : "", names[i]);
+			if (i)
+				fq_buf_adds(out, "、");
+			fq_buf_adds(out, names[i]);
 			free(names[i]);
 		}
 		free(names);
 	}
-	fq_buf_addf(out, "|%s", fq_map_str(c, "category") ?
+	fq_buf_addch(out, '|');
+	fq_buf_adds(out, fq_map_str(c, "category") ?
 		fq_map_str(c, "category") : "");
 	fq_buf_release(&t);
 }

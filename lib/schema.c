@@ -740,6 +740,30 @@ scan_text(const char *s, struct text_scan *ts)
 	ts->valid = true;
 }
 
+/* w = where[i], cut to size - 1 bytes as snprintf would (an import
+ * validates a case's parties and events by the hundred thousand). */
+static void
+item_where(char *w, size_t size, const char *where, size_t i)
+{
+	char num[24], *p = num + sizeof(num);
+	size_t a = strlen(where), b, k;
+
+	*--p = ']';
+	do
+		*--p = (char)('0' + i % 10);
+	while ((i /= 10));
+	*--p = '[';
+	b = (size_t)(num + sizeof(num) - p);
+	if (a > size - 1)
+		a = size - 1;
+	memcpy(w, where, a);
+	k = a;
+	if (b > size - 1 - k)
+		b = size - 1 - k;
+	memcpy(w + k, p, b);
+	w[k + b] = '\0';
+}
+
 static size_t
 validate_value(const fq_schema *s, const struct fq_field *f, enum fq_type t,
 	const struct fq_node *v, const char *file, const char *where,
@@ -760,7 +784,7 @@ validate_value(const fq_schema *s, const struct fq_field *f, enum fq_type t,
 		for (i = 0; i < v->len; i++) {
 			char w[256];
 
-			snprintf(w, sizeof(w), "%s[%zu]", where, i + 1);
+			item_where(w, sizeof(w), where, i + 1);
 			bad += validate_value(s, f, f->item_type, v->vals[i],
 				file, w, d);
 		}

@@ -771,6 +771,34 @@ START_TEST(test_schema_validate_length)
 }
 END_TEST
 
+/* Test: the place of a list item counts from 1 in decimal, however
+ * many digits (the path is formatted by hand, not by snprintf). */
+START_TEST(test_schema_validate_item_where)
+{
+	static const size_t at[] = { 1, 9, 10, 12, 100, 1234 };
+	struct fq_node *c = load_case("valid-basic.yaml");
+	struct fq_diags d = FQ_DIAGS_INIT;
+	char want[64];
+	size_t i, j;
+
+	for (i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+		struct fq_node *m = fq_node_new(FQ_NODE_SEQ);
+
+		for (j = 1; j < at[i]; j++)
+			fq_seq_push(m, fq_node_text("王五"));
+		fq_seq_push(m, fq_node_new(FQ_NODE_SEQ));
+		fq_map_set(c, "mediators", m);
+		ck_assert_uint_eq(fq_schema_validate(sc, "case", c, "x.yaml",
+			&d), 1);
+		snprintf(want, sizeof(want), "mediators[%zu]: expected a line "
+			"of text", at[i]);
+		ck_assert_str_eq(d.v[0].msg, want);
+		fq_diags_release(&d);
+	}
+	fq_node_free(c);
+}
+END_TEST
+
 /* The canonical files in tests/data are fixed points. */
 START_TEST(test_schema_canonicalize_fixed_point)
 {
@@ -1173,6 +1201,7 @@ fq_schema_suite(void)
 	tcase_add_test(tc, test_schema_validate_other_records);
 	LOOP(tc, test_schema_validate_text, texts);
 	tcase_add_test(tc, test_schema_validate_length);
+	tcase_add_test(tc, test_schema_validate_item_where);
 	tcase_add_test(tc, test_schema_field_next);
 	suite_add_tcase(s, tc);
 
