@@ -244,8 +244,15 @@ rtrim(const char *p, const char *e)
 static const char *
 eat(const char *p, const char *e, const char *w)
 {
-	size_t n = strlen(w);
+	size_t n;
 
+	if (!*w)
+		return p;
+	/* the first byte first: find() and eat_list() ask at every
+	 * character of a cell */
+	if (p >= e || *p != *w)
+		return NULL;
+	n = strlen(w);
 	if ((size_t)(e - p) >= n && !memcmp(p, w, n))
 		return p + n;
 	return NULL;
