@@ -729,7 +729,8 @@ on_record(struct fq_import_record *rec, void *data)
 			if (fq_date_parse(&x, date, NULL))
 				break;
 			fq_date_format(day, fq_date_add_days(x, d));
-			fq_buf_addf(&k2, "%s%s", day, bar);
+			fq_buf_adds(&k2, day);
+			fq_buf_adds(&k2, bar);
 			if (table_get(&s->by_loose, k2.buf, &idx)) {
 				struct fq_node *fl = fq_map_get(c, "flags");
 

@@ -2344,7 +2344,8 @@ build_case(struct build *b)
 	}
 	ev = fq_case_add_event(c, im->o.now, "intake", im->o.actor, NULL);
 	fq_buf_reset(&t);
-	fq_buf_addf(&t, "导入 %s", prov.buf);
+	fq_buf_adds(&t, "导入 ");
+	fq_buf_adds(&t, prov.buf);
 	{
 		/* the date as written when it was not plain: a time of day,
 		 * the end of a range, a month only */
@@ -2481,9 +2482,12 @@ build_case(struct build *b)
 	/* the import event: file, rows and the raw row */
 	ev = fq_case_add_event(c, im->o.now, "import", im->o.actor, NULL);
 	fq_buf_reset(&t);
-	fq_buf_addf(&t, "%s", prov.buf);
-	if (V(b, F_SEQ))
-		fq_buf_addf(&t, "（序号 %s）", V(b, F_SEQ));
+	fq_buf_adds(&t, prov.buf);
+	if (V(b, F_SEQ)) {
+		fq_buf_adds(&t, "（序号 ");
+		fq_buf_adds(&t, V(b, F_SEQ));
+		fq_buf_adds(&t, "）");
+	}
 	fq_buf_adds(&t, "\n");
 	for (i = 0; i < b->out->nrows; i++) {
 		struct fq_buf line = FQ_BUF_INIT;

@@ -521,6 +521,18 @@ ndigits(const char *s, int n)
 	return 1;
 }
 
+/* The value of n digits (ndigits said they are), as atoi reads them
+ * before the '-' or ':' after them. */
+static int
+num(const char *s, int n)
+{
+	int v = 0, i;
+
+	for (i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
 static int
 days_in(int y, int m)
 {
@@ -539,9 +551,9 @@ fq_valid_date(const char *s)
 	if (strlen(s) != 10 || !ndigits(s, 4) || s[4] != '-' ||
 	    !ndigits(s + 5, 2) || s[7] != '-' || !ndigits(s + 8, 2))
 		return false;
-	y = atoi(s);
-	m = atoi(s + 5);
-	d = atoi(s + 8);
+	y = num(s, 4);
+	m = num(s + 5, 2);
+	d = num(s + 8, 2);
 	return y >= 1900 && m >= 1 && m <= 12 && d >= 1 && d <= days_in(y, m);
 }
 
@@ -561,7 +573,7 @@ fq_valid_datetime(const char *s)
 	if (!ndigits(t, 2) || t[2] != ':' || !ndigits(t + 3, 2) ||
 	    t[5] != ':' || !ndigits(t + 6, 2))
 		return false;
-	if (atoi(t) > 23 || atoi(t + 3) > 59 || atoi(t + 6) > 60)
+	if (num(t, 2) > 23 || num(t + 3, 2) > 59 || num(t + 6, 2) > 60)
 		return false;
 	t += 8;
 	if (*t == '.') {
@@ -724,7 +736,9 @@ scan_text(const char *s, struct text_scan *ts)
 
 	memset(ts, 0, sizeof(*ts));
 	for (; *p; p += n, ts->chars++) {
-		if (!(n = utf8_len(p)))
+		if (*p < 0x80)
+			n = 1;
+		else if (!(n = utf8_len(p)))
 			return;
 		if (ts->control)
 			continue;
