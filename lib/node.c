@@ -124,9 +124,14 @@ fq_map_str(const struct fq_node *map, const char *key)
 static void
 push(struct fq_node *n, struct fq_node *key, struct fq_node *val)
 {
+	size_t had = n->alloc;
+
 	FQ_ALLOC_GROW(n->vals, n->len + 1, n->alloc);
 	if (n->kind == FQ_NODE_MAP) {
-		n->keys = fq_xrealloc(n->keys, n->alloc * sizeof(*n->keys));
+		/* keys has room for alloc entries, as vals: it grows with it */
+		if (n->alloc != had || !n->keys)
+			n->keys = fq_xrealloc(n->keys,
+				n->alloc * sizeof(*n->keys));
 		n->keys[n->len] = key;
 	}
 	n->vals[n->len++] = val;
