@@ -92,8 +92,17 @@ u8_decode(const char *str, size_t *len)
 static size_t
 char_len(const char *p, const char *e)
 {
+	const unsigned char *u = (const unsigned char *)p;
 	size_t len;
 
+	/* ASCII, and the three-byte characters that are always well formed
+	 * (E1..EC and two continuation bytes: most of a ledger), without
+	 * decoding */
+	if (u[0] < 0x80)
+		return 1;
+	if (u[0] >= 0xE1 && u[0] <= 0xEC && (u[1] & 0xC0) == 0x80 &&
+	    (u[2] & 0xC0) == 0x80)
+		return e - p < 3 ? (size_t)(e - p) : 3;
 	u8_decode(p, &len);
 	if (len > (size_t)(e - p))
 		len = (size_t)(e - p);

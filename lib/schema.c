@@ -738,6 +738,9 @@ scan_text(const char *s, struct text_scan *ts)
 	for (; *p; p += n, ts->chars++) {
 		if (*p < 0x80)
 			n = 1;
+		else if (*p >= 0xE1 && *p <= 0xEC && (p[1] & 0xC0) == 0x80 &&
+		    (p[2] & 0xC0) == 0x80)
+			n = 3;		/* always well formed */
 		else if (!(n = utf8_len(p)))
 			return;
 		if (ts->control)

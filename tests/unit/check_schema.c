@@ -721,6 +721,14 @@ static const struct {
 	{ "title", "a\xc2\xa0" "b\xc2\x9f", "title: control character U+009F" },
 	{ "title", "\x01\xe4\xb8", "title: not valid UTF-8" },
 	{ "title", "\xc0\x80", "title: not valid UTF-8" },
+	/* three-byte characters: E1..EC always well formed, E0 and ED not */
+	{ "title", "\xe1\x80\x80\xec\xbf\xbf\xee\x80\x80", NULL },
+	{ "title", "\xe0\x80\x80", "title: not valid UTF-8" },
+	{ "title", "\xe0\xa0\x80", NULL },
+	{ "title", "\xed\xa0\x80", "title: not valid UTF-8" },
+	{ "title", "\xed\x9f\xbf", NULL },
+	{ "title", "\xe4\xb8\x41", "title: not valid UTF-8" },
+	{ "title", "a\xe4", "title: not valid UTF-8" },
 	{ "summary", "a\nb\n", NULL },
 	{ "summary", "a\x1b[31m", "summary: control character U+001B" },
 };
