@@ -398,7 +398,7 @@ emit_scalar(struct em *e, const struct fq_node *n, bool key)
 		return -1;
 	if (n->kind == FQ_NODE_NULL)
 		st = PLAIN;
-	else if (memchr(s, '\n', len))
+	else if (sc.multiline)		/* a '\n' in it */
 		st = LITERAL;
 	else if (n->quoted ? fq_yaml_looks_typed(s) : fq_yaml_null_plain(s))
 		st = DOUBLE;
