@@ -95,11 +95,14 @@ fq_map_index(const struct fq_node *map, const char *key)
 
 	if (!map || map->kind != FQ_NODE_MAP)
 		return -1;
-	/* the first byte first: most keys differ there */
-	for (i = 0; i < map->len; i++)
-		if (map->keys[i]->str[0] == key[0] &&
-		    !strcmp(map->keys[i]->str, key))
+	/* the first two bytes first: most keys differ there */
+	for (i = 0; i < map->len; i++) {
+		const char *k = map->keys[i]->str;
+
+		if (k[0] == key[0] && (!k[0] || k[1] == key[1]) &&
+		    !strcmp(k, key))
 			return (long)i;
+	}
 	return -1;
 }
 

@@ -427,8 +427,11 @@ fq_record_field_next(const struct fq_record *r, const char *name, size_t *at)
 	if (!r || !r->n)
 		return NULL;
 	for (k = 0, i = *at < r->n ? *at : 0; k < r->n; k++) {
-		if (r->fields[i].name[0] == name[0] &&
-		    !strcmp(r->fields[i].name, name)) {
+		const char *f = r->fields[i].name;
+
+		/* two bytes first: many names share the first */
+		if (f[0] == name[0] && (!f[0] || f[1] == name[1]) &&
+		    !strcmp(f, name)) {
 			*at = i + 1;
 			return &r->fields[i];
 		}
