@@ -33,10 +33,13 @@ enum {
 
 #define MAX_SHOWN 20		/* problems and flagged cells shown */
 
-/* A string -> index table (open addressing). */
+/* A string -> index table (open addressing).  Each slot keeps its key's
+ * hash: a probe compares it before the key, which (a copy of its own,
+ * somewhere on the heap) a table of 100 000 cases rarely has in cache. */
 struct table {
 	char **keys;
 	size_t *vals;
+	unsigned long *hashes;
 	size_t n, cap;
 };
 
@@ -50,45 +53,63 @@ hash(const char *s)
 	return h;
 }
 
-static void table_put(struct table *t, const char *key, size_t val);
+/* The slot of key (hash h) in t: where it is, or the empty one where it
+ * would go. */
+static size_t
+table_slot(const struct table *t, const char *key, unsigned long h)
+{
+	size_t i;
+
+	for (i = h & (t->cap - 1); t->keys[i]; i = (i + 1) & (t->cap - 1))
+		if (t->hashes[i] == h && !strcmp(t->keys[i], key))
+			break;
+	return i;
+}
 
 static void
 table_grow(struct table *t)
 {
 	struct table old = *t;
-	size_t i;
+	size_t i, j;
 
 	t->cap = t->cap ? t->cap * 2 : 1024;
 	t->keys = calloc(t->cap, sizeof(*t->keys));
 	t->vals = calloc(t->cap, sizeof(*t->vals));
-	t->n = 0;
-	if (!t->keys || !t->vals)
+	t->hashes = calloc(t->cap, sizeof(*t->hashes));
+	if (!t->keys || !t->vals || !t->hashes)
 		abort();
+	/* the keys move, they are not copied: all differ */
 	for (i = 0; i < old.cap; i++)
 		if (old.keys[i]) {
-			table_put(t, old.keys[i], old.vals[i]);
-			free(old.keys[i]);
+			for (j = old.hashes[i] & (t->cap - 1); t->keys[j];
+			    j = (j + 1) & (t->cap - 1))
+				;
+			t->keys[j] = old.keys[i];
+			t->vals[j] = old.vals[i];
+			t->hashes[j] = old.hashes[i];
 		}
 	free(old.keys);
 	free(old.vals);
+	free(old.hashes);
 }
 
 static void
 table_put(struct table *t, const char *key, size_t val)
 {
+	unsigned long h = hash(key);
 	size_t i;
 
 	if ((t->n + 1) * 2 > t->cap)
 		table_grow(t);
-	for (i = hash(key) & (t->cap - 1); t->keys[i];
-	    i = (i + 1) & (t->cap - 1))
-		if (!strcmp(t->keys[i], key)) {
-			t->vals[i] = val;
-			return;
-		}
-	t->keys[i] = strdup(key);
+	i = table_slot(t, key, h);
+	if (!t->keys[i]) {
+		t->keys[i] = strdup(key);
+		if (!t->keys[i])
+			abort();
+		t->hashes[i] = h;
+		t->n++;
+	}
 	t->vals[i] = val;
-	t->n++;
 }
 
 static bool
@@ -98,13 +119,11 @@ table_get(const struct table *t, const char *key, size_t *val)
 
 	if (!t->cap)
 		return false;
-	for (i = hash(key) & (t->cap - 1); t->keys[i];
-	    i = (i + 1) & (t->cap - 1))
-		if (!strcmp(t->keys[i], key)) {
-			*val = t->vals[i];
-			return true;
-		}
-	return false;
+	i = table_slot(t, key, hash(key));
+	if (!t->keys[i])
+		return false;
+	*val = t->vals[i];
+	return true;
 }
 
 static void
@@ -116,6 +135,7 @@ table_free(struct table *t)
 		free(t->keys[i]);
 	free(t->keys);
 	free(t->vals);
+	free(t->hashes);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -709,7 +729,8 @@ on_record(struct fq_import_record *rec, void *data)
 			if (fq_date_parse(&x, date, NULL))
 				break;
 			fq_date_format(day, fq_date_add_days(x, d));
-			fq_buf_addf(&k2, "%s%s", day, bar);
+			fq_buf_adds(&k2, day);
+			fq_buf_adds(&k2, bar);
 			if (table_get(&s->by_loose, k2.buf, &idx)) {
 				struct fq_node *fl = fq_map_get(c, "flags");
 

@@ -64,7 +64,9 @@ fq_buf_add(struct fq_buf *b, const void *data, size_t len)
 {
 	if (!len)
 		return;
-	fq_buf_grow(b, len);
+	/* the room checked here: a case's text is written a word at a time */
+	if (b->len + len + 1 > b->alloc)
+		fq_buf_grow(b, len);
 	memcpy(b->buf + b->len, data, len);
 	b->len += len;
 	b->buf[b->len] = '\0';
@@ -79,7 +81,8 @@ fq_buf_adds(struct fq_buf *b, const char *s)
 void
 fq_buf_addch(struct fq_buf *b, int c)
 {
-	fq_buf_grow(b, 1);
+	if (b->len + 2 > b->alloc)
+		fq_buf_grow(b, 1);
 	b->buf[b->len++] = (char)c;
 	b->buf[b->len] = '\0';
 }

@@ -37,6 +37,7 @@ enum style { PLAIN, SINGLE, DOUBLE, LITERAL };
 /* What a scalar allows, as libyaml's analysis of it sees it. */
 struct scan {
 	bool multiline, plain, single, block;
+	int chars;		/* its length in characters */
 };
 
 /* Byte length of the UTF-8 character at p (at most n bytes), 0 if it is
@@ -113,17 +114,19 @@ scan_scalar(const char *str, size_t len, struct scan *sc)
 	bool trail_break = false, break_space = false, space_break = false;
 	bool prev_space = false, prev_break = false, pre_ws = true;
 	size_t i, w;
+	int chars = 0;
 
 	if (!len) {
 		sc->multiline = false;
 		sc->plain = sc->single = true;
 		sc->block = false;
+		sc->chars = 0;
 		return 0;
 	}
 	if ((s[0] == '-' && s[1] == '-' && s[2] == '-') ||
 	    (s[0] == '.' && s[1] == '.' && s[2] == '.'))
 		indicators = true;
-	for (i = 0; i < len; i += w) {
+	for (i = 0; i < len; i += w, chars++) {
 		unsigned char c = s[i];
 		bool post_ws;
 
@@ -183,6 +186,7 @@ scan_scalar(const char *str, size_t len, struct scan *sc)
 		}
 		pre_ws = blankz(c);
 	}
+	sc->chars = chars;
 	sc->multiline = breaks;
 	sc->plain = !(lead_space || lead_break || trail_space || trail_break ||
 		break_space || space_break || special || breaks || indicators);
@@ -246,12 +250,13 @@ chars_of(const char *s, size_t n)
 	return c;
 }
 
+/* chars: the characters of s, as scan_scalar counted them */
 static void
-write_plain(struct em *e, const char *s, size_t n)
+write_plain(struct em *e, const char *s, size_t n, int chars)
 {
 	if (!e->whitespace && n)
 		put(e, " ", 1, 1);
-	put(e, s, n, chars_of(s, n));
+	put(e, s, n, chars);
 	e->whitespace = e->indention = false;
 }
 
@@ -393,7 +398,7 @@ emit_scalar(struct em *e, const struct fq_node *n, bool key)
 		return -1;
 	if (n->kind == FQ_NODE_NULL)
 		st = PLAIN;
-	else if (memchr(s, '\n', len))
+	else if (sc.multiline)		/* a '\n' in it */
 		st = LITERAL;
 	else if (n->quoted ? fq_yaml_looks_typed(s) : fq_yaml_null_plain(s))
 		st = DOUBLE;
@@ -412,7 +417,7 @@ emit_scalar(struct em *e, const struct fq_node *n, bool key)
 		return -1;
 	e->indent += 2;
 	switch (st) {
-	case PLAIN: write_plain(e, s, len); break;
+	case PLAIN: write_plain(e, s, len, sc.chars); break;
 	case SINGLE: write_single(e, s, len); break;
 	case DOUBLE: write_double(e, s, len); break;
 	case LITERAL: write_literal(e, s, len); break;

@@ -1190,6 +1190,8 @@ is_ditto_cell(const char *s)
 	struct fq_buf b = FQ_BUF_INIT;
 	bool yes;
 
+	if (!fq_ledger_may_be_ditto(s))
+		return false;
 	squeeze(&b, s);
 	/* A lone "-" is a placeholder here, never a ditto mark. */
 	yes = strcmp(b.buf, "-") && fq_ledger_is_ditto(b.buf);
@@ -2348,7 +2350,8 @@ build_case(struct build *b)
 	}
 	ev = fq_case_add_event(c, im->o.now, "intake", im->o.actor, NULL);
 	fq_buf_reset(&t);
-	fq_buf_addf(&t, "导入 %s", prov.buf);
+	fq_buf_adds(&t, "导入 ");
+	fq_buf_adds(&t, prov.buf);
 	{
 		/* the date as written when it was not plain: a time of day,
 		 * the end of a range, a month only */
@@ -2485,9 +2488,12 @@ build_case(struct build *b)
 	/* the import event: file, rows and the raw row */
 	ev = fq_case_add_event(c, im->o.now, "import", im->o.actor, NULL);
 	fq_buf_reset(&t);
-	fq_buf_addf(&t, "%s", prov.buf);
-	if (V(b, F_SEQ))
-		fq_buf_addf(&t, "（序号 %s）", V(b, F_SEQ));
+	fq_buf_adds(&t, prov.buf);
+	if (V(b, F_SEQ)) {
+		fq_buf_adds(&t, "（序号 ");
+		fq_buf_adds(&t, V(b, F_SEQ));
+		fq_buf_adds(&t, "）");
+	}
 	fq_buf_adds(&t, "\n");
 	for (i = 0; i < b->out->nrows; i++) {
 		struct fq_buf line = FQ_BUF_INIT;
@@ -3016,7 +3022,9 @@ fq_import_key(struct fq_buf *out, const struct fq_node *c, bool loose)
 
 	if (!date)
 		date = fq_map_str(c, "reported_on");
-	fq_buf_addf(out, "%s|", date ? date : "");
+	/* fq_buf_adds, not fq_buf_addf: a key or two per record */
+	fq_buf_adds(out, date ? date : "");
+	fq_buf_addch(out, '|');
 	if (ps && ps->kind == FQ_NODE_SEQ && ps->len) {
 		names = fq_xcalloc(ps->len, sizeof(*names));
 		for (i = 0; i < (loose ? 1 : ps->len); i++)
@@ -3026,12 +3034,15 @@ fq_import_key(struct fq_buf *out, const struct fq_node *c, bool loose)
 			}
 		qsort(names, n, sizeof(*names), cmp_str);
 		for (i = 0; i < n; i++) {
-			fq_buf_addf(out, "%s%s", i ? "、" : "", names[i]);
+			if (i)
+				fq_buf_adds(out, "、");
+			fq_buf_adds(out, names[i]);
 			free(names[i]);
 		}
 		free(names);
 	}
-	fq_buf_addf(out, "|%s", fq_map_str(c, "category") ?
+	fq_buf_addch(out, '|');
+	fq_buf_adds(out, fq_map_str(c, "category") ?
 		fq_map_str(c, "category") : "");
 	fq_buf_release(&t);
 }

@@ -92,8 +92,17 @@ u8_decode(const char *str, size_t *len)
 static size_t
 char_len(const char *p, const char *e)
 {
+	const unsigned char *u = (const unsigned char *)p;
 	size_t len;
 
+	/* ASCII, and the three-byte characters that are always well formed
+	 * (E1..EC and two continuation bytes: most of a ledger), without
+	 * decoding */
+	if (u[0] < 0x80)
+		return 1;
+	if (u[0] >= 0xE1 && u[0] <= 0xEC && (u[1] & 0xC0) == 0x80 &&
+	    (u[2] & 0xC0) == 0x80)
+		return e - p < 3 ? (size_t)(e - p) : 3;
 	u8_decode(p, &len);
 	if (len > (size_t)(e - p))
 		len = (size_t)(e - p);
@@ -244,8 +253,15 @@ rtrim(const char *p, const char *e)
 static const char *
 eat(const char *p, const char *e, const char *w)
 {
-	size_t n = strlen(w);
+	size_t n;
 
+	if (!*w)
+		return p;
+	/* the first byte first: find() and eat_list() ask at every
+	 * character of a cell */
+	if (p >= e || *p != *w)
+		return NULL;
+	n = strlen(w);
 	if ((size_t)(e - p) >= n && !memcmp(p, w, n))
 		return p + n;
 	return NULL;
@@ -399,12 +415,43 @@ span_ditto(const char *p, const char *e)
 	return p == e;
 }
 
+/* Could the folded character cp be in a ditto cell (span_ditto's words
+ * and marks, or what normalising and squeezing drop)? */
+static bool
+ditto_char(long cp)
+{
+	switch (cp) {
+	case 0x540C: case 0x4E0A: case 0x5DE6: case 0x4EDD: case 0x524D:
+					/* 同 上 左 仝 前 */
+	case '-': case '"':
+	case 0x3003: case 0x201C: case 0x201D: case 0x301E:
+					/* 〃 “ ” 〞 */
+	case 0x200B: case 0xFEFF:
+		return true;
+	}
+	return is_space(cp);
+}
+
+bool
+fq_ledger_may_be_ditto(const char *raw)
+{
+	size_t len;
+	long cp;
+
+	for (; raw && *raw; raw += len)
+		if ((cp = u8_decode(raw, &len)) >= 0 && !ditto_char(fold(cp)))
+			return false;
+	return true;
+}
+
 bool
 fq_ledger_is_ditto(const char *raw)
 {
 	struct fq_buf b = FQ_BUF_INIT;
 	bool r;
 
+	if (!fq_ledger_may_be_ditto(raw))
+		return false;
 	cell(&b, raw);
 	r = span_ditto(b.buf, b.buf + b.len);
 	fq_buf_release(&b);

@@ -95,11 +95,14 @@ fq_map_index(const struct fq_node *map, const char *key)
 
 	if (!map || map->kind != FQ_NODE_MAP)
 		return -1;
-	/* the first byte first: most keys differ there */
-	for (i = 0; i < map->len; i++)
-		if (map->keys[i]->str[0] == key[0] &&
-		    !strcmp(map->keys[i]->str, key))
+	/* the first two bytes first: most keys differ there */
+	for (i = 0; i < map->len; i++) {
+		const char *k = map->keys[i]->str;
+
+		if (k[0] == key[0] && (!k[0] || k[1] == key[1]) &&
+		    !strcmp(k, key))
 			return (long)i;
+	}
 	return -1;
 }
 
@@ -124,9 +127,14 @@ fq_map_str(const struct fq_node *map, const char *key)
 static void
 push(struct fq_node *n, struct fq_node *key, struct fq_node *val)
 {
+	size_t had = n->alloc;
+
 	FQ_ALLOC_GROW(n->vals, n->len + 1, n->alloc);
 	if (n->kind == FQ_NODE_MAP) {
-		n->keys = fq_xrealloc(n->keys, n->alloc * sizeof(*n->keys));
+		/* keys has room for alloc entries, as vals: it grows with it */
+		if (n->alloc != had || !n->keys)
+			n->keys = fq_xrealloc(n->keys,
+				n->alloc * sizeof(*n->keys));
 		n->keys[n->len] = key;
 	}
 	n->vals[n->len++] = val;
@@ -493,20 +501,31 @@ fq_yaml_load(struct fq_node **out, const char *path, struct fq_error *err)
 int
 fq_yaml_looks_typed(const char *s)
 {
-	static const char *const words[] = {
-		"null", "~", "true", "false", "yes", "no", "on", "off",
-		"y", "n", ".inf", "-.inf", "+.inf", ".nan"
+	static const struct {
+		const char *w;
+		size_t len;
+	} words[] = {
+		{ "null", 4 }, { "~", 1 }, { "true", 4 }, { "false", 5 },
+		{ "yes", 3 }, { "no", 2 }, { "on", 2 }, { "off", 3 },
+		{ "y", 1 }, { "n", 1 }, { ".inf", 4 }, { "-.inf", 5 },
+		{ "+.inf", 5 }, { ".nan", 4 }
 	};
-	size_t i;
+	size_t i, n;
 	const char *p;
+	char c0;
 
 	if (!*s)
 		return true;
-	/* every word is at most 5 bytes and starts with one of these */
-	if (strchr("nN~tTfFyYoO.-+", *s) && strnlen(s, 6) <= 5)
+	/* every word is at most 5 bytes and starts with one of these; only
+	 * a word of the same length and first letter can be it (a key is
+	 * asked this every time a case is written) */
+	if (strchr("nN~tTfFyYoO.-+", *s) && (n = strnlen(s, 6)) <= 5) {
+		c0 = *s >= 'A' && *s <= 'Z' ? (char)(*s - 'A' + 'a') : *s;
 		for (i = 0; i < FQ_ARRAY_SIZE(words); i++)
-			if (!strcasecmp(s, words[i]))
+			if (words[i].len == n && words[i].w[0] == c0 &&
+			    !strcasecmp(s, words[i].w))
 				return true;
+	}
 	p = s;
 	if (*p == '+' || *p == '-' || *p == '.')
 		p++;

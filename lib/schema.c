@@ -821,6 +821,35 @@ fq_record_field(const struct fq_record *r, const char *name)
 	return NULL;
 }
 
+/*
+ * The fields of a mapping mostly come in the schema's order (the import
+ * builds them so, fq writes them so): the search starts at *at, the
+ * field after the last one found, and wraps round.  Names are unique in
+ * a record (its fields are a YAML mapping's keys), so the field found is
+ * fq_record_field's whatever *at says.
+ */
+const struct fq_field *
+fq_record_field_next(const struct fq_record *r, const char *name, size_t *at)
+{
+	size_t i, k;
+
+	if (!r || !r->n)
+		return NULL;
+	for (k = 0, i = *at < r->n ? *at : 0; k < r->n; k++) {
+		const char *f = r->fields[i].name;
+
+		/* two bytes first: many names share the first */
+		if (f[0] == name[0] && (!f[0] || f[1] == name[1]) &&
+		    !strcmp(f, name)) {
+			*at = i + 1;
+			return &r->fields[i];
+		}
+		if (++i == r->n)
+			i = 0;
+	}
+	return NULL;
+}
+
 const struct fq_enum *
 fq_schema_enum(const fq_schema *s, const char *name)
 {
@@ -904,6 +933,18 @@ ndigits(const char *s, int n)
 	return 1;
 }
 
+/* The value of n digits (ndigits said they are), as atoi reads them
+ * before the '-' or ':' after them. */
+static int
+num(const char *s, int n)
+{
+	int v = 0, i;
+
+	for (i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
 static int
 days_in(int y, int m)
 {
@@ -922,9 +963,9 @@ fq_valid_date(const char *s)
 	if (strlen(s) != 10 || !ndigits(s, 4) || s[4] != '-' ||
 	    !ndigits(s + 5, 2) || s[7] != '-' || !ndigits(s + 8, 2))
 		return false;
-	y = atoi(s);
-	m = atoi(s + 5);
-	d = atoi(s + 8);
+	y = num(s, 4);
+	m = num(s + 5, 2);
+	d = num(s + 8, 2);
 	return y >= 1900 && m >= 1 && m <= 12 && d >= 1 && d <= days_in(y, m);
 }
 
@@ -944,7 +985,7 @@ fq_valid_datetime(const char *s)
 	if (!ndigits(t, 2) || t[2] != ':' || !ndigits(t + 3, 2) ||
 	    t[5] != ':' || !ndigits(t + 6, 2))
 		return false;
-	if (atoi(t) > 23 || atoi(t + 3) > 59 || atoi(t + 6) > 60)
+	if (num(t, 2) > 23 || num(t + 3, 2) > 59 || num(t + 6, 2) > 60)
 		return false;
 	t += 8;
 	if (*t == '.') {
@@ -1089,11 +1130,75 @@ static size_t validate_record(const fq_schema *s, const struct fq_record *r,
 	const struct fq_node *n, const char *file, const char *where,
 	struct fq_diags *d);
 
+/* What validate_value asks of a scalar, in one pass: fq_utf8_valid,
+ * fq_text_control (the first such character, 0 if none: on valid UTF-8
+ * a character at a time finds what its byte-wise walk finds), a newline,
+ * and fq_utf8_chars. */
+struct text_scan {
+	bool valid, newline;
+	int control;
+	size_t chars;
+};
+
+static void
+scan_text(const char *s, struct text_scan *ts)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int n;
+
+	memset(ts, 0, sizeof(*ts));
+	for (; *p; p += n, ts->chars++) {
+		if (*p < 0x80)
+			n = 1;
+		else if (*p >= 0xE1 && *p <= 0xEC && (p[1] & 0xC0) == 0x80 &&
+		    (p[2] & 0xC0) == 0x80)
+			n = 3;		/* always well formed */
+		else if (!(n = utf8_len(p)))
+			return;
+		if (ts->control)
+			continue;
+		if (n == 1) {
+			if (*p == '\n')
+				ts->newline = true;
+			else if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+				ts->control = *p;
+		} else if (n == 2 && p[0] == 0xc2 && p[1] <= 0x9f) {
+			ts->control = p[1];	/* C1: U+0080..U+009F */
+		}
+	}
+	ts->valid = true;
+}
+
+/* w = where[i], cut to size - 1 bytes as snprintf would (an import
+ * validates a case's parties and events by the hundred thousand). */
+static void
+item_where(char *w, size_t size, const char *where, size_t i)
+{
+	char num[24], *p = num + sizeof(num);
+	size_t a = strlen(where), b, k;
+
+	*--p = ']';
+	do
+		*--p = (char)('0' + i % 10);
+	while ((i /= 10));
+	*--p = '[';
+	b = (size_t)(num + sizeof(num) - p);
+	if (a > size - 1)
+		a = size - 1;
+	memcpy(w, where, a);
+	k = a;
+	if (b > size - 1 - k)
+		b = size - 1 - k;
+	memcpy(w + k, p, b);
+	w[k + b] = '\0';
+}
+
 static size_t
 validate_value(const fq_schema *s, const struct fq_field *f, enum fq_type t,
 	const struct fq_node *v, const char *file, const char *where,
 	struct fq_diags *d)
 {
+	struct text_scan ts;
 	size_t bad = 0, i;
 
 	if (t == FQ_T_RECORD) {
@@ -1108,7 +1213,7 @@ validate_value(const fq_schema *s, const struct fq_field *f, enum fq_type t,
 		for (i = 0; i < v->len; i++) {
 			char w[256];
 
-			snprintf(w, sizeof(w), "%s[%zu]", where, i + 1);
+			item_where(w, sizeof(w), where, i + 1);
 			bad += validate_value(s, f, f->item_type, v->vals[i],
 				file, w, d);
 		}
@@ -1119,27 +1224,28 @@ validate_value(const fq_schema *s, const struct fq_field *f, enum fq_type t,
 			where, type_word(t));
 		return 1;
 	}
-	if (!fq_utf8_valid(v->str)) {
+	scan_text(v->str, &ts);
+	if (!ts.valid) {
 		fq_diags_add(d, file, v->line, v->column,
 			"%s: not valid UTF-8", where);
 		return 1;
 	}
-	if (fq_text_control(v->str)) {
+	if (ts.control) {
 		/* an escape sequence would drive the clerk's terminal */
 		fq_diags_add(d, file, v->line, v->column, "%s: control "
-			"character U+%04X", where, fq_text_control(v->str));
+			"character U+%04X", where, ts.control);
 		return 1;
 	}
 	switch (t) {
 	case FQ_T_STRING:
-		if (strchr(v->str, '\n')) {
+		if (ts.newline) {
 			fq_diags_add(d, file, v->line, v->column,
 				"%s: must be one line", where);
 			return 1;
 		}
 		/* fall through */
 	case FQ_T_TEXT:
-		if (f->max && fq_utf8_chars(v->str) > (size_t)f->max) {
+		if (f->max && ts.chars > (size_t)f->max) {
 			fq_diags_add(d, file, v->line, v->column,
 				"%s: longer than %d characters", where, f->max);
 			return 1;
@@ -1220,7 +1326,8 @@ validate_record(const fq_schema *s, const struct fq_record *r,
 	const struct fq_node *n, const char *file, const char *where,
 	struct fq_diags *d)
 {
-	size_t bad = 0, i;
+	const struct fq_node *seen_here[64], **seen = seen_here;
+	size_t bad = 0, i, at = 0;
 	char w[256];
 
 	if (n->kind != FQ_NODE_MAP) {
@@ -1228,9 +1335,17 @@ validate_record(const fq_schema *s, const struct fq_record *r,
 			"%s: expected a mapping", where);
 		return 1;
 	}
+	/* seen[j]: the value of the first key naming field j (fq_map_get's) */
+	if (r->n > FQ_ARRAY_SIZE(seen_here))
+		seen = fq_xcalloc(r->n, sizeof(*seen));
+	else
+		memset(seen_here, 0, sizeof(seen_here));
 	for (i = 0; i < n->len; i++) {
-		const struct fq_field *f = fq_record_field(r, n->keys[i]->str);
+		const struct fq_field *f = fq_record_field_next(r,
+			n->keys[i]->str, &at);
 
+		if (f && !seen[f - r->fields])
+			seen[f - r->fields] = n->vals[i];
 		if (!f) {
 			fq_diags_add(d, file, n->keys[i]->line,
 				n->keys[i]->column, "%s%sunknown field '%s'",
@@ -1249,7 +1364,7 @@ validate_record(const fq_schema *s, const struct fq_record *r,
 
 		if (!f->required)
 			continue;
-		v = fq_map_get(n, f->name);
+		v = seen[i];
 		if (!v || v->kind == FQ_NODE_NULL ||
 		    (v->kind == FQ_NODE_SCALAR && !v->str[0] &&
 		     f->type != FQ_T_TEXT)) {
@@ -1259,6 +1374,8 @@ validate_record(const fq_schema *s, const struct fq_record *r,
 			bad++;
 		}
 	}
+	if (seen != seen_here)
+		free(seen);
 	return bad;
 }
 
@@ -1307,15 +1424,18 @@ canon_value(const struct fq_field *f, enum fq_type t, struct fq_node *v)
 static void
 canon_record(const struct fq_record *r, struct fq_node *n)
 {
-	size_t i, k = 0, j;
-	struct fq_node **keys, **vals;
-	bool *used;
+	struct fq_node *keys_here[64], *vals_here[64];
+	struct fq_node **keys = keys_here, **vals = vals_here;
+	bool used_here[64], *used = used_here;
+	long pos_here[64], *pos = pos_here;
+	size_t i, k = 0, j, at = 0;
 
 	if (!r || n->kind != FQ_NODE_MAP)
 		return;
 	/* Drop empty optional values. */
 	for (i = 0; i < n->len;) {
-		const struct fq_field *f = fq_record_field(r, n->keys[i]->str);
+		const struct fq_field *f = fq_record_field_next(r,
+			n->keys[i]->str, &at);
 		struct fq_node *v = n->vals[i];
 
 		if (v->kind == FQ_NODE_NULL ||
@@ -1325,17 +1445,33 @@ canon_record(const struct fq_record *r, struct fq_node *n)
 		}
 		i++;
 	}
-	keys = fq_xcalloc(n->len ? n->len : 1, sizeof(*keys));
-	vals = fq_xcalloc(n->len ? n->len : 1, sizeof(*vals));
-	used = fq_xcalloc(n->len ? n->len : 1, sizeof(*used));
-	for (j = 0; j < r->n; j++) {
-		long at = fq_map_index(n, r->fields[j].name);
+	if (n->len > FQ_ARRAY_SIZE(keys_here)) {
+		keys = fq_xcalloc(n->len, sizeof(*keys));
+		vals = fq_xcalloc(n->len, sizeof(*vals));
+		used = fq_xcalloc(n->len, sizeof(*used));
+	} else {
+		memset(used_here, 0, sizeof(used_here));
+	}
+	if (r->n > FQ_ARRAY_SIZE(pos_here))
+		pos = fq_xcalloc(r->n, sizeof(*pos));
+	/* pos[j]: the first key naming field j (fq_map_index's), or -1 */
+	for (j = 0; j < r->n; j++)
+		pos[j] = -1;
+	for (i = 0, at = 0; i < n->len; i++) {
+		const struct fq_field *f = fq_record_field_next(r,
+			n->keys[i]->str, &at);
 
-		if (at < 0)
+		if (f && pos[f - r->fields] < 0)
+			pos[f - r->fields] = (long)i;
+	}
+	for (j = 0; j < r->n; j++) {
+		long p = pos[j];
+
+		if (p < 0)
 			continue;
-		keys[k] = n->keys[at];
-		vals[k] = n->vals[at];
-		used[at] = true;
+		keys[k] = n->keys[p];
+		vals[k] = n->vals[p];
+		used[p] = true;
 		canon_value(&r->fields[j], r->fields[j].type, vals[k]);
 		k++;
 	}
@@ -1349,9 +1485,13 @@ canon_record(const struct fq_record *r, struct fq_node *n)
 		keys[i]->quoted = true;
 	memcpy(n->keys, keys, n->len * sizeof(*keys));
 	memcpy(n->vals, vals, n->len * sizeof(*vals));
-	free(keys);
-	free(vals);
-	free(used);
+	if (keys != keys_here) {
+		free(keys);
+		free(vals);
+		free(used);
+	}
+	if (pos != pos_here)
+		free(pos);
 }
 
 void

@@ -258,6 +258,35 @@ START_TEST(empty_collections)
 }
 END_TEST
 
+/* Test: fq_yaml_looks_typed, which picks the words by length and first
+ * letter before comparing: every YAML 1.1 word in any case is typed,
+ * near misses (a letter more or less, another first letter) are not. */
+START_TEST(looks_typed)
+{
+	static const char *const typed[] = {
+		"null", "Null", "NULL", "nUlL", "~", "true", "True", "TRUE",
+		"false", "FALSE", "fAlSe", "yes", "Yes", "YES", "no", "No",
+		"NO", "nO", "on", "On", "ON", "off", "Off", "OFF", "y", "Y",
+		"n", "N", ".inf", ".Inf", ".INF", "-.inf", "-.Inf", "+.inf",
+		"+.INF", ".nan", ".NaN", ".NAN", "", "12", "-1", "+1", ".5",
+		"0x1F", "1:20", "2024-03-05", "1_000", NULL
+	};
+	static const char *const plain[] = {
+		"nul", "nulls", "tru", "truee", "fals", "falsey", "ye", "yess",
+		"o", "of", "offf", "in", "inf", "-inf", ".in", ".infs", "nan",
+		"~~", "yn", "ny", "name", "notes", "title", "type", "owner",
+		"final", "Nobody", "x", "-", "+", ".", "-.", "张三", "1号",
+		"1 2", NULL
+	};
+	size_t i;
+
+	for (i = 0; typed[i]; i++)
+		ck_assert_msg(fq_yaml_looks_typed(typed[i]), "'%s'", typed[i]);
+	for (i = 0; plain[i]; i++)
+		ck_assert_msg(!fq_yaml_looks_typed(plain[i]), "'%s'", plain[i]);
+}
+END_TEST
+
 Suite *
 fq_emit_suite(void)
 {
@@ -271,6 +300,7 @@ fq_emit_suite(void)
 	tcase_add_test(tc, fixtures);
 	tcase_add_test(tc, declines_scalar_root);
 	tcase_add_test(tc, empty_collections);
+	tcase_add_test(tc, looks_typed);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -148,6 +148,41 @@ START_TEST(test_ledger_marks)
 }
 END_TEST
 
+/* Test: fq_ledger_may_be_ditto is true of every ditto mark, however
+ * spaced (full-width, ideographic and zero-width spaces, NBSP) or
+ * written (full-width "), and false of cells with any other character. */
+static const struct {
+	const char *raw;
+	bool may;
+} may_cases[] = {
+	{ "\xE3\x80\x80同上\xE2\x80\x8B", true }, { "\xEF\xBB\xBF〃 〃", true },
+	{ "\xC2\xA0“”〞", true }, { "＂", true }, { "同\t前", true },
+	{ "－", true }, { "", true }, { "上同左", true },
+	{ "王某", false }, { "同上午", false }, { "2024-03-09", false },
+	{ "〃x", false }, { "/", false }, { "＂a", false }, { "——", false },
+};
+
+START_TEST(test_ledger_may_be_ditto)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(mark_cases) / sizeof(mark_cases[0]); i++)
+		if (mark_cases[i].ditto)
+			ck_assert_msg(fq_ledger_may_be_ditto(mark_cases[i].raw),
+				"'%s'", mark_cases[i].raw);
+	for (i = 0; i < sizeof(may_cases) / sizeof(may_cases[0]); i++) {
+		ck_assert_msg(fq_ledger_may_be_ditto(may_cases[i].raw) ==
+			may_cases[i].may, "'%s'", may_cases[i].raw);
+		if (!may_cases[i].may)
+			ck_assert(!fq_ledger_is_ditto(may_cases[i].raw));
+	}
+	ck_assert(fq_ledger_is_ditto("\xE3\x80\x80同上\xE2\x80\x8B"));
+	ck_assert(fq_ledger_is_ditto("\xEF\xBB\xBF〃〃"));
+	ck_assert(fq_ledger_is_ditto("＂"));
+	ck_assert(fq_ledger_may_be_ditto(NULL));
+}
+END_TEST
+
 START_TEST(test_ledger_marks_null)
 {
 	ck_assert(!fq_ledger_is_ditto(NULL));
@@ -1485,6 +1520,7 @@ fq_ledger_suite(void)
 	tc = tcase_create("marks");
 	tcase_add_loop_test(tc, test_ledger_marks, 0, N_(mark_cases));
 	tcase_add_test(tc, test_ledger_marks_null);
+	tcase_add_test(tc, test_ledger_may_be_ditto);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("date");

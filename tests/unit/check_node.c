@@ -954,6 +954,30 @@ START_TEST(test_node_map_lookup)
 }
 END_TEST
 
+/* Test: keys that share their first bytes, a one-byte key and the empty
+ * key are told apart (the lookup compares two bytes before the rest). */
+START_TEST(test_node_map_lookup_prefixes)
+{
+	static const char *const keys[] = {
+		"a", "ab", "abc", "abd", "", "b", "ba", "accepted_on", "actor",
+		"acc"
+	};
+	struct fq_node *m = fq_node_new(FQ_NODE_MAP);
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		fq_map_set_str(m, keys[i], keys[i]);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		ck_assert_int_eq(fq_map_index(m, keys[i]), (long)i);
+		ck_assert_str_eq(fq_map_str(m, keys[i]), keys[i]);
+	}
+	ck_assert_int_eq(fq_map_index(m, "abe"), -1);
+	ck_assert_int_eq(fq_map_index(m, "ac"), -1);
+	ck_assert_int_eq(fq_map_index(m, "c"), -1);
+	fq_node_free(m);
+}
+END_TEST
+
 START_TEST(test_node_seq_push)
 {
 	struct fq_node *s = fq_node_new(FQ_NODE_SEQ);
@@ -1174,6 +1198,7 @@ fq_node_suite(void)
 	LOOP(tc, test_node_map_del, dels);
 	tcase_add_test(tc, test_node_map_del_all);
 	tcase_add_test(tc, test_node_map_lookup);
+	tcase_add_test(tc, test_node_map_lookup_prefixes);
 	tcase_add_test(tc, test_node_seq_push);
 	LOOP(tc, test_node_is_empty, empties);
 	tcase_add_test(tc, test_node_dup);

@@ -639,6 +639,177 @@ START_TEST(test_schema_canonicalize)
 }
 END_TEST
 
+/* Test: a mapping of more keys than the canonical form's stack holds
+ * (64): the schema's fields first, in its order, then the rest as they
+ * came, as for a small one. */
+START_TEST(test_schema_canonicalize_many_keys)
+{
+	struct fq_node *c = fq_node_new(FQ_NODE_MAP);
+	struct fq_buf want = FQ_BUF_INIT;
+	char k[32];
+	char *out;
+	int i;
+
+	for (i = 0; i < 70; i++) {
+		snprintf(k, sizeof(k), "x%02d", 69 - i);
+		fq_map_set(c, k, fq_node_scalar("1"));
+		if (i == 10)
+			fq_map_set(c, "title", fq_node_text("t"));
+		if (i == 50)
+			fq_map_set(c, "id", fq_node_scalar("QSZ-2024-000001"));
+	}
+	fq_schema_canonicalize(sc, "case", c);
+	out = emit_ok(c);
+	fq_buf_adds(&want, "id: QSZ-2024-000001\ntitle: t\n");
+	for (i = 0; i < 70; i++)
+		fq_buf_addf(&want, "x%02d: 1\n", 69 - i);
+	ck_assert_str_eq(out, want.buf);
+	free(out);
+	fq_buf_release(&want);
+	fq_node_free(c);
+}
+END_TEST
+
+/* Test: fq_record_field_next finds what fq_record_field finds, for every
+ * field of every record, whatever the cursor (before, at, after the
+ * field, past the end), and leaves the cursor after it; a name no record
+ * has is not found and the cursor stays. */
+START_TEST(test_schema_field_next)
+{
+	size_t i, j, at, start;
+
+	for (i = 0; i < sizeof(records) / sizeof(records[0]); i++) {
+		const struct fq_record *r = fq_schema_record(sc, records[i]);
+
+		ck_assert_ptr_nonnull(r);
+		for (j = 0; j < r->n; j++)
+			for (start = 0; start <= r->n + 2; start++) {
+				const char *name = r->fields[j].name;
+
+				at = start;
+				ck_assert_ptr_eq(fq_record_field_next(r, name,
+					&at), fq_record_field(r, name));
+				ck_assert_uint_eq(at, j + 1);
+			}
+		/* in the schema's order, then backwards, with one cursor */
+		at = 0;
+		for (j = 0; j < r->n; j++)
+			ck_assert_ptr_eq(fq_record_field_next(r,
+				r->fields[j].name, &at), &r->fields[j]);
+		for (j = r->n; j-- > 0;)
+			ck_assert_ptr_eq(fq_record_field_next(r,
+				r->fields[j].name, &at), &r->fields[j]);
+		at = 1;
+		ck_assert_ptr_null(fq_record_field_next(r, "no_such_field",
+			&at));
+		ck_assert_ptr_null(fq_record_field_next(r, "", &at));
+		ck_assert_uint_eq(at, 1);
+	}
+	at = 0;
+	ck_assert_ptr_null(fq_record_field_next(NULL, "id", &at));
+}
+END_TEST
+
+/* Test: a text value's problems in the order they are told, the first
+ * one only: bad UTF-8, then a control character (the first), then a
+ * second line (strings), then the length in characters. */
+static const struct {
+	const char *key, *val, *msg;	/* msg NULL: no problem */
+} texts[] = {
+	{ "title", "a\tb", NULL },
+	{ "title", "a\nb", "title: must be one line" },
+	{ "title", "a\nb\x01", "title: control character U+0001" },
+	{ "title", "a\x7f\x02", "title: control character U+007F" },
+	{ "title", "a\xc2\x85" "b", "title: control character U+0085" },
+	{ "title", "a\xc2\xa0" "b\xc2\x9f", "title: control character U+009F" },
+	{ "title", "\x01\xe4\xb8", "title: not valid UTF-8" },
+	{ "title", "\xc0\x80", "title: not valid UTF-8" },
+	/* three-byte characters: E1..EC always well formed, E0 and ED not */
+	{ "title", "\xe1\x80\x80\xec\xbf\xbf\xee\x80\x80", NULL },
+	{ "title", "\xe0\x80\x80", "title: not valid UTF-8" },
+	{ "title", "\xe0\xa0\x80", NULL },
+	{ "title", "\xed\xa0\x80", "title: not valid UTF-8" },
+	{ "title", "\xed\x9f\xbf", NULL },
+	{ "title", "\xe4\xb8\x41", "title: not valid UTF-8" },
+	{ "title", "a\xe4", "title: not valid UTF-8" },
+	{ "summary", "a\nb\n", NULL },
+	{ "summary", "a\x1b[31m", "summary: control character U+001B" },
+};
+
+START_TEST(test_schema_validate_text)
+{
+	struct fq_node *c = load_case("valid-basic.yaml");
+	struct fq_diags d = FQ_DIAGS_INIT;
+	size_t n;
+
+	fq_map_set(c, texts[_i].key, fq_node_text(texts[_i].val));
+	n = fq_schema_validate(sc, "case", c, "x.yaml", &d);
+	if (!texts[_i].msg) {
+		ck_assert_msg(n == 0 && d.n == 0, "%zu: %zu problems, first "
+			"'%s'", (size_t)_i, n, d.n ? d.v[0].msg : "");
+	} else {
+		ck_assert_msg(n == 1 && d.n == 1, "%zu: %zu problems",
+			(size_t)_i, n);
+		ck_assert_msg(strstr(d.v[0].msg, texts[_i].msg) != NULL,
+			"'%s', want '%s'", d.v[0].msg, texts[_i].msg);
+	}
+	fq_diags_release(&d);
+	fq_node_free(c);
+}
+END_TEST
+
+/* Test: the length limit counts characters, not bytes: 60 two-byte
+ * letters are a title, 61 are not. */
+START_TEST(test_schema_validate_length)
+{
+	struct fq_node *c = load_case("valid-basic.yaml");
+	struct fq_diags d = FQ_DIAGS_INIT;
+	struct fq_buf t = FQ_BUF_INIT;
+	int i;
+
+	for (i = 0; i < 60; i++)
+		fq_buf_adds(&t, "\xc3\xa9");
+	fq_map_set(c, "title", fq_node_text(t.buf));
+	ck_assert_uint_eq(fq_schema_validate(sc, "case", c, "x.yaml", &d), 0);
+	fq_buf_adds(&t, "\xc3\xa9");
+	fq_map_set(c, "title", fq_node_text(t.buf));
+	ck_assert_uint_eq(fq_schema_validate(sc, "case", c, "x.yaml", &d), 1);
+	ck_assert_ptr_nonnull(strstr(d.v[0].msg, "title: longer than 60 "
+		"characters"));
+	fq_buf_release(&t);
+	fq_diags_release(&d);
+	fq_node_free(c);
+}
+END_TEST
+
+/* Test: the place of a list item counts from 1 in decimal, however
+ * many digits (the path is formatted by hand, not by snprintf). */
+START_TEST(test_schema_validate_item_where)
+{
+	static const size_t at[] = { 1, 9, 10, 12, 100, 1234 };
+	struct fq_node *c = load_case("valid-basic.yaml");
+	struct fq_diags d = FQ_DIAGS_INIT;
+	char want[64];
+	size_t i, j;
+
+	for (i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+		struct fq_node *m = fq_node_new(FQ_NODE_SEQ);
+
+		for (j = 1; j < at[i]; j++)
+			fq_seq_push(m, fq_node_text("王五"));
+		fq_seq_push(m, fq_node_new(FQ_NODE_SEQ));
+		fq_map_set(c, "mediators", m);
+		ck_assert_uint_eq(fq_schema_validate(sc, "case", c, "x.yaml",
+			&d), 1);
+		snprintf(want, sizeof(want), "mediators[%zu]: expected a line "
+			"of text", at[i]);
+		ck_assert_str_eq(d.v[0].msg, want);
+		fq_diags_release(&d);
+	}
+	fq_node_free(c);
+}
+END_TEST
+
 /* The canonical files in tests/data are fixed points. */
 START_TEST(test_schema_canonicalize_fixed_point)
 {
@@ -1255,6 +1426,10 @@ fq_schema_suite(void)
 	LOOP(tc, test_schema_validate_wrong, wrong);
 	tcase_add_test(tc, test_schema_validate_nulls);
 	tcase_add_test(tc, test_schema_validate_other_records);
+	LOOP(tc, test_schema_validate_text, texts);
+	tcase_add_test(tc, test_schema_validate_length);
+	tcase_add_test(tc, test_schema_validate_item_where);
+	tcase_add_test(tc, test_schema_field_next);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("canonicalize");
@@ -1262,6 +1437,7 @@ fq_schema_suite(void)
 	tcase_add_test(tc, test_schema_canonicalize);
 	LOOP(tc, test_schema_canonicalize_fixed_point, valid_cases);
 	tcase_add_test(tc, test_schema_canonicalize_quoting);
+	tcase_add_test(tc, test_schema_canonicalize_many_keys);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("values");

@@ -99,6 +99,10 @@ void fq_ledger_header_key(struct fq_buf *out, const char *hdr);
  * 仝上, 〃, ", or a lone -?  Repeated marks ("〃〃") count.
  */
 bool fq_ledger_is_ditto(const char *raw);
+/* False when the cell has a character no ditto mark has (so cannot be
+ * one however it is normalised or squeezed); true when it may be one:
+ * a cheap test before fq_ledger_is_ditto(). */
+bool fq_ledger_may_be_ditto(const char *raw);
 
 /*
  * Is the cell empty or a placeholder for "nothing": 无, 暂无, 没有, 不详,

@@ -90,6 +90,10 @@ const char *fq_schema_dir(const fq_schema *s);
 const struct fq_record *fq_schema_record(const fq_schema *s, const char *name);
 const struct fq_field *fq_record_field(const struct fq_record *r,
 	const char *name);
+/* The same, looked for from *at on (a cursor, 0 to start, one per walk
+ * over a mapping's keys): cheap when they come in the schema's order. */
+const struct fq_field *fq_record_field_next(const struct fq_record *r,
+	const char *name, size_t *at);
 const struct fq_enum *fq_schema_enum(const fq_schema *s, const char *name);
 
 /* A value by code, label, alias or pinyin initials (case-insensitive for
