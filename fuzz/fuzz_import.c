@@ -4,7 +4,8 @@
  * ditto marks, continuation rows, and every record built into a case and
  * validated.  fq_import_file reads a path, so each input is written to a
  * file of its own first.  The first byte picks the options: bit 0 an
- * --encoding of gb18030 instead of auto, bit 1 a --year.
+ * --encoding of gb18030 instead of auto, bit 1 a --year, bit 2 the
+ * reader on a thread of its own (FQ_IMPORT_THREADS; else one thread).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,6 +98,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size)
 		data++, size--;
 	write_input(data, size);
+	/* bit 2: the reader on a thread of its own (as fq import runs);
+	 * else one thread, which is faster and the same bytes */
+	setenv("FQ_IMPORT_THREADS", flags & 4 ? "2" : "1", 1);
 	im = importer(flags);
 	(void)fq_import_file(im, path, record, &json, &info, &err);
 	fq_importer_categories(im, &cats);
