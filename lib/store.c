@@ -2160,18 +2160,110 @@ blob_id(git_oid *out, const char *bytes, size_t len)
  * packer when it failed; nwritten counts the changes whose file may have
  * been touched.
  */
+#define FQ_BULK_RING 32
+
 struct bulk_files {
 	fq_store *s;
 	const struct fq_change *ch;
 	const size_t *zl;
 	size_t n;
 	struct file_stat *st;
+	git_oid *blobs;		/* alone: the ids of the compressed changes */
 	struct bulk *bk;
 	atomic_bool stop, failed;
 	size_t nwritten;
 	int ret;
 	struct fq_error err;
+	/*
+	 * Threaded, the compressed changes are inflated once, by the
+	 * packer, which hands their bytes over in a ring of slots: it has
+	 * filled the slots up to head, the files' thread is done with them
+	 * up to tail (both in the order of the changes).
+	 */
+	bool ring;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	size_t head, tail;
+	int waiting;		/* threads in pthread_cond_wait */
+	struct fq_buf slot[FQ_BULK_RING];
 };
+
+/* Wait on w's condition (w->mu held). */
+static void
+ring_wait(struct bulk_files *w)
+{
+	w->waiting++;
+	pthread_cond_wait(&w->cv, &w->mu);
+	w->waiting--;
+}
+
+static void
+ring_wake(struct bulk_files *w)
+{
+	if (w->waiting)
+		pthread_cond_broadcast(&w->cv);
+}
+
+/* The packer's next slot to fill; NULL once the files' thread failed. */
+static struct fq_buf *
+ring_put_begin(struct bulk_files *w)
+{
+	struct fq_buf *b = NULL;
+
+	pthread_mutex_lock(&w->mu);
+	while (w->head - w->tail == FQ_BULK_RING &&
+	    !atomic_load(&w->failed))
+		ring_wait(w);
+	if (!atomic_load(&w->failed))
+		b = &w->slot[w->head % FQ_BULK_RING];
+	pthread_mutex_unlock(&w->mu);
+	return b;
+}
+
+static void
+ring_put_end(struct bulk_files *w)
+{
+	pthread_mutex_lock(&w->mu);
+	w->head++;
+	ring_wake(w);
+	pthread_mutex_unlock(&w->mu);
+}
+
+/* The files' thread's next slot; NULL when the packer stopped. */
+static struct fq_buf *
+ring_get_begin(struct bulk_files *w)
+{
+	struct fq_buf *b = NULL;
+
+	pthread_mutex_lock(&w->mu);
+	while (w->head == w->tail && !atomic_load(&w->stop))
+		ring_wait(w);
+	if (w->head != w->tail)
+		b = &w->slot[w->tail % FQ_BULK_RING];
+	pthread_mutex_unlock(&w->mu);
+	return b;
+}
+
+static void
+ring_get_end(struct bulk_files *w)
+{
+	pthread_mutex_lock(&w->mu);
+	w->tail++;
+	ring_wake(w);
+	pthread_mutex_unlock(&w->mu);
+}
+
+/* Set stop (the packer is done or failed) or failed (the files' thread
+ * failed), waking whoever waits on the other. */
+static void
+ring_flag(struct bulk_files *w, atomic_bool *flag)
+{
+	pthread_mutex_lock(&w->mu);
+	atomic_store(flag, true);
+	if (w->ring)
+		ring_wake(w);
+	pthread_mutex_unlock(&w->mu);
+}
 
 static void *
 bulk_files_run(void *arg)
@@ -2184,20 +2276,37 @@ bulk_files_run(void *arg)
 	w->ret = FQ_OK;
 	for (i = 0; i < w->n && !atomic_load(&w->stop); i++) {
 		const struct fq_change *c = &w->ch[i];
+		bool z = w->zl && w->zl[i], slot = false;
 
 		w->nwritten = i + 1;
 		if (!c->data) {
 			bulk_forget_dirs(w->bk);
 			w->ret = remove_working_file(w->s, c->path, &w->err);
-		} else if (!(bytes = change_bytes(c, w->zl ? w->zl[i] : 0,
-		    &raw, w->bk)))
+		} else if (z && w->ring) {
+			struct fq_buf *b = ring_get_begin(w);
+
+			if (!b) {
+				/* the packer failed: its error is told */
+				w->nwritten = i;
+				break;
+			}
+			slot = true;
+			w->ret = bulk_write_file(w->s, w->bk, c, b->buf,
+				&w->st[i], &w->err);
+		} else if (!(bytes = change_bytes(c, z ? w->zl[i] : 0, &raw,
+		    w->bk))) {
 			w->ret = fq_error_set(&w->err, FQ_ERROR, "cannot "
 				"inflate '%s'", c->path);
-		else
+		} else {
+			if (z)	/* alone: the packer need not inflate it */
+				blob_id(&w->blobs[i], bytes, c->len);
 			w->ret = bulk_write_file(w->s, w->bk, c, bytes,
 				&w->st[i], &w->err);
+		}
+		if (slot)
+			ring_get_end(w);
 		if (w->ret < 0) {
-			atomic_store(&w->failed, true);
+			ring_flag(w, &w->failed);
 			break;
 		}
 	}
@@ -2216,8 +2325,9 @@ bulk_threads(void)
 }
 
 /*
- * The pack of a bulk commit: each blob inflated (if it came compressed),
- * hashed, and compressed unless it came so.  An object that comes twice
+ * The pack of a bulk commit: each blob inflated (if it came compressed:
+ * into the ring, for the files' thread; alone, the files' pass did it and
+ * its id), hashed, and compressed unless it came so.  An object that comes twice
  * (two files with the same bytes) would be in the pack twice; then the
  * pack is written again without the copies.  Stops early when the
  * files' thread (w, if any) failed.
@@ -2257,15 +2367,30 @@ again:
 			ret = FQ_ERROR;	/* the files' error is the one told */
 			goto out;
 		}
-		if (zl && zl[i] && pass2) {
-			bytes = NULL;	/* hashed in the first pass */
+		if (zl && zl[i] && (pass2 || !w)) {
+			/* hashed in the first pass, or by the files' pass */
+			bytes = NULL;
+		} else if (zl && zl[i] && w->ring) {
+			/* inflated into a slot the files' thread writes out */
+			struct fq_buf *slot = ring_put_begin(w);
+
+			if (!slot) {
+				ret = FQ_ERROR;	/* the files' error is told */
+				goto out;
+			}
+			if (!(bytes = change_bytes(&ch[i], zl[i], slot, &ib))) {
+				ret = fq_error_set(err, FQ_ERROR, "cannot "
+					"inflate '%s'", ch[i].path);
+				goto out;
+			}
+			ring_put_end(w);
 		} else if (!(bytes = change_bytes(&ch[i], zl ? zl[i] : 0, &raw,
 		    &ib))) {
 			ret = fq_error_set(err, FQ_ERROR, "cannot inflate "
 				"'%s'", ch[i].path);
 			goto out;
 		}
-		if (!pass2)
+		if (!pass2 && bytes)
 			blob_id(&blobs[i], bytes, ch[i].len);
 		if (zl && zl[i]) {
 			/* already a zlib stream: as it is */
@@ -2330,8 +2455,9 @@ out:
 
 /*
  * Blobs and working files of a bulk commit: the files by one thread,
- * the pack by the other (see bulk_files); each change is inflated (if it
- * came compressed) by both, compressed once.  The journal is up;
+ * the pack by the other (see bulk_files); a change that came compressed
+ * is inflated once, by the packer, which hands the bytes over (the
+ * ring), one that came raw is compressed once.  The journal is up;
  * *nwritten counts the changes whose file may have been touched.
  */
 static int
@@ -2344,27 +2470,40 @@ bulk_write(fq_store *s, const struct fq_change *ch, const size_t *zl,
 	bool threaded = bulk_threads();
 	int ret;
 
+	size_t i;
+
 	memset(&w, 0, sizeof(w));
 	w.s = s;
 	w.ch = ch;
 	w.zl = zl;
 	w.n = n;
 	w.st = st;
+	w.blobs = blobs;
 	w.bk = bk;
 	atomic_init(&w.stop, false);
 	atomic_init(&w.failed, false);
+	pthread_mutex_init(&w.mu, NULL);
+	pthread_cond_init(&w.cv, NULL);
+	for (i = 0; i < FQ_BULK_RING; i++)
+		fq_buf_init(&w.slot[i]);
 	fq_fault("");	/* FQ_FAULT is read here, before the thread */
+	w.ring = threaded;
 	if (threaded && pthread_create(&tid, NULL, bulk_files_run, &w) != 0)
-		threaded = false;
+		threaded = w.ring = false;
 	if (!threaded)
 		bulk_files_run(&w);
 	/* w.ret is the thread's until it is joined */
 	ret = !threaded && w.ret < 0 ? w.ret : bulk_pack(s, ch, zl, n, blobs,
 		threaded ? &w : NULL, err);
 	if (threaded) {
-		atomic_store(&w.stop, ret < 0);
+		if (ret < 0)
+			ring_flag(&w, &w.stop);
 		pthread_join(tid, NULL);
 	}
+	pthread_cond_destroy(&w.cv);
+	pthread_mutex_destroy(&w.mu);
+	for (i = 0; i < FQ_BULK_RING; i++)
+		fq_buf_release(&w.slot[i]);
 	*nwritten = w.nwritten;
 	if (w.ret < 0) {
 		/* the files failed: that is the error, whatever the pack did */
