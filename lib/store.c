@@ -1433,23 +1433,22 @@ index_add_known(fq_store *s, git_index *index, const char *path,
 /* What the index keeps of a file's stat (struct stat is 144 bytes: an
  * import of 100 000 keeps one per file until the commit is made). */
 struct file_stat {
-	int32_t ctime_s, mtime_s;
-	uint32_t ctime_ns, mtime_ns, dev, ino, uid, gid, size;
+	struct fq_gitindex_stat g;
 	bool taken;
 };
 
 static void
 file_stat_set(struct file_stat *fs, const struct stat *st)
 {
-	fs->ctime_s = (int32_t)st->st_ctim.tv_sec;
-	fs->ctime_ns = (uint32_t)st->st_ctim.tv_nsec;
-	fs->mtime_s = (int32_t)st->st_mtim.tv_sec;
-	fs->mtime_ns = (uint32_t)st->st_mtim.tv_nsec;
-	fs->dev = (uint32_t)st->st_dev;
-	fs->ino = (uint32_t)st->st_ino;
-	fs->uid = (uint32_t)st->st_uid;
-	fs->gid = (uint32_t)st->st_gid;
-	fs->size = (uint32_t)st->st_size;
+	fs->g.ctime_s = (uint32_t)st->st_ctim.tv_sec;
+	fs->g.ctime_ns = (uint32_t)st->st_ctim.tv_nsec;
+	fs->g.mtime_s = (uint32_t)st->st_mtim.tv_sec;
+	fs->g.mtime_ns = (uint32_t)st->st_mtim.tv_nsec;
+	fs->g.dev = (uint32_t)st->st_dev;
+	fs->g.ino = (uint32_t)st->st_ino;
+	fs->g.uid = (uint32_t)st->st_uid;
+	fs->g.gid = (uint32_t)st->st_gid;
+	fs->g.size = (uint32_t)st->st_size;
 	fs->taken = true;
 }
 
@@ -1467,16 +1466,16 @@ index_add_stat(git_index *index, const char *path, const git_oid *id,
 	git_index_entry e;
 
 	memset(&e, 0, sizeof(e));
-	e.ctime.seconds = fs->ctime_s;
-	e.ctime.nanoseconds = fs->ctime_ns;
-	e.mtime.seconds = fs->mtime_s;
-	e.mtime.nanoseconds = fs->mtime_ns;
-	e.dev = fs->dev;
-	e.ino = fs->ino;
+	e.ctime.seconds = (int32_t)fs->g.ctime_s;
+	e.ctime.nanoseconds = fs->g.ctime_ns;
+	e.mtime.seconds = (int32_t)fs->g.mtime_s;
+	e.mtime.nanoseconds = fs->g.mtime_ns;
+	e.dev = fs->g.dev;
+	e.ino = fs->g.ino;
 	e.mode = GIT_FILEMODE_BLOB;
-	e.uid = fs->uid;
-	e.gid = fs->gid;
-	e.file_size = fs->size;
+	e.uid = fs->g.uid;
+	e.gid = fs->g.gid;
+	e.file_size = fs->g.size;
 	e.id = *id;
 	e.path = path;
 	return git_index_add(index, &e);
@@ -1531,7 +1530,8 @@ out:
  */
 static int
 index_begin(fq_store *s, fq_gitindex **gi, const struct fq_change *ch,
-	size_t n, const git_oid *blobs, struct fq_error *err)
+	size_t n, const git_oid *blobs, const struct file_stat *st,
+	struct fq_error *err)
 {
 	struct fq_gitindex_change *v;
 	struct fq_buf cache = FQ_BUF_INIT, owner = FQ_BUF_INIT;
@@ -1548,6 +1548,7 @@ index_begin(fq_store *s, fq_gitindex **gi, const struct fq_change *ch,
 	for (i = 0; i < n; i++) {
 		v[i].path = ch[i].path;
 		v[i].id = ch[i].data ? blobs[i].id : NULL;
+		v[i].st = file_stat_taken(st, i) ? &st[i].g : NULL;
 	}
 	if (s->prev_path)
 		fq_gitindex_keep_old(*gi, s->prev_path);
@@ -2724,7 +2725,8 @@ store_commit(fq_store *s, const struct fq_change *ch, const size_t *zl,
 	}
 
 	/* 4. commit, unless nothing changed, holding git's index.lock */
-	if ((ret = index_begin(s, &gi, ch, n, blobs, err)) < 0)
+	if ((ret = index_begin(s, &gi, ch, n, blobs, bulk ? st : NULL,
+	    err)) < 0)
 		goto out;
 	if (!old_tree || !git_oid_equal(&tree_oid, git_tree_id(old_tree))) {
 		if (git_tree_lookup(&new_tree, s->repo, &tree_oid) < 0) {
@@ -3553,7 +3555,7 @@ fq_store_move_to(fq_store *s, const git_oid *target, const char *logmsg,
 		if (ret < 0)
 			goto out;
 	}
-	if ((ret = index_begin(s, &gi, ch, n, blobs, err)) < 0)
+	if ((ret = index_begin(s, &gi, ch, n, blobs, NULL, err)) < 0)
 		goto out;
 	if (git_reference_create(&ref, s->repo, branch, target, 1,
 	    logmsg) < 0) {
