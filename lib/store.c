@@ -2454,6 +2454,56 @@ out:
 	return ret;
 }
 
+/* Show libgit2 the new pack (it lists the packs once), which whoever
+ * reads it maps in small windows: an import of 100 000 cases need not
+ * hold all of it in memory. */
+static void
+pack_show(fq_store *s)
+{
+	git_odb *odb = NULL;
+
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)(4 << 20));
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)(32 << 20));
+	if (git_repository_odb(&odb, s->repo) == 0)
+		git_odb_refresh(odb);
+	git_odb_free(odb);
+}
+
+/* The new tree: old_tree with ch[0..n) applied.  Removing what HEAD
+ * lacks is an error to libgit2, so such removals are left out. */
+static int
+build_tree(fq_store *s, git_tree *old_tree, const struct fq_change *ch,
+	size_t n, const git_oid *blobs, bool bulk, git_oid *out,
+	struct fq_error *err)
+{
+	git_tree_update *upd = fq_xcalloc(n ? n : 1, sizeof(*upd));
+	size_t i, nupd = 0;
+	int r;
+
+	for (i = 0; i < n; i++) {
+		if (!ch[i].data && !tree_has(old_tree, ch[i].path))
+			continue;
+		upd[nupd].action = ch[i].data ? GIT_TREE_UPDATE_UPSERT :
+			GIT_TREE_UPDATE_REMOVE;
+		upd[nupd].id = blobs[i];
+		upd[nupd].filemode = GIT_FILEMODE_BLOB;
+		upd[nupd].path = ch[i].path;
+		nupd++;
+	}
+	/* A bulk commit has just written and indexed its blobs: libgit2
+	 * need not read each object's header back to see that it is one
+	 * (strict object creation, which maps the whole pack to do it). */
+	if (bulk)
+		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0);
+	r = git_tree_create_updated(out, s->repo, old_tree, nupd, upd);
+	if (bulk)
+		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 1);
+	free(upd);
+	if (r < 0)
+		return git_fail(err, "cannot build the new tree");
+	return FQ_OK;
+}
+
 /*
  * Blobs and working files of a bulk commit: the files by one thread,
  * the pack by the other (see bulk_files); a change that came compressed
@@ -2462,9 +2512,10 @@ out:
  * *nwritten counts the changes whose file may have been touched.
  */
 static int
-bulk_write(fq_store *s, const struct fq_change *ch, const size_t *zl,
-	size_t n, git_oid *blobs, struct file_stat *st, struct bulk *bk,
-	size_t *nwritten, struct fq_error *err)
+bulk_write(fq_store *s, git_tree *old_tree, const struct fq_change *ch,
+	const size_t *zl, size_t n, git_oid *blobs, struct file_stat *st,
+	struct bulk *bk, git_oid *tree_oid, size_t *nwritten,
+	struct fq_error *err)
 {
 	struct bulk_files w;
 	pthread_t tid;
@@ -2496,6 +2547,12 @@ bulk_write(fq_store *s, const struct fq_change *ch, const size_t *zl,
 	/* w.ret is the thread's until it is joined */
 	ret = !threaded && w.ret < 0 ? w.ret : bulk_pack(s, ch, zl, n, blobs,
 		threaded ? &w : NULL, err);
+	/* the tree while the files are written (blobs are all known) */
+	if (ret == FQ_OK) {
+		pack_show(s);
+		ret = build_tree(s, old_tree, ch, n, blobs, true, tree_oid,
+			err);
+	}
 	if (threaded) {
 		if (ret < 0)
 			ring_flag(&w, &w.stop);
@@ -2511,21 +2568,7 @@ bulk_write(fq_store *s, const struct fq_change *ch, const size_t *zl,
 		*err = w.err;
 		return w.ret;
 	}
-	if (ret < 0)
-		return ret;
-	/* Whoever reads the new pack maps it in small windows: an import
-	 * of 100 000 cases need not hold all of it in memory. */
-	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)(4 << 20));
-	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)(32 << 20));
-	{
-		git_odb *odb = NULL;
-
-		/* libgit2 lists the packs once: show it the new one */
-		if (git_repository_odb(&odb, s->repo) == 0)
-			git_odb_refresh(odb);
-		git_odb_free(odb);
-	}
-	return FQ_OK;
+	return ret;
 }
 
 struct fq_zip {
@@ -2627,7 +2670,6 @@ store_commit(fq_store *s, const struct fq_change *ch, const size_t *zl,
 	git_commit *head = NULL;
 	git_tree *old_tree = NULL, *new_tree = NULL;
 	git_signature *sig = NULL;
-	git_tree_update *upd = NULL;
 	git_oid *blobs = NULL, tree_oid, commit_oid;
 	const git_commit *parents[1];
 	struct fq_buf msg = FQ_BUF_INIT, scratch = FQ_BUF_INIT;
@@ -2635,9 +2677,9 @@ store_commit(fq_store *s, const struct fq_change *ch, const size_t *zl,
 	fq_gitindex *gi = NULL;
 	struct bulk bk;
 	struct file_stat *st = NULL;	/* bulk: the files as written */
-	size_t i, nupd = 0, nwritten = 0;
+	size_t i, nwritten = 0;
 	mode_t old_umask;
-	int ret, r;
+	int ret;
 
 	if (committed)
 		*committed = false;
@@ -2672,8 +2714,8 @@ store_commit(fq_store *s, const struct fq_change *ch, const size_t *zl,
 	journal = true;
 	if (bulk) {
 		st = fq_xcalloc(n, sizeof(*st));
-		if ((ret = bulk_write(s, ch, zl, n, blobs, st, &bk,
-		    &nwritten, err)) < 0)
+		if ((ret = bulk_write(s, old_tree, ch, zl, n, blobs, st, &bk,
+		    &tree_oid, &nwritten, err)) < 0)
 			goto out;
 	}
 	for (i = 0; !bulk && i < n; i++) {
@@ -2699,30 +2741,10 @@ store_commit(fq_store *s, const struct fq_change *ch, const size_t *zl,
 		close(rfd);
 	}
 
-	/* 3. tree: removing what HEAD lacks is an error to libgit2 */
-	upd = fq_xcalloc(n, sizeof(*upd));
-	for (i = 0; i < n; i++) {
-		if (!ch[i].data && !tree_has(old_tree, ch[i].path))
-			continue;
-		upd[nupd].action = ch[i].data ? GIT_TREE_UPDATE_UPSERT :
-			GIT_TREE_UPDATE_REMOVE;
-		upd[nupd].id = blobs[i];
-		upd[nupd].filemode = GIT_FILEMODE_BLOB;
-		upd[nupd].path = ch[i].path;
-		nupd++;
-	}
-	/* A bulk commit has just written and indexed its blobs: libgit2
-	 * need not read each object's header back to see that it is one
-	 * (strict object creation, which maps the whole pack to do it). */
-	if (bulk)
-		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0);
-	r = git_tree_create_updated(&tree_oid, s->repo, old_tree, nupd, upd);
-	if (bulk)
-		git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 1);
-	if (r < 0) {
-		ret = git_fail(err, "cannot build the new tree");
+	/* 3. tree (a bulk commit's was built beside its files) */
+	if (!bulk && (ret = build_tree(s, old_tree, ch, n, blobs, false,
+	    &tree_oid, err)) < 0)
 		goto out;
-	}
 
 	/* 4. commit, unless nothing changed, holding git's index.lock */
 	if ((ret = index_begin(s, &gi, ch, n, blobs, bulk ? st : NULL,
@@ -2776,7 +2798,6 @@ out:
 	git_tree_free(new_tree);
 	git_tree_free(old_tree);
 	git_commit_free(head);
-	free(upd);
 	free(blobs);
 	fq_buf_release(&msg);
 	fq_buf_release(&scratch);
