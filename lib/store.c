@@ -2161,7 +2161,8 @@ blob_id(git_oid *out, const char *bytes, size_t len)
  * packer when it failed; nwritten counts the changes whose file may have
  * been touched.
  */
-#define FQ_BULK_RING 32
+#define FQ_BULK_RING 128
+#define FQ_BULK_WAKE (FQ_BULK_RING / 4)	/* slots a waiter is woken for */
 
 struct bulk_files {
 	fq_store *s;
@@ -2205,6 +2206,12 @@ ring_wake(struct bulk_files *w)
 		pthread_cond_broadcast(&w->cv);
 }
 
+/*
+ * A waiter is woken once FQ_BULK_WAKE slots are there for it (filled for
+ * the files' thread, free for the packer), not at each: the two threads
+ * then take turns by the batch rather than a futex call each per file.
+ */
+
 /* The packer's next slot to fill; NULL once the files' thread failed. */
 static struct fq_buf *
 ring_put_begin(struct bulk_files *w)
@@ -2226,6 +2233,16 @@ ring_put_end(struct bulk_files *w)
 {
 	pthread_mutex_lock(&w->mu);
 	w->head++;
+	if (w->head - w->tail >= FQ_BULK_WAKE)
+		ring_wake(w);
+	pthread_mutex_unlock(&w->mu);
+}
+
+/* The packer has filled its last slot: whatever is there is for now. */
+static void
+ring_flush(struct bulk_files *w)
+{
+	pthread_mutex_lock(&w->mu);
 	ring_wake(w);
 	pthread_mutex_unlock(&w->mu);
 }
@@ -2250,7 +2267,8 @@ ring_get_end(struct bulk_files *w)
 {
 	pthread_mutex_lock(&w->mu);
 	w->tail++;
-	ring_wake(w);
+	if (FQ_BULK_RING - (w->head - w->tail) >= FQ_BULK_WAKE)
+		ring_wake(w);
 	pthread_mutex_unlock(&w->mu);
 }
 
@@ -2431,6 +2449,8 @@ again:
 			goto out;
 		}
 	}
+	if (w && w->ring && !pass2)
+		ring_flush(w);
 	if ((ret = pack_finish(&pw, err)) < 0)
 		goto out;
 	if (pw.dup && !pass2) {
