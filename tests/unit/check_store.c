@@ -1161,7 +1161,7 @@ tree_commits(const char *dir, size_t step, git_oid *tree)
 	struct fq_error err = FQ_ERROR_INIT;
 	static struct fq_change ch[NTREE];
 	static char paths[NTREE][64], data[NTREE][64];
-	char *saved = repo;
+	char *saved = repo, *gone;
 	git_repository *r;
 	git_commit *head;
 	fq_store *s;
@@ -1179,7 +1179,9 @@ tree_commits(const char *dir, size_t step, git_oid *tree)
 				"%s", err.msg);
 	}
 	ck_assert_uint_eq(git_dirty(), 0);
-	ck_assert(!fq_test_exists(fq_test_path(repo, "cases/2024/03")));
+	gone = fq_test_path(repo, "cases/2024/03");
+	ck_assert(!fq_test_exists(gone));	/* emptied: removed */
+	free(gone);
 	r = git_open();
 	head = git_head(r);
 	git_oid_cpy(tree, git_commit_tree_id(head));
