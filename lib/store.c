@@ -1187,6 +1187,9 @@ write_all(int fd, const char *data, size_t len)
 struct bulk {
 	z_stream zs;
 	bool zinit;
+#ifdef FQ_HAVE_LIBDEFLATE
+	struct libdeflate_decompressor *ld;	/* faster than inflate */
+#endif
 	size_t ndirs;
 	char *dir[FQ_BULK_DIRS];
 	int dfd[FQ_BULK_DIRS];
@@ -1211,6 +1214,10 @@ bulk_release(struct bulk *b)
 	if (b->zinit)
 		inflateEnd(&b->zs);
 	b->zinit = false;
+#ifdef FQ_HAVE_LIBDEFLATE
+	libdeflate_free_decompressor(b->ld);
+	b->ld = NULL;
+#endif
 	bulk_forget_dirs(b);
 }
 
@@ -1229,6 +1236,16 @@ change_bytes(const struct fq_change *ch, size_t zlen, struct fq_buf *scratch,
 		return ch->data;
 	fq_buf_reset(scratch);
 	fq_buf_grow(scratch, ch->len + 1);
+#ifdef FQ_HAVE_LIBDEFLATE
+	if (bk && (bk->ld || (bk->ld = libdeflate_alloc_decompressor()))) {
+		/* the size is known: exactly ch->len bytes, or an error */
+		if (libdeflate_zlib_decompress(bk->ld, ch->data, zlen,
+		    scratch->buf, ch->len, NULL) != LIBDEFLATE_SUCCESS)
+			return NULL;
+		fq_buf_setlen(scratch, ch->len);
+		return scratch->buf;
+	}
+#endif
 	if (bk) {
 		int zr;
 
