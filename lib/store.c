@@ -2678,9 +2678,8 @@ tree_dir(struct tree_job *j, const git_tree *old, size_t plen, size_t lo,
 
 			if (e && git_tree_lookup(&sub, j->repo,
 			    git_tree_entry_id(e)) < 0) {
-				ret = git_fail(j->err, "cannot read the tree "
-					"of '%.*s'", (int)(plen + nlen),
-					j->v[k].path);
+				ret = git_fail(j->err, "cannot build the new "
+					"tree");
 				goto out;
 			}
 			ret = tree_dir(j, sub, plen + nlen + 1, k, end, false,
@@ -2698,7 +2697,7 @@ tree_dir(struct tree_job *j, const git_tree *old, size_t plen, size_t lo,
 	*empty = b.len == 0;
 	if ((!*empty || top) && git_odb_write(out, j->odb, b.buf, b.len,
 	    GIT_OBJECT_TREE) < 0)
-		ret = git_fail(j->err, "cannot write a tree");
+		ret = git_fail(j->err, "cannot build the new tree");
 out:
 	fq_buf_release(&b);
 	return ret;
