@@ -58,6 +58,7 @@ is "... one commit each" "$(commits repo)" 3
 # later, or all the entries would be as new as the index git writes:
 # "racily clean", each to be checked, and more than the merge checks)
 sleep 1
+git -C repo update-index --index-version 2	# (each rewrites it)
 git -C repo update-index --index-version 4
 { echo "$H"; rows 401 480 05 争吵; rows 481 560 06 争吵; } >third.csv
 exits 0 "a third ledger into an index of version 4" fq import -C repo third.csv
