@@ -54,3 +54,11 @@ fq_fault(const char *point)
 	raise(SIGKILL);
 	return 0;
 }
+
+int
+fq_fault_armed(const char *point)
+{
+	if (!fault_read)
+		read_fault();
+	return fault_point[0] && !strcmp(point, fault_point);
+}

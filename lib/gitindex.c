@@ -48,8 +48,9 @@
 #include "internal.h"
 
 #define SUM_STEP	(64 * 1024)	/* bytes between cached SHA-1 states */
-#define MAX_CHANGES	64		/* more: libgit2 (bulk commits) */
-#define MAX_RACY	32		/* more racy entries: libgit2 */
+/* more racy entries: libgit2 (a bulk commit of n changes may check as
+ * many more: it writes n files anyway) */
+#define MAX_RACY	32
 #define MAX_TREE_DEPTH	256
 #define MAX_INDEX	(1u << 30)
 #define HDR		12
@@ -76,7 +77,7 @@ struct change {
 	const char *path;
 	size_t len;
 	const unsigned char *id;
-	struct stat st;
+	struct fq_gitindex_stat st;
 };
 
 struct fq_gitindex {
@@ -517,16 +518,16 @@ emit_entry(fq_gitindex *gi, const unsigned char *fixed, size_t flen,
 static void
 fixed_for(unsigned char out[ENTRY_FIXED], const struct change *c)
 {
-	fq_put_be32(out, (uint32_t)c->st.st_ctim.tv_sec);
-	fq_put_be32(out + 4, (uint32_t)c->st.st_ctim.tv_nsec);
-	fq_put_be32(out + 8, (uint32_t)c->st.st_mtim.tv_sec);
-	fq_put_be32(out + 12, (uint32_t)c->st.st_mtim.tv_nsec);
-	fq_put_be32(out + 16, (uint32_t)c->st.st_dev);
-	fq_put_be32(out + 20, (uint32_t)c->st.st_ino);
+	fq_put_be32(out, c->st.ctime_s);
+	fq_put_be32(out + 4, c->st.ctime_ns);
+	fq_put_be32(out + 8, c->st.mtime_s);
+	fq_put_be32(out + 12, c->st.mtime_ns);
+	fq_put_be32(out + 16, c->st.dev);
+	fq_put_be32(out + 20, c->st.ino);
 	fq_put_be32(out + 24, 0100644);
-	fq_put_be32(out + 28, (uint32_t)c->st.st_uid);
-	fq_put_be32(out + 32, (uint32_t)c->st.st_gid);
-	fq_put_be32(out + 36, (uint32_t)c->st.st_size);
+	fq_put_be32(out + 28, c->st.uid);
+	fq_put_be32(out + 32, c->st.gid);
+	fq_put_be32(out + 36, c->st.size);
 	memcpy(out + 40, c->id, 20);
 	out[60] = (unsigned char)((c->len < F_NAMEMASK ? c->len :
 		F_NAMEMASK) >> 8);
@@ -580,14 +581,79 @@ out:
  * The cache tree: copy it, each tree along a changed path made invalid
  * (entry count -1, no id).  false: malformed, drop it.
  */
+
+/* The first change at or after "dir/" in the sorted changes. */
+static size_t
+first_under(const fq_gitindex *gi, const char *dir, size_t dlen)
+{
+	size_t lo = 0, hi = gi->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct change *c = &gi->ch[mid];
+		int k = memcmp(c->path, dir, c->len < dlen ? c->len : dlen);
+
+		if (!k)
+			k = c->len < dlen ? -1 : c->len == dlen ? -1 :
+				(unsigned char)c->path[dlen] < '/' ? -1 : 1;
+		if (k < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* A change under dir/ (with an id: one that adds a file, if added). */
+static bool
+change_under(const fq_gitindex *gi, const char *dir, size_t dlen, bool added)
+{
+	size_t j;
+
+	for (j = first_under(gi, dir, dlen); j < gi->n &&
+	    is_dir_of(dir, dlen, gi->ch[j].path, gi->ch[j].len); j++)
+		if (!added || gi->ch[j].id)
+			return true;
+	return false;
+}
+
+/* A change that adds a file at path[0..len) exactly. */
+static bool
+change_adds(const fq_gitindex *gi, const char *path, size_t len)
+{
+	size_t lo = 0, hi = gi->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int k = name_cmp(gi->ch[mid].path, gi->ch[mid].len, path, len);
+
+		if (!k)
+			return gi->ch[mid].id != NULL;
+		if (k < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
 static bool
 touched(const fq_gitindex *gi, const char *dir, size_t dlen)
 {
-	size_t i;
+	return !dlen ? gi->n > 0 : change_under(gi, dir, dlen, false);
+}
 
-	for (i = 0; i < gi->n; i++)
-		if (!dlen || is_dir_of(dir, dlen, gi->ch[i].path,
-		    gi->ch[i].len))
+/* The old entry name would be a file where a change adds a directory,
+ * or a directory where one adds a file. */
+static bool
+file_directory(const fq_gitindex *gi, const char *name, size_t len)
+{
+	size_t k;
+
+	if (change_under(gi, name, len, true))
+		return true;
+	for (k = 1; k < len; k++)
+		if (name[k] == '/' && change_adds(gi, name, k))
 			return true;
 	return false;
 }
@@ -964,7 +1030,7 @@ walk_entries(fq_gitindex *gi, const char *workdir, struct walk *w,
 	uint32_t *count)
 {
 	const char *prev_name = NULL, *name;
-	size_t prev_len = 0, flen, len, size, j = 0, k;
+	size_t prev_len = 0, flen, len, size, j = 0;
 	unsigned prev_stage = 0;
 	uint32_t i;
 
@@ -1012,15 +1078,11 @@ walk_entries(fq_gitindex *gi, const char *workdir, struct walk *w,
 			if (o == 0 && j > 0 && !name_cmp(gi->ch[j - 1].path,
 			    gi->ch[j - 1].len, name, len))
 				return false;	/* more stages of a change */
-			for (k = 0; k < gi->n; k++)
-				if (gi->ch[k].id && (is_dir_of(name, len,
-				    gi->ch[k].path, gi->ch[k].len) ||
-				    is_dir_of(gi->ch[k].path, gi->ch[k].len,
-				    name, len)))
-					return false;	/* file/directory */
+			if (file_directory(gi, name, len))
+				return false;
 			if (fq_get_be32(e + 8) >= (uint32_t)gi->st.st_mtim.tv_sec &&
 			    fq_get_be32(e + 36) != 0 && !stage) {
-				if (++w->nracy > MAX_RACY)
+				if (++w->nracy > MAX_RACY + gi->n)
 					return false;
 				if ((racy = needs_smudge(workdir, e, name,
 				    len)) < 0)
@@ -1092,6 +1154,7 @@ fq_gitindex_plan(fq_gitindex *gi, const char *workdir, const char *cache,
 	const struct fq_gitindex_change *ch, size_t n, struct fq_error *err)
 {
 	struct fq_buf path = FQ_BUF_INIT;
+	struct stat st;
 	struct walk w;
 	unsigned char *hdr;
 	uint32_t count;
@@ -1103,7 +1166,7 @@ fq_gitindex_plan(fq_gitindex *gi, const char *workdir, const char *cache,
 	fq_buf_init(&w.prev);
 	fq_buf_init(&w.out_prev);
 	gi->ready = false;
-	if (gi->lock_fd < 0 || gi->map || n > MAX_CHANGES)
+	if (gi->lock_fd < 0 || gi->map)
 		goto out;
 	gi->cache_path = cache ? fq_xstrdup(cache) : NULL;
 	gi->ch = fq_xcalloc(n ? n : 1, sizeof(*gi->ch));
@@ -1115,10 +1178,23 @@ fq_gitindex_plan(fq_gitindex *gi, const char *workdir, const char *cache,
 		c->id = ch[i].id;
 		if (!c->id)
 			continue;
+		if (ch[i].st) {
+			c->st = *ch[i].st;
+			continue;
+		}
 		fq_buf_reset(&path);
 		fq_buf_addf(&path, "%s/%s", workdir, c->path);
-		if (lstat(path.buf, &c->st) < 0 || !S_ISREG(c->st.st_mode))
+		if (lstat(path.buf, &st) < 0 || !S_ISREG(st.st_mode))
 			goto out;
+		c->st.ctime_s = (uint32_t)st.st_ctim.tv_sec;
+		c->st.ctime_ns = (uint32_t)st.st_ctim.tv_nsec;
+		c->st.mtime_s = (uint32_t)st.st_mtim.tv_sec;
+		c->st.mtime_ns = (uint32_t)st.st_mtim.tv_nsec;
+		c->st.dev = (uint32_t)st.st_dev;
+		c->st.ino = (uint32_t)st.st_ino;
+		c->st.uid = (uint32_t)st.st_uid;
+		c->st.gid = (uint32_t)st.st_gid;
+		c->st.size = (uint32_t)st.st_size;
 	}
 	gi->n = n;
 	qsort(gi->ch, n, sizeof(*gi->ch), cmp_change);

@@ -18,12 +18,21 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "fq/error.h"
+
+/* What an entry keeps of a file's stat(2), as git truncates it. */
+struct fq_gitindex_stat {
+	uint32_t ctime_s, ctime_ns, mtime_s, mtime_ns;
+	uint32_t dev, ino, uid, gid, size;
+};
 
 struct fq_gitindex_change {
 	const char *path;		/* as in the index: relative, '/' */
 	const unsigned char *id;	/* blob id (20 bytes); NULL: remove */
+	/* the file's stat as it was written, or NULL: lstat'ed here */
+	const struct fq_gitindex_stat *st;
 };
 
 typedef struct fq_gitindex fq_gitindex;
@@ -44,8 +53,10 @@ int fq_gitindex_lock(fq_gitindex **out, const char *gitdir, const char *owner,
  * fq_gitindex_free releases it), an error when libgit2 would fail as well
  * (a bad checksum, a split or sparse index): better said before the
  * commit than after it.  The files of the changes with an id must be in
- * the working tree (workdir) already: their stat data goes into the
- * entries, so that git sees them clean.  cache names a file where the
+ * the working tree (workdir) already: their stat data (ch[i].st, or
+ * lstat'ed) goes into the entries, so that git sees them clean.  Any
+ * number of changes: an import's 100,000 are merged with the old entries
+ * in one pass, as a few are.  cache names a file where the
  * SHA-1 states of the index as written are kept (the next update then
  * hashes only what follows its first change, and trusts a file it wrote
  * itself without hashing it again).

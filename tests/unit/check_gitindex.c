@@ -199,7 +199,7 @@ START_TEST(test_gitindex_file_directory)
 	struct fq_error err = FQ_ERROR_INIT;
 	char *blob = git("hash-object -w --stdin </dev/null"), args[256];
 	struct fq_gitindex_change gc = { CASE1,
-		(const unsigned char *)"01234567890123456789" };
+		(const unsigned char *)"01234567890123456789", NULL };
 	char *gitdir = fq_test_path(repo, ".git");
 	fq_gitindex *gi = NULL;
 
@@ -235,7 +235,7 @@ START_TEST(test_gitindex_conflict)
 	fq_store *s = store_with_index(2);
 	struct fq_change ch = { "x.txt", "x\n", 2 };
 	struct fq_gitindex_change gc = { "x.txt",
-		(const unsigned char *)"01234567890123456789" };
+		(const unsigned char *)"01234567890123456789", NULL };
 	struct fq_error err = FQ_ERROR_INIT;
 	char *gitdir = fq_test_path(repo, ".git");
 	char *blob, args[512];
@@ -257,6 +257,107 @@ START_TEST(test_gitindex_conflict)
 	git_is("ls-files --stage x.txt | awk '{ print $3 }'", "1\n2");
 	ck_assert_int_eq(fq_gitindex_lock(&gi, gitdir, NULL, 0, &err), FQ_OK);
 	ck_assert_int_eq(fq_gitindex_plan(gi, repo, NULL, &gc, 1, &err), 0);
+	fq_gitindex_free(gi);
+	free(blob);
+	free(gitdir);
+	fq_store_free(s);
+}
+END_TEST
+
+/* n bulk changes (FQ_BULK_CHANGES and more): path i is
+ * cases/<year>/<month>/QSZ-<year>-<i>.yaml, its text v<gen> i. */
+#define NBULK 150
+
+static void
+bulk_change(struct fq_change *c, char (*path)[64], char (*text)[32],
+	size_t i, int year, int month, int gen)
+{
+	snprintf(*path, sizeof(*path), "cases/%d/%02d/QSZ-%d-%06zu.yaml",
+		year, month, year, i);
+	snprintf(*text, sizeof(*text), "v%d %zu\n", gen, i);
+	c->path = *path;
+	c->data = gen ? *text : NULL;
+	c->len = gen ? strlen(*text) : 0;
+}
+
+/* A bulk commit's index, merged in one pass: into an index that has
+ * entries already (before, between and after the new ones), with files
+ * changed, removed and added in directories that exist and that do not. */
+START_TEST(test_gitindex_bulk)
+{
+	static const int versions[] = { 2, 4 };
+	fq_store *s = store_with_index(versions[_i]);
+	static struct fq_change ch[NBULK];
+	static char path[NBULK][64], text[NBULK][32];
+	struct fq_change a = { "a.txt", "first\n", 6 };
+	struct fq_change z = { "zz.txt", "last\n", 5 };
+	char *count, *before;
+	size_t i, n = 0;
+
+	commit(s, &a, 1);
+	commit(s, &z, 1);
+	for (i = 0; i < 100; i++, n++)
+		bulk_change(&ch[n], &path[n], &text[n], i, 2024,
+			1 + (int)(i % 3), 1);
+	commit(s, ch, n);
+	check_index("100 new files in three new directories", true);
+	n = 0;
+	for (i = 0; i < 100; i += 2, n++)	/* 50 changed, 25 removed */
+		bulk_change(&ch[n], &path[n], &text[n], i, 2024,
+			1 + (int)(i % 3), i % 4 ? 2 : 0);
+	for (i = 100; i < 200; i++, n++)	/* 100 added, half new dirs */
+		bulk_change(&ch[n], &path[n], &text[n], i, i % 2 ? 2025 : 2024,
+			1 + (int)(i % 3), 1);
+	before = git("ls-files | wc -l");
+	commit(s, ch, n);
+	check_index("changed, removed and added among old entries", true);
+	count = git("ls-files | wc -l");
+	ck_assert_int_eq(atoi(count), atoi(before) - 25 + 100);
+	free(count);
+	free(before);
+	git_is("ls-files cases/2024/01/QSZ-2024-000000.yaml", "");
+	git_is("cat-file -p :cases/2024/02/QSZ-2024-000010.yaml", "v2 10");
+	git_is("ls-files a.txt zz.txt", "a.txt\nzz.txt");
+	fq_store_free(s);
+}
+END_TEST
+
+/* In a bulk plan, an old file where a change's directory goes, or an old
+ * directory where a change's file goes: libgit2's (plan says 0). */
+START_TEST(test_gitindex_bulk_file_directory)
+{
+	static const char *old[] = { "cases/2024/05", "cases/2024/07/x/y" };
+	static const char *clash[] = { "cases/2024/05/QSZ-2024-000001.yaml",
+		"cases/2024/07/x" };
+	fq_store *s = store_with_index(2);
+	static struct fq_gitindex_change gc[NBULK];
+	static char path[NBULK][64];
+	struct fq_error err = FQ_ERROR_INIT;
+	char *blob = git("hash-object -w --stdin </dev/null"), args[256];
+	char *gitdir = fq_test_path(repo, ".git");
+	fq_gitindex *gi = NULL;
+	size_t i;
+
+	snprintf(args, sizeof(args), "update-index --add --cacheinfo "
+		"100644,%s,%s", blob, old[_i]);
+	free(git(args));
+	for (i = 0; i < NBULK; i++) {
+		static const struct fq_gitindex_stat st = { 1, 0, 1, 0, 1, 1, 0,
+			0, 2 };
+
+		snprintf(path[i], sizeof(path[i]), "cases/2024/06/%03zu.yaml",
+			i);
+		gc[i].path = i == NBULK / 2 ? clash[_i] : path[i];
+		gc[i].id = (const unsigned char *)"01234567890123456789";
+		gc[i].st = &st;
+	}
+	ck_assert_int_eq(fq_gitindex_lock(&gi, gitdir, NULL, 0, &err), FQ_OK);
+	ck_assert_int_eq(fq_gitindex_plan(gi, repo, NULL, gc, NBULK, &err), 0);
+	fq_gitindex_free(gi);
+	/* without the clash, the same plan is ready */
+	gc[NBULK / 2].path = path[NBULK / 2];
+	ck_assert_int_eq(fq_gitindex_lock(&gi, gitdir, NULL, 0, &err), FQ_OK);
+	ck_assert_int_eq(fq_gitindex_plan(gi, repo, NULL, gc, NBULK, &err), 1);
 	fq_gitindex_free(gi);
 	free(blob);
 	free(gitdir);
@@ -368,6 +469,8 @@ fq_gitindex_suite(void)
 	tcase_add_test(tc, test_gitindex_file_directory);
 	tcase_add_test(tc, test_gitindex_conflict);
 	tcase_add_test(tc, test_gitindex_lock);
+	tcase_add_loop_test(tc, test_gitindex_bulk, 0, 2);
+	tcase_add_loop_test(tc, test_gitindex_bulk_file_directory, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1110,6 +1110,100 @@ START_TEST(test_store_commit_z)
 END_TEST
 
 /*
+ * The tree of a bulk commit (built from the sorted paths) is the one
+ * libgit2 builds for the same changes made a few at a time: files
+ * changed, removed (a directory emptied) and added beside old ones, in
+ * new directories, and beside a file whose name is a directory's and
+ * more ("01-notes.yaml" sorts between "01" and "01/...").
+ */
+#define NTREE 160
+
+static size_t
+tree_changes(struct fq_change *ch, char (*paths)[64], char (*data)[64],
+	int round)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < 100; i++) {
+		int month = 1 + (int)(i % 3);
+
+		if (round == 1) {
+			snprintf(data[n], 64, "one %zu\n", i);
+		} else if (month == 3 || i % 5 == 0) {
+			data[n][0] = '\0';	/* removed: all of 03 */
+		} else if (i % 5 == 1) {
+			snprintf(data[n], 64, "two %zu\n", i);
+		} else {
+			continue;
+		}
+		snprintf(paths[n], 64, "cases/2024/%02d/QSZ-2024-%06zu.yaml",
+			month, i);
+		n++;
+	}
+	for (i = 0; round == 2 && i < 60; i++, n++) {
+		snprintf(paths[n], 64, i % 2 ? "cases/2023/12/QSZ-2023-%06zu.yaml"
+			: "cases/2024/01/QSZ-2024-%06zu.yaml", 500 + i);
+		snprintf(data[n], 64, "new %zu\n", i);
+	}
+	snprintf(paths[n], 64, "cases/2024/01-notes.yaml");
+	snprintf(data[n++], 64, "notes %d\n", round);
+	for (i = 0; i < n; i++) {
+		ch[i].path = paths[i];
+		ch[i].data = data[i][0] ? data[i] : NULL;
+		ch[i].len = strlen(data[i]);
+	}
+	return n;
+}
+
+static void
+tree_commits(const char *dir, size_t step, git_oid *tree)
+{
+	struct fq_error err = FQ_ERROR_INIT;
+	static struct fq_change ch[NTREE];
+	static char paths[NTREE][64], data[NTREE][64];
+	char *saved = repo, *gone;
+	git_repository *r;
+	git_commit *head;
+	fq_store *s;
+	size_t n, i;
+	int round;
+
+	repo = fq_test_path(tmp, dir);
+	s = new_locked_store();
+	for (round = 1; round <= 2; round++) {
+		n = tree_changes(ch, paths, data, round);
+		ck_assert_uint_le(n, NTREE);
+		for (i = 0; i < n; i += step)
+			ck_assert_msg(fq_store_commit(s, ch + i, n - i < step ?
+				n - i : step, "tree", NULL, &err) == FQ_OK,
+				"%s", err.msg);
+	}
+	ck_assert_uint_eq(git_dirty(), 0);
+	gone = fq_test_path(repo, "cases/2024/03");
+	ck_assert(!fq_test_exists(gone));	/* emptied: removed */
+	free(gone);
+	r = git_open();
+	head = git_head(r);
+	git_oid_cpy(tree, git_commit_tree_id(head));
+	git_commit_free(head);
+	git_repository_free(r);
+	fq_store_free(s);
+	free(repo);
+	repo = saved;
+}
+
+START_TEST(test_store_commit_bulk_tree)
+{
+	git_oid bulk, few;
+
+	tree_commits("bulk", NTREE, &bulk);
+	tree_commits("few", 16, &few);
+	ck_assert_msg(git_oid_equal(&bulk, &few), "bulk %s, a few at a time "
+		"%s", git_oid_tostr_s(&bulk), git_oid_tostr_s(&few));
+}
+END_TEST
+
+/*
  * A bulk commit in repository dir: 200 new files in four directories,
  * every third given compressed, two with the same bytes (the pack is
  * then written twice); FQ_IMPORT_THREADS as threads (NULL: unset).
@@ -2101,6 +2195,7 @@ fq_store_suite(void)
 	tcase_add_test(tc, test_store_commit_many);
 	tcase_add_test(tc, test_store_commit_bulk);
 	tcase_add_test(tc, test_store_commit_bulk_dirs);
+	tcase_add_test(tc, test_store_commit_bulk_tree);
 	tcase_add_test(tc, test_store_read_blob);
 	tcase_add_test(tc, test_store_commit_z);
 	tcase_add_test(tc, test_store_commit_bulk_threads);

@@ -23,4 +23,8 @@
  */
 int fq_fault(const char *point);
 
+/* Whether FQ_FAULT names point (a writer then splits a step around it;
+ * otherwise it need not, e.g. one write(2) per file rather than two). */
+int fq_fault_armed(const char *point);
+
 #endif
