@@ -333,10 +333,16 @@ sc_get_node(struct sc_in *in, int depth)
 	quoted = in->p[1];
 	in->p += 2;
 	if ((kind != FQ_NODE_SCALAR && kind != FQ_NODE_MAP &&
-	    kind != FQ_NODE_SEQ) || quoted > 1 || !sc_get32(in, &line) ||
-	    !sc_get32(in, &column) || !sc_get32(in, &len))
+	    kind != FQ_NODE_SEQ && kind != FQ_NODE_NULL) || quoted > 1 ||
+	    !sc_get32(in, &line) || !sc_get32(in, &column) ||
+	    !sc_get32(in, &len))
 		return NULL;
-	if (kind == FQ_NODE_SCALAR) {
+	if (kind == FQ_NODE_NULL) {
+		/* "key:" or "~": written with a length of 0 */
+		if (len)
+			return NULL;
+		n = fq_node_new(FQ_NODE_NULL);
+	} else if (kind == FQ_NODE_SCALAR) {
 		if ((size_t)(in->end - in->p) < len ||
 		    memchr(in->p, '\0', len))
 			return NULL;

@@ -1314,9 +1314,11 @@ fq_sync_remote_has_unit(const char *url, const char *unit, bool *has,
 	*has = false;
 	git_libgit2_init();
 	if ((ret = tls_for(url, err)) < 0)
-		return ret;
-	if (git_remote_create_detached(&rem, url) < 0)
-		return fq_git_fail(err, "cannot use %s", url);
+		goto out;
+	if (git_remote_create_detached(&rem, url) < 0) {
+		ret = fq_git_fail(err, "cannot use %s", url);
+		goto out;
+	}
 	set_callbacks(&cb);
 	if (git_remote_connect(rem, GIT_DIRECTION_FETCH, &cb, NULL,
 	    NULL) < 0 || git_remote_ls(&heads, &n, rem) < 0) {
@@ -1328,7 +1330,8 @@ fq_sync_remote_has_unit(const char *url, const char *unit, bool *has,
 		if (!strcmp(heads[i]->name, ref.buf))
 			*has = true;
 out:
-	git_remote_disconnect(rem);
+	if (rem)
+		git_remote_disconnect(rem);
 	git_remote_free(rem);
 	fq_buf_release(&ref);
 	git_libgit2_shutdown();

@@ -38,6 +38,7 @@ static pthread_mutex_t tls_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool deferring;			/* inside git_libgit2_init() */
 static struct mbedtls_x509_crt *pending;	/* libgit2's chain, unparsed */
 static char *pending_path;
+static bool load_failed;		/* fq_tls_load() could not read them */
 
 static parse_file_fn *
 real_parse_file(void)
@@ -65,6 +66,12 @@ mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain,
 		pending_path = copy;
 		pthread_mutex_unlock(&tls_lock);
 		return 0;
+	}
+	if (deferring && pending == chain && (fn = real_parse_file())) {
+		/* a second file into the same chain (a directory of them):
+		 * the one deferred is parsed now, so none is lost */
+		if (fn(pending, pending_path) < 0)
+			load_failed = true;
 	}
 	/* a new chain replaces the one libgit2 had: forget that one */
 	pending = NULL;
@@ -115,7 +122,11 @@ fq_tls_load(void)
 		pending = NULL;
 		free(pending_path);
 		pending_path = NULL;
+		if (r < 0)
+			load_failed = true;
 	}
+	/* a failure stays one: a second remote is not told "loaded" */
+	r = load_failed ? -1 : 0;
 	pthread_mutex_unlock(&tls_lock);
 	return r < 0 ? FQ_ERROR : FQ_OK;
 }

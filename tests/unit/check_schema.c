@@ -1308,6 +1308,15 @@ START_TEST(test_schema_cache)
 	b = load_dir(dir, true);
 	ck_assert_ptr_nonnull(fq_schema_enum(b, "zzz_extra"));
 	fq_schema_free(b);
+	/* a null value ("key:" or "~") is cached too, not parsed each time */
+	fq_test_write_file(extra, "enum: zzz_extra\nvalues:\n"
+		"  - {code: a, label: 甲, open: ~}\n  - code: b\n"
+		"    label: 乙\n    open:\n");
+	b = load_dir(dir, false);
+	fq_schema_free(b);
+	b = load_dir(dir, true);
+	ck_assert_ptr_nonnull(fq_schema_enum(b, "zzz_extra"));
+	fq_schema_free(b);
 	/* ... and gone again */
 	unlink(extra);
 	b = load_dir(dir, false);

@@ -12,6 +12,7 @@
 #include "fq/node.h"
 #include "fq/schema.h"
 #include "fq/sync.h"
+#include "internal.h"
 #include "fixture.h"
 
 #ifndef FQ_TEST_DATA_DIR
@@ -491,6 +492,53 @@ START_TEST(test_is_bundle)
 }
 END_TEST
 
+/*
+ * The CA certificates deferred (lib/tls.c): what libgit2 asks to parse
+ * while fq_tls_defer(true) is parsed by fq_tls_load(); a file that cannot
+ * be read is an error then and at every later call (a second remote is
+ * never told they are loaded); a second file into the same chain has the
+ * first parsed then, not dropped.  The files do not exist: mbedTLS fails
+ * to read them before it touches the chain.
+ */
+struct mbedtls_x509_crt;
+int mbedtls_x509_crt_parse_file(struct mbedtls_x509_crt *chain,
+	const char *path);
+
+START_TEST(test_tls_deferred)
+{
+	static unsigned char chain[4096];
+	struct mbedtls_x509_crt *c = (struct mbedtls_x509_crt *)chain;
+
+	ck_assert(!fq_tls_pending());
+	ck_assert_int_eq(fq_tls_load(), FQ_OK);	/* nothing to load */
+	fq_tls_defer(true);
+	ck_assert_int_eq(mbedtls_x509_crt_parse_file(c,
+		"/nonexistent/fq-ca-1.crt"), 0);	/* deferred */
+	fq_tls_defer(false);
+	ck_assert(fq_tls_pending());
+	ck_assert_int_eq(fq_tls_load(), FQ_ERROR);
+	ck_assert(!fq_tls_pending());
+	ck_assert_int_eq(fq_tls_load(), FQ_ERROR);	/* and it stays one */
+}
+END_TEST
+
+START_TEST(test_tls_second_file)
+{
+	static unsigned char chain[4096];
+	struct mbedtls_x509_crt *c = (struct mbedtls_x509_crt *)chain;
+
+	fq_tls_defer(true);
+	ck_assert_int_eq(mbedtls_x509_crt_parse_file(c,
+		"/nonexistent/fq-ca-1.crt"), 0);
+	/* the second goes through, the first is parsed (and fails) now */
+	ck_assert_int_lt(mbedtls_x509_crt_parse_file(c,
+		"/nonexistent/fq-ca-2.crt"), 0);
+	fq_tls_defer(false);
+	ck_assert(!fq_tls_pending());
+	ck_assert_int_eq(fq_tls_load(), FQ_ERROR);
+}
+END_TEST
+
 Suite *
 fq_sync_suite(void)
 {
@@ -523,6 +571,10 @@ fq_sync_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("bundle");
 	tcase_add_test(tc, test_is_bundle);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("tls");
+	tcase_add_test(tc, test_tls_deferred);
+	tcase_add_test(tc, test_tls_second_file);
 	suite_add_tcase(s, tc);
 	return s;
 }
