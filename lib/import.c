@@ -2758,16 +2758,6 @@ pipe_stop(struct pipe *pp)
 	pthread_mutex_unlock(&pp->mu);
 }
 
-/* Two threads, unless FQ_IMPORT_THREADS=1 (as for the store's bulk
- * write). */
-static bool
-import_threads(void)
-{
-	const char *v = getenv("FQ_IMPORT_THREADS");
-
-	return !v || strcmp(v, "1") != 0;
-}
-
 /* --- the file --- */
 
 /* Read the file of x, every record to build_and_emit.  Returns 0, the
@@ -2987,7 +2977,7 @@ fq_import_file(fq_importer *im, const char *path, fq_import_fn fn,
 		/* "姚集2023登记簿.csv"; a title row overrides it */
 		set_year(&x, title_year(x.base), FQ_N_("file name"));
 
-	ret = import_threads() ? read_threaded(&x) : read_file(&x);
+	ret = fq_import_threads() ? read_threaded(&x) : read_file(&x);
 	row_clear(&x.cur);
 	free(x.cur.cells);
 	rec_free(&x.r);

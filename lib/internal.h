@@ -96,11 +96,16 @@ void fq_arena_release(struct fq_arena *a);
  * fq_tls_pending() says whether some are still unread.
  */
 void fq_tls_defer(bool on);
+bool fq_tls_pending(void);
+int fq_tls_load(void);
+
 /* schema.c: whether fq_schema_load() took the trees from its cache. */
 struct fq_schema;
 bool fq_schema_cached(const struct fq_schema *s);
-bool fq_tls_pending(void);
-int fq_tls_load(void);
+
+/* store.c: the import's reader and a bulk commit on two threads each,
+ * unless FQ_IMPORT_THREADS=1. */
+bool fq_import_threads(void);
 
 /*
  * The fast reader of yread.c for the YAML fq writes: 0 and *out, a tree

@@ -2385,9 +2385,9 @@ bulk_files_run(void *arg)
 }
 
 /* Two threads, unless FQ_IMPORT_THREADS=1 (the same bytes, one after the
- * other: for the tests, and to compare). */
-static bool
-bulk_threads(void)
+ * other: for the tests, and to compare); the import's reader too. */
+bool
+fq_import_threads(void)
 {
 	const char *v = getenv("FQ_IMPORT_THREADS");
 
@@ -2820,7 +2820,7 @@ bulk_write(fq_store *s, git_tree *old_tree, const struct fq_change *ch,
 {
 	struct bulk_files w;
 	pthread_t tid;
-	bool threaded = bulk_threads();
+	bool threaded = fq_import_threads();
 	int ret;
 
 	size_t i;
