@@ -134,9 +134,9 @@ is "... nothing committed" "$(git -C repo rev-parse HEAD)" "$before"
 is "... working tree as HEAD" "$(clean repo)" ""
 git config --global --unset gpg.ssh.program
 git config --global commit.gpgSign true
-git config --global gpg.format openpgp
-exits 1 "commit.gpgSign with OpenPGP" fq note -C repo "$ID" 再次联系
-like "... says fq signs with SSH" "$(err)" 'set gpg.format to ssh'
+git config --global gpg.format x509
+exits 1 "commit.gpgSign with X.509" fq note -C repo "$ID" 再次联系
+like "... says fq signs with OpenPGP or SSH" "$(err)" 'not X.509; set gpg.format to openpgp or ssh'
 is "... nothing committed" "$(git -C repo rev-parse HEAD)" "$before"
 git config --global gpg.format ssh
 git config --global commit.gpgSign false
