@@ -69,10 +69,23 @@ like "... one commit" "$(git -C repo log -1 --format=%s)" '^fq-import: 70 new'
 ok "... signed" verified repo HEAD
 is "... working tree clean" "$(clean repo)" ""
 
+# a sync merge is signed too
+C=$TEST_TMP/county.git
+git init -q --bare "$C"
+exits 0 "sync to the county" fq sync -C repo "$C"
+ok "a second copy" git clone -q -b QSZ "$C" copy
+fq note -C copy "$(ls copy/cases/2024/03 | sed -n '2s/\.yaml$//p')" 走访邻居 >/dev/null
+exits 0 "a note in the copy, synced" fq sync -C copy
+fq note -C repo "$ID" 电话联系王某甲 >/dev/null
+exits 0 "repo syncs: a merge" fq sync -C repo
+is "... a merge commit" "$(git -C repo log -1 --format=%p | wc -w)" 2
+ok "... signed" verified repo HEAD
+is "... working tree clean" "$(clean repo)" ""
+
 exits 0 "fq check --verify: all good, no allowed signers file needed" fq check -C repo --verify
-like "... counts the commits" "$(err)" '4 commits verified, 0 problems'
+like "... counts the commits" "$(err)" '7 commits verified, 0 problems'
 exits 0 "fq log --show-signature" fq log -C repo --show-signature "$ID"
-like "... G" "$(out | head -1)" "^[0-9]{4}-.* [0-9a-f]{10}  G 李调解 <li@example.org>  fq-mediate: "
+like "... G" "$(out | head -1)" "^[0-9]{4}-.* [0-9a-f]{10}  G 李调解 <li@example.org>  fq-note: "
 
 # commit.gpgSign without user.signingKey: the committer is the key, as git
 git config --global --unset user.signingKey
@@ -99,7 +112,7 @@ if command -v ssh-keygen >/dev/null 2>&1; then
 	echo "wang@example.org $(cat "$K/wang.pub")" >"$K/allowed"
 	git config --global gpg.ssh.allowedSignersFile "$K/allowed"
 	exits 0 "both kinds verify" fq check -C repo --verify
-	like "... all of them" "$(err)" '6 commits verified, 0 problems'
+	like "... all of them" "$(err)" '9 commits verified, 0 problems'
 	exits 0 "--since HEAD~2: one of each" fq check -C repo --verify --since HEAD~2
 	like "... two" "$(err)" '2 commits verified, 0 problems'
 else
