@@ -5,7 +5,7 @@
 #
 # Run as root on a fresh Debian machine, both first install what is missing.
 
-DEPS = build-essential cmake pkg-config libyaml-dev libgit2-dev libcsv-dev zlib1g-dev libdeflate-dev nettle-dev openssh-client \
+DEPS = build-essential cmake pkg-config libyaml-dev libgit2-dev libcsv-dev zlib1g-dev libdeflate-dev nettle-dev openssh-client gnupg \
 	check libxlsxwriter-dev gettext git valgrind mandoc unzip chromium fonts-wqy-microhei \
 	rime-data-luna-pinyin tmux bash-completion man-db locales strace
 BUILD ?= build

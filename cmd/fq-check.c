@@ -188,7 +188,7 @@ each_commit(const struct fq_sign_commit *c, void *data)
 	struct tm tm;
 	char stamp[32];
 
-	if (r->status == FQ_SIGN_GOOD)
+	if (fq_sign_status_ok(r->status))
 		return 0;
 	gmtime_r(&t, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M", &tm);

@@ -1,7 +1,9 @@
 /*
  * fq-log: who changed a case, and when, from git's history.  With
  * --show-signature each commit carries git's %G? mark: G good, N
- * unsigned, B bad, U unknown signer (lib/sign.c checks it).
+ * unsigned, B bad, U unknown signer, and for OpenPGP X expired
+ * signature, Y good by an expired key, R revoked key, E cannot be
+ * checked (lib/sign.c checks it).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,9 +32,6 @@ struct ctx {
 static const char *
 mark(struct ctx *x, const char *commit, char *buf)
 {
-	static const char letters[] = { [FQ_SIGN_GOOD] = 'G',
-		[FQ_SIGN_NONE] = 'N', [FQ_SIGN_BAD] = 'B',
-		[FQ_SIGN_UNKNOWN] = 'U' };
 	struct fq_sign_result r;
 
 	buf[0] = '\0';
@@ -41,7 +40,7 @@ mark(struct ctx *x, const char *commit, char *buf)
 	fq_sign_result_init(&r);
 	if (fq_sign_verify(x->store, commit, &r, &x->err) < 0)
 		x->failed = 1;
-	buf[0] = x->failed ? '?' : letters[r.status];
+	buf[0] = x->failed ? '?' : fq_sign_status_mark(r.status);
 	buf[1] = x->tsv ? '\t' : ' ';
 	buf[2] = '\0';
 	fq_sign_result_release(&r);

@@ -4,19 +4,23 @@
  * With store.c and sync.c, the third file that uses libgit2.  A signed
  * commit is made as git makes one: the commit object is formatted
  * (git_commit_create_buffer), that text is signed by ssh-keygen -Y sign
- * -n git, and the object is written with the armored signature in its
- * "gpgsig" header (git_commit_create_with_signature).  libgit2 then
- * leaves the ref alone, so move_ref() moves it as git_commit_create()
- * would have: only from the first parent, with the same reflog entry.
+ * -n git or gpg -bsau KEY, and the object is written with the armored
+ * signature in its "gpgsig" header (git_commit_create_with_signature).
+ * libgit2 then leaves the ref alone, so move_ref() moves it as
+ * git_commit_create() would have: only from the first parent, with the
+ * same reflog entry.
  *
- * ssh-keygen reads and writes through memfd_create(2) files, never pipes
- * (no deadlock whatever it prints) and never temporary files: the
- * signature to check is handed to it as /dev/fd/3.
+ * ssh-keygen and gpg read and write through memfd_create(2) files, never
+ * pipes (no deadlock whatever they print) and never temporary files: the
+ * signature to check is handed to them as /dev/fd/3.  Of gpg's output
+ * only its [GNUPG:] status lines are read, as git reads them
+ * (gpg-interface.c); what it says to people is only ever quoted.
  */
 #define _GNU_SOURCE		/* memfd_create(2) */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <strings.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -29,6 +33,9 @@
 
 #define SSH_ARMOR "-----BEGIN SSH SIGNATURE-----"
 #define PGP_ARMOR "-----BEGIN PGP SIGNATURE-----"
+#define PGP_MESSAGE "-----BEGIN PGP MESSAGE-----"
+#define X509_ARMOR "-----BEGIN SIGNED MESSAGE-----"
+#define GNUPG "[GNUPG:] "
 #define SIG_FD 3		/* where ssh-keygen finds the signature */
 
 enum sign_format { FMT_OPENPGP, FMT_SSH, FMT_X509 };
@@ -38,11 +45,16 @@ struct sign_conf {
 	bool sign;		/* the next commit is signed */
 	bool forced;		/* commit.gpgSign true */
 	enum sign_format format;
-	char *key;		/* user.signingKey: a path (~ expanded) ... */
-	bool literal;		/* ... or "key::..." / "ssh-..." */
+	char *key;		/* user.signingKey: SSH, a path (~ expanded) ... */
+	bool literal;		/* ... or "key::..." / "ssh-..."; OpenPGP, an ID */
+	char *keycmd;		/* gpg.ssh.defaultKeyCommand */
 	char *program;		/* gpg.ssh.program */
+	char *gpg;		/* gpg.openpgp.program, gpg.program */
 	char *allowed;		/* gpg.ssh.allowedSignersFile */
 	char *revoked;		/* gpg.ssh.revocationFile */
+	char *mintrust;		/* gpg.minTrustLevel, as written */
+	bool need_allowed;	/* fq check: an SSH signature without
+				 * allowed signers is an error */
 };
 
 static char *
@@ -65,9 +77,12 @@ static void
 sign_conf_release(struct sign_conf *c)
 {
 	free(c->key);
+	free(c->keycmd);
 	free(c->program);
+	free(c->gpg);
 	free(c->allowed);
 	free(c->revoked);
+	free(c->mintrust);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -96,21 +111,31 @@ sign_conf_load(git_repository *repo, struct sign_conf *c,
 		!strcmp(fmt, "ssh") ? FMT_SSH : FMT_X509;
 	free(fmt);
 	key = conf_string(cfg, "user.signingkey", false);
-	if (key && (!strncmp(key, "key::", 5) || !strncmp(key, "ssh-", 4))) {
+	if (key && (c->format != FMT_SSH || !strncmp(key, "key::", 5) ||
+	    !strncmp(key, "ssh-", 4))) {
 		c->literal = true;
 		c->key = key;
 	} else {
 		free(key);
 		c->key = conf_string(cfg, "user.signingkey", true);
 	}
+	c->keycmd = conf_string(cfg, "gpg.ssh.defaultkeycommand", false);
 	c->program = conf_string(cfg, "gpg.ssh.program", true);
 	if (!c->program)
 		c->program = fq_xstrdup("ssh-keygen");
+	/* git takes whichever it reads last; fq, the more specific */
+	c->gpg = conf_string(cfg, "gpg.openpgp.program", true);
+	if (!c->gpg)
+		c->gpg = conf_string(cfg, "gpg.program", true);
+	if (!c->gpg)
+		c->gpg = fq_xstrdup("gpg");
 	c->allowed = conf_string(cfg, "gpg.ssh.allowedsignersfile", true);
 	c->revoked = conf_string(cfg, "gpg.ssh.revocationfile", true);
+	c->mintrust = conf_string(cfg, "gpg.mintrustlevel", false);
 	c->forced = gpgsign == 1;
-	c->sign = gpgsign == 1 || (gpgsign == -1 && c->format == FMT_SSH &&
-		c->key);
+	c->sign = gpgsign == 1 || (gpgsign == -1 &&
+		((c->format == FMT_SSH && (c->key || c->keycmd)) ||
+		(c->format == FMT_OPENPGP && c->key)));
 	git_config_free(cfg);
 	return FQ_OK;
 }
@@ -244,45 +269,78 @@ last_line(struct fq_buf *b)
 	return found;
 }
 
+/* The line of gpg's status output that starts "[GNUPG:] WORD", at what
+ * follows WORD; NULL if none. */
+static const char *
+status_line(const char *buf, const char *word)
+{
+	const char *p = buf;
+	size_t n = strlen(word);
+
+	for (; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, GNUPG, strlen(GNUPG)) &&
+		    !strncmp(p + strlen(GNUPG), word, n))
+			return p + strlen(GNUPG) + n;
+	return NULL;
+}
+
+/* The last line of buf meant for people (not a status line), into out. */
+static void
+last_said(const char *buf, struct fq_buf *out)
+{
+	const char *p, *end, *found = NULL, *found_end = NULL;
+
+	for (p = buf; p && *p; p = *end ? end + 1 : NULL) {
+		end = strchr(p, '\n');
+		if (!end)
+			end = p + strlen(p);
+		if (end > p && strncmp(p, GNUPG, strlen(GNUPG))) {
+			found = p;
+			found_end = end;
+		}
+	}
+	fq_buf_reset(out);
+	if (found)
+		fq_buf_add(out, found, (size_t)(found_end - found));
+	else
+		fq_buf_adds(out, "no message");
+}
+
 /*
  * Signing.
  */
 static int
-ssh_sign(const struct sign_conf *c, const char *payload, size_t len,
-	struct fq_buf *sig, struct fq_error *err)
+ssh_sign(const struct sign_conf *c, const char *key, bool literal,
+	const char *payload, size_t len, struct fq_buf *sig,
+	struct fq_error *err)
 {
 	struct fq_buf errs = FQ_BUF_INIT, lit = FQ_BUF_INIT;
 	char fdpath[32];
 	char *argv[10];
 	int n = 0, status = 0, ret = FQ_OK;
 
-	if (!c->key)
-		return fq_error_set(err, FQ_ERROR, "cannot sign the commit: "
-			"commit.gpgSign is set, but user.signingKey is not "
-			"(nothing was committed)");
-	if (!c->literal && access(c->key, R_OK) < 0)
+	if (!literal && access(key, R_OK) < 0)
 		return fq_error_set(err, FQ_ERROR, "cannot sign the commit: "
 			"user.signingKey '%s': %s (nothing was committed)",
-			c->key, strerror(errno));
+			key, strerror(errno));
 	argv[n++] = c->program;
 	argv[n++] = "-Y";
 	argv[n++] = "sign";
 	argv[n++] = "-n";
 	argv[n++] = "git";
 	argv[n++] = "-f";
-	if (c->literal) {
+	if (literal) {
 		/* a public key; its private half is in ssh-agent */
-		fq_buf_adds(&lit, c->key + (strncmp(c->key, "key::", 5) ?
-			0 : 5));
+		fq_buf_adds(&lit, key + (strncmp(key, "key::", 5) ? 0 : 5));
 		fq_buf_addch(&lit, '\n');
 		snprintf(fdpath, sizeof(fdpath), "/dev/fd/%d", SIG_FD);
 		argv[n++] = fdpath;
 		argv[n++] = "-U";
 	} else {
-		argv[n++] = c->key;
+		argv[n++] = (char *)key;
 	}
 	argv[n] = NULL;
-	if (run(argv, payload, len, c->literal ? lit.buf : NULL, lit.len,
+	if (run(argv, payload, len, literal ? lit.buf : NULL, lit.len,
 	    sig, &errs, &status) < 0) {
 		ret = fq_error_set(err, FQ_ERROR, "cannot sign the commit: "
 			"cannot run %s: %s (nothing was committed)",
@@ -298,31 +356,192 @@ ssh_sign(const struct sign_conf *c, const char *payload, size_t len,
 	return ret;
 }
 
+/*
+ * gpg.ssh.defaultKeyCommand, split at blanks as git splits it (no
+ * shell): its first line, if it is a key ("key::..." or "ssh-..."), into
+ * key.
+ */
 static int
-sign_buffer(const struct sign_conf *c, const char *payload, size_t len,
-	struct fq_buf *sig, struct fq_error *err)
+ssh_default_key(const struct sign_conf *c, struct fq_buf *key,
+	struct fq_error *err)
 {
-	if (c->format != FMT_SSH)
+	struct fq_buf cmd = FQ_BUF_INIT, out = FQ_BUF_INIT, errs = FQ_BUF_INIT;
+	char *argv[32], *p;
+	size_t n = 0;
+	int status = 0, ret = FQ_OK;
+
+	fq_buf_adds(&cmd, c->keycmd);
+	for (p = strtok(cmd.buf, " \t\n"); p && n + 1 < sizeof(argv) /
+	    sizeof(*argv); p = strtok(NULL, " \t\n"))
+		argv[n++] = p;
+	argv[n] = NULL;
+	if (!n) {
+		ret = fq_error_set(err, FQ_ERROR, "cannot sign the commit: "
+			"gpg.ssh.defaultKeyCommand is empty (nothing was "
+			"committed)");
+	} else if (run(argv, "", 0, NULL, 0, &out, &errs, &status) < 0) {
+		ret = fq_error_set(err, FQ_ERROR, "cannot sign the commit: "
+			"cannot run gpg.ssh.defaultKeyCommand '%s': %s "
+			"(nothing was committed)", c->keycmd, strerror(errno));
+	} else if (status) {
+		ret = fq_error_set(err, FQ_ERROR, "cannot sign the commit: "
+			"gpg.ssh.defaultKeyCommand '%s' failed: %s (nothing "
+			"was committed)", c->keycmd, last_line(&errs));
+	} else {
+		if (out.len)
+			out.buf[strcspn(out.buf, "\r\n")] = '\0';
+		if (strncmp(out.buf, "key::", 5) && strncmp(out.buf, "ssh-", 4))
+			ret = fq_error_set(err, FQ_ERROR, "cannot sign the "
+				"commit: gpg.ssh.defaultKeyCommand '%s' gave "
+				"no key (nothing was committed)", c->keycmd);
+		else
+			fq_buf_adds(key, out.buf);
+	}
+	fq_buf_release(&cmd);
+	fq_buf_release(&out);
+	fq_buf_release(&errs);
+	return ret;
+}
+
+/* Why gpg did not sign, from its INV_SGNR status (see gpg's DETAILS). */
+static void
+gpg_why(const char *errs, const char *key, struct fq_buf *why)
+{
+	static const char *const reasons[] = { "not usable", "not found",
+		"ambiguous", "not a signing key", "revoked", "expired",
+		"no CRL known", "CRL too old", "policy mismatch",
+		"no secret key", "not trusted", "missing certificate",
+		"missing issuer certificate", "disabled", "not a key" };
+	const char *p = status_line(errs, "INV_SGNR ");
+	long code;
+
+	if (!p) {
+		last_said(errs, why);
+		return;
+	}
+	code = strtol(p, NULL, 10);
+	fq_buf_reset(why);
+	if (code == 1 || code == 9)
+		fq_buf_addf(why, "no secret key for '%s' in gpg's keyring",
+			key);
+	else
+		fq_buf_addf(why, "key '%s': %s", key, code >= 0 && code <
+			(long)(sizeof(reasons) / sizeof(*reasons)) ?
+			reasons[code] : "not usable");
+}
+
+static int
+gpg_sign(const struct sign_conf *c, const char *key, const char *payload,
+	size_t len, struct fq_buf *sig, struct fq_error *err)
+{
+	struct fq_buf errs = FQ_BUF_INIT, why = FQ_BUF_INIT;
+	char *argv[] = { c->gpg, "--status-fd=2", "-bsau", (char *)key, NULL };
+	size_t i, j;
+	int status = 0, ret = FQ_OK;
+
+	if (run(argv, payload, len, NULL, 0, sig, &errs, &status) < 0) {
+		ret = fq_error_set(err, FQ_ERROR, "cannot sign the commit: "
+			"cannot run %s: %s (nothing was committed)", c->gpg,
+			strerror(errno));
+	} else if (status || !status_line(errs.buf, "SIG_CREATED ") ||
+	    strncmp(sig->buf, PGP_ARMOR, strlen(PGP_ARMOR))) {
+		gpg_why(errs.buf, key, &why);
+		ret = fq_error_set(err, FQ_ERROR, "cannot sign the commit: "
+			"%s failed: %s (nothing was committed)", c->gpg,
+			why.buf);
+	} else {
+		/* as git: no CR in the header, whatever gpg wrote */
+		for (i = j = 0; i < sig->len; i++)
+			if (sig->buf[i] != '\r' || sig->buf[i + 1] != '\n')
+				sig->buf[j++] = sig->buf[i];
+		sig->len = j;
+		sig->buf[j] = '\0';
+	}
+	fq_buf_release(&errs);
+	fq_buf_release(&why);
+	return ret;
+}
+
+/* Whether gpg has a secret key for key (fq init, before anything). */
+static int
+gpg_has_key(const struct sign_conf *c, const char *key, struct fq_error *err)
+{
+	char *argv[] = { c->gpg, "--batch", "--list-secret-keys", "--",
+		(char *)key, NULL };
+	int status = 0;
+
+	if (run(argv, "", 0, NULL, 0, NULL, NULL, &status) < 0)
 		return fq_error_set(err, FQ_ERROR, "cannot sign the commit: "
-			"fq signs with SSH keys only; set gpg.format to ssh "
-			"(nothing was committed)");
-	return ssh_sign(c, payload, len, sig, err);
+			"cannot run %s: %s (nothing was committed)", c->gpg,
+			strerror(errno));
+	if (status == 127)
+		return fq_error_set(err, FQ_ERROR, "cannot sign the commit: "
+			"cannot run %s (nothing was committed)", c->gpg);
+	if (status)
+		return fq_error_set(err, FQ_ERROR, "cannot sign the commit: "
+			"%s failed: no secret key for '%s' in gpg's keyring "
+			"(nothing was committed)", c->gpg, key);
+	return FQ_OK;
+}
+
+/* The armored signature of payload, by who (OpenPGP without a key). */
+static int
+sign_buffer(const struct sign_conf *c, const git_signature *who,
+	const char *payload, size_t len, struct fq_buf *sig,
+	struct fq_error *err)
+{
+	struct fq_buf key = FQ_BUF_INIT;
+	int ret;
+
+	if (c->format == FMT_X509)
+		return fq_error_set(err, FQ_ERROR, "cannot sign the commit: "
+			"fq signs with OpenPGP or SSH keys, not X.509; set "
+			"gpg.format to openpgp or ssh (nothing was committed)");
+	if (c->format == FMT_OPENPGP) {
+		if (!c->key)	/* as git: the committer is the key */
+			fq_buf_addf(&key, "%s <%s>", who->name, who->email);
+		ret = gpg_sign(c, c->key ? c->key : key.buf, payload, len,
+			sig, err);
+		fq_buf_release(&key);
+		return ret;
+	}
+	if (c->key)
+		return ssh_sign(c, c->key, c->literal, payload, len, sig, err);
+	if (!c->keycmd)
+		return fq_error_set(err, FQ_ERROR, "cannot sign the commit: "
+			"commit.gpgSign is set, but neither user.signingKey "
+			"nor gpg.ssh.defaultKeyCommand is (nothing was "
+			"committed)");
+	if ((ret = ssh_default_key(c, &key, err)) == FQ_OK)
+		ret = ssh_sign(c, key.buf, true, payload, len, sig, err);
+	fq_buf_release(&key);
+	return ret;
 }
 
 int
 fq_sign_preflight(struct fq_error *err)
 {
 	struct sign_conf c;
+	struct fq_buf key = FQ_BUF_INIT;
 	int ret;
 
 	if ((ret = sign_conf_load(NULL, &c, err)) < 0)
 		return ret;
-	if (c.sign && c.format != FMT_SSH)
-		ret = sign_buffer(&c, NULL, 0, NULL, err);
-	else if (c.sign && !c.key)
-		ret = ssh_sign(&c, NULL, 0, NULL, err);
-	else if (c.sign && !c.literal && access(c.key, R_OK) < 0)
-		ret = ssh_sign(&c, NULL, 0, NULL, err);
+	if (!c.sign)
+		;
+	else if (c.format == FMT_X509)
+		ret = sign_buffer(&c, NULL, NULL, 0, NULL, err);
+	else if (c.format == FMT_OPENPGP && c.key)
+		ret = gpg_has_key(&c, c.key, err);
+	else if (c.format == FMT_OPENPGP)
+		;	/* the committer's name: the first commit tells */
+	else if (!c.key && c.keycmd)
+		ret = ssh_default_key(&c, &key, err);
+	else if (!c.key)
+		ret = sign_buffer(&c, NULL, NULL, 0, NULL, err);
+	else if (!c.literal && access(c.key, R_OK) < 0)
+		ret = ssh_sign(&c, c.key, false, NULL, 0, NULL, err);
+	fq_buf_release(&key);
 	sign_conf_release(&c);
 	return ret;
 }
@@ -406,7 +625,7 @@ fq_commit_create(git_oid *out, git_repository *repo, const char *update_ref,
 		ret = fq_git_fail(err, "cannot commit");
 		goto out;
 	}
-	if ((ret = sign_buffer(&c, content.ptr, content.size, &armor,
+	if ((ret = sign_buffer(&c, sig, content.ptr, content.size, &armor,
 	    err)) < 0)
 		goto out;
 	if (git_commit_create_with_signature(out, repo, content.ptr,
@@ -451,8 +670,26 @@ fq_sign_status_name(enum fq_sign_status st)
 	case FQ_SIGN_NONE: return "unsigned";
 	case FQ_SIGN_BAD: return "bad signature";
 	case FQ_SIGN_UNKNOWN: return "unknown signer";
+	case FQ_SIGN_EXPIRED: return "expired signature";
+	case FQ_SIGN_EXPIRED_KEY: return "good, by an expired key";
+	case FQ_SIGN_REVOKED: return "revoked key";
+	case FQ_SIGN_ERROR: return "cannot be checked";
 	}
 	return "?";
+}
+
+char
+fq_sign_status_mark(enum fq_sign_status st)
+{
+	static const char marks[] = "GNBUXYRE";
+
+	return (unsigned)st < sizeof(marks) - 1 ? marks[st] : '?';
+}
+
+bool
+fq_sign_status_ok(enum fq_sign_status st)
+{
+	return st == FQ_SIGN_GOOD || st == FQ_SIGN_EXPIRED_KEY;
 }
 
 static void
@@ -505,6 +742,10 @@ ssh_verify(const struct sign_conf *c, const char *data, size_t len,
 
 	snprintf(fdpath, sizeof(fdpath), "/dev/fd/%d", SIG_FD);
 	verify_time(vtime, sizeof(vtime), when);
+	if (!c->allowed && c->need_allowed)
+		return fq_error_set(err, FQ_ERROR, "cannot verify SSH "
+			"signatures: gpg.ssh.allowedSignersFile is not set "
+			"(see fq-check(1))");
 	if (!c->allowed) {
 		set_result(r, FQ_SIGN_UNKNOWN, "no gpg.ssh.allowedSignersFile "
 			"to check it against");
@@ -573,6 +814,180 @@ out:
 	return ret;
 }
 
+/*
+ * OpenPGP.  gpg's status lines, as git's parse_gpg_output() reads them:
+ * one of GOODSIG, BADSIG, ERRSIG, EXPSIG, EXPKEYSIG, REVKEYSIG (a second
+ * one means more than one signature: refused), the key ID after it and,
+ * but for ERRSIG, the user ID; TRUST_<LEVEL> for the key's validity.
+ */
+static const char *const trust_levels[] = { "undefined", "never",
+	"marginal", "fully", "ultimate" };
+#define NTRUST ((int)(sizeof(trust_levels) / sizeof(*trust_levels)))
+
+int
+fq_sign_trust_level(const char *name)
+{
+	int i;
+
+	for (i = 0; name && i < NTRUST; i++)
+		if (!strcasecmp(name, trust_levels[i]))
+			return i;
+	return -1;
+}
+
+/* Word n (0: the first) of the status line at p, into out. */
+static void
+status_field(const char *p, int n, struct fq_buf *out)
+{
+	size_t len;
+
+	fq_buf_reset(out);
+	while (n-- > 0 && *p && *p != '\n') {
+		p += strcspn(p, " \n");
+		if (*p == ' ')
+			p++;
+	}
+	len = strcspn(p, " \n");
+	fq_buf_add(out, p, len);
+}
+
+void
+fq_sign_gpg_status(const char *status, int min_trust,
+	struct fq_sign_result *r)
+{
+	static const struct {
+		const char *word;
+		char mark;
+	} sigs[] = {
+		{ "GOODSIG ", 'G' }, { "BADSIG ", 'B' }, { "ERRSIG ", 'E' },
+		{ "EXPSIG ", 'X' }, { "EXPKEYSIG ", 'Y' },
+		{ "REVKEYSIG ", 'R' },
+	};
+	struct fq_buf key = FQ_BUF_INIT, uid = FQ_BUF_INIT, rc = FQ_BUF_INIT,
+		word = FQ_BUF_INIT;
+	const char *p, *q, *end;
+	char mark = 0;
+	int trust = 0, nsigs = 0, bad_trust = 0;
+	bool nopub = false;
+	size_t i;
+
+	for (p = status; p && *p; p = *end ? end + 1 : NULL) {
+		end = p + strcspn(p, "\n");
+		if (strncmp(p, GNUPG, strlen(GNUPG)))
+			continue;
+		q = p + strlen(GNUPG);
+		for (i = 0; i < sizeof(sigs) / sizeof(*sigs); i++) {
+			size_t n = strlen(sigs[i].word);
+
+			if (strncmp(q, sigs[i].word, n))
+				continue;
+			nsigs++;
+			mark = sigs[i].mark;
+			status_field(q + n, 0, &key);
+			fq_buf_reset(&uid);
+			if (mark == 'E') {
+				status_field(q + n, 5, &rc);
+			} else if (q + n + key.len < end) {
+				const char *u = q + n + key.len + 1;
+
+				fq_buf_add(&uid, u, (size_t)(end - u));
+			}
+			break;
+		}
+		if (!strncmp(q, "NO_PUBKEY ", 10)) {
+			nopub = true;
+		} else if (!strncmp(q, "TRUST_", 6)) {
+			status_field(q + 6, 0, &word);
+			if ((trust = fq_sign_trust_level(word.buf)) < 0)
+				bad_trust = 1;
+		}
+	}
+	fq_buf_reset(&r->signer);
+	if (nsigs > 1) {
+		set_result(r, FQ_SIGN_ERROR, "more than one signature");
+	} else if (bad_trust) {
+		set_result(r, FQ_SIGN_ERROR, NULL);
+		fq_buf_addf(&r->detail, "gpg gave an unknown trust level "
+			"'%s'", word.buf);
+	} else if (!mark) {
+		set_result(r, FQ_SIGN_BAD, "gpg found no signature in it");
+	} else if (mark == 'E') {
+		set_result(r, nopub || !strcmp(rc.buf, "9") ?
+			FQ_SIGN_UNKNOWN : FQ_SIGN_ERROR, NULL);
+		if (r->status == FQ_SIGN_UNKNOWN)
+			fq_buf_addf(&r->detail, "key %s is not in gpg's "
+				"keyring", key.buf);
+		else
+			fq_buf_addf(&r->detail, "gpg cannot check it: error "
+				"%s, key %s", rc.len ? rc.buf : "?", key.buf);
+	} else if ((mark == 'G' || mark == 'Y') && trust < min_trust) {
+		set_result(r, FQ_SIGN_UNKNOWN, NULL);
+		fq_buf_addf(&r->detail, "key %s, %s: trust %s, below "
+			"gpg.minTrustLevel %s", key.buf, uid.buf,
+			trust_levels[trust], trust_levels[min_trust]);
+	} else if (mark == 'G' || mark == 'Y') {
+		set_result(r, mark == 'G' ? FQ_SIGN_GOOD : FQ_SIGN_EXPIRED_KEY,
+			NULL);
+		fq_buf_add(&r->signer, uid.len ? uid.buf : key.buf,
+			uid.len ? uid.len : key.len);
+		if (mark == 'Y')
+			fq_buf_addf(&r->detail, "key %s, %s", key.buf,
+				uid.buf);
+	} else {
+		set_result(r, mark == 'B' ? FQ_SIGN_BAD : mark == 'X' ?
+			FQ_SIGN_EXPIRED : FQ_SIGN_REVOKED, NULL);
+		fq_buf_addf(&r->detail, "key %s, %s", key.buf, uid.buf);
+	}
+	fq_buf_release(&key);
+	fq_buf_release(&uid);
+	fq_buf_release(&rc);
+	fq_buf_release(&word);
+}
+
+/* gpg.minTrustLevel, or the error that it is no level. */
+static int
+min_trust(const struct sign_conf *c, struct fq_error *err)
+{
+	int t;
+
+	if (!c->mintrust)
+		return 0;	/* undefined: git's default but for merges */
+	if ((t = fq_sign_trust_level(c->mintrust)) < 0)
+		return fq_error_set(err, FQ_ERROR, "gpg.minTrustLevel: not a "
+			"trust level: '%s' (undefined, never, marginal, "
+			"fully, ultimate)", c->mintrust);
+	return t;
+}
+
+static int
+gpg_verify(const struct sign_conf *c, const char *data, size_t len,
+	const char *sig, size_t siglen, struct fq_sign_result *r,
+	struct fq_error *err)
+{
+	struct fq_buf out = FQ_BUF_INIT, errs = FQ_BUF_INIT;
+	char fdpath[32];
+	char *argv[] = { c->gpg, "--keyid-format=long", "--status-fd=1",
+		"--verify", fdpath, "-", NULL };
+	int status = 0, trust, ret = FQ_OK;
+
+	if ((trust = min_trust(c, err)) < 0)
+		return trust;
+	snprintf(fdpath, sizeof(fdpath), "/dev/fd/%d", SIG_FD);
+	if (run(argv, data, len, sig, siglen, &out, &errs, &status) < 0) {
+		ret = fq_error_set(err, FQ_ERROR, "cannot run %s: %s", c->gpg,
+			strerror(errno));
+	} else if (!out.len && status) {
+		last_said(errs.buf, &out);
+		ret = fq_error_set(err, FQ_ERROR, "%s failed: %s", c->gpg,
+			out.buf);
+	} else {
+		fq_sign_gpg_status(out.buf, trust, r);
+	}
+	fq_buf_release(&out);
+	fq_buf_release(&errs);
+	return ret;
+}
+
 static int
 verify_one(git_repository *repo, const struct sign_conf *c,
 	const git_oid *id, git_time_t when, struct fq_sign_result *r,
@@ -592,10 +1007,14 @@ verify_one(git_repository *repo, const struct sign_conf *c,
 	if (!strncmp(sig.ptr, SSH_ARMOR, strlen(SSH_ARMOR)))
 		ret = ssh_verify(c, data.ptr, data.size, sig.ptr, sig.size,
 			when, r, err);
+	else if (!strncmp(sig.ptr, PGP_ARMOR, strlen(PGP_ARMOR)) ||
+	    !strncmp(sig.ptr, PGP_MESSAGE, strlen(PGP_MESSAGE)))
+		ret = gpg_verify(c, data.ptr, data.size, sig.ptr, sig.size,
+			r, err);
 	else
-		set_result(r, FQ_SIGN_UNKNOWN, !strncmp(sig.ptr, PGP_ARMOR,
-			strlen(PGP_ARMOR)) ? "an OpenPGP signature (fq checks "
-			"SSH signatures; git verify-commit checks this one)" :
+		set_result(r, FQ_SIGN_UNKNOWN, !strncmp(sig.ptr, X509_ARMOR,
+			strlen(X509_ARMOR)) ? "an X.509 signature (fq checks "
+			"OpenPGP and SSH signatures)" :
 			"a signature fq does not know");
 out:
 	git_buf_dispose(&sig);
@@ -683,13 +1102,11 @@ fq_sign_verify_all(fq_store *s, const char *since, fq_sign_each_fn fn,
 	fq_sign_result_init(&res);
 	if ((ret = sign_conf_load(repo, &conf, err)) < 0)
 		goto out;
-	if (!conf.allowed) {
-		ret = fq_error_set(err, FQ_ERROR, "cannot verify signatures: "
-			"gpg.ssh.allowedSignersFile is not set (see "
-			"fq-check(1))");
+	conf.need_allowed = true;
+	if ((ret = min_trust(&conf, err)) < 0)
 		goto out;
-	}
-	if (access(conf.allowed, R_OK) < 0) {
+	ret = FQ_OK;
+	if (conf.allowed && access(conf.allowed, R_OK) < 0) {
 		ret = fq_error_set(err, FQ_ERROR, "cannot verify signatures: "
 			"gpg.ssh.allowedSignersFile '%s': %s", conf.allowed,
 			strerror(errno));

@@ -8,6 +8,7 @@
 #include <git2.h>
 
 #include "fq/error.h"
+#include "fq/sign.h"
 
 /*
  * git_commit_create(), signed when git's configuration asks for it (see
@@ -27,5 +28,16 @@ int fq_commit_create(git_oid *out, git_repository *repo,
  * for want of a key (or of SSH as gpg.format) in the user's configuration.
  */
 int fq_sign_preflight(struct fq_error *err);
+
+/*
+ * What gpg --status-fd said of one signature (its [GNUPG:] lines), into
+ * r, as git reads it; min_trust is gpg.minTrustLevel (0 undefined, 1
+ * never, 2 marginal, 3 fully, 4 ultimate).  For the tests.
+ */
+void fq_sign_gpg_status(const char *status, int min_trust,
+	struct fq_sign_result *r);
+
+/* A trust level's number, as above, from its name in any case; -1. */
+int fq_sign_trust_level(const char *name);
 
 #endif

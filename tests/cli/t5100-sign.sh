@@ -134,9 +134,9 @@ is "... nothing committed" "$(git -C repo rev-parse HEAD)" "$before"
 is "... working tree as HEAD" "$(clean repo)" ""
 git config --global --unset gpg.ssh.program
 git config --global commit.gpgSign true
-git config --global gpg.format openpgp
-exits 1 "commit.gpgSign with OpenPGP" fq note -C repo "$ID" 再次联系
-like "... says fq signs with SSH" "$(err)" 'set gpg.format to ssh'
+git config --global gpg.format x509
+exits 1 "commit.gpgSign with X.509" fq note -C repo "$ID" 再次联系
+like "... says fq signs with OpenPGP or SSH" "$(err)" 'not X.509; set gpg.format to openpgp or ssh'
 is "... nothing committed" "$(git -C repo rev-parse HEAD)" "$before"
 git config --global gpg.format ssh
 git config --global commit.gpgSign false
@@ -145,6 +145,33 @@ is "... unsigned" "$(git -C repo log -1 --format=%G?)" N
 git config --global --unset commit.gpgSign
 exits 0 "fq check after all that" fq check -C repo
 exits 0 "the working tree still equals HEAD" test -z "$(clean repo)"
+
+# --- gpg.ssh.defaultKeyCommand: no user.signingKey, the key from the agent ---
+if command -v ssh-agent >/dev/null 2>&1 && command -v ssh-add >/dev/null 2>&1; then
+	eval "$(ssh-agent -s)" >/dev/null
+	trap 'kill "$SSH_AGENT_PID" 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
+	ssh-add -q "$K/clerk" 2>/dev/null
+	git config --global --unset user.signingKey
+	git config --global gpg.ssh.defaultKeyCommand "ssh-add -L"
+	ok "gpg.ssh.defaultKeyCommand, no user.signingKey: the note is signed" sh -c "fq note -C repo '$ID' 又联系 && test \"\$(git -C repo log -1 --format=%G?)\" = G"
+	ok "... git verify-commit agrees" verified repo HEAD
+	before=$(git -C repo rev-parse HEAD)
+	git config --global gpg.ssh.defaultKeyCommand "echo nothing"
+	exits 1 "a key command that gives no key" fq note -C repo "$ID" 再次联系
+	like "... says so" "$(err)" "gpg.ssh.defaultKeyCommand 'echo nothing' gave no key"
+	is "... nothing committed" "$(git -C repo rev-parse HEAD)" "$before"
+	is "... working tree as HEAD" "$(clean repo)" ""
+	exits 1 "... fq init" fq init nokey --unit NKZ --name 无钥镇
+	ok "... makes no repository" test ! -e nokey
+	git config --global gpg.ssh.defaultKeyCommand false
+	exits 1 "a key command that fails" fq note -C repo "$ID" 再次联系
+	like "... says so" "$(err)" "gpg.ssh.defaultKeyCommand 'false' failed"
+	git config --global --unset gpg.ssh.defaultKeyCommand
+	git config --global user.signingKey "$K/clerk"
+	kill "$SSH_AGENT_PID"
+else
+	_n=$((_n + 1)); echo "ok $_n - # SKIP ssh-agent not installed"
+fi
 
 # --- completion ------------------------------------------------------------
 if command -v bash >/dev/null 2>&1; then

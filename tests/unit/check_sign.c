@@ -4,7 +4,9 @@
  * SSH key when git's configuration names one, the ref moved only from the
  * first parent; a failed signature moves nothing; fq_sign_verify() tells
  * good from unsigned and tampered.  The signing tests need ssh-keygen
- * (Debian: openssh-client) and are skipped without it.
+ * (Debian: openssh-client) and are skipped without it.  gpg's status
+ * lines are read as git reads them (fq_sign_gpg_status, from canned
+ * output: no gpg needed).
  */
 #include <check.h>
 #include <stdio.h>
@@ -198,6 +200,130 @@ START_TEST(test_failed_signature_moves_nothing)
 }
 END_TEST
 
+/* What fq makes of gpg's status output text with gpg.minTrustLevel min. */
+static enum fq_sign_status
+gpg_says(const char *text, int min, struct fq_sign_result *r)
+{
+	fq_sign_result_init(r);
+	fq_sign_gpg_status(text, min, r);
+	return r->status;
+}
+
+#define NEWSIG "[GNUPG:] NEWSIG\n[GNUPG:] KEY_CONSIDERED 0123 0\n" \
+	"gpg: Signature made Wed Dec  2 06:00:00 2026 UTC\n"
+#define VALIDSIG "[GNUPG:] VALIDSIG BE785DB4 2026-12-02 1796192930 0 4 0 " \
+	"22 8 00 BE785DB4\n"
+
+START_TEST(test_gpg_status)
+{
+	struct fq_sign_result r;
+
+	/* GOODSIG: the user ID is the signer, trust at least undefined */
+	ck_assert_int_eq(gpg_says(NEWSIG "[GNUPG:] GOODSIG 69B411660A2CB27C "
+		"Clerk <clerk@example.org>\n" VALIDSIG
+		"[GNUPG:] TRUST_ULTIMATE 0 pgp\n", 0, &r), FQ_SIGN_GOOD);
+	ck_assert_str_eq(r.signer.buf, "Clerk <clerk@example.org>");
+	fq_sign_result_release(&r);
+	/* TRUST_NEVER is above undefined: git's default takes it */
+	ck_assert_int_eq(gpg_says(NEWSIG "[GNUPG:] GOODSIG 69B4 A <a@b>\n"
+		"[GNUPG:] TRUST_NEVER 0 pgp\n", 0, &r), FQ_SIGN_GOOD);
+	fq_sign_result_release(&r);
+	/* ... not gpg.minTrustLevel marginal (2); gpg v1: no more words */
+	ck_assert_int_eq(gpg_says(NEWSIG "[GNUPG:] GOODSIG 69B4 A <a@b>\n"
+		"[GNUPG:] TRUST_NEVER\n", 2, &r), FQ_SIGN_UNKNOWN);
+	ck_assert_msg(strstr(r.detail.buf, "trust never, below "
+		"gpg.minTrustLevel marginal") != NULL, "%s", r.detail.buf);
+	ck_assert_str_eq(r.signer.buf, "");
+	fq_sign_result_release(&r);
+	/* no TRUST_ line: undefined */
+	ck_assert_int_eq(gpg_says("[GNUPG:] GOODSIG 69B4 A <a@b>", 1, &r),
+		FQ_SIGN_UNKNOWN);
+	fq_sign_result_release(&r);
+	ck_assert_int_eq(gpg_says("[GNUPG:] GOODSIG 69B4 A <a@b>\n"
+		"[GNUPG:] TRUST_FULLY 0 pgp\n", 3, &r), FQ_SIGN_GOOD);
+	fq_sign_result_release(&r);
+	/* a trust level gpg never had: cannot be checked */
+	ck_assert_int_eq(gpg_says("[GNUPG:] GOODSIG 69B4 A <a@b>\n"
+		"[GNUPG:] TRUST_SOMEWHAT 0 pgp\n", 0, &r), FQ_SIGN_ERROR);
+	fq_sign_result_release(&r);
+	ck_assert_int_eq(gpg_says(NEWSIG "[GNUPG:] BADSIG 69B411660A2CB27C "
+		"Clerk <clerk@example.org>\n", 0, &r), FQ_SIGN_BAD);
+	ck_assert_str_eq(r.detail.buf,
+		"key 69B411660A2CB27C, Clerk <clerk@example.org>");
+	fq_sign_result_release(&r);
+	/* ERRSIG and NO_PUBKEY: an unknown signer; other errors: E */
+	ck_assert_int_eq(gpg_says(NEWSIG "[GNUPG:] ERRSIG 1234567890ABCDEF "
+		"22 8 00 1796192930 9 -\n[GNUPG:] NO_PUBKEY 1234567890ABCDEF\n",
+		0, &r), FQ_SIGN_UNKNOWN);
+	ck_assert_str_eq(r.detail.buf,
+		"key 1234567890ABCDEF is not in gpg's keyring");
+	fq_sign_result_release(&r);
+	ck_assert_int_eq(gpg_says("[GNUPG:] ERRSIG 1234567890ABCDEF 99 8 00 "
+		"1796192930 4 -\n", 0, &r), FQ_SIGN_ERROR);
+	ck_assert_str_eq(r.detail.buf,
+		"gpg cannot check it: error 4, key 1234567890ABCDEF");
+	fq_sign_result_release(&r);
+	ck_assert_int_eq(gpg_says("[GNUPG:] EXPSIG 69B4 A <a@b>\n"
+		"[GNUPG:] TRUST_ULTIMATE 0 pgp\n", 0, &r), FQ_SIGN_EXPIRED);
+	ck_assert(!fq_sign_status_ok(r.status));
+	fq_sign_result_release(&r);
+	ck_assert_int_eq(gpg_says("[GNUPG:] KEYEXPIRED 1796193120\n"
+		"[GNUPG:] EXPKEYSIG 2F35 Old <old@example.org>\n" VALIDSIG, 0,
+		&r), FQ_SIGN_EXPIRED_KEY);
+	ck_assert(fq_sign_status_ok(r.status));
+	ck_assert_str_eq(r.signer.buf, "Old <old@example.org>");
+	ck_assert_int_eq(fq_sign_status_mark(r.status), 'Y');
+	fq_sign_result_release(&r);
+	ck_assert_int_eq(gpg_says("[GNUPG:] REVKEYSIG 69B4 A <a@b>\n", 0,
+		&r), FQ_SIGN_REVOKED);
+	ck_assert_int_eq(fq_sign_status_mark(r.status), 'R');
+	fq_sign_result_release(&r);
+	/* two signatures: refused, as git refuses them */
+	ck_assert_int_eq(gpg_says("[GNUPG:] GOODSIG 69B4 A <a@b>\n"
+		"[GNUPG:] GOODSIG 77CC B <b@c>\n", 0, &r), FQ_SIGN_ERROR);
+	ck_assert_str_eq(r.detail.buf, "more than one signature");
+	fq_sign_result_release(&r);
+	ck_assert_int_eq(gpg_says("[GNUPG:] BADSIG 69B4 A <a@b>\n"
+		"[GNUPG:] GOODSIG 69B4 A <a@b>\n", 0, &r), FQ_SIGN_ERROR);
+	fq_sign_result_release(&r);
+	/* nothing gpg recognized; and what gpg says to people is not read */
+	ck_assert_int_eq(gpg_says("[GNUPG:] NODATA 4\n", 0, &r), FQ_SIGN_BAD);
+	fq_sign_result_release(&r);
+	ck_assert_int_eq(gpg_says("gpg: Good signature from \"A\"\n"
+		"GOODSIG 69B4 A\n [GNUPG:] GOODSIG 69B4 A\n", 0, &r),
+		FQ_SIGN_BAD);
+	fq_sign_result_release(&r);
+	ck_assert_int_eq(gpg_says("", 0, &r), FQ_SIGN_BAD);
+	fq_sign_result_release(&r);
+}
+END_TEST
+
+START_TEST(test_trust_levels_and_marks)
+{
+	ck_assert_int_eq(fq_sign_trust_level("undefined"), 0);
+	ck_assert_int_eq(fq_sign_trust_level("Never"), 1);
+	ck_assert_int_eq(fq_sign_trust_level("MARGINAL"), 2);
+	ck_assert_int_eq(fq_sign_trust_level("fully"), 3);
+	ck_assert_int_eq(fq_sign_trust_level("ultimate"), 4);
+	ck_assert_int_eq(fq_sign_trust_level("full"), -1);
+	ck_assert_int_eq(fq_sign_trust_level(""), -1);
+	ck_assert_int_eq(fq_sign_trust_level(NULL), -1);
+	ck_assert_int_eq(fq_sign_status_mark(FQ_SIGN_GOOD), 'G');
+	ck_assert_int_eq(fq_sign_status_mark(FQ_SIGN_NONE), 'N');
+	ck_assert_int_eq(fq_sign_status_mark(FQ_SIGN_BAD), 'B');
+	ck_assert_int_eq(fq_sign_status_mark(FQ_SIGN_UNKNOWN), 'U');
+	ck_assert_int_eq(fq_sign_status_mark(FQ_SIGN_EXPIRED), 'X');
+	ck_assert_int_eq(fq_sign_status_mark(FQ_SIGN_EXPIRED_KEY), 'Y');
+	ck_assert_int_eq(fq_sign_status_mark(FQ_SIGN_REVOKED), 'R');
+	ck_assert_int_eq(fq_sign_status_mark(FQ_SIGN_ERROR), 'E');
+	ck_assert_str_eq(fq_sign_status_name(FQ_SIGN_ERROR),
+		"cannot be checked");
+	ck_assert(fq_sign_status_ok(FQ_SIGN_GOOD));
+	ck_assert(!fq_sign_status_ok(FQ_SIGN_UNKNOWN));
+	ck_assert(!fq_sign_status_ok(FQ_SIGN_REVOKED));
+}
+END_TEST
+
 Suite *
 fq_sign_suite(void)
 {
@@ -208,6 +334,10 @@ fq_sign_suite(void)
 	tcase_add_test(tc, test_unsigned_as_libgit2);
 	tcase_add_test(tc, test_signed_and_verified);
 	tcase_add_test(tc, test_failed_signature_moves_nothing);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("gpg status");
+	tcase_add_test(tc, test_gpg_status);
+	tcase_add_test(tc, test_trust_levels_and_marks);
 	suite_add_tcase(s, tc);
 	return s;
 }
