@@ -518,8 +518,37 @@ sign_buffer(const struct sign_conf *c, const git_signature *who,
 	return ret;
 }
 
+/*
+ * "Name <email>" of the first commit's committer, as store.c's
+ * make_signature() will make it: the author given, else git's user.name
+ * and user.email, else fq's own.
+ */
+static void
+first_committer(struct fq_buf *out, const char *name, const char *email)
+{
+	git_config *live = NULL, *cfg = NULL;
+	char *n = NULL, *e = NULL;
+
+	if ((!name || !*name || !email || !*email) &&
+	    git_config_open_default(&live) == 0 &&
+	    git_config_snapshot(&cfg, live) == 0) {
+		n = conf_string(cfg, "user.name", false);
+		e = conf_string(cfg, "user.email", false);
+	}
+	git_error_clear();
+	if (!name || !*name)
+		name = n ? n : "fq";
+	if (!email || !*email)
+		email = e ? e : "fq@localhost";
+	fq_buf_addf(out, "%s <%s>", name, email);
+	free(n);
+	free(e);
+	git_config_free(cfg);
+	git_config_free(live);
+}
+
 int
-fq_sign_preflight(struct fq_error *err)
+fq_sign_preflight(const char *name, const char *email, struct fq_error *err)
 {
 	struct sign_conf c;
 	struct fq_buf key = FQ_BUF_INIT;
@@ -533,9 +562,10 @@ fq_sign_preflight(struct fq_error *err)
 		ret = sign_buffer(&c, NULL, NULL, 0, NULL, err);
 	else if (c.format == FMT_OPENPGP && c.key)
 		ret = gpg_has_key(&c, c.key, err);
-	else if (c.format == FMT_OPENPGP)
-		;	/* the committer's name: the first commit tells */
-	else if (!c.key && c.keycmd)
+	else if (c.format == FMT_OPENPGP) {
+		first_committer(&key, name, email);	/* as git: the key */
+		ret = gpg_has_key(&c, key.buf, err);
+	} else if (!c.key && c.keycmd)
 		ret = ssh_default_key(&c, &key, err);
 	else if (!c.key)
 		ret = sign_buffer(&c, NULL, NULL, 0, NULL, err);

@@ -26,8 +26,11 @@ int fq_commit_create(git_oid *out, git_repository *repo,
 /*
  * Before fq init creates anything: fail as the first commit would fail
  * for want of a key (or of SSH as gpg.format) in the user's configuration.
+ * name and email: the author fq init was given (NULL: git's user.name and
+ * user.email), whose key OpenPGP signs with when user.signingKey is unset.
  */
-int fq_sign_preflight(struct fq_error *err);
+int fq_sign_preflight(const char *name, const char *email,
+	struct fq_error *err);
 
 /*
  * What gpg --status-fd said of one signature (its [GNUPG:] lines), into

@@ -524,7 +524,8 @@ fq_store_init(const char *dir, const struct fq_store_init_opts *opts,
 	if (!dir || !*dir)
 		return fq_error_set(err, FQ_EUSAGE, "no directory given");
 
-	if ((ret = fq_sign_preflight(err)) < 0)
+	if ((ret = fq_sign_preflight(opts->author_name, opts->author_email,
+	    err)) < 0)
 		return ret;	/* a missing key: no half-made repository */
 	old_umask = umask(077);
 	if ((ret = mkdir_p(dir, 0700, err)) < 0)

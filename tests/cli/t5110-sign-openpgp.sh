@@ -210,6 +210,19 @@ is "... the case file as HEAD has it" "$(clean repo)" ""
 exits 1 "fq init with that key" fq init nokey --unit NKZ --name 无钥镇
 like "... says so" "$(err)" "no secret key for 'nosuch@example.org'"
 ok "... makes no repository" test ! -e nokey
+# commit.gpgSign and no key: the committer is the key, checked first too
+git config --global --unset user.signingKey
+git config --global commit.gpgSign true
+exits 1 "fq init, commit.gpgSign, a committer gpg has no key for" \
+	env FQ_USER=无钥 FQ_EMAIL=nokey@example.org \
+	fq init nokey --unit NKZ --name 无钥镇
+like "... says whose key" "$(err)" "no secret key for '无钥 <nokey@example.org>'"
+ok "... makes no repository" test ! -e nokey
+exits 0 "... and with the clerk's own key, it does" \
+	env FQ_USER=Clerk FQ_EMAIL=clerk@example.org \
+	fq init withkey --unit WKZ --name 有钥镇
+ok "... signed" verified withkey HEAD
+git config --global --unset commit.gpgSign
 git config --global user.signingKey clerk@example.org
 git config --global gpg.program false
 exits 1 "a gpg that fails" fq note -C repo "$ID" 再次联系
