@@ -1234,6 +1234,8 @@ parse_blob(struct parsed *out, const char *relpath, const char *raw,
 	int r;
 
 	out->flags = R_READ;
+	/* the packed summary and case hardly exceed the text: one malloc */
+	fq_buf_grow(&out->data, len + 256);
 	fq_report_digest(&out->dg, raw, len);
 	if (out->dg.has_status)
 		out->flags |= R_STATUS;
