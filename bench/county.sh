@@ -14,11 +14,18 @@
 # first warm run writes if they are missing).  Otherwise TOWNSHIPS
 # (default 20) x CASES (default 2000) are generated with gen.py.
 #
+# The day rows ("day" in MODES) are a monthly county run the day after
+# the indexes were made: DAY townships (default 12) copied with their
+# index under the output directory, three commits of two cases each made
+# in each copy (DAY * 3 commits), the other townships DIR's own; every
+# run starts from the copies' indexes as they were before the commits.
+#
 # FQ_BIN: the build to measure (default build/bin); FQ_BIN_BASE: another
 # build (e.g. main's) measured in the same run, row for row; RUNS: warm
 # runs per row, the best kept (default 3); MODES: "warm cold" (default),
-# or one of them.  Every row's output is checked
-# to be the same bytes as the first's.
+# or any of warm, cold and day.  Every row's output is checked
+# to be the same bytes as the first's (the day rows as the first day
+# row's).
 #
 #	sh bench/county.sh /tmp/sign-bench/sync/towns
 #	FQ_BIN_BASE=/tmp/main/build/bin sh bench/county.sh 30 2000
@@ -68,13 +75,18 @@ load() { cut -d' ' -f1 /proc/loadavg; }
 # one BIN THREADS MODE: a row of the table
 one() {
 	b=$1 th=$2 mode=$3 label=$4 best= k=0
+	first=$out/first.json
 	if [ "$mode" = cold ]; then
 		src=$out/views
 		k=$((runs - 1))	# one cold run
+	elif [ "$mode" = day ]; then
+		src=$out/day
+		first=$out/day-first.json
 	else
 		src=$towns
 	fi
 	while [ $k -lt "$runs" ]; do
+		[ "$mode" != day ] || day_reset
 		l=$(load)
 		rm -rf "$out/cache"
 		env ${th:+FQ_REPORT_THREADS=$th} XDG_CACHE_HOME="$out/cache" \
@@ -91,14 +103,52 @@ one() {
 		fi
 		k=$((k + 1))
 	done
-	if [ -f "$out/first.json" ]; then
-		cmp -s "$out/first.json" "$out/report.json" ||
+	if [ -f "$first" ]; then
+		cmp -s "$first" "$out/report.json" ||
 			{ echo "county.sh: $b $th $mode: another report" >&2;
 			exit 1; }
 	else
-		cp "$out/report.json" "$out/first.json"
+		cp "$out/report.json" "$first"
 	fi
 	printf '%-6s %-5s %-8s %s\n' "$mode" "$label" "${th:-auto}" "$row"
+}
+
+# the day's townships: copies with their index, and commits since
+day_setup() {
+	mkdir -p "$out/day" "$out/dayfq"
+	dayt=$(for d in "$towns"/*; do
+		[ -f "$d/fq.yaml" ] && [ -d "$d/.git" ] && basename "$d"
+	done | tail -n "${DAY:-12}")
+	for d in "$towns"/*; do
+		[ -f "$d/fq.yaml" ] && [ -d "$d/.git" ] || continue
+		t=$(basename "$d")
+		case " $(echo $dayt) " in
+		*" $t "*) ;;
+		*) ln -s "$d" "$out/day/$t"; continue ;;
+		esac
+		# a copy, never DIR's township (which may be a symbolic link)
+		mkdir "$out/day/$t"
+		cp -a "$(cd "$d" && pwd -P)/." "$out/day/$t/"
+		[ ! -L "$out/day/$t/.git" ] && [ "$(cd "$out/day/$t" &&
+		    pwd -P)" != "$(cd "$d" && pwd -P)" ] ||
+			{ echo "county.sh: $t: not copied" >&2; exit 1; }
+		cp -a "$d/.git/fq" "$out/dayfq/$t"
+		for c in 1 2 3; do
+			for f in $(git -C "$out/day/$t" ls-files 'cases/*.yaml' |
+			    tail -n 40 | sed -n "$((2 * c - 1)),$((2 * c))p"); do
+				sed -i "s/^updated_at: .*/updated_at: \
+2024-06-19T1${c}:00:00+08:00/" "$out/day/$t/$f"
+			done
+			git -C "$out/day/$t" commit -qam "day $c"
+		done
+	done
+}
+# each day run from the indexes of before the day's commits
+day_reset() {
+	for t in $dayt; do
+		rm -rf "$out/day/$t/.git/fq"
+		cp -a "$out/dayfq/$t" "$out/day/$t/.git/fq"
+	done
 }
 
 echo "county report: $ntown townships, $ncase cases; $(nproc) CPUs;" \
@@ -107,6 +157,7 @@ printf '%-6s %-5s %-8s %7s %7s %7s %7s %7s %6s\n' mode build threads \
 	wall user sys cpu rss_MB load1
 # a first warm run writes any index the townships lack
 "$bin/fq" report --county "$towns" --month 2024-06 --format json >/dev/null
+case " ${MODES:-} " in *" day "*) day_setup ;; esac
 for mode in ${MODES:-warm cold}; do
 	if [ -n "$base" ]; then
 		one "$base" "" $mode base

@@ -54,6 +54,7 @@
 #include "fq/deadline.h"
 #include "fq/index.h"
 #include "internal.h"
+#include "loose.h"
 #include "store_git.h"
 
 #define INDEX_MAGIC "fqindex"
@@ -282,16 +283,24 @@ dict_init(void)
 	}
 }
 
-/* The number of key k in the dictionary, or -1. */
+/* The number of key k in the dictionary, or -1: a binary search of
+ * the keys with its first byte (as many as 17 of them). */
 static long
 dict_find(const char *k)
 {
 	const unsigned char *r = dict_first[(unsigned char)k[0]];
-	size_t i;
+	size_t lo = r[0], hi = r[1], mid;
+	int c;
 
-	for (i = r[0]; i < r[1]; i++)
-		if (!strcmp(k, key_dict[i]))
-			return (long)i;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = strcmp(k + 1, key_dict[mid] + 1)) == 0)
+			return (long)mid;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
 	return -1;
 }
 
@@ -314,6 +323,30 @@ put_bytes(struct fq_buf *b, const char *s, size_t n)
 	fq_buf_addch(b, '\0');
 }
 
+/* A key of a map: 2 * its number + 1, or 2 * its length and the bytes. */
+static void
+put_key(struct fq_buf *out, const char *k)
+{
+	long d;
+
+	pthread_once(&dict_once, dict_init);
+	if ((d = dict_find(k)) >= 0) {
+		put_varint(out, 2 * (size_t)d + 1);
+	} else {
+		put_varint(out, 2 * strlen(k));
+		fq_buf_adds(out, k);
+		fq_buf_addch(out, '\0');
+	}
+}
+
+/* A plain scalar, as fq_node_pack writes fq_node_scalar(s). */
+static void
+put_scalar(struct fq_buf *out, const char *s)
+{
+	fq_buf_addch(out, 1);
+	put_bytes(out, s ? s : "", s ? strlen(s) : 0);
+}
+
 void
 fq_node_pack(struct fq_buf *out, const struct fq_node *n)
 {
@@ -332,19 +365,7 @@ fq_node_pack(struct fq_buf *out, const struct fq_node *n)
 		fq_buf_addch(out, 3);
 		put_varint(out, n->len);
 		for (i = 0; i < n->len; i++) {
-			const char *k = n->keys[i]->str;
-			long d;
-
-			pthread_once(&dict_once, dict_init);
-			d = dict_find(k);
-			/* a key: 2 * number + 1, or 2 * length and the bytes */
-			if (d >= 0) {
-				put_varint(out, 2 * (size_t)d + 1);
-			} else {
-				put_varint(out, 2 * strlen(k));
-				fq_buf_adds(out, k);
-				fq_buf_addch(out, '\0');
-			}
+			put_key(out, n->keys[i]->str);
 			fq_node_pack(out, n->vals[i]);
 		}
 		break;
@@ -354,6 +375,81 @@ fq_node_pack(struct fq_buf *out, const struct fq_node *n)
 		for (i = 0; i < n->len; i++)
 			fq_node_pack(out, n->vals[i]);
 		break;
+	}
+}
+
+/* A sequence's items that are scalars. */
+static size_t
+count_scalars(const struct fq_node *v)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < v->len; i++)
+		n += v->vals[i]->kind == FQ_NODE_SCALAR;
+	return n;
+}
+
+/*
+ * fq_node_pack(out, fq_index_summary(c)), byte for byte, without the
+ * tree in between (a cold build packs a summary for every case).
+ */
+void
+fq_index_pack_summary(struct fq_buf *out, const struct fq_node *c)
+{
+	const char *x[NSCALAR], *to, *from;
+	const struct fq_node *med, *ref, *r;
+	char last[FQ_DATE_SIZE];
+	bool has_last;
+	size_t i, n = 0;
+
+	for (i = 0; i < NSCALAR; i++)
+		n += (x[i] = fq_map_str(c, scalar_keys[i])) != NULL;
+	has_last = fq_case_last_event(c, last) != NULL;
+	med = fq_map_get(c, "mediators");
+	if (med && med->kind != FQ_NODE_SEQ)
+		med = NULL;
+	ref = fq_map_get(c, "referrals");
+	if (ref && ref->kind != FQ_NODE_SEQ)
+		ref = NULL;
+	n += has_last + (med != NULL) + (ref != NULL);
+	fq_buf_addch(out, 3);
+	put_varint(out, n);
+	for (i = 0; i < NSCALAR; i++)
+		if (x[i]) {
+			put_key(out, scalar_keys[i]);
+			put_scalar(out, x[i]);
+		}
+	if (has_last) {
+		put_key(out, "last_event_on");
+		put_scalar(out, last);
+	}
+	if (med) {
+		put_key(out, "mediators");
+		fq_buf_addch(out, 4);
+		put_varint(out, count_scalars(med));
+		for (i = 0; i < med->len; i++)
+			if (med->vals[i]->kind == FQ_NODE_SCALAR)
+				put_scalar(out, med->vals[i]->str);
+	}
+	if (!ref)
+		return;
+	put_key(out, "referrals");
+	fq_buf_addch(out, 4);
+	put_varint(out, ref->len);
+	for (i = 0; i < ref->len; i++) {
+		r = ref->vals[i];
+		to = fq_map_str(r, "to_agency");
+		from = fq_map_str(r, "from_agency");
+		fq_buf_addch(out, 3);
+		put_varint(out, (size_t)(to != NULL) + (from != NULL));
+		if (to) {
+			put_key(out, "to_agency");
+			put_scalar(out, to);
+		}
+		if (from) {
+			put_key(out, "from_agency");
+			put_scalar(out, from);
+		}
 	}
 }
 
@@ -1131,13 +1227,15 @@ static void
 parse_blob(struct parsed *out, const char *relpath, const char *raw,
 	size_t len, struct fq_yarena *ya)
 {
-	struct fq_node *c = NULL, *s;
+	struct fq_node *c = NULL;
 	struct fq_error err = FQ_ERROR_INIT;
 	size_t at;
 	bool owned = false;
 	int r;
 
 	out->flags = R_READ;
+	/* the packed summary and case hardly exceed the text: one malloc */
+	fq_buf_grow(&out->data, len + 256);
 	fq_report_digest(&out->dg, raw, len);
 	if (out->dg.has_status)
 		out->flags |= R_STATUS;
@@ -1147,11 +1245,9 @@ parse_blob(struct parsed *out, const char *relpath, const char *raw,
 	}
 	if (r == 0 && c->kind == FQ_NODE_MAP) {
 		out->flags |= R_MAP;
-		s = fq_index_summary(c);
 		at = out->data.len;
-		fq_node_pack(&out->data, s);
+		fq_index_pack_summary(&out->data, c);
 		out->len[0] = (uint32_t)(out->data.len - at);
-		fq_node_free(s);
 		project(c, owned);
 		at = out->data.len;
 		fq_node_pack(&out->data, c);
@@ -1199,6 +1295,7 @@ struct job {
 struct pctx {
 	fq_store *st;
 	git_odb *odb;
+	fq_loose *lo;		/* the loose objects, read without libgit2 */
 	struct fq_yarena *ya;
 	struct fq_buf raw;
 };
@@ -1242,8 +1339,18 @@ parse_one(struct pctx *c, struct job *jb, const char *hex)
 {
 	struct fq_error err = FQ_ERROR_INIT;
 	git_odb_object *obj;
+	const char *p;
+	size_t n;
 
 	fq_buf_init(&jb->out.data);
+	/* a loose blob straight from its file; anything else (a packed
+	 * object, a damaged file) as libgit2 reads it */
+	if (c->lo && fq_loose_blob(c->lo, jb->bin, FQ_NODE_MAX_FILE, &p, &n,
+	    &err) == 0) {
+		jb->readable = true;
+		parse_blob(&jb->out, jb->relpath, n ? p : "", n, c->ya);
+		return;
+	}
 	if (c->odb) {
 		obj = odb_blob(c->odb, hex);
 		jb->readable = obj != NULL;
@@ -1312,13 +1419,15 @@ flush_batch(struct writer *w, struct job *v, size_t n)
 	}
 }
 
-/* The other threads' object databases (fewer threads if one fails). */
+/* The other threads' object databases (fewer threads if one fails),
+ * and every thread's reader of the loose objects (none if it fails). */
 static int
 open_odbs(fq_store *st, struct pctx *c, int nt)
 {
 	git_repository *repo = fq_store_git(st);
 	struct fq_buf dir = FQ_BUF_INIT;
-	int t;
+	struct fq_error err = FQ_ERROR_INIT;
+	int t, k;
 
 	fq_buf_addf(&dir, "%sobjects", git_repository_commondir(repo));
 	for (t = 1; t < nt; t++)
@@ -1326,6 +1435,9 @@ open_odbs(fq_store *st, struct pctx *c, int nt)
 			git_error_clear();
 			break;
 		}
+	for (k = 0; k < t; k++)
+		if (fq_loose_open(&c[k].lo, dir.buf, &err))
+			break;
 	fq_buf_release(&dir);
 	return t;
 }
@@ -1377,6 +1489,7 @@ parse_jobs(fq_store *st, struct job *jobs, size_t n, const char **oids,
 	}
 	for (t = 0; t < 8; t++) {
 		git_odb_free(c[t].odb);
+		fq_loose_free(c[t].lo);
 		fq_yarena_free(c[t].ya);
 		fq_buf_release(&c[t].raw);
 	}

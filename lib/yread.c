@@ -129,6 +129,14 @@ text_ok(const char *buf, size_t len)
 				i++;
 				continue;
 			}
+			/* U+3000..U+CFFF (CJK, most of a case's text): never
+			 * overlong, a surrogate or one char_ok refuses */
+			if (s[i] >= 0xE3 && s[i] <= 0xEC && len - i >= 3 &&
+			    (s[i + 1] & 0xC0) == 0x80 &&
+			    (s[i + 2] & 0xC0) == 0x80) {
+				i += 3;
+				continue;
+			}
 			if (!(w = char_ok(s + i, len - i)))
 				return false;
 			i += w;

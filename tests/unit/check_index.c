@@ -73,6 +73,70 @@ START_TEST(test_pack_roundtrip)
 }
 END_TEST
 
+/* fq_index_pack_summary(c): the bytes of fq_node_pack(fq_index_summary(c)). */
+static size_t
+same_summary(const char *path, void *unused)
+{
+	struct fq_node *c = NULL, *s;
+	struct fq_error err = FQ_ERROR_INIT;
+	struct fq_buf a = FQ_BUF_INIT, b = FQ_BUF_INIT;
+	char *text = fq_test_read_file(path);
+
+	if (fq_yaml_parse(&c, text, strlen(text), path, &err) == 0 &&
+	    c->kind == FQ_NODE_MAP) {
+		s = fq_index_summary(c);
+		fq_node_pack(&a, s);
+		fq_index_pack_summary(&b, c);
+		ck_assert_msg(a.len == b.len && !memcmp(a.buf, b.buf, a.len),
+			"%s: another summary", path);
+		fq_node_free(s);
+	}
+	fq_node_free(c);
+	free(text);
+	fq_buf_release(&a);
+	fq_buf_release(&b);
+	return 1;
+}
+
+static const char *const summary_texts[] = {
+	"id: x\n",
+	"id: x\nmediators: 李调解\nreferrals: tribunal\n",
+	"id: x\nmediators:\n- a\n- [b]\n- {c: d}\n- ''\n- e\n",
+	"id: x\nreferrals:\n- tribunal\n- {}\n- from_agency: a\n"
+	"- to_agency: [b]\n  from_agency: c\n",
+	"status: closed\nclosed_on: 2024-03-05\nvillage: 东村\nsource: visit\n"
+	"events:\n- at: 2024-03-01T09:00:00+08:00\n  kind: intake\n"
+	"- at: 2024-03-04\n  kind: session\n",
+	"title: [a, b]\nid: ~\nunknown_key: 1\n",
+};
+
+START_TEST(test_pack_summary)
+{
+	char *cases = fq_test_path(FQ_TEST_DATA_DIR, "cases");
+	char *ex = fq_test_path(FQ_TEST_SCHEMA_DIR, "../examples");
+	char *dir = fq_test_tmpdir(), *path;
+	size_t i, n = 0;
+
+	for (i = 0; i < sizeof(summary_texts) / sizeof(*summary_texts); i++) {
+		path = fq_test_path(dir, "t.yaml");
+		fq_test_write_file(path, summary_texts[i]);
+		n += same_summary(path, NULL);
+		free(path);
+	}
+	path = fq_test_path(dir, "a.yaml");
+	fq_test_write_file(path, case_a);
+	n += same_summary(path, NULL);
+	free(path);
+	n += fq_test_each_yaml(cases, same_summary, NULL);
+	n += fq_test_each_yaml(ex, same_summary, NULL);
+	ck_assert_uint_gt(n, 8);
+	fq_test_rmtree(dir);
+	free(dir);
+	free(cases);
+	free(ex);
+}
+END_TEST
+
 /* Every shorter prefix, and every byte flipped, is refused or decodes to
  * something (never a crash); a cut is always refused. */
 START_TEST(test_pack_damaged)
@@ -601,6 +665,7 @@ fq_index_suite(void)
 	tc = tcase_create("format");
 	tcase_add_test(tc, test_pack_roundtrip);
 	tcase_add_test(tc, test_pack_damaged);
+	tcase_add_test(tc, test_pack_summary);
 	tcase_add_test(tc, test_projection);
 	tcase_add_loop_test(tc, test_digest, 0,
 		(int)(sizeof(digest_texts) / sizeof(digest_texts[0])));

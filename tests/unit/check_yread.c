@@ -61,7 +61,8 @@ static const char *const pieces[] = {
 	"\n\n", "\r", "\r\n", "\x7f", "\x01", "\x1b", "中文", "周明",
 	"\xF0\x9F\x98\x80", "\xC2\xA0", "\xC2\x85", "\xE2\x80\xA8",
 	"\xEF\xBB\xBF", "\xEF\xBF\xBE", "\xED\xA0\x80", "\xC2\x9F", "\xFF",
-	"\xC0\x80", "：", "a b", "a  b", "x ", " x", "13865479012", "=",
+	"\xC0\x80", "\xE3\x80\x80", "\xEC\xBF\xBF", "\xE2\xBF\xBF", "：",
+	"a b", "a  b", "x ", " x", "13865479012", "=",
 	"<<", "'a''b'", "\"a\\\"b\"", "'a' b", "\"a\" b", "k:", "- x",
 	"\n  x", "\n- y", "\n    z: 1", "\n k: v", "\n\n  t",
 };

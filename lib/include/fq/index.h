@@ -118,6 +118,8 @@ int fq_index_scan(fq_store *st, fq_index_fn fn, void *data,
 
 /* The summary / the cached case of a whole case (caller frees). */
 struct fq_node *fq_index_summary(const struct fq_node *c);
+/* fq_node_pack() of fq_index_summary(c), the same bytes, straight from c. */
+void fq_index_pack_summary(struct fq_buf *out, const struct fq_node *c);
 struct fq_node *fq_index_projection(const struct fq_node *c);
 
 /* A tree as compact bytes, and back (NULL if the bytes are not one). */
