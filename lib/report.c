@@ -116,7 +116,7 @@ is_closed(const char *state)
 static bool
 in_range(const char *d, const char *from, const char *to)
 {
-	return d && strlen(d) >= 10 && strncmp(d, from, 10) >= 0 &&
+	return d && strnlen(d, 10) == 10 && strncmp(d, from, 10) >= 0 &&
 		strncmp(d, to, 10) <= 0;
 }
 
@@ -1042,14 +1042,16 @@ mediation_act(const struct fq_node *c, const char *from, const char *to)
 	size_t i, k;
 
 	for (i = 0; ev && ev->kind == FQ_NODE_SEQ && i < ev->len; i++) {
-		const char *kind = fq_map_str(ev->vals[i], "kind");
 		const char *on = fq_map_str(ev->vals[i], "effective_on");
-		const char *st = fq_map_str(ev->vals[i], "state_to");
+		const char *kind, *st;
 
 		if (!on)
 			on = fq_map_str(ev->vals[i], "at");
-		if (!kind || !in_range(on, from, to))
+		/* the day first: most events are out of the period */
+		if (!in_range(on, from, to) ||
+		    !(kind = fq_map_str(ev->vals[i], "kind")))
 			continue;
+		st = fq_map_str(ev->vals[i], "state_to");
 		if (st && (!strcmp(st, "mediating") || !strcmp(st, "agreed")))
 			return true;
 		for (k = 0; k < FQ_ARRAY_SIZE(kinds); k++)
@@ -1236,13 +1238,22 @@ fq_report_fork(fq_report **out, const fq_report *r, struct fq_error *err)
 	return FQ_OK;
 }
 
+/* src after dst, as fq_idlist_add would have them: only src's first id
+ * can be dst's last (src's own neighbours already differ). */
 static void
 idlist_merge(struct fq_idlist *dst, const struct fq_idlist *src)
 {
-	size_t i;
+	size_t from = 0;
 
-	for (i = 0; i < src->n; i++)
-		fq_idlist_add(dst, src->v[i]);
+	if (!src->n)
+		return;
+	if (dst->n && (dst->v[dst->n - 1] == src->v[0] ||
+	    !strcmp(dst->v[dst->n - 1], src->v[0])))
+		from = 1;
+	FQ_ALLOC_GROW(dst->v, dst->n + src->n - from, dst->alloc);
+	memcpy(dst->v + dst->n, src->v + from,
+		(src->n - from) * sizeof(*src->v));
+	dst->n += src->n - from;
 }
 
 static void
