@@ -101,9 +101,18 @@ static const char *const prevention_keys[4] = {
 static bool
 is_open(const char *state)
 {
-	return state && (!strcmp(state, "accepted") ||
-		!strcmp(state, "mediating") || !strcmp(state, "agreed") ||
-		!strcmp(state, "referred_out"));
+	if (!state)
+		return false;
+	switch (state[0]) {	/* most states are closed: one byte says */
+	case 'a':
+		return !strcmp(state, "accepted") || !strcmp(state, "agreed");
+	case 'm':
+		return !strcmp(state, "mediating");
+	case 'r':
+		return !strcmp(state, "referred_out");
+	default:
+		return false;
+	}
 }
 
 static bool
@@ -113,11 +122,26 @@ is_closed(const char *state)
 		!strcmp(state, "archived"));
 }
 
+/* strncmp(a, b, 10), in line (a call costs more than the bytes) */
+static int
+cmp10(const char *a, const char *b)
+{
+	int i;
+
+	for (i = 0; i < 10; i++) {
+		if (a[i] != b[i])
+			return (unsigned char)a[i] - (unsigned char)b[i];
+		if (!a[i])
+			return 0;
+	}
+	return 0;
+}
+
 static bool
 in_range(const char *d, const char *from, const char *to)
 {
-	return d && strnlen(d, 10) == 10 && strncmp(d, from, 10) >= 0 &&
-		strncmp(d, to, 10) <= 0;
+	return d && strnlen(d, 10) == 10 && cmp10(d, from) >= 0 &&
+		cmp10(d, to) <= 0;
 }
 
 static void
@@ -1393,6 +1417,29 @@ dv_release(struct dueview *v)
 	free(v->d.vals);
 }
 
+/* vals[i]: fq_map_get(c, due_keys[i].str) for i < DK_EVENTS, in one
+ * pass over c's keys. */
+static void
+due_values(const struct fq_node *vals[DK_EVENTS], const struct fq_node *c)
+{
+	size_t i, j;
+
+	for (j = 0; j < DK_EVENTS; j++)
+		vals[j] = NULL;
+	if (!c || c->kind != FQ_NODE_MAP)
+		return;
+	for (i = 0; i < c->len; i++) {
+		const char *k = c->keys[i]->str;
+
+		for (j = 0; j < DK_EVENTS; j++)
+			if (k[0] == due_keys[j].str[0] && !vals[j] &&
+			    !strcmp(k, due_keys[j].str)) {
+				vals[j] = c->vals[i];
+				break;
+			}
+	}
+}
+
 void
 fq_report_due_as_of(char out[FQ_DATE_SIZE], const struct fq_node *c,
 	const char *state, const char *end, const struct fq_node *config,
@@ -1400,6 +1447,7 @@ fq_report_due_as_of(char out[FQ_DATE_SIZE], const struct fq_node *c,
 {
 	struct dueview dv;
 	const struct fq_node *v, *exts = fq_map_get(c, "extensions");
+	const struct fq_node *vals[DK_EVENTS];
 	const char *ext = NULL, *s, *color = fq_map_str(c, "risk_color");
 	struct fq_node *keep;
 	size_t i, j;
@@ -1418,8 +1466,9 @@ fq_report_due_as_of(char out[FQ_DATE_SIZE], const struct fq_node *c,
 			if (on && strncmp(on, end, 10) <= 0)
 				ext = fq_map_str(exts->vals[i], "until");
 		}
+	due_values(vals, c);
 	for (i = 0; i < DK_EVENTS; i++) {
-		if (!(v = fq_map_get(c, due_keys[i].str)))
+		if (!(v = vals[i]))
 			continue;
 		if (i == DK_EXTENDED && exts && exts->kind == FQ_NODE_SEQ) {
 			continue;	/* below */
