@@ -697,31 +697,39 @@ format_run(void *arg)
 	return NULL;
 }
 
-/* The items' lines formatted in jobs threads, written in order. */
+/* The items' lines formatted in jobs threads, written in order; a
+ * block of lines at a time, so that the buffers stay small. */
+#define PRINT_BLOCK 2048
+
 static void
 print_items(const struct fq_cli *cli, const struct item *v, size_t n,
 	const char *format, bool color, size_t jobs)
 {
 	struct fmtrun r[FQ_INDEX_MAX_THREADS];
-	size_t j;
+	size_t j, at, len, nj;
 
-	if (n < 1024)
-		jobs = 1;
 	for (j = 0; j < jobs; j++) {
 		r[j].cli = cli;
 		r[j].v = v;
-		r[j].from = n * j / jobs;
-		r[j].to = n * (j + 1) / jobs;
 		r[j].format = !strcmp(format, "json") ? 'j' :
 			!strcmp(format, "tsv") ? 's' : 't';
 		r[j].color = color;
 		fq_buf_init(&r[j].out);
 	}
-	in_threads(format_run, r, sizeof(r[0]), jobs);
-	for (j = 0; j < jobs; j++) {
-		fwrite(r[j].out.buf, 1, r[j].out.len, stdout);
-		fq_buf_release(&r[j].out);
+	for (at = 0; at < n; at += len) {
+		len = n - at < PRINT_BLOCK ? n - at : PRINT_BLOCK;
+		nj = len < 1024 ? 1 : jobs;
+		for (j = 0; j < nj; j++) {
+			r[j].from = at + len * j / nj;
+			r[j].to = at + len * (j + 1) / nj;
+			fq_buf_reset(&r[j].out);
+		}
+		in_threads(format_run, r, sizeof(r[0]), nj);
+		for (j = 0; j < nj; j++)
+			fwrite(r[j].out.buf, 1, r[j].out.len, stdout);
 	}
+	for (j = 0; j < jobs; j++)
+		fq_buf_release(&r[j].out);
 }
 
 /* As fq_cli_warn, into a buffer written at once (thousands of warnings
