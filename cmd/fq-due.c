@@ -4,6 +4,8 @@
  * cases first, then the most overdue.
  */
 #include <dirent.h>
+#include <pthread.h>
+#include <stdarg.h>
 
 #include "cli.h"
 #include "fq/index.h"
@@ -27,6 +29,7 @@ struct item {
 	char due[FQ_DATE_SIZE];
 	char at[FQ_NOW_ISO_SIZE];
 	int referral;
+	size_t seq;		/* the order it was found in: the last key */
 };
 
 /* The items' strings, copied into blocks freed together. */
@@ -49,6 +52,8 @@ struct ctx {
 	int64_t now;		/* cli->now, seconds since the epoch */
 	bool clock;		/* now is known (not a date-only FQ_TODAY) */
 	fq_nodecache *cache;	/* deadlines per blob, for this profile */
+	fq_nodecache_reader *rd;	/* this part's reader of the cache */
+	size_t jobs;		/* threads (FQ_DUE_JOBS) */
 };
 
 static const char *
@@ -272,7 +277,7 @@ each_item(struct fq_index_item *it, void *data)
 		x->skipped++;
 		return 0;
 	}
-	if (!x->cache || !(t = fq_nodecache_peek(x->cache, it->oid))) {
+	if (!x->rd || !(t = fq_nodecache_reader_peek(x->rd, it->oid))) {
 		c = fq_index_item_case(it);
 		if (!c || !fq_map_str(c, "id")) {
 			x->skipped++;
@@ -375,7 +380,370 @@ cmp(const void *a, const void *b)
 			1 : -1;
 	if ((c = strcmp(x->id, y->id)))
 		return c;
-	return x->referral - y->referral;
+	if (x->referral != y->referral)
+		return x->referral - y->referral;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* FQ_DUE_JOBS: threads that walk the cases, sort and format the lines
+ * (1: none); 2 by default. */
+static size_t
+due_jobs(void)
+{
+	const char *e = getenv("FQ_DUE_JOBS");
+	long n = e && *e ? strtol(e, NULL, 10) : 2;
+
+	if (n < 1)
+		n = 1;
+	if (n > FQ_INDEX_MAX_THREADS)
+		n = FQ_INDEX_MAX_THREADS;
+	return (size_t)n;
+}
+
+/* fn(args[j]) for j < n, args[0] in this thread and the others in
+ * threads of their own (in this one too when a thread cannot start). */
+static void
+in_threads(void *(*fn)(void *), void *args, size_t size, size_t n)
+{
+	pthread_t th[FQ_INDEX_MAX_THREADS];
+	bool started[FQ_INDEX_MAX_THREADS];
+	size_t j;
+
+	for (j = 1; j < n; j++)
+		started[j] = pthread_create(&th[j], NULL, fn,
+			(char *)args + j * size) == 0;
+	fn(args);
+	for (j = 1; j < n; j++) {
+		if (started[j])
+			pthread_join(th[j], NULL);
+		else
+			fn((char *)args + j * size);
+	}
+}
+
+/*
+ * The cases walked in runs (four a thread) taken by x->jobs threads,
+ * each run into a copy of x; their items then moved to x in the order
+ * of the cases, numbered in that order (seq).
+ */
+static int
+walk_index(struct ctx *x, struct fq_error *err)
+{
+	struct ctx px[FQ_INDEX_MAX_PARTS];
+	void *data[FQ_INDEX_MAX_PARTS];
+	size_t j, i, n = x->jobs > 1 ? x->jobs * 4 : 1, total = 0;
+	int ret;
+
+	if (n > FQ_INDEX_MAX_PARTS)
+		n = FQ_INDEX_MAX_PARTS;
+	for (j = 0; j < n; j++) {
+		px[j] = *x;
+		px[j].pool = NULL;
+		px[j].v = NULL;
+		px[j].n = px[j].alloc = 0;
+		px[j].skipped = 0;
+		fq_buf_init(&px[j].data);
+		px[j].rd = fq_nodecache_reader_new(x->cache);
+		data[j] = &px[j];
+	}
+	ret = fq_index_each_parts(x->cli->store, n, x->jobs, each_item, data,
+		err);
+	for (j = 0; j < n; j++)
+		total += px[j].n;
+	if (total) {
+		x->v = realloc(x->v, (x->n + total) * sizeof(*x->v));
+		if (!x->v)
+			abort();
+		x->alloc = x->n + total;
+	}
+	for (j = 0; j < n; j++) {
+		struct ctx *p = &px[j];
+
+		fq_nodecache_reader_free(p->rd);
+		x->skipped += p->skipped;
+		if (p->n)
+			memcpy(x->v + x->n, p->v, p->n * sizeof(*p->v));
+		x->n += p->n;
+		free(p->v);
+		while (p->pool) {
+			struct pblk *b = p->pool;
+
+			p->pool = b->next;
+			b->next = x->pool;
+			x->pool = b;
+		}
+		fq_buf_release(&p->data);
+	}
+	for (i = 0; i < x->n; i++)
+		x->v[i].seq = i;
+	return ret;
+}
+
+struct sortrun {
+	struct item *v;
+	size_t n;
+};
+
+static void *
+sort_run(void *arg)
+{
+	struct sortrun *r = arg;
+
+	if (r->n > 1)
+		qsort(r->v, r->n, sizeof(*r->v), cmp);
+	return NULL;
+}
+
+/* v[lo, mid) and v[mid, hi), each sorted, merged (through tmp). */
+static void
+merge_runs(struct item *v, struct item *tmp, size_t lo, size_t mid,
+	size_t hi)
+{
+	size_t a = lo, b = mid, k = lo;
+
+	while (a < mid && b < hi)
+		tmp[k++] = cmp(&v[b], &v[a]) < 0 ? v[b++] : v[a++];
+	while (a < mid)
+		tmp[k++] = v[a++];
+	while (b < hi)
+		tmp[k++] = v[b++];
+	memcpy(v + lo, tmp + lo, (hi - lo) * sizeof(*v));
+}
+
+/* The items sorted: runs sorted in jobs threads, then merged (cmp is a
+ * total order, so the result is one qsort's). */
+static void
+sort_items(struct item *v, size_t n, size_t jobs)
+{
+	struct sortrun r[FQ_INDEX_MAX_THREADS];
+	size_t b[FQ_INDEX_MAX_THREADS + 1], j, w;
+	struct item *tmp;
+
+	if (jobs < 2 || n < 1024) {
+		if (n > 1)
+			qsort(v, n, sizeof(*v), cmp);
+		return;
+	}
+	for (j = 0; j <= jobs; j++)
+		b[j] = n * j / jobs;
+	for (j = 0; j < jobs; j++) {
+		r[j].v = v + b[j];
+		r[j].n = b[j + 1] - b[j];
+	}
+	in_threads(sort_run, r, sizeof(r[0]), jobs);
+	if (!(tmp = malloc(n * sizeof(*tmp))))
+		abort();
+	for (w = 1; w < jobs; w *= 2)
+		for (j = 0; j + w < jobs; j += 2 * w)
+			merge_runs(v, tmp, b[j], b[j + w],
+				b[j + 2 * w < jobs ? j + 2 * w : jobs]);
+	free(tmp);
+}
+
+static void
+add_int(struct fq_buf *b, long long n)
+{
+	char d[24];
+	size_t k = sizeof(d);
+	unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n :
+		(unsigned long long)n;
+
+	do
+		d[--k] = (char)('0' + u % 10);
+	while ((u /= 10));
+	if (n < 0)
+		d[--k] = '-';
+	fq_buf_add(b, d + k, sizeof(d) - k);
+}
+
+static void
+json_item(struct fq_buf *b, const struct item *it, bool first)
+{
+	fq_buf_adds(b, first ? "\n  {\"id\": " : ",\n  {\"id\": ");
+	fq_json_str(b, it->id);
+	json_field(b, "status", it->status);
+	json_field(b, "outcome", it->outcome);
+	json_field(b, "category", it->category);
+	json_field(b, "accepted_on", it->accepted);
+	fq_buf_adds(b, ", \"risk_color\": ");
+	fq_json_str(b, it->color);
+	fq_buf_adds(b, ", \"rule\": ");
+	fq_json_str(b, it->rule);
+	fq_buf_adds(b, ", \"what\": ");
+	fq_json_str(b, it->what);
+	fq_buf_adds(b, ", \"due_on\": ");
+	fq_json_str(b, it->due);
+	fq_buf_adds(b, ", \"days_late\": ");
+	add_int(b, it->late);
+	fq_buf_adds(b, ", \"referral\": ");
+	if (it->referral)
+		add_int(b, it->referral);
+	else
+		fq_buf_adds(b, "null");
+	fq_buf_adds(b, ", \"due_at\": ");
+	if (*it->at)
+		fq_json_str(b, it->at);
+	else
+		fq_buf_adds(b, "null");
+	if (it->hourly) {
+		fq_buf_adds(b, ", \"hours_late\": ");
+		add_int(b, (long long)hours(it->secs));
+	} else {
+		fq_buf_adds(b, ", \"hours_late\": null");
+	}
+	fq_buf_adds(b, ", \"title\": ");
+	fq_json_str(b, it->title);
+	fq_buf_addch(b, '}');
+}
+
+/* due_at and hours_late last, empty for a day deadline: scripts that
+ * cut the first eight columns are unchanged */
+static void
+tsv_line(struct fq_buf *b, const struct item *it)
+{
+	const char *const s[] = { it->id, it->color, it->rule, it->what,
+		it->due };
+	size_t i;
+
+	for (i = 0; i < sizeof(s) / sizeof(s[0]); i++) {
+		fq_buf_adds(b, s[i]);
+		fq_buf_addch(b, '\t');
+	}
+	add_int(b, it->late);
+	fq_buf_addch(b, '\t');
+	add_int(b, it->referral);
+	fq_buf_addch(b, '\t');
+	fq_buf_adds(b, it->title);
+	fq_buf_addch(b, '\t');
+	fq_buf_adds(b, it->at);
+	fq_buf_addch(b, '\t');
+	if (it->hourly)
+		add_int(b, (long long)hours(it->secs));
+	fq_buf_addch(b, '\n');
+}
+
+static void
+table_line(struct fq_buf *b, const struct fq_cli *cli, const struct item *it,
+	bool color)
+{
+	char idbuf[48], late[32];
+	/* as fq list: the risk's colour on the risk, the ID and the
+	 * title; the state's on what is due; the deadline bold red once
+	 * passed, yellow while it comes */
+	const char *rc = color ? fq_cli_risk_sgr(it->color) : "";
+	const char *sc = color ? fq_cli_state_sgr(cli, it->status, NULL,
+		NULL) : "";
+	const char *dc = !color ? "" : it->late > 0 ||
+		(it->hourly && it->secs > 0) ? "\033[1;31m" : "\033[33m";
+
+	fq_cli_add_cell(b, fq_schema_label(cli->schema, "colors", it->color),
+		4, true, rc);
+	fq_buf_adds(b, "  ");
+	if (it->referral)
+		snprintf(idbuf, sizeof(idbuf), "%s-R%d", it->id, it->referral);
+	else
+		copy_str(idbuf, sizeof(idbuf), it->id);
+	fq_cli_add_cell(b, idbuf, 19, true, rc);
+	fq_buf_adds(b, "  ");
+	fq_cli_add_cell(b, it->what, 14, true, sc);
+	fq_buf_adds(b, "  ");
+	fq_cli_add_cell(b, it->due, 10, true, dc);
+	fq_buf_adds(b, "  ");
+	if (it->hourly && it->secs > 0 && it->late == 0)
+		snprintf(late, sizeof(late), "%lld小时",
+			(long long)hours(it->secs));
+	else if (it->hourly && it->late == 0)
+		snprintf(late, sizeof(late), "剩%lld小时",
+			(long long)-hours(it->secs));
+	else if (it->late > 0)
+		snprintf(late, sizeof(late), "%d天", it->late);
+	else if (it->late == 0)
+		snprintf(late, sizeof(late), "今天");
+	else
+		snprintf(late, sizeof(late), "还剩%d天", -it->late);
+	fq_cli_add_cell(b, late, 8, true, dc);
+	fq_buf_adds(b, "  ");
+	fq_buf_adds(b, rc);
+	fq_buf_adds(b, it->title);
+	if (*rc)
+		fq_buf_adds(b, FQ_SGR_RESET);
+	fq_buf_addch(b, '\n');
+}
+
+/* The lines of the items [from, to), in a buffer of their own. */
+struct fmtrun {
+	const struct fq_cli *cli;
+	const struct item *v;
+	size_t from, to;
+	char format;		/* 't'able, 's' (tsv), 'j'son */
+	bool color;
+	struct fq_buf out;
+};
+
+static void *
+format_run(void *arg)
+{
+	struct fmtrun *r = arg;
+	size_t i;
+
+	for (i = r->from; i < r->to; i++) {
+		if (r->format == 'j')
+			json_item(&r->out, &r->v[i], i == 0);
+		else if (r->format == 's')
+			tsv_line(&r->out, &r->v[i]);
+		else
+			table_line(&r->out, r->cli, &r->v[i], r->color);
+	}
+	return NULL;
+}
+
+/* The items' lines formatted in jobs threads, written in order; a
+ * block of lines at a time, so that the buffers stay small. */
+#define PRINT_BLOCK 2048
+
+static void
+print_items(const struct fq_cli *cli, const struct item *v, size_t n,
+	const char *format, bool color, size_t jobs)
+{
+	struct fmtrun r[FQ_INDEX_MAX_THREADS];
+	size_t j, at, len, nj;
+
+	for (j = 0; j < jobs; j++) {
+		r[j].cli = cli;
+		r[j].v = v;
+		r[j].format = !strcmp(format, "json") ? 'j' :
+			!strcmp(format, "tsv") ? 's' : 't';
+		r[j].color = color;
+		fq_buf_init(&r[j].out);
+	}
+	for (at = 0; at < n; at += len) {
+		len = n - at < PRINT_BLOCK ? n - at : PRINT_BLOCK;
+		nj = len < 1024 ? 1 : jobs;
+		for (j = 0; j < nj; j++) {
+			r[j].from = at + len * j / nj;
+			r[j].to = at + len * (j + 1) / nj;
+			fq_buf_reset(&r[j].out);
+		}
+		in_threads(format_run, r, sizeof(r[0]), nj);
+		for (j = 0; j < nj; j++)
+			fwrite(r[j].out.buf, 1, r[j].out.len, stdout);
+	}
+	for (j = 0; j < jobs; j++)
+		fq_buf_release(&r[j].out);
+}
+
+/* As fq_cli_warn, into a buffer written at once (thousands of warnings
+ * are thousands of writes to an unbuffered stderr). */
+static void __attribute__((format(printf, 3, 4)))
+warn_add(struct fq_buf *w, const struct fq_cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	fq_buf_addf(w, _("%s: warning: "), cli->prog);
+	va_start(ap, fmt);
+	fq_buf_vaddf(w, _(fmt), ap);
+	va_end(ap);
+	fq_buf_addch(w, '\n');
 }
 
 int
@@ -390,7 +758,7 @@ main(int argc, char **argv)
 	struct fq_cli cli;
 	struct ctx x = { 0 };
 	struct fq_error err = FQ_ERROR_INIT;
-	struct fq_buf b = FQ_BUF_INIT;
+	struct fq_buf w = FQ_BUF_INIT;
 	const char *format = "table";
 	bool color;
 	size_t i;
@@ -398,6 +766,7 @@ main(int argc, char **argv)
 
 	fq_cli_init(&cli, "fq-due", argv[0], usage);
 	x.within = 3;
+	x.jobs = due_jobs();
 	while ((ch = getopt_long(argc, argv, "C:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case OPT_WITHIN:
@@ -426,12 +795,14 @@ main(int argc, char **argv)
 	fq_buf_init(&x.data);
 	if (getenv("FQ_NOINDEX") && !strcmp(getenv("FQ_NOINDEX"), "1")) {
 		ret = fq_store_foreach(cli.store, each, &x, &err);
+		for (i = 0; i < x.n; i++)
+			x.v[i].seq = i;
 	} else {
 		uint64_t key = profile_key(&cli);
 
 		x.cache = key ? fq_nodecache_open(cli.store, "due", key) :
 			NULL;
-		ret = fq_index_each(cli.store, each_item, &x, &err);
+		ret = walk_index(&x, &err);
 		fq_nodecache_close(x.cache);
 	}
 	if (ret) {
@@ -441,133 +812,37 @@ main(int argc, char **argv)
 	if (x.skipped)
 		fq_cli_warn(&cli, "%zu case file(s) could not be read; run "
 			"'fq check'", x.skipped);
-	if (x.n)
-		qsort(x.v, x.n, sizeof(*x.v), cmp);
+	sort_items(x.v, x.n, x.jobs);
 	/* R7: a red or yellow case past the day its plan was due. */
 	for (i = 0; i < x.n; i++)
 		if (!strcmp(x.v[i].rule, "R7") && x.v[i].late > 0)
-			fq_cli_warn(&cli, "%s: %s case without a plan (一案一策) "
-				"since %s, %d day(s) late", x.v[i].id,
+			warn_add(&w, &cli, N_("%s: %s case without a plan "
+				"(一案一策) since %s, %d day(s) late"), x.v[i].id,
 				x.v[i].color, x.v[i].due, x.v[i].late);
 	/* R7: a red case not reported up to the county in time. */
 	for (i = 0; i < x.n; i++)
 		if (!strcmp(x.v[i].rule, "report_up") &&
 		    (x.v[i].hourly ? x.v[i].secs > 0 : x.v[i].late > 0))
-			fq_cli_warn(&cli, "%s: red case not reported to the "
-				"county (上报县综治中心) by %s", x.v[i].id,
+			warn_add(&w, &cli, N_("%s: red case not reported to "
+				"the county (上报县综治中心) by %s"), x.v[i].id,
 				*x.v[i].at ? x.v[i].at : x.v[i].due);
+	if (w.len)
+		fwrite(w.buf, 1, w.len, stderr);
 	/* printed, but incomplete: the exit code says so (as fq list) */
 	if (x.skipped)
 		ret = FQ_EXIT_DATA;
 	color = fq_cli_color(&cli);
-	if (!strcmp(format, "json")) {
-		fq_buf_addch(&b, '[');
-		for (i = 0; i < x.n; i++) {
-			struct item *it = &x.v[i];
-
-			fq_buf_adds(&b, i ? ",\n  {\"id\": " : "\n  {\"id\": ");
-			fq_json_str(&b, it->id);
-			json_field(&b, "status", it->status);
-			json_field(&b, "outcome", it->outcome);
-			json_field(&b, "category", it->category);
-			json_field(&b, "accepted_on", it->accepted);
-			fq_buf_adds(&b, ", \"risk_color\": ");
-			fq_json_str(&b, it->color);
-			fq_buf_adds(&b, ", \"rule\": ");
-			fq_json_str(&b, it->rule);
-			fq_buf_adds(&b, ", \"what\": ");
-			fq_json_str(&b, it->what);
-			fq_buf_adds(&b, ", \"due_on\": ");
-			fq_json_str(&b, it->due);
-			fq_buf_addf(&b, ", \"days_late\": %d, \"referral\": ",
-				it->late);
-			if (it->referral)
-				fq_buf_addf(&b, "%d", it->referral);
-			else
-				fq_buf_adds(&b, "null");
-			fq_buf_adds(&b, ", \"due_at\": ");
-			if (*it->at)
-				fq_json_str(&b, it->at);
-			else
-				fq_buf_adds(&b, "null");
-			if (it->hourly)
-				fq_buf_addf(&b, ", \"hours_late\": %lld",
-					(long long)hours(it->secs));
-			else
-				fq_buf_adds(&b, ", \"hours_late\": null");
-			fq_buf_adds(&b, ", \"title\": ");
-			fq_json_str(&b, it->title);
-			fq_buf_addch(&b, '}');
-		}
-		fq_buf_adds(&b, x.n ? "\n]" : "]");
-		puts(b.buf);
-	} else if (!strcmp(format, "tsv")) {
-		/* due_at and hours_late last, empty for a day deadline:
-		 * scripts that cut the first eight columns are unchanged */
+	if (!strcmp(format, "json"))
+		fputs("[", stdout);
+	else if (!strcmp(format, "tsv"))
 		puts("id\trisk_color\trule\twhat\tdue_on\tdays_late\treferral"
 			"\ttitle\tdue_at\thours_late");
-		for (i = 0; i < x.n; i++) {
-			char h[24] = "";
-
-			if (x.v[i].hourly)
-				snprintf(h, sizeof(h), "%lld",
-					(long long)hours(x.v[i].secs));
-			printf("%s\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\t%s\n",
-				x.v[i].id, x.v[i].color, x.v[i].rule,
-				x.v[i].what, x.v[i].due, x.v[i].late,
-				x.v[i].referral, x.v[i].title, x.v[i].at, h);
-		}
-	} else {
+	else
 		printf("风险  ID                   事项            时限        "
 			"逾期      纠纷名称\n");
-		for (i = 0; i < x.n; i++) {
-			struct item *it = &x.v[i];
-			char idbuf[48], late[32];
-			/* as fq list: the risk's colour on the risk, the ID and
-			 * the title; the state's on what is due; the deadline
-			 * bold red once passed, yellow while it comes */
-			const char *rc = color ? fq_cli_risk_sgr(it->color) :
-				"";
-			const char *sc = color ? fq_cli_state_sgr(&cli,
-				it->status, NULL, NULL) : "";
-			const char *dc = !color ? "" : it->late > 0 ||
-				(it->hourly && it->secs > 0) ? "\033[1;31m" :
-				"\033[33m";
-
-			fq_buf_reset(&b);
-			fq_cli_add_cell(&b, fq_schema_label(cli.schema,
-				"colors", it->color), 4, true, rc);
-			fq_buf_adds(&b, "  ");
-			if (it->referral)
-				snprintf(idbuf, sizeof(idbuf), "%s-R%d", it->id,
-					it->referral);
-			else
-				copy_str(idbuf, sizeof(idbuf), it->id);
-			fq_cli_add_cell(&b, idbuf, 19, true, rc);
-			fq_buf_adds(&b, "  ");
-			fq_cli_add_cell(&b, it->what, 14, true, sc);
-			fq_buf_adds(&b, "  ");
-			fq_cli_add_cell(&b, it->due, 10, true, dc);
-			fq_buf_adds(&b, "  ");
-			if (it->hourly && it->secs > 0 && it->late == 0)
-				snprintf(late, sizeof(late), "%lld小时",
-					(long long)hours(it->secs));
-			else if (it->hourly && it->late == 0)
-				snprintf(late, sizeof(late), "剩%lld小时",
-					(long long)-hours(it->secs));
-			else if (it->late > 0)
-				snprintf(late, sizeof(late), "%d天", it->late);
-			else if (it->late == 0)
-				snprintf(late, sizeof(late), "今天");
-			else
-				snprintf(late, sizeof(late), "还剩%d天", -it->late);
-			fq_cli_add_cell(&b, late, 8, true, dc);
-			fq_buf_adds(&b, "  ");
-			fq_buf_addf(&b, "%s%s%s", rc, it->title,
-				*rc ? FQ_SGR_RESET : "");
-			puts(b.buf);
-		}
-	}
+	print_items(&cli, x.v, x.n, format, color, x.jobs);
+	if (!strcmp(format, "json"))
+		puts(x.n ? "\n]" : "]");
 out:
 	while (x.pool) {
 		struct pblk *next = x.pool->next;
@@ -577,6 +852,6 @@ out:
 	}
 	free(x.v);
 	fq_buf_release(&x.data);
-	fq_buf_release(&b);
+	fq_buf_release(&w);
 	return fq_cli_finish(&cli, ret);
 }

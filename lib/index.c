@@ -921,25 +921,33 @@ ix_rec(const struct ixfile *f, size_t i)
 	return &s->recs[i - s->first];
 }
 
+/* The table of slots of f, of *cap entries (a power of two). */
+static uint32_t *
+ixfile_slots(const struct ixfile *f, size_t *cap)
+{
+	uint32_t *slots;
+	size_t i, c = 16;
+
+	while (c < f->count * 2)
+		c *= 2;
+	slots = fq_xcalloc(c, sizeof(*slots));
+	for (i = 0; i < f->count; i++) {
+		const unsigned char *oid = ix_rec(f, i)->oid;
+		size_t s = oid_hash(oid) & (c - 1);
+
+		/* the same id twice (two readers appended it): the last */
+		while (slots[s] && memcmp(ix_rec(f, slots[s] - 1)->oid, oid, 20))
+			s = (s + 1) & (c - 1);
+		slots[s] = (uint32_t)(i + 1);
+	}
+	*cap = c;
+	return slots;
+}
+
 static void
 ixfile_hash(struct ixfile *f)
 {
-	size_t i;
-
-	f->cap = 16;
-	while (f->cap < f->count * 2)
-		f->cap *= 2;
-	f->slots = fq_xcalloc(f->cap, sizeof(*f->slots));
-	for (i = 0; i < f->count; i++) {
-		const unsigned char *oid = ix_rec(f, i)->oid;
-		size_t s = oid_hash(oid) & (f->cap - 1);
-
-		/* the same id twice (two readers appended it): the last */
-		while (f->slots[s] &&
-		    memcmp(ix_rec(f, f->slots[s] - 1)->oid, oid, 20))
-			s = (s + 1) & (f->cap - 1);
-		f->slots[s] = (uint32_t)(i + 1);
-	}
+	f->slots = ixfile_slots(f, &f->cap);
 }
 
 /* The number + 1 of the record of oid, 0 if none.  Lookups mostly come
@@ -2253,6 +2261,15 @@ struct fq_nodecache {
 	struct fq_buf path;
 	uint64_t key;
 	struct fq_arena a;		/* the tree of the last peek */
+	pthread_mutex_t mu;	/* the puts, and the table of slots */
+};
+
+/* A reader of the cache in one thread among others. */
+struct fq_nodecache_reader {
+	fq_nodecache *nc;
+	struct fq_arena a;	/* the tree of its last peek */
+	size_t cursor;		/* the record after its last found */
+	size_t lows[4];		/* its read marks (ixfile_release_behind) */
 };
 
 fq_nodecache *
@@ -2265,6 +2282,7 @@ fq_nodecache_open(fq_store *st, const char *name, uint64_t key)
 	nc->key = key;
 	ixfile_load(&nc->f, nc->path.buf, CACHE_MAGIC, key);
 	writer_init(&nc->w);
+	pthread_mutex_init(&nc->mu, NULL);
 	return nc;
 }
 
@@ -2320,6 +2338,7 @@ fq_nodecache_put(fq_nodecache *nc, const char *oid, const struct fq_node *n)
 
 	if (!nc || strlen(oid) != 40 || !oid_bin(bin, oid))
 		return;
+	pthread_mutex_lock(&nc->mu);
 	k = writer_add(&nc->w, bin);
 	x = &nc->w.v[k];
 	at = nc->w.data.len;
@@ -2332,6 +2351,87 @@ fq_nodecache_put(fq_nodecache *nc, const char *oid, const struct fq_node *n)
 	x->old[1] = "";
 	x->at[0] = at;
 	x->at[1] = 0;
+	pthread_mutex_unlock(&nc->mu);
+}
+
+fq_nodecache_reader *
+fq_nodecache_reader_new(fq_nodecache *nc)
+{
+	fq_nodecache_reader *rd;
+
+	if (!nc)
+		return NULL;
+	rd = fq_xcalloc(1, sizeof(*rd));
+	rd->nc = nc;
+	return rd;
+}
+
+/* ixfile_find, with the reader's own cursor and the table of slots
+ * built once under the cache's lock. */
+static size_t
+reader_find(fq_nodecache_reader *rd, const unsigned char *oid)
+{
+	struct ixfile *f = &rd->nc->f;
+	uint32_t *slots;
+	size_t s;
+
+	if (!f->count)
+		return 0;
+	if (rd->cursor < f->count &&
+	    !memcmp(ix_rec(f, rd->cursor)->oid, oid, 20))
+		return ++rd->cursor;
+	if (!(slots = __atomic_load_n(&f->slots, __ATOMIC_ACQUIRE))) {
+		pthread_mutex_lock(&rd->nc->mu);
+		if (!(slots = f->slots)) {
+			slots = ixfile_slots(f, &f->cap);
+			__atomic_store_n(&f->slots, slots, __ATOMIC_RELEASE);
+		}
+		pthread_mutex_unlock(&rd->nc->mu);
+	}
+	s = oid_hash(oid) & (f->cap - 1);
+	while (slots[s]) {
+		const struct rec *r = ix_rec(f, slots[s] - 1);
+
+		if (!memcmp(r->oid, oid, 20)) {
+			rd->cursor = slots[s];
+			return slots[s];
+		}
+		s = (s + 1) & (f->cap - 1);
+	}
+	return 0;
+}
+
+const struct fq_node *
+fq_nodecache_reader_peek(fq_nodecache_reader *rd, const char *oid)
+{
+	unsigned char bin[20];
+	const struct rec *r;
+	const struct fq_node *n;
+	const char *d;
+	size_t k;
+
+	if (!rd)
+		return NULL;
+	fq_arena_reset(&rd->a);
+	if (strlen(oid) != 40 || !oid_bin(bin, oid) ||
+	    !(k = reader_find(rd, bin)))
+		return NULL;
+	r = ix_rec(&rd->nc->f, k - 1);
+	if (!(r->flags & R_MAP) || !(d = ixfile_part_at(&rd->nc->f, k - 1, 0,
+	    true, rd->lows)) || !(n = unpack(d, r->len[0], &rd->a)))
+		return NULL;
+	__atomic_store_n(&rd->nc->f.used[k - 1], 1, __ATOMIC_RELAXED);
+	return n;
+}
+
+void
+fq_nodecache_reader_free(fq_nodecache_reader *rd)
+{
+	if (!rd)
+		return;
+	part_release(&rd->nc->f, rd->lows);
+	fq_arena_release(&rd->a);
+	free(rd);
 }
 
 /* The puts appended to the log; or, when the file is worth compacting,
@@ -2369,5 +2469,6 @@ fq_nodecache_close(fq_nodecache *nc)
 	ixfile_close(&nc->f);
 	fq_buf_release(&nc->path);
 	fq_arena_release(&nc->a);
+	pthread_mutex_destroy(&nc->mu);
 	free(nc);
 }

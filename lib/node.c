@@ -95,12 +95,19 @@ fq_map_index(const struct fq_node *map, const char *key)
 
 	if (!map || map->kind != FQ_NODE_MAP)
 		return -1;
-	/* the first two bytes first: most keys differ there */
+	/* the first byte first: most keys differ there; then the rest in
+	 * line (keys are short: a call to strcmp costs more) */
 	for (i = 0; i < map->len; i++) {
-		const char *k = map->keys[i]->str;
+		const unsigned char *k = (const unsigned char *)
+			map->keys[i]->str, *q = (const unsigned char *)key;
 
-		if (k[0] == key[0] && (!k[0] || k[1] == key[1]) &&
-		    !strcmp(k, key))
+		if (*k != *q)
+			continue;
+		while (*k && *k == *q) {
+			k++;
+			q++;
+		}
+		if (*k == *q)
 			return (long)i;
 	}
 	return -1;

@@ -101,9 +101,18 @@ static const char *const prevention_keys[4] = {
 static bool
 is_open(const char *state)
 {
-	return state && (!strcmp(state, "accepted") ||
-		!strcmp(state, "mediating") || !strcmp(state, "agreed") ||
-		!strcmp(state, "referred_out"));
+	if (!state)
+		return false;
+	switch (state[0]) {	/* most states are closed: one byte says */
+	case 'a':
+		return !strcmp(state, "accepted") || !strcmp(state, "agreed");
+	case 'm':
+		return !strcmp(state, "mediating");
+	case 'r':
+		return !strcmp(state, "referred_out");
+	default:
+		return false;
+	}
 }
 
 static bool
@@ -113,11 +122,26 @@ is_closed(const char *state)
 		!strcmp(state, "archived"));
 }
 
+/* strncmp(a, b, 10), in line (a call costs more than the bytes) */
+static int
+cmp10(const char *a, const char *b)
+{
+	int i;
+
+	for (i = 0; i < 10; i++) {
+		if (a[i] != b[i])
+			return (unsigned char)a[i] - (unsigned char)b[i];
+		if (!a[i])
+			return 0;
+	}
+	return 0;
+}
+
 static bool
 in_range(const char *d, const char *from, const char *to)
 {
-	return d && strlen(d) >= 10 && strncmp(d, from, 10) >= 0 &&
-		strncmp(d, to, 10) <= 0;
+	return d && strnlen(d, 10) == 10 && cmp10(d, from) >= 0 &&
+		cmp10(d, to) <= 0;
 }
 
 static void
@@ -1042,14 +1066,16 @@ mediation_act(const struct fq_node *c, const char *from, const char *to)
 	size_t i, k;
 
 	for (i = 0; ev && ev->kind == FQ_NODE_SEQ && i < ev->len; i++) {
-		const char *kind = fq_map_str(ev->vals[i], "kind");
 		const char *on = fq_map_str(ev->vals[i], "effective_on");
-		const char *st = fq_map_str(ev->vals[i], "state_to");
+		const char *kind, *st;
 
 		if (!on)
 			on = fq_map_str(ev->vals[i], "at");
-		if (!kind || !in_range(on, from, to))
+		/* the day first: most events are out of the period */
+		if (!in_range(on, from, to) ||
+		    !(kind = fq_map_str(ev->vals[i], "kind")))
 			continue;
+		st = fq_map_str(ev->vals[i], "state_to");
 		if (st && (!strcmp(st, "mediating") || !strcmp(st, "agreed")))
 			return true;
 		for (k = 0; k < FQ_ARRAY_SIZE(kinds); k++)
@@ -1236,13 +1262,22 @@ fq_report_fork(fq_report **out, const fq_report *r, struct fq_error *err)
 	return FQ_OK;
 }
 
+/* src after dst, as fq_idlist_add would have them: only src's first id
+ * can be dst's last (src's own neighbours already differ). */
 static void
 idlist_merge(struct fq_idlist *dst, const struct fq_idlist *src)
 {
-	size_t i;
+	size_t from = 0;
 
-	for (i = 0; i < src->n; i++)
-		fq_idlist_add(dst, src->v[i]);
+	if (!src->n)
+		return;
+	if (dst->n && (dst->v[dst->n - 1] == src->v[0] ||
+	    !strcmp(dst->v[dst->n - 1], src->v[0])))
+		from = 1;
+	FQ_ALLOC_GROW(dst->v, dst->n + src->n - from, dst->alloc);
+	memcpy(dst->v + dst->n, src->v + from,
+		(src->n - from) * sizeof(*src->v));
+	dst->n += src->n - from;
 }
 
 static void
@@ -1382,6 +1417,29 @@ dv_release(struct dueview *v)
 	free(v->d.vals);
 }
 
+/* vals[i]: fq_map_get(c, due_keys[i].str) for i < DK_EVENTS, in one
+ * pass over c's keys. */
+static void
+due_values(const struct fq_node *vals[DK_EVENTS], const struct fq_node *c)
+{
+	size_t i, j;
+
+	for (j = 0; j < DK_EVENTS; j++)
+		vals[j] = NULL;
+	if (!c || c->kind != FQ_NODE_MAP)
+		return;
+	for (i = 0; i < c->len; i++) {
+		const char *k = c->keys[i]->str;
+
+		for (j = 0; j < DK_EVENTS; j++)
+			if (k[0] == due_keys[j].str[0] && !vals[j] &&
+			    !strcmp(k, due_keys[j].str)) {
+				vals[j] = c->vals[i];
+				break;
+			}
+	}
+}
+
 void
 fq_report_due_as_of(char out[FQ_DATE_SIZE], const struct fq_node *c,
 	const char *state, const char *end, const struct fq_node *config,
@@ -1389,6 +1447,7 @@ fq_report_due_as_of(char out[FQ_DATE_SIZE], const struct fq_node *c,
 {
 	struct dueview dv;
 	const struct fq_node *v, *exts = fq_map_get(c, "extensions");
+	const struct fq_node *vals[DK_EVENTS];
 	const char *ext = NULL, *s, *color = fq_map_str(c, "risk_color");
 	struct fq_node *keep;
 	size_t i, j;
@@ -1407,8 +1466,9 @@ fq_report_due_as_of(char out[FQ_DATE_SIZE], const struct fq_node *c,
 			if (on && strncmp(on, end, 10) <= 0)
 				ext = fq_map_str(exts->vals[i], "until");
 		}
+	due_values(vals, c);
 	for (i = 0; i < DK_EVENTS; i++) {
-		if (!(v = fq_map_get(c, due_keys[i].str)))
+		if (!(v = vals[i]))
 			continue;
 		if (i == DK_EXTENDED && exts && exts->kind == FQ_NODE_SEQ) {
 			continue;	/* below */

@@ -128,6 +128,11 @@ fq_display_width(const char *s)
 	size_t w = 0, e;
 
 	while (*p) {
+		if (*p >= 0x20 && *p < 0x7F) {	/* printable ASCII */
+			w++;
+			p++;
+			continue;
+		}
 		if ((e = esc_len(p))) {
 			p += e;
 			continue;

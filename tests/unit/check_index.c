@@ -656,6 +656,110 @@ START_TEST(test_nodecache_peek)
 }
 END_TEST
 
+/* Readers of one cache in threads: each finds every tree, in its own
+ * order (one against the cursor: the table of slots, built once), and
+ * their puts all land. */
+#define NREAD 1500
+
+struct rd_arg {
+	fq_nodecache *nc;
+	bool backward;
+	int ok;
+};
+
+static void
+rd_oid(char out[41], int i, int salt)
+{
+	snprintf(out, 41, "%08x%02x%030x", (unsigned)i * 2654435761u,
+		salt, (unsigned)i);
+}
+
+static void *
+rd_run(void *arg)
+{
+	struct rd_arg *r = arg;
+	fq_nodecache_reader *rd = fq_nodecache_reader_new(r->nc);
+	char oid[41], want[32];
+	int k;
+
+	for (k = 0; k < NREAD; k++) {
+		int i = r->backward ? NREAD - 1 - k : k;
+		const struct fq_node *got;
+
+		rd_oid(oid, i, 0);
+		snprintf(want, sizeof(want), "%d", i);
+		got = fq_nodecache_reader_peek(rd, oid);
+		if (got && fq_map_str(got, "n") &&
+		    !strcmp(fq_map_str(got, "n"), want))
+			r->ok++;
+		/* a put of its own, beside the other thread's */
+		if (k % 10 == 0) {
+			struct fq_node *m = fq_node_new(FQ_NODE_MAP);
+
+			fq_map_set_str(m, "n", want);
+			rd_oid(oid, i, r->backward ? 2 : 1);
+			fq_nodecache_put(r->nc, oid, m);
+			fq_node_free(m);
+		}
+	}
+	rd_oid(oid, NREAD, 0);
+	if (!fq_nodecache_reader_peek(rd, oid))
+		r->ok++;	/* not there */
+	fq_nodecache_reader_free(rd);
+	return NULL;
+}
+
+START_TEST(test_nodecache_readers)
+{
+	struct rd_arg a[2];
+	pthread_t th;
+	fq_nodecache *nc;
+	char oid[41], want[32];
+	int i, found = 0;
+
+	nc = fq_nodecache_open(st, "rd", 7);
+	for (i = 0; i < NREAD; i++) {
+		struct fq_node *m = fq_node_new(FQ_NODE_MAP);
+
+		snprintf(want, sizeof(want), "%d", i);
+		fq_map_set_str(m, "n", want);
+		rd_oid(oid, i, 0);
+		fq_nodecache_put(nc, oid, m);
+		fq_node_free(m);
+	}
+	fq_nodecache_close(nc);
+	nc = fq_nodecache_open(st, "rd", 7);
+	ck_assert_ptr_null(fq_nodecache_reader_new(NULL));
+	ck_assert_ptr_null(fq_nodecache_reader_peek(NULL, oid));
+	a[0].nc = a[1].nc = nc;
+	a[0].backward = false;
+	a[1].backward = true;
+	a[0].ok = a[1].ok = 0;
+	ck_assert_int_eq(pthread_create(&th, NULL, rd_run, &a[1]), 0);
+	rd_run(&a[0]);
+	pthread_join(th, NULL);
+	ck_assert_int_eq(a[0].ok, NREAD + 1);
+	ck_assert_int_eq(a[1].ok, NREAD + 1);
+	fq_nodecache_close(nc);
+	/* every tree peeked is kept, and both threads' puts */
+	nc = fq_nodecache_open(st, "rd", 7);
+	for (i = 0; i < NREAD; i++) {
+		const struct fq_node *got;
+
+		rd_oid(oid, i, 0);
+		found += fq_nodecache_peek(nc, oid) != NULL;
+		if (i % 10)
+			continue;
+		rd_oid(oid, i, 1);
+		found += (got = fq_nodecache_peek(nc, oid)) != NULL;
+		rd_oid(oid, NREAD - 1 - i, 2);
+		found += (got = fq_nodecache_peek(nc, oid)) != NULL;
+	}
+	ck_assert_int_eq(found, NREAD + 2 * (NREAD / 10));
+	fq_nodecache_close(nc);
+}
+END_TEST
+
 Suite *
 fq_index_suite(void)
 {
@@ -680,6 +784,7 @@ fq_index_suite(void)
 	tcase_add_test(tc, test_nodecache);
 	tcase_add_test(tc, test_parts);
 	tcase_add_test(tc, test_nodecache_peek);
+	tcase_add_test(tc, test_nodecache_readers);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

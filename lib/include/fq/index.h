@@ -145,8 +145,20 @@ struct fq_node *fq_nodecache_get(fq_nodecache *nc, const char *oid);
 /* The same, borrowed until the next peek or close (no allocation of its
  * own per node), or NULL. */
 const struct fq_node *fq_nodecache_peek(fq_nodecache *nc, const char *oid);
+/* Thread-safe (as the readers' peeks). */
 void fq_nodecache_put(fq_nodecache *nc, const char *oid,
 	const struct fq_node *n);
+/*
+ * A reader for one of several threads that peek at the same cache at
+ * once (fq_index_each_parts): each thread its own reader, freed before
+ * the cache is closed; fq_nodecache_peek itself is for one thread only.
+ */
+typedef struct fq_nodecache_reader fq_nodecache_reader;
+fq_nodecache_reader *fq_nodecache_reader_new(fq_nodecache *nc);
+/* As fq_nodecache_peek: borrowed until the reader's next peek or free. */
+const struct fq_node *fq_nodecache_reader_peek(fq_nodecache_reader *rd,
+	const char *oid);
+void fq_nodecache_reader_free(fq_nodecache_reader *rd);
 void fq_nodecache_close(fq_nodecache *nc);
 
 #endif
