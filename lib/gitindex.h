@@ -78,6 +78,16 @@ void fq_gitindex_keep_old(fq_gitindex *gi, const char *path);
 /* Write the planned index to index.lock and rename it over the index. */
 int fq_gitindex_write(fq_gitindex *gi, struct fq_error *err);
 
+/*
+ * Tests only.  Before the plan: read every entry, as without checkpoints
+ * (full_walk), and write the new file's checkpoints every seg_bytes of
+ * entries (0: 64 KiB).  After it: the planned file (trailer included) in
+ * out, and how many steps of the old file were copied without being read.
+ */
+void fq_gitindex_tune(fq_gitindex *gi, bool full_walk, size_t seg_bytes);
+struct fq_buf;
+size_t fq_gitindex_planned(fq_gitindex *gi, struct fq_buf *out);
+
 /* Release (the lock, if nothing was written).  NULL is fine. */
 void fq_gitindex_free(fq_gitindex *gi);
 
