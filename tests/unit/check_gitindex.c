@@ -568,6 +568,20 @@ out:
 	fq_buf_release(&b);
 }
 
+/* Where to cut old: at one of its '/' (or its end, when whole). */
+static size_t
+eq_cut(struct eq *q, const char *old, bool whole)
+{
+	size_t at[8], n = 0, i;
+
+	for (i = 0; old[i] && n < 8; i++)
+		if (old[i] == '/')
+			at[n++] = i;
+	if (whole || !n)
+		at[n++] = strlen(old);
+	return at[fq_test_rnd(&q->r, (unsigned)n)];
+}
+
 static int
 cmp_str(const void *a, const void *b)
 {
@@ -602,7 +616,7 @@ eq_round(struct eq *q, int round, const char *racy)
 			fq_buf_addf(&path, "%s", old);
 			ch[i].id = NULL;
 		} else if (what == 5) {	/* a file where a directory is */
-			fq_buf_add(&path, old, strcspn(old, "/"));
+			fq_buf_add(&path, old, eq_cut(q, old, false));
 			ch[i].st = &fake;
 		} else if (what == 6) {	/* a directory where a file is */
 			fq_buf_addf(&path, "%s/x", old);
@@ -611,9 +625,11 @@ eq_round(struct eq *q, int round, const char *racy)
 			fq_buf_addf(&path, "%s%d", fq_test_rnd(&q->r, 2) ?
 				"!first" : "zz/last", round);
 		} else {		/* beside an old one */
-			fq_buf_addf(&path, "%s%c%d", old, "-0~-0~./"[
-				fq_test_rnd(&q->r, 8)], round);
-			if (path.buf[strlen(old)] == '/')
+			char c = "-0~-0~./"[fq_test_rnd(&q->r, 8)];
+
+			fq_buf_addf(&path, "%.*s%c%d", (int)eq_cut(q, old,
+				true), old, c, round);
+			if (c == '/')
 				ch[i].st = &fake;	/* (a clash too) */
 		}
 		own[i] = fq_buf_detach(&path, NULL);
@@ -677,7 +693,8 @@ eq_round(struct eq *q, int round, const char *racy)
 			close(fd);
 		}
 		fq_buf_release(&c);
-		ck_assert_int_eq(eq_plan(q, ch, n, false, &b, &sb, true), 1);
+		ck_assert_int_eq(eq_plan(q, ch, n, fq_test_rnd(&q->r, 8) == 0,
+		&b, &sb, true), 1);
 		ck_assert(a.len == b.len && !memcmp(a.buf, b.buf, a.len));
 		for (i = 0; i < n; i++) {
 			for (k = 0; k < q->n && strcmp(q->paths[k],
@@ -700,6 +717,33 @@ eq_round(struct eq *q, int round, const char *racy)
 	return sa;
 }
 
+/*
+ * A file m added where m/ is a directory of two, the entries m-0 to m-7
+ * between the two: for some step length, a step starts among those and
+ * holds all of m/, and only the key "m/" tells it is touched (the
+ * checkpoints made anew each time: by a full walk).
+ */
+static void
+eq_dir_steps(struct eq *q)
+{
+	static const struct fq_gitindex_stat fake = { 1, 0, 1, 0, 1, 1, 0, 0,
+		2 };
+	static const unsigned char id[20] = { 1 };
+	struct fq_gitindex_change none = { "none/such", NULL, NULL };
+	struct fq_gitindex_change d1 = { "m", id, &fake };
+	struct fq_buf a = FQ_BUF_INIT, b = FQ_BUF_INIT;
+	size_t sa, sb;
+
+	for (q->seg = 100; q->seg <= 500; q->seg += 20) {
+		ck_assert_int_eq(eq_plan(q, &none, 1, true, &a, &sa, true), 1);
+		ck_assert_int_eq(eq_plan(q, &d1, 1, true, &b, &sb, false), 0);
+		ck_assert_msg(eq_plan(q, &d1, 1, false, &a, &sa, false) == 0,
+			"steps of %zu bytes: m added", q->seg);
+	}
+	fq_buf_release(&a);
+	fq_buf_release(&b);
+}
+
 START_TEST(test_gitindex_steps_equal)
 {
 	static const int versions[] = { 2, 3, 4 };
@@ -716,6 +760,14 @@ START_TEST(test_gitindex_steps_equal)
 			i % 3, i);
 		eq_write(name, name);
 		old_mtime(name);
+	}
+	for (i = 0; i < 16; i++) {	/* for eq_dir_steps */
+		static const char *const f[] = { "m-0", "m-1", "m-2", "m-3",
+			"m-4", "m-5", "m-6", "m-7", "m/x", "m/y", "n0", "n1",
+			"n2", "n3", "n4", "n5" };
+
+		eq_write(f[i], f[i]);
+		old_mtime(f[i]);
 	}
 	eq_write("top", "top\n");
 	free(git("add -A"));
@@ -743,10 +795,12 @@ START_TEST(test_gitindex_steps_equal)
 	q.cache = fq_test_path(repo, ".git/fq/gitindex");
 	q.steps = fq_test_path(repo, ".git/fq/gitindex.steps");
 	q.other = fq_test_path(tmp, "other.steps");
+	eq_dir_steps(&q);
 	for (round = 0; round < EQ_ROUNDS; round++) {
+		static const size_t segs[] = { 100, 200, 900, 1600 };
 		size_t k;
 
-		q.seg = 200 + fq_test_rnd(&q.r, 3) * 700;
+		q.seg = segs[fq_test_rnd(&q.r, 4)];
 		k = eq_round(&q, round, q.paths[fq_test_rnd(&q.r,
 			(unsigned)q.n)]);
 		skipped += k;
