@@ -694,7 +694,7 @@ eq_round(struct eq *q, int round, const char *racy)
 		}
 		fq_buf_release(&c);
 		ck_assert_int_eq(eq_plan(q, ch, n, fq_test_rnd(&q->r, 8) == 0,
-		&b, &sb, true), 1);
+			&b, &sb, true), 1);
 		ck_assert(a.len == b.len && !memcmp(a.buf, b.buf, a.len));
 		for (i = 0; i < n; i++) {
 			for (k = 0; k < q->n && strcmp(q->paths[k],
