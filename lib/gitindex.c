@@ -26,7 +26,17 @@
  * every 64 KiB of that file, so an update hashes from the checkpoint
  * before its first change onwards rather than all 10 MB (an update that
  * adds an entry changes the count in the header, and hashes it all, on
- * a thread of its own while the commit is made).
+ * a thread of its own while the commit is made).  Beside it, the entry
+ * checkpoints (<cache>.steps): where each step of about 64 KiB of
+ * entries starts, its first path and the one before it (version 4
+ * encodes a path against the one before), its largest mtime.  A step
+ * that no change can touch (no changed path in it, no file where an
+ * added path needs a directory nor the reverse, no entry as new as the
+ * index, which may be racily clean) is copied without being read, its
+ * first entry re-encoded when what precedes it changed; the walk reads
+ * the others, and a checkpoint that does not describe the file has it
+ * read whole, as without them.  The new file's checkpoints are those of
+ * the steps copied, and new ones every 64 KiB of the entries read.
  * The SHA-1 blocks are nettle's (SHA-NI where the processor has it).
  */
 #define _GNU_SOURCE

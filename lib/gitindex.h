@@ -59,7 +59,9 @@ int fq_gitindex_lock(fq_gitindex **out, const char *gitdir, const char *owner,
  * in one pass, as a few are.  cache names a file where the
  * SHA-1 states of the index as written are kept (the next update then
  * hashes only what follows its first change, and trusts a file it wrote
- * itself without hashing it again).
+ * itself without hashing it again), and, in <cache>.steps, its entry
+ * checkpoints (the next update of up to 64 changes reads only the steps
+ * of about 64 KiB that they can touch, and copies the others).
  */
 int fq_gitindex_plan(fq_gitindex *gi, const char *workdir, const char *cache,
 	const struct fq_gitindex_change *ch, size_t n, struct fq_error *err);
