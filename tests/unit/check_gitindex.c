@@ -474,6 +474,7 @@ struct eq {
 	char *paths[EQ_MAX];	/* in the index */
 	size_t n;
 	char *gitdir, *cache, *steps, *other;
+	char *recent, *fresh;	/* a file as new as the index, maybe */
 	size_t seg;
 	struct fq_test_rnd r;
 };
@@ -648,8 +649,12 @@ eq_round(struct eq *q, int round, const char *racy)
 				round, i, (int)fq_test_rnd(&q->r, 8),
 				"........");
 			eq_write(own[i], data);
-			if (fq_test_rnd(&q->r, 4))
+			if (fq_test_rnd(&q->r, 4)) {
 				old_mtime(own[i]);
+			} else {
+				free(q->fresh);
+				q->fresh = strdup(own[i]);
+			}
 		}
 	}
 	if (racy && fq_test_rnd(&q->r, 2)) {
@@ -709,6 +714,9 @@ eq_round(struct eq *q, int round, const char *racy)
 			}
 		}
 		qsort(q->paths, q->n, sizeof(*q->paths), cmp_str);
+		free(q->recent);	/* its entry now in the index */
+		q->recent = q->fresh;
+		q->fresh = NULL;
 	}
 	for (i = 0; i < 4; i++)
 		free(own[i]);
@@ -801,8 +809,8 @@ START_TEST(test_gitindex_steps_equal)
 		size_t k;
 
 		q.seg = segs[fq_test_rnd(&q.r, 4)];
-		k = eq_round(&q, round, q.paths[fq_test_rnd(&q.r,
-			(unsigned)q.n)]);
+		k = eq_round(&q, round, q.recent ? q.recent :
+			q.paths[fq_test_rnd(&q.r, (unsigned)q.n)]);
 		skipped += k;
 		rounds_skipped += k > 0;
 	}
@@ -828,6 +836,8 @@ START_TEST(test_gitindex_steps_equal)
 	free(q.cache);
 	free(q.steps);
 	free(q.other);
+	free(q.recent);
+	free(q.fresh);
 	fq_store_free(s);
 }
 END_TEST
