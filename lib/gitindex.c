@@ -26,7 +26,17 @@
  * every 64 KiB of that file, so an update hashes from the checkpoint
  * before its first change onwards rather than all 10 MB (an update that
  * adds an entry changes the count in the header, and hashes it all, on
- * a thread of its own while the commit is made).
+ * a thread of its own while the commit is made).  Beside it, the entry
+ * checkpoints (<cache>.steps): where each step of about 64 KiB of
+ * entries starts, its first path and the one before it (version 4
+ * encodes a path against the one before), its largest mtime.  A step
+ * that no change can touch (no changed path in it, no file where an
+ * added path needs a directory nor the reverse, no entry as new as the
+ * index, which may be racily clean) is copied without being read, its
+ * first entry re-encoded when what precedes it changed; the walk reads
+ * the others, and a checkpoint that does not describe the file has it
+ * read whole, as without them.  The new file's checkpoints are those of
+ * the steps copied, and new ones every 64 KiB of the entries read.
  * The SHA-1 blocks are nettle's (SHA-NI where the processor has it).
  */
 #define _GNU_SOURCE
@@ -80,6 +90,30 @@ struct change {
 	struct fq_gitindex_stat st;
 };
 
+/*
+ * An entry checkpoint: where a step of about SEG_STEP bytes of entries
+ * starts (its first entry's number and offset, its path and the path of
+ * the entry before it, which version 4 encodes it against) and the
+ * largest mtime in it.  A step that no change, no clash and no racily
+ * clean entry can touch is copied without being read.
+ */
+struct seg {
+	uint32_t entry, off, mtime;
+	const char *first, *prev;
+	size_t first_len, prev_len;
+};
+
+/* As in the cache file, the paths after all of them. */
+struct cache_seg {
+	uint32_t entry, off, mtime, first_len, prev_len, pad;
+};
+
+/* A path a step must not hold to be copied unread (see seg_touched). */
+struct key {
+	char *s;
+	size_t len;
+};
+
 struct fq_gitindex {
 	char *index_path, *lock_path, *cache_path, *owner_path;
 	char *keep_path;	/* a second name for the old index, or NULL */
@@ -108,6 +142,18 @@ struct fq_gitindex {
 	bool early;		/* may, before fq_gitindex_write() */
 	bool writing;
 	int write_errno;	/* its result: 0 or an errno */
+	size_t out_len;		/* of the chunks so far */
+	struct fq_buf cache_buf;	/* the cache file read (segs' paths) */
+	struct seg *segs;	/* of the old file, when trusted */
+	size_t nseg;
+	struct key *keys;	/* sorted */
+	size_t nkeys;
+	struct cache_seg *oseg;	/* of the new file */
+	size_t onseg, oseg_alloc;
+	struct fq_buf opaths;
+	size_t seg_step;	/* bytes of entries between checkpoints */
+	bool full_walk;		/* (tests) never copy a step unread */
+	size_t skipped;		/* steps copied unread */
 };
 
 static const uint32_t sha_iv[5] = { 0x67452301, 0xEFCDAB89, 0x98BADCFE,
@@ -332,6 +378,9 @@ fq_gitindex_lock(fq_gitindex **out, const char *gitdir, const char *owner,
 	gi->lock_path = fq_buf_detach(&b, NULL);
 	gi->owner_path = owner ? fq_xstrdup(owner) : NULL;
 	fq_buf_init(&gi->side);
+	fq_buf_init(&gi->cache_buf);
+	fq_buf_init(&gi->opaths);
+	gi->seg_step = SUM_STEP;
 	gi->lock_fd = -1;
 	for (;;) {
 		gi->lock_fd = open(gi->lock_path, O_WRONLY | O_CREAT | O_EXCL |
@@ -369,6 +418,18 @@ fq_gitindex_lock(fq_gitindex **out, const char *gitdir, const char *owner,
 static void hash_wait(fq_gitindex *gi);
 static int write_wait(fq_gitindex *gi);
 
+static void
+keys_free(fq_gitindex *gi)
+{
+	size_t i;
+
+	for (i = 0; i < gi->nkeys; i++)
+		free(gi->keys[i].s);
+	free(gi->keys);
+	gi->keys = NULL;
+	gi->nkeys = 0;
+}
+
 void
 fq_gitindex_free(fq_gitindex *gi)
 {
@@ -395,6 +456,11 @@ fq_gitindex_free(fq_gitindex *gi)
 	free(gi->sums);
 	free(gi->out_sums);
 	fq_buf_release(&gi->side);
+	fq_buf_release(&gi->cache_buf);
+	free(gi->segs);
+	keys_free(gi);
+	free(gi->oseg);
+	fq_buf_release(&gi->opaths);
 	free(gi);
 }
 
@@ -406,6 +472,7 @@ emit_old(fq_gitindex *gi, const unsigned char *p, size_t len)
 {
 	struct chunk *last = gi->nv ? &gi->v[gi->nv - 1] : NULL;
 
+	gi->out_len += len;
 	if (last && last->p && last->p + last->len == p) {
 		last->len += len;
 		return;
@@ -423,6 +490,7 @@ emit_new(fq_gitindex *gi, size_t len)
 	struct chunk *last = gi->nv ? &gi->v[gi->nv - 1] : NULL;
 	size_t at = gi->side.len;
 
+	gi->out_len += len;
 	fq_buf_grow(&gi->side, len);
 	fq_buf_setlen(&gi->side, at + len);
 	memset(gi->side.buf + at, 0, len);
@@ -735,8 +803,13 @@ out:
  * Reading the old index.
  */
 
-/* The cache file: the identity of the index this code wrote last, and
- * its SHA-1 states.  Host byte order: it never leaves this machine. */
+/*
+ * The cache file: the identity of the index this code wrote last, and
+ * its SHA-1 states.  Beside it, <cache>.steps: the same identity and the
+ * entry checkpoints (struct cache_seg, then their paths, first and prev
+ * of each).  Each ends with the SHA-1 of the rest.  Host byte order:
+ * they never leave this machine.
+ */
 struct cache_head {
 	char magic[8];
 	uint64_t dev, ino, size, mtime_s, mtime_ns, ctime_s, ctime_ns;
@@ -746,6 +819,7 @@ struct cache_head {
 };
 
 static const char cache_magic[8] = "fqgidx1";
+static const char steps_magic[8] = "fqgstp1";
 
 static void
 cache_id(struct cache_head *h, const struct stat *st)
@@ -762,36 +836,117 @@ cache_id(struct cache_head *h, const struct stat *st)
 	h->step = SUM_STEP;
 }
 
+/* The head of the old index's cache file, as it must be. */
+static void
+cache_mine(const fq_gitindex *gi, struct cache_head *h, const char *magic,
+	uint64_t n)
+{
+	cache_id(h, &gi->st);
+	memcpy(h->magic, magic, sizeof(h->magic));
+	h->nsums = n;
+	memcpy(h->trailer, gi->map + gi->size - 20, 20);
+}
+
+/* Read path into b: a head like want (nsums aside: *n), then data, then
+ * the SHA-1 of both.  false: missing, torn, or another file's. */
+static bool
+cache_read(struct fq_buf *b, const char *path, const struct cache_head *want,
+	uint64_t *n)
+{
+	struct cache_head h;
+	struct sha c;
+	unsigned char sum[20];
+
+	if (fq_buf_read_file(b, path, 1 << 24) < 0 ||
+	    b->len < sizeof(h) + 20)
+		return false;
+	sha_start(&c, sha_iv, 0);
+	sha_add(&c, (const unsigned char *)b->buf, b->len - 20);
+	sha_end(&c, sum);
+	if (memcmp(sum, b->buf + b->len - 20, 20))
+		return false;
+	memcpy(&h, b->buf, sizeof(h));
+	*n = h.nsums;
+	h.nsums = want->nsums;
+	return !memcmp(&h, want, sizeof(h));
+}
+
+/*
+ * The checkpoints of the old index from <cache>.steps: each after the
+ * one before, inside the entries, the first at the first entry.  None
+ * (the walk reads every entry, as without a cache) when anything is off.
+ */
+static void
+steps_load(fq_gitindex *gi)
+{
+	struct fq_buf *b = &gi->cache_buf;
+	struct fq_buf path = FQ_BUF_INIT;
+	struct cache_head want;
+	const struct cache_seg *cs;
+	const char *p, *end;
+	uint64_t nseg;
+	size_t i;
+
+	cache_mine(gi, &want, steps_magic, 0);
+	fq_buf_addf(&path, "%s.steps", gi->cache_path);
+	if (!cache_read(b, path.buf, &want, &nseg))
+		goto out;
+	p = b->buf + sizeof(want);
+	end = b->buf + b->len - 20;
+	cs = (const void *)p;
+	if (!nseg || nseg > gi->count || (size_t)(end - p) / sizeof(*cs) < nseg)
+		goto out;
+	p += nseg * sizeof(*cs);
+	gi->segs = fq_xcalloc(nseg, sizeof(*gi->segs));
+	for (i = 0; i < nseg; i++) {
+		struct seg *g = &gi->segs[i];
+		struct cache_seg c;
+
+		memcpy(&c, &cs[i], sizeof(c));
+		if ((size_t)(end - p) < (size_t)c.first_len + c.prev_len ||
+		    c.entry >= gi->count || c.off >= gi->size - 20 ||
+		    (i ? c.entry <= g[-1].entry || c.off <= g[-1].off :
+		    c.entry || c.off != HDR || c.prev_len) || !c.first_len)
+			goto bad;
+		g->entry = c.entry;
+		g->off = c.off;
+		g->mtime = c.mtime;
+		g->first = p;
+		g->first_len = c.first_len;
+		p += c.first_len;
+		g->prev = p;
+		g->prev_len = c.prev_len;
+		p += c.prev_len;
+	}
+	if (p != end)
+		goto bad;
+	gi->nseg = (size_t)nseg;
+	goto out;
+bad:
+	free(gi->segs);
+	gi->segs = NULL;
+out:
+	fq_buf_release(&path);
+}
+
 /* The sums of the old index from the cache, when it describes it. */
 static bool
 cache_load(fq_gitindex *gi, size_t want)
 {
 	struct fq_buf b = FQ_BUF_INIT;
-	struct cache_head h, mine;
-	struct sha c;
-	unsigned char sum[20];
-	size_t body;
+	struct cache_head mine;
+	uint64_t n;
 	bool ok = false;
 
-	if (fq_buf_read_file(&b, gi->cache_path, 1 << 22) < 0)
+	cache_mine(gi, &mine, cache_magic, want);
+	if (!cache_read(&b, gi->cache_path, &mine, &n) || n != want ||
+	    b.len != sizeof(mine) + want * sizeof(*gi->sums) + 20)
 		goto out;
-	body = sizeof(h) + want * sizeof(*gi->sums);
-	if (b.len != body + 20)
-		goto out;
-	sha_start(&c, sha_iv, 0);
-	sha_add(&c, (const unsigned char *)b.buf, body);
-	sha_end(&c, sum);
-	if (memcmp(sum, b.buf + body, 20))
-		goto out;
-	memcpy(&h, b.buf, sizeof(h));
-	cache_id(&mine, &gi->st);
-	mine.nsums = want;
-	memcpy(mine.trailer, gi->map + gi->size - 20, 20);
-	if (memcmp(&h, &mine, sizeof(h)))
-		goto out;
-	memcpy(gi->sums, b.buf + sizeof(h), want * sizeof(*gi->sums));
+	memcpy(gi->sums, b.buf + sizeof(mine), want * sizeof(*gi->sums));
 	gi->nsums = want;
 	ok = true;
+	if (!gi->full_walk)
+		steps_load(gi);
 out:
 	fq_buf_release(&b);
 	return ok;
@@ -801,20 +956,40 @@ out:
  * Written in place, not renamed over the old one: on ext4 a rename over
  * a file flushes the new one and frees the old one's blocks (with the
  * discard mount option, synchronously), milliseconds for a few KiB.  A
- * cache torn by a crash fails its own checksum, and the next update
- * checks the index instead of trusting it; only writers holding fq's
- * lock and index.lock read or write it.
+ * file torn by a crash fails its own checksum, and the next update
+ * checks the index (or reads every entry) instead of trusting it; only
+ * writers holding fq's lock and index.lock read or write them.
  */
+static void
+cache_write(const char *path, struct fq_buf *b)
+{
+	struct sha c;
+	unsigned char sum[20];
+	int fd;
+
+	sha_start(&c, sha_iv, 0);
+	sha_add(&c, (const unsigned char *)b->buf, b->len);
+	sha_end(&c, sum);
+	fq_buf_add(b, sum, 20);
+	fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	if (pwrite(fd, b->buf, b->len, 0) != (ssize_t)b->len ||
+	    ftruncate(fd, (off_t)b->len) < 0) {
+		/* whatever is there now fails its checksum, or is gone */
+		if (ftruncate(fd, 0) < 0)
+			unlink(path);
+	}
+	close(fd);
+}
+
 static void
 cache_save(const fq_gitindex *gi, const uint32_t (*sums)[5], size_t nsums,
 	const unsigned char trailer[20])
 {
-	struct fq_buf b = FQ_BUF_INIT;
+	struct fq_buf b = FQ_BUF_INIT, path = FQ_BUF_INIT;
 	struct cache_head h;
 	struct stat st;
-	struct sha c;
-	unsigned char sum[20];
-	int fd;
 
 	/* no unlink first: an old cache names an index that is gone */
 	if (stat(gi->index_path, &st) < 0)
@@ -824,22 +999,16 @@ cache_save(const fq_gitindex *gi, const uint32_t (*sums)[5], size_t nsums,
 	memcpy(h.trailer, trailer, 20);
 	fq_buf_add(&b, &h, sizeof(h));
 	fq_buf_add(&b, sums, nsums * sizeof(*sums));
-	sha_start(&c, sha_iv, 0);
-	sha_add(&c, (const unsigned char *)b.buf, b.len);
-	sha_end(&c, sum);
-	fq_buf_add(&b, sum, 20);
-	fd = open(gi->cache_path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-		0600);
-	if (fd < 0)
-		goto out;
-	if (pwrite(fd, b.buf, b.len, 0) != (ssize_t)b.len ||
-	    ftruncate(fd, (off_t)b.len) < 0) {
-		/* whatever is there now fails its checksum, or is gone */
-		if (ftruncate(fd, 0) < 0)
-			unlink(gi->cache_path);
-	}
-	close(fd);
-out:
+	cache_write(gi->cache_path, &b);
+	fq_buf_reset(&b);
+	memcpy(h.magic, steps_magic, sizeof(h.magic));
+	h.nsums = gi->onseg;
+	fq_buf_add(&b, &h, sizeof(h));
+	fq_buf_add(&b, gi->oseg, gi->onseg * sizeof(*gi->oseg));
+	fq_buf_add(&b, gi->opaths.buf, gi->opaths.len);
+	fq_buf_addf(&path, "%s.steps", gi->cache_path);
+	cache_write(path.buf, &b);
+	fq_buf_release(&path);
 	fq_buf_release(&b);
 }
 
@@ -927,6 +1096,11 @@ struct walk {
 	bool same_prev;			/* unless it is prev's */
 	bool unnamed;			/* a split index's entries */
 	size_t nracy;
+	const char *last;		/* versions 2, 3: the last path */
+	size_t last_len;		/* written (stays where it is), */
+	const char *last_old;		/* the last old entry's */
+	size_t last_old_len;
+	bool seg_closed;		/* the next entry starts a step */
 };
 
 /* Parse the entry at w->p: its fixed part length, its path, its size. */
@@ -1025,24 +1199,279 @@ emit_old_entry(fq_gitindex *gi, struct walk *w, const unsigned char *e,
 	}
 }
 
+/* The path of the entry written last: the one the next is encoded
+ * against in version 4, the one before a checkpoint in all. */
+static void
+last_path(const fq_gitindex *gi, const struct walk *w, const char **p,
+	size_t *len)
+{
+	if (gi->version == 4) {
+		const struct fq_buf *b = last_out(w);
+
+		*p = b->buf;
+		*len = b->len;
+	} else {
+		*p = w->last;
+		*len = w->last_len;
+	}
+}
+
+/* A new checkpoint of the new file, at the entry about to be written. */
+static void
+out_seg_open(fq_gitindex *gi, struct walk *w, const char *name, size_t len,
+	uint32_t entry, uint32_t mtime)
+{
+	struct cache_seg *c;
+	const char *prev;
+	size_t plen;
+
+	last_path(gi, w, &prev, &plen);
+	FQ_ALLOC_GROW(gi->oseg, gi->onseg + 1, gi->oseg_alloc);
+	c = &gi->oseg[gi->onseg++];
+	memset(c, 0, sizeof(*c));
+	c->entry = entry;
+	c->off = (uint32_t)gi->out_len;
+	c->mtime = mtime;
+	c->first_len = (uint32_t)len;
+	c->prev_len = (uint32_t)plen;
+	fq_buf_add(&gi->opaths, name, len);
+	fq_buf_add(&gi->opaths, prev, plen);
+	w->seg_closed = false;
+}
+
+/* Before an entry is written: its checkpoint, or its step's mtime. */
+static void
+out_seg_entry(fq_gitindex *gi, struct walk *w, const char *name, size_t len,
+	uint32_t entry, uint32_t mtime)
+{
+	struct cache_seg *c = gi->onseg ? &gi->oseg[gi->onseg - 1] : NULL;
+
+	if (!c || w->seg_closed || gi->out_len - c->off >= gi->seg_step) {
+		out_seg_open(gi, w, name, len, entry, mtime);
+	} else if (mtime > c->mtime) {
+		c->mtime = mtime;
+	}
+}
+
+/* Write change c's entry, the count-th. */
+static void
+put_change(fq_gitindex *gi, struct walk *w, const struct change *c,
+	uint32_t count)
+{
+	out_seg_entry(gi, w, c->path, c->len, count, c->st.mtime_s);
+	emit_change(gi, w, c);
+	w->last = c->path;
+	w->last_len = c->len;
+}
+
+/* Write the new changes before name[0..len) (all of them: NULL). */
+static void
+put_changes_before(fq_gitindex *gi, struct walk *w, size_t *j,
+	const char *name, size_t len, uint32_t *count)
+{
+	for (; *j < gi->n && (!name || name_cmp(gi->ch[*j].path,
+	    gi->ch[*j].len, name, len) < 0); ++*j) {
+		const struct change *c = &gi->ch[*j];
+
+		if (!c->id)
+			continue;
+		put_change(gi, w, c, *count);
+		diverge(gi, w, c->path, c->len);
+		++*count;
+	}
+}
+
+/* The first key at or after path[0..len). */
+static size_t
+key_at(const fq_gitindex *gi, const char *path, size_t len)
+{
+	size_t lo = 0, hi = gi->nkeys;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (name_cmp(gi->keys[mid].s, gi->keys[mid].len, path, len) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Whether step s (all but the last) may hold an entry the walk would do
+ * anything with but copy.  Its entries are, in index order, between its
+ * first path and the next step's (equal to it only as other stages of
+ * it).  The keys are the changed paths (an entry replaced or removed,
+ * other stages of it), the leading directories of the added ones (a file
+ * there) and each added path with a '/' (a directory there: an entry at
+ * or after it that starts with it, or an entry in a step starting under
+ * it, which the second test finds).  And a step as new as the index may
+ * have racily clean entries.
+ */
+static bool
+seg_touched(const fq_gitindex *gi, size_t s)
+{
+	const struct seg *g = &gi->segs[s], *next = g + 1;
+	size_t k = key_at(gi, g->first, g->first_len);
+
+	if (g->mtime >= (uint32_t)gi->st.st_mtim.tv_sec)
+		return true;
+	if (k < gi->nkeys && name_cmp(gi->keys[k].s, gi->keys[k].len,
+	    next->first, next->first_len) <= 0)
+		return true;
+	for (k = 1; k < g->first_len; k++)
+		if (g->first[k] == '/' && change_adds(gi, g->first, k))
+			return true;
+	return false;
+}
+
+static int
+cmp_key(const void *a, const void *b)
+{
+	const struct key *x = a, *y = b;
+
+	return name_cmp(x->s, x->len, y->s, y->len);
+}
+
+static void
+add_key(fq_gitindex *gi, size_t *alloc, const char *p, size_t len,
+	bool slash)
+{
+	struct key *k;
+
+	FQ_ALLOC_GROW(gi->keys, gi->nkeys + 1, *alloc);
+	k = &gi->keys[gi->nkeys++];
+	k->s = fq_xmalloc(len + 2);
+	memcpy(k->s, p, len);
+	if (slash)
+		k->s[len++] = '/';
+	k->s[len] = '\0';
+	k->len = len;
+}
+
+/* Past this many changes, every step is read (an import's are many). */
+#define SEG_MAX_CHANGES	64
+
+static void
+make_keys(fq_gitindex *gi)
+{
+	size_t alloc = 0, i, k;
+
+	for (i = 0; i < gi->n; i++) {
+		const struct change *c = &gi->ch[i];
+
+		add_key(gi, &alloc, c->path, c->len, false);
+		if (!c->id)
+			continue;
+		add_key(gi, &alloc, c->path, c->len, true);
+		for (k = 1; k < c->len; k++)
+			if (c->path[k] == '/')
+				add_key(gi, &alloc, c->path, k, false);
+	}
+	if (gi->nkeys)
+		qsort(gi->keys, gi->nkeys, sizeof(*gi->keys), cmp_key);
+}
+
+/*
+ * At the checkpoint of old step s, the walk at its first entry: check it
+ * describes the walk (where it is, the entry before), write the changes
+ * that go before the step, and copy the step whole when nothing can
+ * touch it.  1: copied (the walk is at the next step), 0: to be read,
+ * -1: the checkpoint is wrong.
+ */
+static int
+seg_start(fq_gitindex *gi, struct walk *w, size_t s, size_t *j,
+	uint32_t *count)
+{
+	const struct seg *g = &gi->segs[s], *next;
+	const char *prev;
+	size_t plen, flen, len, size;
+	const char *name;
+
+	if (w->p != gi->map + g->off)
+		return -1;
+	if (gi->version == 4) {
+		prev = w->prev.buf;
+		plen = w->prev.len;
+	} else {
+		prev = w->last_old;
+		plen = w->last_old_len;
+	}
+	if (plen != g->prev_len || (plen && memcmp(prev, g->prev, plen)))
+		return -1;
+	put_changes_before(gi, w, j, g->first, g->first_len, count);
+	if (s + 1 >= gi->nseg || seg_touched(gi, s))
+		return 0;
+	next = g + 1;
+	out_seg_open(gi, w, g->first, g->first_len, *count, g->mtime);
+	if (gi->version == 4 && !w->same_prev) {
+		/* the first entry: encoded against the path written last */
+		if (!parse_entry(gi, w, &flen, &name, &len, &size) ||
+		    len != g->first_len || memcmp(name, g->first, len) ||
+		    size > next->off - g->off)
+			return -1;
+		emit_old_entry(gi, w, w->p, flen, name, len, size, false);
+		emit_old(gi, w->p + size, next->off - g->off - size);
+	} else {
+		emit_old(gi, w->p, next->off - g->off);
+	}
+	*count += next->entry - g->entry;
+	w->p = gi->map + next->off;
+	w->same_prev = true;
+	if (gi->version == 4) {
+		fq_buf_reset(&w->prev);
+		fq_buf_add(&w->prev, next->prev, next->prev_len);
+	} else {
+		w->last_old = next->prev;
+		w->last_old_len = next->prev_len;
+	}
+	w->last = next->prev;
+	w->last_len = next->prev_len;
+	w->seg_closed = true;
+	gi->skipped++;
+	return 1;
+}
+
 static bool
 walk_entries(fq_gitindex *gi, const char *workdir, struct walk *w,
 	uint32_t *count)
 {
 	const char *prev_name = NULL, *name;
-	size_t prev_len = 0, flen, len, size, j = 0;
+	size_t prev_len = 0, flen, len, size, j = 0, s = 0;
 	unsigned prev_stage = 0;
-	uint32_t i;
+	uint32_t i = 0;
 
 	*count = 0;
-	for (i = 0; i < gi->count; i++) {
-		const unsigned char *e = w->p;
+	while (i < gi->count) {
+		const unsigned char *e;
 		unsigned stage;
 		int c = 1, o = 1, racy;
-		bool smudge = false;
+		bool smudge = false, first = false;
 
+		if (s < gi->nseg && i == gi->segs[s].entry) {
+			int k = seg_start(gi, w, s, &j, count);
+
+			if (k < 0)
+				return false;
+			first = true;
+			if (k > 0) {
+				i = gi->segs[++s].entry;
+				prev_name = gi->version == 4 ? w->prev.buf :
+					w->last_old;
+				prev_len = gi->segs[s].prev_len;
+				prev_stage = 0;
+				continue;
+			}
+			s++;
+		}
+		e = w->p;
 		if (!parse_entry(gi, w, &flen, &name, &len, &size))
 			return false;
+		if (first && (len != gi->segs[s - 1].first_len ||
+		    memcmp(name, gi->segs[s - 1].first, len)))
+			return false;
+		i++;
 		if (!len) {
 			/* only in a split index (link): walk on to it */
 			w->unnamed = true;
@@ -1056,7 +1485,7 @@ walk_entries(fq_gitindex *gi, const char *workdir, struct walk *w,
 		while (j < gi->n && (c = name_cmp(gi->ch[j].path,
 		    gi->ch[j].len, name, len)) < 0) {
 			if (gi->ch[j].id) {
-				emit_change(gi, w, &gi->ch[j]);
+				put_change(gi, w, &gi->ch[j], *count);
 				diverge(gi, w, gi->ch[j].path, gi->ch[j].len);
 				++*count;
 			}
@@ -1067,7 +1496,7 @@ walk_entries(fq_gitindex *gi, const char *workdir, struct walk *w,
 			if (stage || (be16(e + 60) & (F_VALID | F_EXTENDED)))
 				return false;
 			if (gi->ch[j].id) {
-				emit_change(gi, w, &gi->ch[j]);
+				put_change(gi, w, &gi->ch[j], *count);
 				w->same_prev = true;	/* the same path */
 				++*count;
 			} else {
@@ -1089,8 +1518,12 @@ walk_entries(fq_gitindex *gi, const char *workdir, struct walk *w,
 					return false;
 				smudge = racy;
 			}
+			out_seg_entry(gi, w, name, len, *count,
+				fq_get_be32(e + 8));
 			emit_old_entry(gi, w, e, flen, name, len, size, smudge);
 			w->same_prev = true;
+			w->last = name;
+			w->last_len = len;
 			++*count;
 		}
 		if (gi->version == 4) {
@@ -1101,17 +1534,14 @@ walk_entries(fq_gitindex *gi, const char *workdir, struct walk *w,
 			prev_name = w->prev.buf;
 		} else {
 			prev_name = name;
+			w->last_old = name;
+			w->last_old_len = len;
 		}
 		prev_len = len;
 		prev_stage = stage;
 		w->p += size;
 	}
-	for (; j < gi->n; j++)
-		if (gi->ch[j].id) {
-			emit_change(gi, w, &gi->ch[j]);
-			diverge(gi, w, gi->ch[j].path, gi->ch[j].len);
-			++*count;
-		}
+	put_changes_before(gi, w, &j, NULL, 0, count);
 	return true;
 }
 
@@ -1147,6 +1577,31 @@ walk_extensions(fq_gitindex *gi, const unsigned char *p,
 		p += 8 + (size_t)len;
 	}
 	return true;
+}
+
+/* The entries and the extensions, into the chunks from the start. */
+static bool
+walk(fq_gitindex *gi, const char *workdir, struct walk *w, uint32_t *count)
+{
+	gi->nv = 0;
+	fq_buf_setlen(&gi->side, 0);
+	gi->out_len = 0;
+	gi->onseg = 0;
+	fq_buf_setlen(&gi->opaths, 0);
+	gi->skipped = 0;
+	fq_buf_reset(&w->name);
+	fq_buf_reset(&w->prev);
+	fq_buf_reset(&w->out_prev);
+	w->p = gi->map + HDR;
+	w->end = gi->map + gi->size - 20;
+	w->same_prev = true;
+	w->unnamed = w->seg_closed = false;
+	w->nracy = 0;
+	w->last = w->last_old = "";
+	w->last_len = w->last_old_len = 0;
+	emit_new(gi, HDR);	/* the header: first in side */
+	return walk_entries(gi, workdir, w, count) &&
+		walk_extensions(gi, w->p, w->end) && !w->unnamed;
 }
 
 int
@@ -1200,13 +1655,18 @@ fq_gitindex_plan(fq_gitindex *gi, const char *workdir, const char *cache,
 	qsort(gi->ch, n, sizeof(*gi->ch), cmp_change);
 	if (!read_index(gi))
 		goto out;
-	emit_new(gi, HDR);	/* the header: first in side */
-	w.p = gi->map + HDR;
-	w.end = gi->map + gi->size - 20;
-	w.same_prev = true;
-	if (!walk_entries(gi, workdir, &w, &count) ||
-	    !walk_extensions(gi, w.p, w.end) || w.unnamed)
-		goto out;
+	if (gi->nseg && n <= SEG_MAX_CHANGES)
+		make_keys(gi);
+	else
+		gi->nseg = 0;
+	while (!walk(gi, workdir, &w, &count)) {
+		/* a checkpoint that does not describe the file (it cannot
+		 * be: the cache names the file and has a checksum): read
+		 * every entry, as without it */
+		if (gi->refuse || !gi->nseg)
+			goto out;
+		gi->nseg = 0;
+	}
 	hdr = (unsigned char *)gi->side.buf;	/* may have moved */
 	memcpy(hdr, gi->map, 8);
 	fq_put_be32(hdr + 8, count);
@@ -1240,6 +1700,28 @@ bool
 fq_gitindex_ready(const fq_gitindex *gi)
 {
 	return gi && gi->ready;
+}
+
+void
+fq_gitindex_tune(fq_gitindex *gi, bool full_walk, size_t seg_bytes)
+{
+	gi->full_walk = full_walk;
+	gi->seg_step = seg_bytes ? seg_bytes : SUM_STEP;
+}
+
+size_t
+fq_gitindex_planned(fq_gitindex *gi, struct fq_buf *out)
+{
+	size_t i;
+
+	fq_buf_reset(out);
+	if (!gi->ready)
+		return 0;
+	hash_wait(gi);
+	for (i = 0; i < gi->nv; i++)
+		fq_buf_add(out, chunk_bytes(gi, &gi->v[i]), gi->v[i].len);
+	fq_buf_add(out, gi->trailer, 20);
+	return gi->skipped;
 }
 
 /* How many leading bytes of the output are the old file's own. */

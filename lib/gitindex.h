@@ -59,7 +59,9 @@ int fq_gitindex_lock(fq_gitindex **out, const char *gitdir, const char *owner,
  * in one pass, as a few are.  cache names a file where the
  * SHA-1 states of the index as written are kept (the next update then
  * hashes only what follows its first change, and trusts a file it wrote
- * itself without hashing it again).
+ * itself without hashing it again), and, in <cache>.steps, its entry
+ * checkpoints (the next update of up to 64 changes reads only the steps
+ * of about 64 KiB that they can touch, and copies the others).
  */
 int fq_gitindex_plan(fq_gitindex *gi, const char *workdir, const char *cache,
 	const struct fq_gitindex_change *ch, size_t n, struct fq_error *err);
@@ -77,6 +79,16 @@ void fq_gitindex_keep_old(fq_gitindex *gi, const char *path);
 
 /* Write the planned index to index.lock and rename it over the index. */
 int fq_gitindex_write(fq_gitindex *gi, struct fq_error *err);
+
+/*
+ * Tests only.  Before the plan: read every entry, as without checkpoints
+ * (full_walk), and write the new file's checkpoints every seg_bytes of
+ * entries (0: 64 KiB).  After it: the planned file (trailer included) in
+ * out, and how many steps of the old file were copied without being read.
+ */
+void fq_gitindex_tune(fq_gitindex *gi, bool full_walk, size_t seg_bytes);
+struct fq_buf;
+size_t fq_gitindex_planned(fq_gitindex *gi, struct fq_buf *out);
 
 /* Release (the lock, if nothing was written).  NULL is fine. */
 void fq_gitindex_free(fq_gitindex *gi);

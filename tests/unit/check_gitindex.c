@@ -457,6 +457,391 @@ START_TEST(test_gitindex_lock)
 }
 END_TEST
 
+/*
+ * The entry checkpoints (.git/fq/gitindex.steps): random change sets
+ * planned with them and with every entry read give the same index, byte
+ * for byte, and the same answer; changes at the start, the end, next to
+ * checkpoints (small steps: many of them), removals, files where
+ * directories are and the reverse, racily clean entries smudged, and the
+ * checkpoint file missing, torn, corrupt or another index's.  Index
+ * versions 2, 3 and 4.
+ */
+#define EQ_FILES	400
+#define EQ_ROUNDS	150
+#define EQ_MAX		(EQ_FILES + 4 * EQ_ROUNDS)
+
+struct eq {
+	char *paths[EQ_MAX];	/* in the index */
+	size_t n;
+	char *gitdir, *cache, *steps, *other;
+	char *recent, *fresh;	/* a file as new as the index, maybe */
+	size_t seg;
+	struct fq_test_rnd r;
+};
+
+static void
+eq_write(const char *rel, const char *data)
+{
+	char *f = fq_test_path(repo, rel), *d = strdup(f), *sl;
+
+	for (sl = strchr(d + strlen(repo) + 1, '/'); sl; sl = strchr(sl + 1,
+	    '/')) {
+		*sl = '\0';
+		(void)mkdir(d, 0700);
+		*sl = '/';
+	}
+	fq_test_write_file(f, data);
+	free(f);
+	free(d);
+}
+
+/* An mtime long past: the entry is not racily clean. */
+static void
+old_mtime(const char *rel)
+{
+	char *f = fq_test_path(repo, rel);
+	struct timespec t[2] = { { 1500000000, 0 }, { 1500000000, 0 } };
+
+	ck_assert_int_eq(utimensat(AT_FDCWD, f, t, 0), 0);
+	free(f);
+}
+
+/* Plan ch with the checkpoints or without: its answer, its file. */
+static int
+eq_plan(struct eq *q, const struct fq_gitindex_change *ch, size_t n,
+	bool full, struct fq_buf *out, size_t *skipped, bool write)
+{
+	struct fq_error err = FQ_ERROR_INIT;
+	fq_gitindex *gi = NULL;
+	int ret;
+
+	ck_assert_int_eq(fq_gitindex_lock(&gi, q->gitdir, NULL, 0, &err),
+		FQ_OK);
+	fq_gitindex_tune(gi, full, q->seg);
+	ret = fq_gitindex_plan(gi, repo, q->cache, ch, n, &err);
+	ck_assert_msg(ret >= 0, "%s", err.msg);
+	*skipped = fq_gitindex_planned(gi, out);
+	if (write && ret == 1)
+		ck_assert_msg(fq_gitindex_write(gi, &err) == FQ_OK, "%s",
+			err.msg);
+	fq_gitindex_free(gi);
+	return ret;
+}
+
+/* Spoil the checkpoints (or the cache) one way or another, or not. */
+static void
+eq_spoil(struct eq *q)
+{
+	struct fq_buf b = FQ_BUF_INIT;
+	unsigned how = fq_test_rnd(&q->r, 24);
+	const char *f = how == 2 ? q->cache : q->steps;
+	int fd;
+
+	if (how > 5 || fq_buf_read_file(&b, f, 1 << 24) < 0 || !b.len)
+		goto out;
+	switch (how) {
+	case 0:
+		unlink(q->steps);
+		break;
+	case 1:
+	case 2:		/* a byte changed */
+		b.buf[fq_test_rnd(&q->r, (unsigned)b.len)] ^= 0x20;
+		break;
+	case 3:		/* torn */
+		fq_buf_setlen(&b, fq_test_rnd(&q->r, (unsigned)b.len));
+		break;
+	case 4:		/* another index's */
+		fq_buf_reset(&b);
+		if (fq_buf_read_file(&b, q->other, 1 << 24) < 0)
+			goto out;
+		break;
+	case 5:
+		unlink(q->cache);
+		break;
+	}
+	if (how >= 1 && how <= 4) {
+		fd = open(f, O_WRONLY | O_TRUNC);
+		ck_assert_int_ge(fd, 0);
+		ck_assert_int_eq(write(fd, b.buf, b.len), (ssize_t)b.len);
+		close(fd);
+	}
+out:
+	fq_buf_release(&b);
+}
+
+/* Where to cut old: at one of its '/' (or its end, when whole). */
+static size_t
+eq_cut(struct eq *q, const char *old, bool whole)
+{
+	size_t at[8], n = 0, i;
+
+	for (i = 0; old[i] && n < 8; i++)
+		if (old[i] == '/')
+			at[n++] = i;
+	if (whole || !n)
+		at[n++] = strlen(old);
+	return at[fq_test_rnd(&q->r, (unsigned)n)];
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* One round: up to four changes, planned both ways, then written. */
+static size_t
+eq_round(struct eq *q, int round, const char *racy)
+{
+	static const struct fq_gitindex_stat fake = { 1, 0, 1, 0, 1, 1, 0, 0,
+		2 };
+	struct fq_gitindex_change ch[4];
+	char *own[4] = { NULL }, data[64];
+	unsigned char id[4][20];
+	struct fq_buf a = FQ_BUF_INIT, b = FQ_BUF_INIT;
+	size_t n = 1 + fq_test_rnd(&q->r, 4), i, k, sa, sb;
+	int ra, rb;
+
+	memset(ch, 0, sizeof(ch));
+	for (i = 0; i < n; i++) {
+		unsigned what = fq_test_rnd(&q->r, 14);
+		const char *old = q->paths[fq_test_rnd(&q->r, (unsigned)q->n)];
+		struct fq_buf path = FQ_BUF_INIT;
+
+		for (k = 0; k < 20; k++)
+			id[i][k] = (unsigned char)fq_test_rnd(&q->r, 256);
+		ch[i].id = id[i];
+		if (what < 3) {		/* changed */
+			fq_buf_addf(&path, "%s", old);
+		} else if (what < 5) {	/* removed */
+			fq_buf_addf(&path, "%s", old);
+			ch[i].id = NULL;
+		} else if (what == 5) {	/* a file where a directory is */
+			fq_buf_add(&path, old, eq_cut(q, old, false));
+			ch[i].st = &fake;
+		} else if (what == 6) {	/* a directory where a file is */
+			fq_buf_addf(&path, "%s/x", old);
+			ch[i].st = &fake;
+		} else if (what == 7) {	/* first, last */
+			fq_buf_addf(&path, "%s%d", fq_test_rnd(&q->r, 2) ?
+				"!first" : "zz/last", round);
+		} else {		/* beside an old one */
+			char c = "-0~-0~./"[fq_test_rnd(&q->r, 8)];
+
+			fq_buf_addf(&path, "%.*s%c%d", (int)eq_cut(q, old,
+				true), old, c, round);
+			if (c == '/')
+				ch[i].st = &fake;	/* (a clash too) */
+		}
+		own[i] = fq_buf_detach(&path, NULL);
+		ch[i].path = own[i];
+		for (k = 0; k < i; k++)
+			if (!strcmp(own[k], own[i]))
+				break;
+		if (k < i) {		/* twice in one set: once */
+			free(own[i]);
+			own[i] = NULL;
+			n = i;
+			break;
+		}
+		if (ch[i].id && !ch[i].st) {
+			snprintf(data, sizeof(data), "round %d %zu%.*s\n",
+				round, i, (int)fq_test_rnd(&q->r, 8),
+				"........");
+			eq_write(own[i], data);
+			if (fq_test_rnd(&q->r, 4)) {
+				old_mtime(own[i]);
+			} else {
+				free(q->fresh);
+				q->fresh = strdup(own[i]);
+			}
+		}
+	}
+	if (racy && fq_test_rnd(&q->r, 2)) {
+		/* the same size and mtime, another text: git would trust
+		 * the entry once the index is newer (its size goes to 0) */
+		char *f = fq_test_path(repo, racy);
+		struct stat st;
+		struct timespec t[2];
+		char *text = fq_test_read_file(f);
+
+		if (text && stat(f, &st) == 0) {
+			text[0] = text[0] == 'R' ? 'r' : 'R';
+			fq_test_write_file(f, text);
+			t[0] = st.st_atim;
+			t[1] = st.st_mtim;
+			ck_assert_int_eq(utimensat(AT_FDCWD, f, t, 0), 0);
+		}
+		free(text);
+		free(f);
+	}
+	eq_spoil(q);
+	ra = eq_plan(q, ch, n, false, &a, &sa, false);
+	rb = eq_plan(q, ch, n, true, &b, &sb, false);
+	ck_assert_msg(ra == rb, "round %d: plan %d with checkpoints, %d "
+		"without", round, ra, rb);
+	ck_assert_int_eq(sb, 0);
+	ck_assert_msg(a.len == b.len && !memcmp(a.buf, b.buf, a.len),
+		"round %d (%zu changes, first %s): the index with checkpoints "
+		"differs from the one without (%zu, %zu bytes)", round, n,
+		n ? ch[0].path : "-", a.len, b.len);
+	if (ra == 1) {
+		/* the other index's checkpoints, for eq_spoil */
+		struct fq_buf c = FQ_BUF_INIT;
+
+		if (fq_buf_read_file(&c, q->steps, 1 << 24) == 0)
+			fq_test_write_file(q->other, "");
+		if (c.len) {
+			int fd = open(q->other, O_WRONLY | O_TRUNC);
+
+			ck_assert_int_eq(write(fd, c.buf, c.len), (ssize_t)c.len);
+			close(fd);
+		}
+		fq_buf_release(&c);
+		ck_assert_int_eq(eq_plan(q, ch, n, fq_test_rnd(&q->r, 8) == 0,
+			&b, &sb, true), 1);
+		ck_assert(a.len == b.len && !memcmp(a.buf, b.buf, a.len));
+		for (i = 0; i < n; i++) {
+			for (k = 0; k < q->n && strcmp(q->paths[k],
+			    ch[i].path); k++)
+				;
+			if (k < q->n && !ch[i].id) {
+				free(q->paths[k]);
+				q->paths[k] = q->paths[--q->n];
+			} else if (k == q->n && ch[i].id) {
+				ck_assert_int_lt(q->n, EQ_MAX);
+				q->paths[q->n++] = strdup(ch[i].path);
+			}
+		}
+		qsort(q->paths, q->n, sizeof(*q->paths), cmp_str);
+		free(q->recent);	/* its entry now in the index */
+		q->recent = q->fresh;
+		q->fresh = NULL;
+	}
+	for (i = 0; i < 4; i++)
+		free(own[i]);
+	fq_buf_release(&a);
+	fq_buf_release(&b);
+	return sa;
+}
+
+/*
+ * A file m added where m/ is a directory of two, the entries m-0 to m-7
+ * between the two: for some step length, a step starts among those and
+ * holds all of m/, and only the key "m/" tells it is touched (the
+ * checkpoints made anew each time: by a full walk).
+ */
+static void
+eq_dir_steps(struct eq *q)
+{
+	static const struct fq_gitindex_stat fake = { 1, 0, 1, 0, 1, 1, 0, 0,
+		2 };
+	static const unsigned char id[20] = { 1 };
+	struct fq_gitindex_change none = { "none/such", NULL, NULL };
+	struct fq_gitindex_change d1 = { "m", id, &fake };
+	struct fq_buf a = FQ_BUF_INIT, b = FQ_BUF_INIT;
+	size_t sa, sb;
+
+	for (q->seg = 100; q->seg <= 500; q->seg += 20) {
+		ck_assert_int_eq(eq_plan(q, &none, 1, true, &a, &sa, true), 1);
+		ck_assert_int_eq(eq_plan(q, &d1, 1, true, &b, &sb, false), 0);
+		ck_assert_msg(eq_plan(q, &d1, 1, false, &a, &sa, false) == 0,
+			"steps of %zu bytes: m added", q->seg);
+	}
+	fq_buf_release(&a);
+	fq_buf_release(&b);
+}
+
+START_TEST(test_gitindex_steps_equal)
+{
+	static const int versions[] = { 2, 3, 4 };
+	fq_store *s = store_with_index(2);
+	struct eq q;
+	char name[64], args[64], *count;
+	size_t i, skipped = 0, rounds_skipped = 0;
+	int round;
+
+	memset(&q, 0, sizeof(q));
+	q.r.state = 0x9e3779b97f4a7c15UL + (unsigned long)_i;
+	for (i = 0; i < EQ_FILES; i++) {
+		snprintf(name, sizeof(name), "d%zu/e%zu/f%03zu.txt", i % 5,
+			i % 3, i);
+		eq_write(name, name);
+		old_mtime(name);
+	}
+	for (i = 0; i < 16; i++) {	/* for eq_dir_steps */
+		static const char *const f[] = { "m-0", "m-1", "m-2", "m-3",
+			"m-4", "m-5", "m-6", "m-7", "m/x", "m/y", "n0", "n1",
+			"n2", "n3", "n4", "n5" };
+
+		eq_write(f[i], f[i]);
+		old_mtime(f[i]);
+	}
+	eq_write("top", "top\n");
+	free(git("add -A"));
+	free(git("commit -q -m files"));
+	if (versions[_i] == 3)	/* (git writes 3 only for such entries) */
+		free(git("update-index --skip-worktree top"));
+	snprintf(args, sizeof(args), "update-index --index-version %d",
+		versions[_i]);
+	free(git(args));
+	{
+		char *ls = git("ls-files"), *p, *nl;
+
+		for (p = ls; *p; p = nl + 1) {
+			nl = strchr(p, '\n');
+			if (!nl)
+				nl = p + strlen(p);
+			ck_assert_int_lt(q.n, EQ_MAX);
+			q.paths[q.n++] = strndup(p, (size_t)(nl - p));
+			if (!*nl)
+				break;
+		}
+		free(ls);
+	}
+	q.gitdir = fq_test_path(repo, ".git");
+	q.cache = fq_test_path(repo, ".git/fq/gitindex");
+	q.steps = fq_test_path(repo, ".git/fq/gitindex.steps");
+	q.other = fq_test_path(tmp, "other.steps");
+	eq_dir_steps(&q);
+	for (round = 0; round < EQ_ROUNDS; round++) {
+		static const size_t segs[] = { 100, 200, 900, 1600 };
+		size_t k;
+
+		q.seg = segs[fq_test_rnd(&q.r, 4)];
+		k = eq_round(&q, round, q.recent ? q.recent :
+			q.paths[fq_test_rnd(&q.r, (unsigned)q.n)]);
+		skipped += k;
+		rounds_skipped += k > 0;
+	}
+	/* the checkpoints were used (most rounds), and git reads the index */
+	ck_assert_msg(rounds_skipped > EQ_ROUNDS / 5, "checkpoints used in "
+		"%zu rounds of %d", rounds_skipped, EQ_ROUNDS);
+	ck_assert_uint_gt(skipped, rounds_skipped);
+	count = git("ls-files | wc -l");
+	ck_assert_int_eq(atoi(count), (int)q.n);
+	free(count);
+	{
+		char *path = fq_test_path(repo, ".git/index");
+		struct fq_buf idx = FQ_BUF_INIT;
+
+		ck_assert_int_eq(fq_buf_read_file(&idx, path, 1 << 26), 0);
+		ck_assert_int_eq(idx.buf[7], versions[_i]);
+		fq_buf_release(&idx);
+		free(path);
+	}
+	for (i = 0; i < q.n; i++)
+		free(q.paths[i]);
+	free(q.gitdir);
+	free(q.cache);
+	free(q.steps);
+	free(q.other);
+	free(q.recent);
+	free(q.fresh);
+	fq_store_free(s);
+}
+END_TEST
+
 Suite *
 fq_gitindex_suite(void)
 {
@@ -471,6 +856,7 @@ fq_gitindex_suite(void)
 	tcase_add_test(tc, test_gitindex_lock);
 	tcase_add_loop_test(tc, test_gitindex_bulk, 0, 2);
 	tcase_add_loop_test(tc, test_gitindex_bulk_file_directory, 0, 2);
+	tcase_add_loop_test(tc, test_gitindex_steps_equal, 0, 3);
 	suite_add_tcase(s, tc);
 	return s;
 }
