@@ -23,11 +23,12 @@
 #include "fq/buf.h"
 #include "loose.h"
 
-#define HDR_MAX 32	/* "blob " and a size: at most 26 bytes */
+#define HDR_MAX 32	/* "blob ", a size of at most 20 digits, NUL */
+#define SIZE_DIGITS 20	/* SIZE_MAX has 20 */
 
 struct fq_loose {
-	int dfd;		/* the objects directory */
-	int sub[256];		/* its xx/ directories: -1 not open yet, -2 none */
+	int dfd;		/* the objects directory (no fd kept per xx/:
+				   eight threads of 256 would pass 1,024) */
 	struct fq_buf z;	/* the file as read */
 	struct fq_buf out;	/* inflated: the header, then the blob */
 #ifdef FQ_HAVE_LIBDEFLATE
@@ -53,7 +54,6 @@ fq_loose_open(fq_loose **out, const char *objdir, struct fq_error *err)
 		return fq_error_set(err, FQ_ERROR, "out of memory");
 	}
 	l->dfd = dfd;
-	memset(l->sub, 0xff, sizeof(l->sub));
 	fq_buf_init(&l->z);
 	fq_buf_init(&l->out);
 #ifdef FQ_HAVE_LIBDEFLATE
@@ -69,13 +69,8 @@ fq_loose_open(fq_loose **out, const char *objdir, struct fq_error *err)
 void
 fq_loose_free(fq_loose *l)
 {
-	int i;
-
 	if (!l)
 		return;
-	for (i = 0; i < 256; i++)
-		if (l->sub[i] >= 0)
-			close(l->sub[i]);
 	close(l->dfd);
 	fq_buf_release(&l->z);
 	fq_buf_release(&l->out);
@@ -173,8 +168,14 @@ blob_header(const char *p, size_t n, size_t *size)
 
 	if (n < 7 || memcmp(p, "blob ", 5) != 0)
 		return 0;
-	for (; i < n && i < HDR_MAX && p[i] >= '0' && p[i] <= '9'; i++)
-		s = s * 10 + (size_t)(p[i] - '0');
+	for (; i < n && i < 5 + SIZE_DIGITS && p[i] >= '0' && p[i] <= '9';
+	    i++) {
+		size_t d = (size_t)(p[i] - '0');
+
+		if (s > (SIZE_MAX - d) / 10)
+			return 0;	/* git refuses it too */
+		s = s * 10 + d;
+	}
 	if (i == 5 || i >= n || p[i] != '\0' || (p[5] == '0' && i > 6))
 		return 0;
 	*size = s;
@@ -220,39 +221,28 @@ fq_loose_parse(fq_loose *l, const unsigned char *id, const char *z,
 
 /* The file of id into l->z: 0, FQ_ENOTFOUND, or an error. */
 static int
-read_file(fq_loose *l, const char *x, unsigned char id0, size_t max,
+read_file(fq_loose *l, const char *x, size_t max,
 	struct fq_error *err)
 {
 	char path[42];
 	struct stat st;
 	ssize_t n;
 	size_t at = 0;
-	int fd, e, *sub = &l->sub[id0];
+	int fd, e;
 
 	memcpy(path, x, 2);
 	path[2] = '/';
 	memcpy(path + 3, x + 2, 39);
-	/* the file opened in its directory, kept open: a shorter lookup */
-	if (*sub == -1) {
-		path[2] = '\0';
-		*sub = openat(l->dfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (*sub < 0 && errno == ENOENT)
-			*sub = -2;
-		path[2] = '/';
-	}
-	if (*sub == -2)
-		return fq_error_set(err, FQ_ENOTFOUND, "objects/%s: %s", path,
-			strerror(ENOENT));
-	fd = *sub >= 0 ? openat(*sub, path + 3, O_RDONLY | O_CLOEXEC) :
-		openat(l->dfd, path, O_RDONLY | O_CLOEXEC);
+	fd = openat(l->dfd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return fq_error_set(err, errno == ENOENT ? FQ_ENOTFOUND :
-			FQ_ERROR, "objects/%s: %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		e = errno;
+		return fq_error_set(err, errno == ENOENT || errno == ENOTDIR ?
+			FQ_ENOTFOUND : FQ_ERROR, "objects/%s: %s", path,
+			strerror(errno));
+	e = fstat(fd, &st) < 0 ? errno : !S_ISREG(st.st_mode) ? EINVAL : 0;
+	if (e) {
 		close(fd);
 		return fq_error_set(err, FQ_ERROR, "objects/%s: %s", path,
-			strerror(S_ISREG(st.st_mode) ? e : EINVAL));
+			strerror(e));
 	}
 	/* a deflated blob of max bytes is hardly any larger */
 	if ((uintmax_t)st.st_size > (uintmax_t)max + max / 64 + 1024) {
@@ -287,7 +277,7 @@ fq_loose_blob(fq_loose *l, const unsigned char *id, size_t max,
 	int ret;
 
 	hex(x, id);
-	if ((ret = read_file(l, x, id[0], max, err)) != 0)
+	if ((ret = read_file(l, x, max, err)) != 0)
 		return ret;
 	return fq_loose_parse(l, id, l->z.buf, l->z.len, max, data, len, err);
 }

@@ -203,10 +203,10 @@ START_TEST(test_loose_damaged)
 	static const char *const words[] = {
 		"truncated or damaged", "truncated or damaged",
 		"truncated or damaged", "not a blob", "its header says",
-		"do not match its id"
+		"do not match its id", "not a blob"
 	};
 
-	for (k = 0; k < 6; k++) {
+	for (k = 0; k < 7; k++) {
 		blob(&raw, text, len);
 		switch (k) {
 		case 0:		/* truncated */
@@ -254,6 +254,13 @@ START_TEST(test_loose_damaged)
 		case 5:		/* the bytes of another id */
 			memset(id, 0x42, sizeof(id));
 			put(id, raw.buf, raw.len, 0, NULL, true);
+			break;
+		case 6:		/* a size past SIZE_MAX that wraps to 5 */
+			fq_buf_reset(&raw);
+			fq_buf_adds(&raw, "blob 18446744073709551621");
+			fq_buf_addch(&raw, '\0');
+			fq_buf_adds(&raw, "abcde");
+			put(id, raw.buf, raw.len, 0, NULL, false);
 			break;
 		}
 		fq_error_clear(&err);
