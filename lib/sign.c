@@ -940,7 +940,7 @@ fq_sign_gpg_status(const char *status, int min_trust,
 		fq_buf_addf(&r->detail, "gpg gave an unknown trust level "
 			"'%s'", word.buf);
 	} else if (!mark) {
-		set_result(r, FQ_SIGN_BAD, "gpg found no signature in it");
+		set_result(r, FQ_SIGN_ERROR, "gpg found no signature in it");
 	} else if (mark == 'E') {
 		set_result(r, nopub || !strcmp(rc.buf, "9") ?
 			FQ_SIGN_UNKNOWN : FQ_SIGN_ERROR, NULL);
@@ -1012,6 +1012,14 @@ gpg_verify(const struct sign_conf *c, const char *data, size_t len,
 			out.buf);
 	} else {
 		fq_sign_gpg_status(out.buf, trust, r);
+		/* as git: a good signature needs gpg's exit 0 as well */
+		if (status && (r->status == FQ_SIGN_GOOD ||
+		    r->status == FQ_SIGN_EXPIRED_KEY)) {
+			fq_buf_reset(&r->signer);
+			set_result(r, FQ_SIGN_ERROR, NULL);
+			fq_buf_addf(&r->detail, "%s said the signature is good "
+				"but exited %d", c->gpg, status);
+		}
 	}
 	fq_buf_release(&out);
 	fq_buf_release(&errs);

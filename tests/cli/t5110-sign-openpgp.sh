@@ -246,6 +246,25 @@ is "... unsigned" "$(mark repo HEAD)" N
 git config --global --unset commit.gpgSign
 exits 0 "a signed one again" fq note -C repo "$ID" 又联系
 is "... G" "$(mark repo HEAD)" G
+# a gpg that says GOODSIG but exits 2 is not believed (git wants exit 0 too)
+cat >"$TEST_TMP/gpg-liar" <<'END'
+#!/bin/sh
+for a; do
+	if [ "$a" = --verify ]; then
+		echo '[GNUPG:] NEWSIG'
+		echo '[GNUPG:] GOODSIG 0123456789ABCDEF Clerk <clerk@example.org>'
+		echo '[GNUPG:] TRUST_ULTIMATE 0 pgp'
+		exit 2
+	fi
+done
+exec gpg "$@"
+END
+chmod +x "$TEST_TMP/gpg-liar"
+git config --global gpg.program "$TEST_TMP/gpg-liar"
+exits 1 "a gpg that says GOODSIG and exits 2: not good" \
+	fq check -C repo --verify --since HEAD~1
+like "... says why" "$(out)$(err)" "said the signature is good but exited 2"
+git config --global --unset gpg.program
 exits 0 "fq check after all that" fq check -C repo
 
 done_testing

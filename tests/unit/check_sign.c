@@ -287,13 +287,13 @@ START_TEST(test_gpg_status)
 		"[GNUPG:] GOODSIG 69B4 A <a@b>\n", 0, &r), FQ_SIGN_ERROR);
 	fq_sign_result_release(&r);
 	/* nothing gpg recognized; and what gpg says to people is not read */
-	ck_assert_int_eq(gpg_says("[GNUPG:] NODATA 4\n", 0, &r), FQ_SIGN_BAD);
+	ck_assert_int_eq(gpg_says("[GNUPG:] NODATA 4\n", 0, &r), FQ_SIGN_ERROR);
 	fq_sign_result_release(&r);
 	ck_assert_int_eq(gpg_says("gpg: Good signature from \"A\"\n"
 		"GOODSIG 69B4 A\n [GNUPG:] GOODSIG 69B4 A\n", 0, &r),
-		FQ_SIGN_BAD);
+		FQ_SIGN_ERROR);
 	fq_sign_result_release(&r);
-	ck_assert_int_eq(gpg_says("", 0, &r), FQ_SIGN_BAD);
+	ck_assert_int_eq(gpg_says("", 0, &r), FQ_SIGN_ERROR);
 	fq_sign_result_release(&r);
 }
 END_TEST
