@@ -16,6 +16,7 @@
 #include <yaml.h>
 
 #include "fq/node.h"
+#include "fq/schema.h"
 #include "internal.h"
 
 struct fq_node *
@@ -551,6 +552,20 @@ write_handler(void *data, unsigned char *buffer, size_t size)
 	return 1;
 }
 
+/*
+ * libyaml's event initializers refuse text that is not UTF-8 and leave
+ * the event as it was: emitting it anyway hands the emitter the event
+ * before it, whose strings it has already freed (a double free, or a
+ * hang on what is left on the stack).  Say why instead.
+ */
+static int
+not_utf8(yaml_emitter_t *e)
+{
+	e->error = YAML_EMITTER_ERROR;
+	e->problem = FQ_L_("a text is not valid UTF-8");
+	return 0;
+}
+
 static int
 emit_node(yaml_emitter_t *e, const struct fq_node *n)
 {
@@ -559,9 +574,9 @@ emit_node(yaml_emitter_t *e, const struct fq_node *n)
 
 	switch (n->kind) {
 	case FQ_NODE_NULL:
-		yaml_scalar_event_initialize(&ev, NULL, NULL,
-			(yaml_char_t *)"null", 4, 1, 1,
-			YAML_PLAIN_SCALAR_STYLE);
+		if (!yaml_scalar_event_initialize(&ev, NULL, NULL,
+		    (yaml_char_t *)"null", 4, 1, 1, YAML_PLAIN_SCALAR_STYLE))
+			return not_utf8(e);
 		return yaml_emitter_emit(e, &ev);
 	case FQ_NODE_SCALAR: {
 		yaml_scalar_style_t style = YAML_ANY_SCALAR_STYLE;
@@ -573,14 +588,17 @@ emit_node(yaml_emitter_t *e, const struct fq_node *n)
 			/* Text that reads as another type, and any scalar
 			 * that would read back as null. */
 			style = YAML_DOUBLE_QUOTED_SCALAR_STYLE;
-		yaml_scalar_event_initialize(&ev, NULL, NULL,
-			(yaml_char_t *)n->str, (int)strlen(n->str), 1, 1, style);
+		/* libyaml lets surrogates through and writes them as
+		 * escapes that no YAML reader takes back */
+		if (!fq_utf8_valid(n->str) ||
+		    !yaml_scalar_event_initialize(&ev, NULL, NULL,
+		    (yaml_char_t *)n->str, (int)strlen(n->str), 1, 1, style))
+			return not_utf8(e);
 		return yaml_emitter_emit(e, &ev);
 	}
 	case FQ_NODE_SEQ:
-		yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
-			YAML_BLOCK_SEQUENCE_STYLE);
-		if (!yaml_emitter_emit(e, &ev))
+		if (!yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
+		    YAML_BLOCK_SEQUENCE_STYLE) || !yaml_emitter_emit(e, &ev))
 			return 0;
 		for (i = 0; i < n->len; i++)
 			if (!emit_node(e, n->vals[i]))
@@ -588,9 +606,8 @@ emit_node(yaml_emitter_t *e, const struct fq_node *n)
 		yaml_sequence_end_event_initialize(&ev);
 		return yaml_emitter_emit(e, &ev);
 	case FQ_NODE_MAP:
-		yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
-			YAML_BLOCK_MAPPING_STYLE);
-		if (!yaml_emitter_emit(e, &ev))
+		if (!yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
+		    YAML_BLOCK_MAPPING_STYLE) || !yaml_emitter_emit(e, &ev))
 			return 0;
 		for (i = 0; i < n->len; i++) {
 			if (!emit_node(e, n->keys[i]) ||
@@ -618,6 +635,7 @@ fq_yaml_emit_libyaml(struct fq_buf *out, const struct fq_node *root,
 {
 	yaml_emitter_t e;
 	yaml_event_t ev;
+	size_t start = out->len;
 	int ok;
 
 	if (!yaml_emitter_initialize(&e))
@@ -650,6 +668,7 @@ fq_yaml_emit_libyaml(struct fq_buf *out, const struct fq_node *root,
 		int r = fq_error_set(err, FQ_ERROR, "cannot write YAML: %s",
 			e.problem ? e.problem : FQ_L_("emitter error"));
 		yaml_emitter_delete(&e);
+		fq_buf_setlen(out, start);	/* nothing half-written */
 		return r;
 	}
 	yaml_emitter_delete(&e);

@@ -809,6 +809,51 @@ START_TEST(test_node_emit_built)
 }
 END_TEST
 
+/* Test: text that is not UTF-8 is an error, not a double free
+ * Description: libyaml refuses such a scalar event and leaves the event
+ * as it was; emitting it anyway freed the key before it a second time
+ * (or hung).  A value, a key and an item cut short, a lone byte and an
+ * overlong form, after something else and first: each is an error that
+ * names UTF-8, and what the buffer held is left as it was. */
+START_TEST(test_node_emit_not_utf8)
+{
+	static const char *const bad[] = {
+		"\xE4\xB8", "\xEC\xBF", "a\xE4\xB8", "\xE4\xB8 x", "\xFF",
+		"\xC0\x80", "\xED\xA0\x80", "中\xE6\x96",
+	};
+	size_t i, w;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		for (w = 0; w < 4; w++) {
+			struct fq_node *c = fq_node_new(FQ_NODE_MAP), *l;
+			struct fq_error err = FQ_ERROR_INIT;
+			struct fq_buf b = FQ_BUF_INIT;
+
+			fq_map_set_str(c, "id", "QSZ-2024-000001");
+			l = fq_node_new(FQ_NODE_SEQ);
+			fq_seq_push(l, fq_node_text("ok"));
+			if (w == 0)
+				fq_map_set(c, "title", fq_node_text(bad[i]));
+			else if (w == 1)
+				fq_map_set(c, bad[i], fq_node_text("x"));
+			else if (w == 2)
+				fq_seq_push(l, fq_node_scalar(bad[i]));
+			else
+				fq_map_set(c, "note", fq_node_text(bad[i]));
+			fq_map_set(c, "list", l);
+			if (w == 3)	/* multi-line: a literal block */
+				fq_map_set_str(c, "more", "a\nb");
+			fq_buf_adds(&b, "# prefix\n");
+			ck_assert_msg(fq_yaml_emit(&b, c, &err) == FQ_ERROR,
+			    "took %zu in place %zu: %s", i, w, b.buf);
+			ck_assert_msg(strstr(err.msg, "UTF-8"), "%s", err.msg);
+			ck_assert_str_eq(b.buf, "# prefix\n");
+			fq_node_free(c);
+			fq_buf_release(&b);
+		}
+}
+END_TEST
+
 /*
  * Tree operations.
  */
@@ -1189,6 +1234,7 @@ fq_node_suite(void)
 	LOOP(tc, test_node_emit_plain, plains);
 	LOOP(tc, test_node_emit_keys, typed_keys);
 	tcase_add_test(tc, test_node_emit_built);
+	tcase_add_test(tc, test_node_emit_not_utf8);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("tree");

@@ -61,7 +61,7 @@ static const char *const pieces[] = {
 	"\n\n", "\r", "\r\n", "\x7f", "\x01", "\x1b", "中文", "周明",
 	"\xF0\x9F\x98\x80", "\xC2\xA0", "\xC2\x85", "\xE2\x80\xA8",
 	"\xEF\xBB\xBF", "\xEF\xBF\xBE", "\xED\xA0\x80", "\xC2\x9F", "\xFF",
-	"\xC0\x80", "\xE3\x80\x80", "\xEC\xBF\xBF", "\xE2\xBF\xBF", "：",
+	"\xC0\x80", "\xE4\xB8", "\xEC\xBF", "\xE3\x80\x80", "\xEC\xBF\xBF", "\xE2\xBF\xBF", "：",
 	"a b", "a  b", "x ", " x", "13865479012", "=",
 	"<<", "'a''b'", "\"a\\\"b\"", "'a' b", "\"a\" b", "k:", "- x",
 	"\n  x", "\n- y", "\n    z: 1", "\n k: v", "\n\n  t",
@@ -240,16 +240,18 @@ emit_any(yaml_emitter_t *e, const struct fq_node *n, int depth)
 	case FQ_NODE_SCALAR: {
 		const char *s = n->kind == FQ_NODE_NULL ? "null" : n->str;
 
-		yaml_scalar_event_initialize(&ev, NULL, NULL,
-			(yaml_char_t *)s, (int)strlen(s), 1, 1,
-			st[fq_test_rnd(&rt, FQ_ARRAY_SIZE(st))]);
+		/* it refuses text that is not UTF-8 and leaves ev as it
+		 * was: never emit that */
+		if (!yaml_scalar_event_initialize(&ev, NULL, NULL,
+		    (yaml_char_t *)s, (int)strlen(s), 1, 1,
+		    st[fq_test_rnd(&rt, FQ_ARRAY_SIZE(st))]))
+			return 0;
 		return yaml_emitter_emit(e, &ev);
 	}
 	case FQ_NODE_SEQ:
-		yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
-			fq_test_rnd(&rt, 5) ? YAML_BLOCK_SEQUENCE_STYLE :
-			YAML_FLOW_SEQUENCE_STYLE);
-		if (!yaml_emitter_emit(e, &ev))
+		if (!yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
+		    fq_test_rnd(&rt, 5) ? YAML_BLOCK_SEQUENCE_STYLE :
+		    YAML_FLOW_SEQUENCE_STYLE) || !yaml_emitter_emit(e, &ev))
 			return 0;
 		for (i = 0; i < n->len; i++)
 			if (!emit_any(e, n->vals[i], depth + 1))
@@ -257,10 +259,9 @@ emit_any(yaml_emitter_t *e, const struct fq_node *n, int depth)
 		yaml_sequence_end_event_initialize(&ev);
 		return yaml_emitter_emit(e, &ev);
 	case FQ_NODE_MAP:
-		yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
-			fq_test_rnd(&rt, 5) ? YAML_BLOCK_MAPPING_STYLE :
-			YAML_FLOW_MAPPING_STYLE);
-		if (!yaml_emitter_emit(e, &ev))
+		if (!yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
+		    fq_test_rnd(&rt, 5) ? YAML_BLOCK_MAPPING_STYLE :
+		    YAML_FLOW_MAPPING_STYLE) || !yaml_emitter_emit(e, &ev))
 			return 0;
 		for (i = 0; i < n->len; i++)
 			if (!emit_any(e, n->keys[i], depth + 1) ||

@@ -200,8 +200,7 @@ fq_test_rnd_text(struct fq_test_rnd *r)
 	for (i = 0; i < k; i++) {
 		const char *p = r->pieces[fq_test_rnd(r, (unsigned)r->npieces)];
 
-		if (!r->utf8_only || (!strstr(p, "\xFF") && !strstr(p, "\xC0") &&
-		    !strstr(p, "\xED")))
+		if (!r->utf8_only || fq_utf8_valid(p))
 			fq_buf_adds(&b, p);
 	}
 	if (!b.alloc) {

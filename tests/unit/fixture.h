@@ -62,7 +62,9 @@ size_t fq_test_each_yaml(const char *dir,
  * deterministic generator (xorshift) so that failures repeat.  Texts are
  * up to three of the pieces run together; collections hold up to four
  * items and go maxdepth deep; a scalar is quoted or plain at random.
- * utf8_only leaves out the pieces with bytes that are never UTF-8.
+ * utf8_only leaves out the pieces that are not well-formed UTF-8 on
+ * their own (bytes that never are, surrogates, cut-short characters), so
+ * every text is UTF-8.
  */
 struct fq_test_rnd {
 	unsigned long state;	/* set it to a non-zero seed */
