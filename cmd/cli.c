@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "fq/index.h"
 
 static void
 set_clock(struct fq_cli *cli)
@@ -1080,4 +1081,25 @@ out:
 	fq_buf_release(&note);
 	fq_cli_case_release(&cc);
 	return fq_cli_finish(&cli, ret);
+}
+
+size_t
+fq_cli_jobs(const struct fq_cli *cli, const char *name, size_t dflt)
+{
+	const char *e = getenv(name);
+	char *end;
+	long n;
+
+	if (!e || !*e)
+		return dflt;
+	errno = 0;
+	n = strtol(e, &end, 10);
+	if (errno || *end || n < 0) {
+		fq_cli_warn(cli, _("%s: not a number of threads: '%s' (using "
+			"%zu)"), name, e, dflt);
+		return dflt;
+	}
+	if (n < 1)
+		return 1;	/* 0: none besides this one, as 1 */
+	return n > FQ_INDEX_MAX_THREADS ? FQ_INDEX_MAX_THREADS : (size_t)n;
 }

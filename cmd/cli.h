@@ -140,6 +140,11 @@ void fq_cli_warn(const struct fq_cli *cli, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int fq_cli_exit_code(enum fq_code code);
 
+/* The number of threads the environment variable name asks for, 1 to
+ * FQ_INDEX_MAX_THREADS (0 is 1; dflt when unset or empty; what is not a
+ * number is warned of and dflt used): FQ_REPORT_JOBS, FQ_DUE_JOBS. */
+size_t fq_cli_jobs(const struct fq_cli *cli, const char *name, size_t dflt);
+
 /* Flush stdout (an error writing it is a failure), free everything, and
  * return ret. */
 int fq_cli_finish(struct fq_cli *cli, int ret);

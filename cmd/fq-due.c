@@ -385,21 +385,6 @@ cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* FQ_DUE_JOBS: threads that walk the cases, sort and format the lines
- * (1: none); 2 by default. */
-static size_t
-due_jobs(void)
-{
-	const char *e = getenv("FQ_DUE_JOBS");
-	long n = e && *e ? strtol(e, NULL, 10) : 2;
-
-	if (n < 1)
-		n = 1;
-	if (n > FQ_INDEX_MAX_THREADS)
-		n = FQ_INDEX_MAX_THREADS;
-	return (size_t)n;
-}
-
 /* fn(args[j]) for j < n, args[0] in this thread and the others in
  * threads of their own (in this one too when a thread cannot start). */
 static void
@@ -766,7 +751,9 @@ main(int argc, char **argv)
 
 	fq_cli_init(&cli, "fq-due", argv[0], usage);
 	x.within = 3;
-	x.jobs = due_jobs();
+	/* FQ_DUE_JOBS: threads that walk the cases, sort and format the
+	 * lines (1: none); 2 by default */
+	x.jobs = fq_cli_jobs(&cli, "FQ_DUE_JOBS", 2);
 	while ((ch = getopt_long(argc, argv, "C:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case OPT_WITHIN:

@@ -178,20 +178,6 @@ count_cases(struct ctx *x, struct fq_error *err)
 	return ret;
 }
 
-/* FQ_REPORT_JOBS: threads that count (1: none); 2 by default. */
-static size_t
-report_jobs(void)
-{
-	const char *e = getenv("FQ_REPORT_JOBS");
-	long n = e && *e ? strtol(e, NULL, 10) : 2;
-
-	if (n < 1)
-		n = 1;
-	if (n > FQ_INDEX_MAX_THREADS)
-		n = FQ_INDEX_MAX_THREADS;
-	return (size_t)n;
-}
-
 /* The month before today's, or today's. */
 static void
 month_of(char out[8], const char *today, int back)
@@ -635,6 +621,7 @@ struct pool {
 	const struct fq_report_options *ropt;
 	bool county, noskip, noindex;
 	int inner;		/* threads one township may start; 0: its own */
+	size_t jobs;		/* FQ_REPORT_JOBS, for a township's own */
 	bool threaded;
 	pthread_mutex_t mu;
 	struct ctx *x;		/* the report the parts are merged into */
@@ -671,7 +658,7 @@ read_town(struct pool *p, size_t i)
 	x.noskip = p->noskip;
 	x.noindex = p->noindex;
 	/* townships read in parallel count on their own thread only */
-	x.jobs = p->inner ? (size_t)p->inner : report_jobs();
+	x.jobs = p->inner ? (size_t)p->inner : p->jobs;
 	if (!p->repos)
 		st = p->cli->store;
 	else if (p->refs[i] ? fq_store_open_ref(&st, p->repos[i], p->refs[i],
@@ -790,6 +777,8 @@ read_towns(struct pool *p)
 	p->stop = p->n;
 	p->merged = 0;
 	p->inner = nt > 1 ? 1 : 0;	/* no threads within threads */
+	/* FQ_REPORT_JOBS: threads that count (1: none); 2 by default */
+	p->jobs = fq_cli_jobs(p->cli, "FQ_REPORT_JOBS", 2);
 	p->threaded = nt > 1;
 	if (nt <= 1) {
 		for (i = 0; i < p->n; i++) {

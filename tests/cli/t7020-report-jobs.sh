@@ -49,6 +49,14 @@ FQ_REPORT_JOBS= reports "" default
 same_dirs "the default (two): the same" one default
 reports 0 zero
 same_dirs "FQ_REPORT_JOBS=0 is one thread" one zero
+m=${MONTHS%% *}
+FQ_REPORT_JOBS=two fq report --repo repo --repo repo2 --month "$m" \
+	--format json >bad-jobs.json 2>bad-jobs.err
+echo "exit $?" >>bad-jobs.json
+is "FQ_REPORT_JOBS=two: the same roll-up" "$(cat bad-jobs.json)" \
+	"$(cat one/county-$m.json)"
+is "... and one warning that it is no number" "$(cat bad-jobs.err)" \
+	"fq-report: warning: FQ_REPORT_JOBS: not a number of threads: 'two' (using 2)"
 
 # records damaged all over the second half of the index: each thread
 # parses its cases again (under a lock), into the same report

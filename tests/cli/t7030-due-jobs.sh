@@ -52,6 +52,10 @@ FQ_DUE_JOBS= lists "" default
 same_dirs "the default (two): the same" ref default
 lists 0 zero
 same_dirs "FQ_DUE_JOBS=0 is one thread" ref zero
+FQ_DUE_JOBS=2x fq due -C repo --format tsv >bad-jobs.out 2>bad-jobs.err
+is "FQ_DUE_JOBS=2x: the same list" "$(cat bad-jobs.out)" "$(cat ref/tsv-3)"
+like "... and a warning that it is no number" "$(cat bad-jobs.err)" \
+	"fq-due: warning: FQ_DUE_JOBS: not a number of threads: '2x' \(using 2\)"
 
 # the cache damaged all over: each reader computes its cases again
 cp repo/.git/fq/due warm.due
