@@ -30,8 +30,12 @@ lists() {
 
 FQ_NOINDEX=1 lists 1 ref
 lines=$(wc -l <ref/tsv-3)
-ok "the reference lists deadlines (more than 1024 lines)" \
-	test "$lines" -gt 1025
+# more than one block of formatted lines, except in the valgrind twin's
+# smaller repository
+min=1025
+[ -z "$FQ_VG" ] || min=100
+ok "the reference lists deadlines (more than $min lines)" \
+	test "$lines" -gt "$min"
 like "... red cases first" "$(sed -n 2p ref/tsv-3)" "	red	"
 like "... and warns" "$(cat ref/tsv-3.err)" "warning: .*red case not reported"
 rm -f repo/.git/fq/due
